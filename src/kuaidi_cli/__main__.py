@@ -1,0 +1,3 @@
+from kuaidi_cli.cli import main
+
+main()

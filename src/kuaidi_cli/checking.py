@@ -1,0 +1,60 @@
+"""`check`: load and validate registers, as a library call the CLI only renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kuaidi_cli.fields import AliasTable, Kind
+from kuaidi_cli.findings import Finding, Severity
+from kuaidi_cli.loading import Limits, load
+from kuaidi_cli.rules import Rules
+from kuaidi_cli.validation import FileResult, Register, validate
+
+
+@dataclass
+class CheckResult:
+    registers: list[Register]
+
+    @property
+    def files(self) -> list[FileResult]:
+        return [f for r in self.registers for f in r.files]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.registers for f in r.findings]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+
+def load_register(
+    paths: list[Path], kind: Kind, rules: Rules, *, sheet: str | None = None, encoding: str | None = None,
+    limits: Limits | None = None,
+) -> Register:
+    """Load and validate files that together make one register (duplicates are found across them)."""
+    aliases = AliasTable.build(kind, rules.header_aliases)
+    tables = [load(p, kind, aliases, sheet=sheet, encoding=encoding, limits=limits) for p in paths]
+    return validate(tables, rules)
+
+
+def check(
+    villages: list[Path], rules: Rules, *, outlets: list[Path] | None = None, sheet: str | None = None,
+    encoding: str | None = None, limits: Limits | None = None,
+) -> CheckResult:
+    """Check village registers (and outlet registers); raises KuaidiError when a file cannot be read."""
+    registers = []
+    if villages:
+        registers.append(load_register(villages, Kind.VILLAGES, rules, sheet=sheet, encoding=encoding, limits=limits))
+    if outlets:
+        registers.append(load_register(outlets, Kind.OUTLETS, rules, sheet=sheet, encoding=encoding, limits=limits))
+    return CheckResult(registers)

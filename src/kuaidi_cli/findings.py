@@ -1,0 +1,139 @@
+"""Findings: problems in the data, each with its place in the file and a stable code.
+
+A finding is collected, never raised. Its code is stable (tests and scripts rely on it); its
+message exists in Chinese and English. Positions are as the user sees them: the sheet name and
+the spreadsheet row number (the header is on the row it is on; the first row of a file is 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+# code: (severity, Chinese template, English template). Templates may use {column}, {value}, {detail}.
+CATALOGUE: dict[str, tuple[Severity, str, str]] = {
+    "missing-value": (Severity.ERROR, "「{column}」为空，此项必填", "{column} is empty; it is required"),
+    "missing-column": (
+        Severity.ERROR,
+        "找不到必填列「{column}」，本文件所有行都无法使用（可用表头：{detail}）",
+        "no column for the required field {column}; no row of this file can be used (accepted headers: {detail})",
+    ),
+    "bad-number": (Severity.ERROR, "「{value}」不是有效的数值{detail}", "'{value}' is not a valid number{detail}"),
+    "negative-value": (Severity.ERROR, "「{value}」为负数", "'{value}' is negative"),
+    "absurd-value": (Severity.ERROR, "「{value}」超出合理范围（{detail}）", "'{value}' is out of range ({detail})"),
+    "bad-date": (
+        Severity.ERROR,
+        "「{value}」不是有效日期（如 2021-09-30、2021年9月）{detail}",
+        "'{value}' is not a valid date (e.g. 2021-09-30, 2021年9月){detail}",
+    ),
+    "bad-yes-no": (
+        Severity.ERROR,
+        "「{value}」不是“是/否”（可写 是/否、有/无、√/×）",
+        "'{value}' is not yes/no (write 是/否, 有/无, √/×, Y/N or 1/0)",
+    ),
+    "bad-code": (
+        Severity.ERROR,
+        "「{value}」不是12位统计用区划代码{detail}",
+        "'{value}' is not a 12-digit statistical division code{detail}",
+    ),
+    "bad-mode": (Severity.ERROR, "「{value}」不是规则中的合作模式（{detail}）", "'{value}' is not a mode of the rules ({detail})"),
+    "bad-level": (Severity.ERROR, "「{value}」不是服务点层级（{detail}）", "'{value}' is not an outlet level ({detail})"),
+    "bad-date-order": (Severity.ERROR, "停用日期「{value}」早于启用日期{detail}", "closed '{value}' is before opened{detail}"),
+    "duplicate-village": (
+        Severity.ERROR,
+        "与{detail}是同一个行政村，只计第一行",
+        "the same village as {detail}; only the first row counts",
+    ),
+    "duplicate-outlet": (
+        Severity.ERROR,
+        "服务点编号「{value}」与{detail}重复，只计第一行",
+        "outlet id '{value}' repeats {detail}; only the first row counts",
+    ),
+    "duplicate-row": (Severity.WARNING, "与{detail}完全相同，已跳过", "identical to {detail}; skipped"),
+    "old-division-name": (
+        Severity.WARNING,
+        "「{value}」是旧称或简称，按「{detail}」计",
+        "'{value}' is an old or short name; counted as '{detail}'",
+    ),
+    "inconsistent-flags": (
+        Severity.WARNING,
+        "已驻村设点，但“是否通达”为否",
+        "an outlet stands in the village, but 'reached' says no",
+    ),
+    "duplicate-column": (
+        Severity.WARNING,
+        "列「{column}」与列「{detail}」表示同一字段，只用前一列",
+        "column '{column}' means the same field as '{detail}'; only the earlier one is used",
+    ),
+    "empty-register": (Severity.ERROR, "表头下没有数据行", "no data rows under the header"),
+    "total-row": (Severity.INFO, "合计/小计行，已跳过", "total or subtotal row; skipped"),
+    "note-row": (Severity.INFO, "说明或落款行「{value}」，已跳过", "note row '{value}'; skipped"),
+    "unmapped-column": (Severity.INFO, "列「{column}」未识别，已忽略", "column '{column}' is not recognised; ignored"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    field: str | None
+    value: str | None
+    code: str
+    severity: Severity
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["severity"] = str(self.severity)
+        return d
+
+
+def make(
+    code: str,
+    *,
+    file: str,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    field: str | None = None,
+    value: object = None,
+    detail_zh: str = "",
+    detail_en: str | None = None,
+) -> Finding:
+    """A finding of a catalogued code with both messages filled in."""
+    severity, zh, en = CATALOGUE[code]
+    text = None if value is None else str(value)
+    shown = "" if text is None else (text if len(text) <= 60 else text[:57] + "…")
+    col = column or field or ""
+    return Finding(
+        file=file,
+        sheet=sheet,
+        row=row,
+        column=column,
+        field=field,
+        value=text if text is None or len(text) <= 200 else text[:200] + "…",
+        code=code,
+        severity=severity,
+        message_zh=zh.format(column=col, value=shown, detail=detail_zh),
+        message_en=en.format(column=col, value=shown, detail=detail_zh if detail_en is None else detail_en),
+    )
+
+
+def row_ref(row: int, file: str | None = None, lang: str = "zh") -> str:
+    """How a message names another row: 第12行 / row 12 (with the file when it is another one)."""
+    if lang == "en":
+        return f"row {row}" + (f" of {file}" if file else "")
+    return (f"{file} " if file else "") + f"第{row}行"

@@ -1,0 +1,499 @@
+"""Load a register file into a table of cell text, with each row's position as the user sees it.
+
+The format is told by the file's bytes, not its name: a workbook saved as `.csv` is read as a
+workbook, and binary junk named `.csv` is refused. CSV encodings are detected (BOM, UTF-8,
+GB18030); spreadsheets (xlsx, xls, ods) are read with python-calamine. The header row is found
+under title and note rows by matching cells against the alias table; a two-row header (merged
+group cells above the field names) is joined. Nothing here judges the data: that is validation.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kuaidi_cli.errors import InputError
+from kuaidi_cli.fields import FIELDS, AliasTable, Kind, field_of
+from kuaidi_cli.findings import Finding, make
+
+HEADER_SEARCH_ROWS = 30  # the header must start within the first 30 non-empty rows
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that protect the machine from hostile files."""
+
+    max_file_bytes: int = 1 << 30  # 1 GiB on disk
+    max_unzipped_bytes: int = 2 << 30  # 2 GiB of XML inside an xlsx/ods
+    max_zip_ratio: float = 300.0  # uncompressed / compressed, when over 100 MiB uncompressed
+
+
+@dataclass
+class Column:
+    position: int  # 0-based position in `cells`
+    label: str  # the header as written ("驻村设点情况/是否设点" for a two-row header)
+    field: str | None  # the canonical field it maps to, or None
+
+
+@dataclass
+class RawTable:
+    """A register as read: every cell as text ("" when empty), and where each row is in the file."""
+
+    path: Path
+    kind: Kind
+    format: str  # csv | xlsx | xls | ods
+    sheet: str | None
+    encoding: str | None
+    delimiter: str | None
+    header_rows: list[int]  # 1-based spreadsheet row numbers of the header
+    columns: list[Column]
+    cells: pd.DataFrame  # one column per file column (named by position), str
+    row_numbers: list[int]  # the 1-based spreadsheet row number of each row of `cells`
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The file as the user named it, for messages."""
+        return str(self.path)
+
+    def column_of(self, field_name: str) -> Column | None:
+        for c in self.columns:
+            if c.field == field_name:
+                return c
+        return None
+
+
+# --- file kind ----------------------------------------------------------------------------------
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(path: Path, limits: Limits) -> str:
+    """Tell the format from the bytes: xlsx, ods, xls or csv. Raises InputError when unusable."""
+    if not path.exists():
+        raise InputError(f"找不到文件 {path}，请检查路径", f"file not found: {path}; check the path")
+    if path.is_dir():
+        raise InputError(f"{path} 是一个文件夹，请给出台账文件", f"{path} is a directory; give a register file")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as e:
+        raise InputError(f"无法读取 {path}：{e.strerror}", f"cannot read {path}: {e.strerror}") from e
+    if size == 0:
+        raise InputError(f"{path} 是空文件，请导出含表头和数据的台账", f"{path} is empty; export the register with its header and rows")
+    if size > limits.max_file_bytes:
+        raise InputError(
+            f"{path} 有 {size / 2**20:.0f} MiB，超过上限 {limits.max_file_bytes / 2**20:.0f} MiB，请拆分后再查",
+            f"{path} is {size / 2**20:.0f} MiB, over the {limits.max_file_bytes / 2**20:.0f} MiB limit; split it",
+        )
+    if head.startswith(_ZIP):
+        return _zip_kind(path, size, limits)
+    if head.startswith(_OLE):
+        data = path.read_bytes()
+        if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+            raise _encrypted(path)
+        return "xls"
+    return "csv"
+
+
+def _encrypted(path: Path) -> InputError:
+    return InputError(
+        f"{path} 设有打开密码，请在 Excel 中取消密码（文件→信息→保护工作簿）后另存再查",
+        f"{path} is password-protected; remove the password in Excel and save it again",
+    )
+
+
+def _zip_kind(path: Path, size: int, limits: Limits) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            unzipped = sum(i.file_size for i in infos)
+            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        raise InputError(
+            f"{path} 已损坏（不是完整的 Excel 文件），请重新导出或另存为 .xlsx",
+            f"{path} is corrupt (not a complete workbook); export or save it again",
+        ) from e
+    ratio = unzipped / max(size, 1)
+    if unzipped > limits.max_unzipped_bytes or (unzipped > 100 * 2**20 and ratio > limits.max_zip_ratio):
+        raise InputError(
+            f"{path} 解压后有 {unzipped / 2**20:.0f} MiB（压缩比 {ratio:.0f}），不像正常台账，已拒绝读取",
+            f"{path} unpacks to {unzipped / 2**20:.0f} MiB (ratio {ratio:.0f}); refused as a possible zip bomb",
+        )
+    if b"opendocument.spreadsheet" in mimetype:
+        return "ods"
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsx"
+    raise InputError(
+        f"{path} 是压缩包，不是 Excel 或 ODS 表格，请解压或另存为 .xlsx",
+        f"{path} is a zip archive, not an Excel or ODS workbook; unpack it or save it as .xlsx",
+    )
+
+
+# --- header detection ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    start: int  # index of the first header row within the rows given
+    height: int  # 1 or 2
+    labels: list[str]
+    fields: list[str | None]
+
+    @property
+    def score(self) -> int:
+        return len({f for f in self.fields if f})
+
+
+def _identity_fields(kind: Kind) -> set[str]:
+    return {"village"} if kind is Kind.VILLAGES else {"outlet_id", "name"}
+
+
+def _single(rows: list[list[str]], i: int, aliases: AliasTable) -> _Header:
+    labels = [str(c).strip() for c in rows[i]]
+    return _Header(i, 1, labels, [aliases.match(c) for c in labels])
+
+
+def _joined(rows: list[list[str]], i: int, aliases: AliasTable) -> _Header:
+    """Rows i and i+1 as one header: the upper row holds group cells merged over the lower ones."""
+    top = [str(c).strip() for c in rows[i]]
+    low = [str(c).strip() for c in rows[i + 1]] if i + 1 < len(rows) else []
+    width = max(len(top), len(low))
+    top += [""] * (width - len(top))
+    low += [""] * (width - len(low))
+    labels: list[str] = []
+    fields: list[str | None] = []
+    group = ""
+    # A real lower header row names a field under a cell that names none (a group cell, or the empty
+    # continuation of a merged one); a data row under a header does not.
+    if not any(aliases.match(b) and not aliases.match(t) for t, b in zip(top, low, strict=True)):
+        return _Header(i, 2, top, [None] * width)
+    for t, b in zip(top, low, strict=True):
+        # a merged group cell is written in its first column only: carry it over the columns below it
+        group = t if t else (group if b else "")
+        if b and group:
+            label = f"{group}/{b}"
+            f = aliases.match(b) or aliases.match(group + b) or aliases.match(group)
+        else:
+            label = group or b
+            f = aliases.match(label)
+        labels.append(label)
+        fields.append(f)
+    return _Header(i, 2, labels, fields)
+
+
+def find_header(rows: list[list[str]], kind: Kind, aliases: AliasTable) -> _Header | None:
+    """The header among the first rows: the row naming most fields (a register's identity field
+    among them), joined with the row above or below when that names more.
+
+    A header that names more fields of the other register kind is not this kind's header: an outlet
+    register has 县区/乡镇/行政村 columns too, but it is not a village register.
+    """
+    own = _best_header(rows, kind, aliases)
+    if own is None:
+        return None
+    other = _other(kind)
+    rival = _best_header(rows, other, _rival_aliases(other))
+    if rival is not None and rival.score > own.score:
+        return None
+    return own
+
+
+_RIVALS: dict[Kind, AliasTable] = {}
+
+
+def _other(kind: Kind) -> Kind:
+    return Kind.OUTLETS if kind is Kind.VILLAGES else Kind.VILLAGES
+
+
+def _rival_aliases(kind: Kind) -> AliasTable:
+    if kind not in _RIVALS:
+        _RIVALS[kind] = AliasTable.build(kind)
+    return _RIVALS[kind]
+
+
+def _best_header(rows: list[list[str]], kind: Kind, aliases: AliasTable) -> _Header | None:
+    best: _Header | None = None
+    for i in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        h = _single(rows, i, aliases)
+        if best is None or h.score > best.score:
+            best = h
+    if best is None or best.score < 2:
+        return None
+    candidates = [best]
+    if best.start > 0:
+        candidates.append(_joined(rows, best.start - 1, aliases))
+    if best.start + 1 < len(rows):
+        candidates.append(_joined(rows, best.start, aliases))
+    chosen = max(candidates, key=lambda h: h.score)  # first wins on ties: the single row
+    if not _identity_fields(kind) & set(chosen.fields):
+        return None
+    return chosen
+
+
+def _columns(header: _Header, kind: Kind, file: str, sheet: str | None, row: int) -> tuple[list[Column], list[Finding]]:
+    columns: list[Column] = []
+    findings: list[Finding] = []
+    seen: dict[str, str] = {}
+    for pos, (label, f) in enumerate(zip(header.labels, header.fields, strict=True)):
+        if f and f in seen:
+            findings.append(make("duplicate-column", file=file, sheet=sheet, row=row, column=label, field=f,
+                                 detail_zh=seen[f]))
+            f = None
+        elif f:
+            seen[f] = label
+        elif label:
+            findings.append(make("unmapped-column", file=file, sheet=sheet, row=row, column=label))
+        columns.append(Column(pos, label, f))
+    return columns, findings
+
+
+def _no_register(path: Path, kind: Kind, where: str = "", where_en: str = "", rows: list[list[str]] | None = None) -> InputError:
+    other = _other(kind)
+    if rows is not None and _best_header(rows, other, _rival_aliases(other)) is not None:
+        if kind is Kind.VILLAGES:
+            return InputError(f"{path}{where} 像是服务点台账，请用 --outlets 给出", f"{path}{where_en} looks like an outlet register; pass it with --outlets")
+        return InputError(f"{path}{where} 像是行政村台账，不是服务点台账", f"{path}{where_en} looks like a village register, not an outlet register")
+    need = "、".join(field_of(kind, f).zh for f in FIELDS_REQUIRED[kind])
+    what = "行政村台账" if kind is Kind.VILLAGES else "服务点台账"
+    what_en = "village register" if kind is Kind.VILLAGES else "outlet register"
+    return InputError(
+        f"{path}{where} 中找不到{what}的表头（至少要有 {need} 等列），请检查文件或用 --sheet 指定工作表",
+        f"no {what_en} header found in {path}{where_en} (it needs columns such as "
+        f"{', '.join(FIELDS_REQUIRED[kind])}); check the file or choose the sheet with --sheet",
+    )
+
+
+FIELDS_REQUIRED = {k: [f.name for f in fs if f.required] for k, fs in FIELDS.items()}
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except LookupError as e:
+            raise InputError(f"不认识的编码 {encoding}（可用 utf-8、gbk、gb18030、utf-16）",
+                             f"unknown encoding {encoding} (try utf-8, gbk, gb18030, utf-16)") from e
+        except UnicodeDecodeError as e:
+            raise InputError(f"{path} 不能按 {encoding} 解码（第 {e.start} 字节），请换一种 --encoding",
+                             f"{path} cannot be decoded as {encoding} (byte {e.start}); try another --encoding") from e
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+        sample = data[:4096]
+        if sample.count(b"\x00") > len(sample) // 4:  # UTF-16 without a BOM: every other byte is 0
+            candidates = ["utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"]
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            break
+        return text, enc
+    raise InputError(
+        f"{path} 不是文本表格（可能是损坏或其他类型的文件），请另存为 CSV 或 Excel 后再查",
+        f"{path} is not a text table (it may be corrupt or another kind of file); save it as CSV or Excel",
+    )
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    if not sample:
+        return False
+    control = sum(1 for ch in sample if ch not in "\t\r\n" and unicodedata.category(ch) in ("Cc", "Co", "Cs"))
+    return control > max(2, len(sample) // 100)
+
+
+def _split(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = []
+    for row in reader:
+        rows.append(row)
+        if limit is not None and len(rows) >= limit:
+            break
+    return rows
+
+
+def _read_csv(path: Path, kind: Kind, aliases: AliasTable, encoding: str | None) -> RawTable:
+    data = path.read_bytes()
+    text, enc = _decode(data, path, encoding)
+    if "\r" in text and "\n" not in text:  # old Mac line ends
+        text = text.replace("\r", "\n")
+    text = text.replace("\x00", "")
+    preview_lines = text.split("\n", HEADER_SEARCH_ROWS + 2)[: HEADER_SEARCH_ROWS + 2]
+    preview_text = "\n".join(preview_lines)
+    best: tuple[_Header, str] | None = None
+    previews = {d: _split(preview_text, d) for d in ("\t", ",", ";")}
+    for delimiter, preview in previews.items():
+        h = find_header(preview, kind, aliases)
+        if h and (best is None or h.score > best[0].score):
+            best = (h, delimiter)
+    if best is None:
+        widest = max(previews.values(), key=lambda rows: max((len(r) for r in rows), default=0))
+        raise _no_register(path, kind, rows=widest)
+    header, delimiter = best
+    skip = header.start + header.height
+    width = len(header.labels)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=None, names=range(width), skiprows=skip, dtype=str,
+            keep_default_na=False, skip_blank_lines=False, engine="c", index_col=False,
+        )
+        cells = frame.fillna("")
+    except (pd.errors.ParserError, ValueError):
+        # a row with more cells than the header: the csv module keeps every row; extra cells are kept too
+        rows = _split(text, delimiter)[skip:]
+        width = max([width, *(len(r) for r in rows)])
+        cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], columns=range(width), dtype=str)
+    # A trailing newline is not a row; pandas reports none, the csv module reports none either.
+    header_rows = list(range(header.start + 1, header.start + header.height + 1))
+    columns, findings = _columns(header, kind, str(path), None, header_rows[0])
+    for pos in range(len(columns), cells.shape[1]):
+        columns.append(Column(pos, "", None))
+    return RawTable(
+        path=path, kind=kind, format="csv", sheet=None, encoding=enc, delimiter=delimiter,
+        header_rows=header_rows, columns=columns, cells=cells,
+        row_numbers=list(range(skip + 1, skip + 1 + len(cells))), findings=findings,
+    )
+
+
+# --- spreadsheets ------------------------------------------------------------------------------
+
+
+def _cell_text(v: object) -> str:
+    """A spreadsheet cell as the text a user would read in it."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        if math.isnan(v) or math.isinf(v):
+            return ""
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def _open_workbook(path: Path):
+    import python_calamine as pc
+
+    try:
+        return pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError as e:
+        raise _encrypted(path) from e
+    except (pc.CalamineError, OSError, ValueError) as e:
+        raise InputError(
+            f"{path} 无法作为表格打开（{str(e)[:80]}），请用 Excel 另存为 .xlsx 后再查",
+            f"{path} cannot be opened as a workbook ({str(e)[:80]}); save it again as .xlsx",
+        ) from e
+
+
+def _sheet_rows(wb, name: str, path: Path, nrows: int | None = None) -> tuple[list[list], int]:
+    """Rows of a sheet from its first used row (and the 0-based index of that row)."""
+    import python_calamine as pc
+
+    try:
+        sheet = wb.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=True, nrows=nrows) if nrows else sheet.to_python(skip_empty_area=True)
+        start = sheet.start[0] if sheet.start else 0
+    except (pc.CalamineError, OSError, ValueError) as e:
+        raise InputError(
+            f"{path} 的工作表「{name}」无法读取（{str(e)[:80]}），请用 Excel 另存后再查",
+            f"sheet '{name}' of {path} cannot be read ({str(e)[:80]}); save the workbook again",
+        ) from e
+    # skip_empty_area trims leading empty columns too; the column offset does not matter to us
+    return rows, start
+
+
+def _choose_sheet(wb, path: Path, kind: Kind, aliases: AliasTable, sheet: str | None) -> tuple[str, _Header]:
+    names: list[str] = list(wb.sheet_names)
+    if sheet is not None:
+        if sheet in names:
+            chosen = sheet
+        elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
+            chosen = names[int(sheet) - 1]
+        else:
+            raise InputError(
+                f"{path} 中没有工作表「{sheet}」（有：{'、'.join(names)}）；--sheet 可写名称或序号（从1开始）",
+                f"no sheet '{sheet}' in {path} (it has: {', '.join(names)}); --sheet takes a name or a 1-based number",
+            )
+        rows, _ = _sheet_rows(wb, chosen, path, HEADER_SEARCH_ROWS + 2)
+        text_rows = [[_cell_text(c) for c in r] for r in rows]
+        h = find_header(text_rows, kind, aliases)
+        if h is None:
+            raise _no_register(path, kind, f" 的工作表「{chosen}」", f", sheet '{chosen}'", text_rows)
+        return chosen, h
+    visible = [m.name for m in wb.sheets_metadata if str(m.visible).endswith("Visible") and "Hidden" not in str(m.visible)]
+    order = visible + [n for n in names if n not in visible]  # hidden sheets last
+    previews = []
+    for name in order:
+        rows, _ = _sheet_rows(wb, name, path, HEADER_SEARCH_ROWS + 2)
+        previews.append([[_cell_text(c) for c in r] for r in rows])
+        h = find_header(previews[-1], kind, aliases)
+        if h is not None:
+            return name, h
+    other = _other(kind)
+    rival = next((p for p in previews if _best_header(p, other, _rival_aliases(other))), None)
+    raise _no_register(path, kind, f"（工作表：{'、'.join(names)}）", f" (sheets: {', '.join(names)})", rival)
+
+
+def _read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: str | None) -> RawTable:
+    wb = _open_workbook(path)
+    name, header = _choose_sheet(wb, path, kind, aliases, sheet)
+    rows, start = _sheet_rows(wb, name, path)
+    body = rows[header.start + header.height:]
+    width = max([len(header.labels), *(len(r) for r in body)]) if body else len(header.labels)
+    cells = pd.DataFrame(
+        [[_cell_text(c) for c in r] + [""] * (width - len(r)) for r in body], columns=range(width), dtype=str
+    ) if body else pd.DataFrame({i: pd.Series(dtype=str) for i in range(width)})
+    first = start + header.start + 1
+    header_rows = list(range(first, first + header.height))
+    columns, findings = _columns(header, kind, str(path), name, header_rows[0])
+    for pos in range(len(columns), width):
+        columns.append(Column(pos, "", None))
+    body_first = first + header.height
+    return RawTable(
+        path=path, kind=kind, format=fmt, sheet=name, encoding=None, delimiter=None, header_rows=header_rows,
+        columns=columns, cells=cells, row_numbers=list(range(body_first, body_first + len(body))), findings=findings,
+    )
+
+
+def load(
+    path: Path,
+    kind: Kind,
+    aliases: AliasTable | None = None,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+) -> RawTable:
+    """Read a register file of any supported format. Raises InputError when it cannot be read."""
+    limits = limits or Limits()
+    aliases = aliases or AliasTable.build(kind)
+    fmt = sniff(path, limits)
+    if fmt == "csv":
+        return _read_csv(path, kind, aliases, encoding)
+    return _read_workbook(path, fmt, kind, aliases, sheet)

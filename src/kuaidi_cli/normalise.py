@@ -1,0 +1,147 @@
+"""Vectorised normalisation of the messy cell forms of SPEC §2.1.
+
+Every function takes a pandas Series of cell text ("" for an empty cell) and returns the parsed
+values together with a boolean mask of the cells that were written but could not be parsed. The
+original text is never changed: messages quote it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+# Cells that say "nothing here" although they are not empty.
+_EMPTY_WORDS = {"", "-", "--", "—", "——", "/", "无数据", "null", "none", "nan", "n/a", "#n/a"}
+
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u3000\ufeff]+")
+
+
+def text(s: pd.Series) -> pd.Series:
+    """NFKC (full-width letters, digits and brackets become ASCII), all whitespace removed.
+
+    Names of divisions never contain spaces, so "城关 镇" and "城关镇" are the same place.
+    """
+    return s.astype(str).str.normalize("NFKC").str.replace(_SPACES, "", regex=True)
+
+
+def free_text(s: pd.Series) -> pd.Series:
+    """NFKC with runs of whitespace collapsed to one space and the ends trimmed (outlet names)."""
+    return s.astype(str).str.normalize("NFKC").str.replace(_SPACES, " ", regex=True).str.strip()
+
+
+def is_empty(s: pd.Series) -> pd.Series:
+    """Cells that hold nothing, or only a placeholder such as "-" or "/"."""
+    return text(s).str.casefold().isin(_EMPTY_WORDS)
+
+
+_NUMBER = re.compile(
+    r"^(?:约为|大约|约|≈|~)?"
+    r"(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)"
+    r"(?P<unit>人|口|公里|千米|km|米|m)?"
+    r"(?:左右|以上|余)?$",
+    re.IGNORECASE,
+)
+
+_UNIT_FACTOR = {"people": {"": 1.0, "人": 1.0, "口": 1.0},
+                "km": {"": 1.0, "公里": 1.0, "千米": 1.0, "km": 1.0, "米": 0.001, "m": 0.001}}
+
+
+def number(s: pd.Series, unit: str) -> tuple[pd.Series, pd.Series]:
+    """Parse numbers written as text: "2,500", "2500人", "２５００", "约3000", "5.2公里", "5.2km", "800米".
+
+    `unit` is "people" or "km"; a unit of the other kind ("3公里" for a population) is not a number
+    here. Returns (float values with NaN for empty or bad cells, mask of bad cells).
+    """
+    t = text(s).str.casefold()
+    empty = t.isin(_EMPTY_WORDS)
+    # thousands separators: ASCII and Chinese commas, apostrophes; then pick the parts apart
+    t = t.str.replace(r"[,，'’_]", "", regex=True)
+    parts = t.str.extract(_NUMBER)
+    values = pd.to_numeric(parts["num"], errors="coerce")
+    factors = parts["unit"].fillna("").str.casefold().map(_UNIT_FACTOR[unit])
+    values = (values * factors).astype(float)
+    bad = ~empty & values.isna()
+    values = values.where(~empty)
+    return values, bad
+
+
+_YES = {"是", "有", "√", "✓", "✔", "☑", "y", "yes", "1", "1.0", "true", "t", "对", "已", "已设点", "已设",
+        "已通达", "通达", "已进村", "已驻村设点", "设点"}
+_NO = {"否", "无", "×", "✗", "✘", "☒", "x", "n", "no", "0", "0.0", "false", "f", "没有", "未", "未设点", "未设",
+       "未通达", "不通达", "未进村", "未驻村设点"}
+_YES_NO = {**dict.fromkeys(_YES, True), **dict.fromkeys(_NO, False)}
+
+
+def yes_no(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse 是/否, 有/无, √/×, Y/N, 1/0, 已设点/未设点 … Returns (object Series of True/False/None, bad mask)."""
+    t = text(s).str.casefold()
+    empty = t.isin(_EMPTY_WORDS) & ~t.isin(_YES_NO)
+    values = t.map(_YES_NO)
+    bad = ~empty & values.isna()
+    return values.astype(object).where(values.notna(), None), bad
+
+
+_DATE = re.compile(
+    r"^(?P<y>\d{4})\s*(?:[-/.年]\s*(?P<m>\d{1,2})\s*(?:[-/.月]\s*(?P<d>\d{1,2})\s*日?|月)?)"
+    r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# Excel serial numbers of 1955-01-01 .. 2118-12-31: a five-digit number in a date column is a serial.
+_SERIAL_MIN, _SERIAL_MAX = 20090, 79988
+
+
+def date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse 2021-09-30, 2021/9/30, 2021.09.30, 2021年9月30日, 20210930, Excel serials and 2021年9月.
+
+    A date given to the month only ("2021年9月") is read as the last day of that month: the outlet
+    existed by then, and kuaidi does not count it earlier than the register can show.
+    Returns (datetime64 Series with NaT for empty or bad cells, bad mask).
+    """
+    t = text(s).str.casefold()
+    empty = t.isin(_EMPTY_WORDS)
+    # A date written with letters in it ("2021-09-30t00:00:00") is fine; spaces were removed by text().
+    spaced = s.astype(str).str.normalize("NFKC").str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+    parts = spaced.str.extract(_DATE)
+    compact = t.str.extract(_COMPACT)
+    parts = parts.fillna(compact) if not compact.empty else parts
+    y = pd.to_numeric(parts["y"], errors="coerce")
+    m = pd.to_numeric(parts["m"], errors="coerce")
+    d = pd.to_numeric(parts["d"], errors="coerce")
+    month_only = m.notna() & d.isna()
+    first = pd.to_datetime(
+        pd.DataFrame({"year": y, "month": m, "day": d.fillna(1)}), errors="coerce"
+    )
+    values = first.where(~month_only, first + pd.offsets.MonthEnd(0))
+    serial = t.str.fullmatch(_SERIAL)
+    if serial.any():
+        n = pd.to_numeric(t.where(serial), errors="coerce")
+        ok = serial & n.between(_SERIAL_MIN, _SERIAL_MAX)
+        days = pd.to_timedelta(np.floor(n.where(ok)), unit="D")
+        values = values.where(~ok, _EXCEL_EPOCH + days)
+    values = pd.to_datetime(values).astype("datetime64[ns]")
+    bad = ~empty & values.isna()
+    return values, bad
+
+
+_LIST_SEP = re.compile(r"[、，,/;；|\n]+")
+
+
+def items(s: pd.Series) -> pd.Series:
+    """Split a list cell ("中通、圆通/韵达") into a list of trimmed, non-empty strings."""
+    return free_text(s).map(lambda v: [x.strip() for x in _LIST_SEP.split(v) if x.strip()] if v else [])
+
+
+_CODE = re.compile(r"^\d{12}$")
+
+
+def code(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A 12-digit division code. "410212100201.0" (a number cell) is accepted; "4.10212E+11" is not."""
+    t = text(s).str.replace(r"\.0+$", "", regex=True)
+    empty = t.str.casefold().isin(_EMPTY_WORDS)
+    ok = t.str.fullmatch(_CODE)
+    bad = ~empty & ~ok
+    return t.where(ok & ~empty, None), bad

@@ -1,0 +1,32 @@
+"""The `check` result as JSON (`kuaidi.check/1`): every finding, and the counts of every file."""
+
+from __future__ import annotations
+
+import json
+
+from kuaidi_cli.checking import CheckResult
+
+
+def to_dict(result: CheckResult) -> dict:
+    files = []
+    for fr in result.files:
+        tb, c = fr.table, fr.counts
+        files.append({
+            "path": tb.name, "kind": tb.kind.value, "format": tb.format, "sheet": tb.sheet,
+            "encoding": tb.encoding, "header_rows": tb.header_rows,
+            "rows": c.rows, "valid": c.valid, "invalid": c.invalid, "skipped": c.skipped,
+            "skipped_detail": {"blank": c.blank, "total": c.total, "note": c.note, "duplicate": c.duplicate},
+            "errors": fr.errors, "warnings": fr.warnings,
+        })
+    return {
+        "schema": "kuaidi.check/1",
+        "ok": result.errors == 0,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "files": files,
+        "findings": [f.to_dict() for f in result.findings],
+    }
+
+
+def dumps(result: CheckResult) -> str:
+    return json.dumps(to_dict(result), ensure_ascii=False, indent=2)

@@ -1,0 +1,385 @@
+"""Validate loaded registers into a frame of valid rows and a list of findings.
+
+Every data row under a header ends in exactly one place:
+- skipped: blank, a 合计/小计 row, a note row, or an exact repeat of an earlier row;
+- invalid: at least one error finding;
+- valid: a row of `Register.frame`.
+So `rows = valid + invalid + skipped` for each file, and the checks run column-wise over all rows
+of all files at once; only the failing cells are visited one by one to write their findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kuaidi_cli import normalise
+from kuaidi_cli.fields import FIELDS, Kind, header_key
+from kuaidi_cli.findings import CATALOGUE, Finding, Severity, make, row_ref
+from kuaidi_cli.loading import RawTable
+from kuaidi_cli.rules import Rules
+
+MAX_POPULATION = 100_000
+MAX_DISTANCE_KM = 200.0
+DATE_MIN, DATE_MAX = pd.Timestamp("2000-01-01"), pd.Timestamp("2049-12-31")
+
+_TOTAL = re.compile(r"^.{0,10}(合计|总计|小计|共计)$|^(合计|总计|小计|共计)\b.*$|^total$", re.IGNORECASE)
+_SERIAL_NO = re.compile(r"^\d{1,6}$")
+
+
+@dataclass
+class Counts:
+    rows: int = 0
+    valid: int = 0
+    invalid: int = 0
+    blank: int = 0
+    total: int = 0
+    note: int = 0
+    duplicate: int = 0
+
+    @property
+    def skipped(self) -> int:
+        return self.blank + self.total + self.note + self.duplicate
+
+
+@dataclass
+class FileResult:
+    table: RawTable
+    counts: Counts
+    errors: int = 0
+    warnings: int = 0
+
+
+@dataclass
+class Register:
+    """The valid rows of one or more register files of one kind, and what was found on the way."""
+
+    kind: Kind
+    frame: pd.DataFrame  # typed canonical columns + _file, _sheet, _row
+    files: list[FileResult]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+
+class _Collector:
+    """Writes findings for the rows of a mask, naming each cell by its file, sheet, row and header."""
+
+    def __init__(self, meta: pd.DataFrame, tables: list[RawTable]) -> None:
+        self.meta = meta
+        self.tables = tables
+        self.labels = [{c.field: c.label for c in t.columns if c.field} for t in tables]
+        self.findings: list[Finding] = []
+        self.error = pd.Series(False, index=meta.index)
+
+    def add(self, code: str, mask: pd.Series, field_name: str | None, raw: pd.Series | None = None,
+            detail_zh: str | pd.Series = "", detail_en: str | pd.Series | None = None) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        for idx in mask.index[mask.to_numpy()]:
+            t = int(self.meta.at[idx, "_t"])
+            dz = detail_zh.at[idx] if isinstance(detail_zh, pd.Series) else detail_zh
+            de = detail_en.at[idx] if isinstance(detail_en, pd.Series) else detail_en
+            self.findings.append(make(
+                code, file=self.tables[t].name, sheet=self.tables[t].sheet, row=int(self.meta.at[idx, "_row"]),
+                column=self.labels[t].get(field_name) if field_name else None, field=field_name,
+                value=None if raw is None else raw.at[idx], detail_zh=dz, detail_en=de,
+            ))
+        if CATALOGUE[code][0] is Severity.ERROR:
+            self.error |= mask
+
+
+def _stack(tables: list[RawTable], kind: Kind) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All rows of all tables as one frame of raw text per canonical field, and their positions."""
+    names = [f.name for f in FIELDS[kind]]
+    parts, metas = [], []
+    for t_index, table in enumerate(tables):
+        n = len(table.cells)
+        cols = {}
+        for name in names:
+            col = table.column_of(name)
+            cols[name] = table.cells[col.position].astype(str) if col else pd.Series([""] * n, dtype=str)
+            cols[name].index = range(n)
+        parts.append(pd.DataFrame(cols, index=range(n)))
+        metas.append(pd.DataFrame({"_t": t_index, "_row": table.row_numbers,
+                                   "_file": table.name, "_sheet": table.sheet}, index=range(n)))
+    raw = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=names)
+    meta = pd.concat(metas, ignore_index=True) if metas else pd.DataFrame(columns=["_t", "_row", "_file", "_sheet"])
+    return raw.fillna(""), meta
+
+
+def _skip_masks(tables: list[RawTable]) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Blank, total and note rows, over all columns of each table (序号 and 备注 included)."""
+    blanks, totals, notes, note_text = [], [], [], []
+    for table in tables:
+        cells = table.cells
+        if cells.empty:
+            continue
+        t = cells.apply(normalise.text)
+        empty = t.apply(lambda c: c.str.casefold().isin(normalise._EMPTY_WORDS))
+        mapped = [c.position for c in table.columns if c.field]
+        other = [p for p in t.columns if p not in mapped]
+        mapped_empty = empty[mapped].all(axis=1) if mapped else pd.Series(True, index=t.index)
+        # a 序号 left behind on an otherwise empty row is still a blank row
+        other_blank = (empty[other] | t[other].apply(lambda c: c.str.fullmatch(_SERIAL_NO))).all(axis=1) \
+            if other else pd.Series(True, index=t.index)
+        total = t.apply(lambda c: c.str.fullmatch(_TOTAL)).any(axis=1)
+        blank = mapped_empty & other_blank & ~total
+        note = mapped_empty & ~other_blank & ~total
+        first_text = t.where(~empty).bfill(axis=1).iloc[:, 0].fillna("") if len(t.columns) else ""
+        blanks.append(blank)
+        totals.append(total)
+        notes.append(note)
+        note_text.append(first_text)
+    if not blanks:
+        e = pd.Series(dtype=bool)
+        return e, e, e, pd.Series(dtype=str)
+
+    def cat(xs: list[pd.Series]) -> pd.Series:
+        return pd.concat(xs, ignore_index=True)
+
+    return cat(blanks), cat(totals), cat(notes), cat(note_text)
+
+
+def _alias(values: pd.Series, aliases: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Replace old or short division names; returns (values, mask of replaced cells)."""
+    if not aliases:
+        return values, pd.Series(False, index=values.index)
+    table = {normalise.text(pd.Series([k])).iat[0]: v for k, v in aliases.items()}
+    new = values.map(table)
+    hit = new.notna()
+    return values.where(~hit, new), hit
+
+
+def _check_text(c: _Collector, raw: pd.DataFrame, out: dict, names: list[str], required: set[str],
+                lacking: pd.Series, free: tuple[str, ...] = ()) -> None:
+    for name in names:
+        values = normalise.free_text(raw[name]) if name in free else normalise.text(raw[name])
+        empty = normalise.is_empty(raw[name])
+        if name in required:
+            c.add("missing-value", empty & ~lacking[name], name)
+        out[name] = values.where(~empty, None)
+
+
+def _check_number(c: _Collector, raw: pd.DataFrame, out: dict, name: str, unit: str, maximum: float,
+                  integer: bool) -> None:
+    values, bad = normalise.number(raw[name], unit)
+    c.add("bad-number", bad, name, raw[name])
+    if integer:
+        frac = values.notna() & (values != np.floor(values))
+        c.add("bad-number", frac, name, raw[name], "（应为整数）", " (it must be a whole number)")
+        values = values.where(~frac)
+    neg = values < 0
+    c.add("negative-value", neg, name, raw[name])
+    big = values > maximum
+    c.add("absurd-value", big, name, raw[name], f"不应超过 {maximum:g}", f"at most {maximum:g}")
+    out[name] = values.where(~neg & ~big)
+
+
+def _check_date(c: _Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
+    values, bad = normalise.date(raw[name])
+    c.add("bad-date", bad, name, raw[name])
+    odd = values.notna() & ((values < DATE_MIN) | (values > DATE_MAX))
+    c.add("absurd-value", odd, name, raw[name], "日期应在 2000—2049 年之间", "dates must lie in 2000–2049")
+    out[name] = values.where(~odd)
+
+
+def _check_yes_no(c: _Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
+    values, bad = normalise.yes_no(raw[name])
+    c.add("bad-yes-no", bad, name, raw[name])
+    out[name] = values
+
+
+def _check_code(c: _Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
+    values, bad = normalise.code(raw[name])
+    sci = bad & normalise.text(raw[name]).str.contains(r"[eE]\+", regex=True)
+    c.add("bad-code", bad & ~sci, name, raw[name])
+    c.add("bad-code", sci, name, raw[name], "（被 Excel 显示成了科学计数法，请把该列设为文本后重新填写）",
+          " (Excel turned it into scientific notation; format the column as text and enter it again)")
+    out[name] = values
+
+
+def _check_enum(c: _Collector, raw: pd.DataFrame, out: dict, name: str, lookup: dict[str, str], code: str,
+                choices: str, required: bool, lacking: pd.Series) -> None:
+    keys = raw[name].map({v: header_key(v) for v in raw[name].unique()})
+    empty = normalise.is_empty(raw[name])
+    values = keys.map(lookup)
+    c.add(code, ~empty & values.isna(), name, raw[name], choices, choices)
+    if required:
+        c.add("missing-value", empty & ~lacking[name], name)
+    out[name] = values.where(values.notna(), None)
+
+
+def _divisions(c: _Collector, raw: pd.DataFrame, out: dict, rules: Rules) -> None:
+    for name, aliases in (("county", rules.divisions.county_aliases), ("township", rules.divisions.township_aliases)):
+        if out.get(name) is None:
+            continue
+        values, hit = _alias(out[name], aliases)
+        c.add("old-division-name", hit, name, raw[name], values.fillna(""), values.fillna(""))
+        out[name] = values
+
+
+def _first_rows(meta: pd.DataFrame, dup: pd.Series, keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """For each duplicated row, how to name the first row with the same key (zh, en)."""
+    key = pd.util.hash_pandas_object(keys.astype(str), index=False)
+    first_idx = pd.Series(keys.index, index=keys.index).groupby(key.to_numpy()).transform("first")
+    zh, en = {}, {}
+    for idx in dup.index[dup.to_numpy()]:
+        f = first_idx.at[idx]
+        other = meta.at[f, "_file"] if meta.at[f, "_file"] != meta.at[idx, "_file"] else None
+        zh[idx] = row_ref(int(meta.at[f, "_row"]), other, "zh")
+        en[idx] = row_ref(int(meta.at[f, "_row"]), other, "en")
+    return pd.Series(zh, dtype=object), pd.Series(en, dtype=object)
+
+
+def validate(tables: list[RawTable], rules: Rules) -> Register:
+    """Check every row of the tables (all of one kind) and keep the valid ones."""
+    kind = tables[0].kind if tables else Kind.VILLAGES
+    fields = FIELDS[kind]
+    raw, meta = _stack(tables, kind)
+    c = _Collector(meta, tables)
+    findings: list[Finding] = [f for t in tables for f in t.findings]
+
+    # file-level problems: a required column absent, or nothing under the header
+    lacking = pd.DataFrame(False, index=raw.index, columns=[f.name for f in fields])
+    for t_index, table in enumerate(tables):
+        if table.cells.empty:
+            findings.append(make("empty-register", file=table.name, sheet=table.sheet, row=table.header_rows[-1]))
+        for f in fields:
+            if f.required and table.column_of(f.name) is None:
+                accepted = "、".join(f.aliases[:4])
+                findings.append(make("missing-column", file=table.name, sheet=table.sheet, row=table.header_rows[0],
+                                     column=f.zh, field=f.name, detail_zh=accepted, detail_en=", ".join(f.aliases[:4])))
+                lacking.loc[meta["_t"] == t_index, f.name] = True
+
+    # rows that are not records: blank, totals, notes; then exact repeats of earlier rows
+    blank, total, note, note_text = _skip_masks(tables)
+    if len(raw):
+        blank.index = total.index = note.index = note_text.index = raw.index
+    c.add("total-row", total, None)
+    c.add("note-row", note, None, note_text)
+    skipped = blank | total | note
+    fingerprint = raw.apply(normalise.text)
+    repeat = fingerprint.duplicated(keep="first") & ~skipped
+    dz, de = _first_rows(meta, repeat, fingerprint)
+    c.add("duplicate-row", repeat, None, None, dz, de)
+    skipped |= repeat
+
+    live = raw[~skipped]
+    sub = _Collector(meta.loc[live.index], tables)
+    out: dict[str, pd.Series] = {}
+    lack = lacking.loc[live.index]
+    required = {f.name for f in fields if f.required}
+    for f in fields:
+        if f.type == "text":
+            _check_text(sub, live, out, [f.name], required, lack, free=("name",))
+        elif f.type == "code":
+            _check_code(sub, live, out, f.name)
+        elif f.type == "int":
+            _check_number(sub, live, out, f.name, "people", MAX_POPULATION, integer=True)
+        elif f.type == "number":
+            _check_number(sub, live, out, f.name, "km", MAX_DISTANCE_KM, integer=False)
+        elif f.type == "yesno":
+            _check_yes_no(sub, live, out, f.name)
+        elif f.type == "date":
+            _check_date(sub, live, out, f.name)
+        elif f.type == "mode":
+            choices = "、".join(m.id for m in rules.modes)
+            _check_enum(sub, live, out, f.name, rules.mode_lookup, "bad-mode", choices, False, lack)
+        elif f.type == "level":
+            choices = "、".join(lv.label for lv in rules.outlet_levels.values())
+            _check_enum(sub, live, out, f.name, rules.level_lookup, "bad-level", choices, f.required, lack)
+        elif f.type == "list":
+            out[f.name] = normalise.items(live[f.name])
+    _divisions(sub, live, out, rules)
+    if kind is Kind.VILLAGES:
+        contradiction = (out["in_village"] == True) & (out["reached"] == False)  # noqa: E712 (object dtype)
+        sub.add("inconsistent-flags", contradiction, "reached", live["reached"])
+    else:
+        _outlet_rules(sub, live, out)
+
+    invalid = sub.error | lack.any(axis=1)
+    typed = pd.DataFrame(out, index=live.index)
+    typed = pd.concat([typed, meta.loc[live.index, ["_file", "_sheet", "_row"]]], axis=1)
+
+    # the same village (or outlet) twice: the first valid row counts, the others are invalid
+    dup = _duplicates(sub, typed, invalid, meta, kind)
+    invalid |= dup
+    findings += c.findings + sub.findings
+    findings.sort(key=lambda f: (_file_order(tables, f.file), f.row or 0, f.code))
+
+    frame = typed[~invalid].reset_index(drop=True)
+    valid_t = meta.loc[typed.index[~invalid.to_numpy()], "_t"]
+    files = _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings)
+    return Register(kind=kind, frame=frame, files=files, findings=findings)
+
+
+def _outlet_rules(c: _Collector, raw: pd.DataFrame, out: dict) -> None:
+    level = out["level"]
+    needs_township = level.isin(["township_station", "village_point"])
+    c.add("missing-value", needs_township & out["township"].isna(), "township")
+    point = level == "village_point"
+    c.add("missing-value", point & out["village"].isna() & out["village_code"].isna(), "village")
+    reversed_dates = out["opened"].notna() & out["closed"].notna() & (out["closed"] < out["opened"])
+    opened_text = raw["opened"].astype(str)
+    c.add("bad-date-order", reversed_dates, "closed", raw["closed"], "「" + opened_text + "」",
+          " '" + opened_text + "'")
+
+
+def _duplicates(c: _Collector, typed: pd.DataFrame, invalid: pd.Series, meta: pd.DataFrame, kind: Kind) -> pd.Series:
+    ok = typed[~invalid]
+    dup = pd.Series(False, index=typed.index)
+    if kind is Kind.VILLAGES:
+        by_code = ok["code"].notna() & ok.duplicated(subset=["code"], keep="first")
+        by_name = ok.duplicated(subset=["county", "township", "village"], keep="first") & ~by_code
+        for mask, keys, how_zh, how_en in (
+            (by_code, ok[["code"]], "（区划代码相同）", " (same code)"),
+            (by_name, ok[["county", "township", "village"]], "（县区、乡镇、村名相同）", " (same county, township and name)"),
+        ):
+            if mask.any():
+                zh, en = _first_rows(meta, mask, keys)
+                c.add("duplicate-village", mask, "village", ok["village"], zh + how_zh, en + how_en)
+                dup |= mask.reindex(dup.index, fill_value=False)
+    else:
+        by_id = ok["outlet_id"].notna() & ok.duplicated(subset=["outlet_id"], keep="first")
+        if by_id.any():
+            zh, en = _first_rows(meta, by_id, ok[["outlet_id"]])
+            c.add("duplicate-outlet", by_id, "outlet_id", ok["outlet_id"], zh, en)
+            dup |= by_id.reindex(dup.index, fill_value=False)
+    return dup
+
+
+def _file_order(tables: list[RawTable], name: str) -> int:
+    for i, t in enumerate(tables):
+        if t.name == name:
+            return i
+    return len(tables)
+
+
+def _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings) -> list[FileResult]:
+    results = []
+    for t_index, table in enumerate(tables):
+        mine = meta["_t"] == t_index
+        inv = invalid.reindex(meta.index, fill_value=False)
+        counts = Counts(
+            rows=len(table.cells),
+            blank=int((blank & mine).sum()),
+            total=int((total & mine).sum()),
+            note=int((note & mine).sum()),
+            duplicate=int((repeat & mine).sum()),
+            invalid=int((inv & mine).sum()),
+            valid=int((valid_t == t_index).sum()),
+        )
+        own = [f for f in findings if f.file == table.name and f.sheet == table.sheet]
+        results.append(FileResult(
+            table=table, counts=counts,
+            errors=sum(f.severity is Severity.ERROR for f in own),
+            warnings=sum(f.severity is Severity.WARNING for f in own),
+        ))
+    return results
