@@ -132,7 +132,7 @@ def _skip_masks(tables: list[RawTable]) -> tuple[pd.Series, pd.Series, pd.Series
         total = t.apply(lambda c: c.str.fullmatch(_TOTAL)).any(axis=1)
         blank = mapped_empty & other_blank & ~total
         note = mapped_empty & ~other_blank & ~total
-        first_text = t.where(~empty).bfill(axis=1).iloc[:, 0].fillna("") if len(t.columns) else ""
+        first_text = cells.where(~empty).bfill(axis=1).iloc[:, 0].fillna("").str.strip()
         blanks.append(blank)
         totals.append(total)
         notes.append(note)

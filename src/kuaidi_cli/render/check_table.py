@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -16,45 +18,80 @@ _MARK = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "·"}
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
-def shown_findings(findings: list[Finding], limit: int) -> list[Finding]:
-    """At most `limit` findings, errors before warnings before notes, then back in file order."""
-    if len(findings) <= limit:
-        return findings
-    order = {id(f): i for i, f in enumerate(findings)}
-    picked = sorted(findings, key=lambda f: (_RANK[f.severity], order[id(f)]))[:limit]
-    return sorted(picked, key=lambda f: order[id(f)])
+@dataclass
+class Line:
+    """One line of the findings table: a finding, and the rows of the same finding elsewhere."""
+
+    finding: Finding
+    rows: list[int] = field(default_factory=list)
 
 
-def _where(f: Finding, lang: str, several_files: bool) -> str:
+def lines(findings: list[Finding]) -> list[Line]:
+    """Findings with the same file, sheet, column, code and message become one line listing their rows,
+    so that 99 rows of 开封县 read as one warning, not 99."""
+    grouped: dict[tuple, Line] = {}
+    for f in findings:
+        key = (f.file, f.sheet, f.column, f.code, f.message_zh)
+        line = grouped.setdefault(key, Line(f))
+        if f.row is not None:
+            line.rows.append(f.row)
+    return list(grouped.values())
+
+
+def shown_lines(all_lines: list[Line], limit: int) -> list[Line]:
+    """At most `limit` lines, errors before warnings before notes, then back in file order."""
+    if len(all_lines) <= limit:
+        return all_lines
+    order = {id(x): i for i, x in enumerate(all_lines)}
+    picked = sorted(all_lines, key=lambda x: (_RANK[x.finding.severity], order[id(x)]))[:limit]
+    return sorted(picked, key=lambda x: order[id(x)])
+
+
+def _rows(rows: list[int], lang: str) -> str:
+    if not rows:
+        return ""
+    if len(rows) == 1:
+        return t("row", lang, n=rows[0])
+    head = "、".join(str(r) for r in rows[:3]) if lang != "en" else ", ".join(str(r) for r in rows[:3])
+    more = "…" if len(rows) > 3 else ""
+    return t("rows_many", lang, rows=head + more, n=len(rows))
+
+
+def _where(line: Line, lang: str, several_files: bool) -> str:
+    f = line.finding
     parts = []
     if several_files:
         parts.append(f.file)
     if f.sheet:
         parts.append(f.sheet)
-    if f.row is not None:
-        parts.append(t("row", lang, n=f.row))
+    if line.rows:
+        parts.append(_rows(line.rows, lang))
     return " ".join(parts) or f.file
 
 
 def render(result: CheckResult, console: Console, *, lang: str = "zh", max_findings: int = 50) -> None:
     findings = result.findings
     several = len(result.files) > 1
+    all_lines = lines(findings)
     if findings:
         table = Table(title=t("findings", lang), title_justify="left")
         table.add_column("", no_wrap=True)
-        table.add_column(t("where", lang), no_wrap=True)
-        table.add_column(t("column", lang), max_width=16)
+        table.add_column(t("where", lang), max_width=22, overflow="fold")
+        table.add_column(t("column", lang), max_width=16, overflow="fold")
         table.add_column(t("code", lang), no_wrap=True)
         table.add_column(t("message", lang), overflow="fold", ratio=1)
-        for f in shown_findings(findings, max_findings):
+        shown = shown_lines(all_lines, max_findings)
+        for line in shown:
+            f = line.finding
             style = _STYLE[f.severity]
             table.add_row(
-                Text(_MARK[f.severity], style=style), _where(f, lang, several), f.column or "",
+                Text(_MARK[f.severity], style=style), _where(line, lang, several), f.column or "",
                 Text(f.code, style=style), Text(f.message(lang)),
             )
         console.print(table)
-        if len(findings) > max_findings:
-            console.print(t("more", lang, n=len(findings) - max_findings))
+        hidden = len(findings) - sum(max(1, len(x.rows)) for x in shown)
+        if hidden:
+            console.print(t("more", lang, n=hidden))
     else:
         console.print(t("no_findings", lang))
 

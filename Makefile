@@ -1,0 +1,30 @@
+# Quick start:  make demo   (set up, then check the bundled sample registers)
+#               make test   (set up, then run the test suite)
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+
+.PHONY: demo test setup clean samples
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/kuaidi check data/samples/villages.csv --outlets data/samples/outlets.csv
+	@echo
+	@echo '--- the same register as a county office sends it (GBK, title rows, 合计, mixed forms, 4 broken rows):'
+	$(BIN)/kuaidi check data/samples/villages_messy.csv; test $$? -le 1
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+samples: $(STAMP)
+	$(BIN)/python scripts/make_samples.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
