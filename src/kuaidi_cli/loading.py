@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import math
 import unicodedata
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -353,12 +354,15 @@ def _read_csv(path: Path, kind: Kind, aliases: AliasTable, encoding: str | None)
     skip = header.start + header.height
     width = len(header.labels)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, names=range(width), skiprows=skip, dtype=str,
-            keep_default_na=False, skip_blank_lines=False, engine="c", index_col=False,
-        )
+        with warnings.catch_warnings():
+            # pandas warns, and drops the cells, when a row is wider than the header: never lose them
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text), sep=delimiter, header=None, names=range(width), skiprows=skip, dtype=str,
+                keep_default_na=False, skip_blank_lines=False, engine="c", index_col=False,
+            )
         cells = frame.fillna("")
-    except (pd.errors.ParserError, ValueError):
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
         # a row with more cells than the header: the csv module keeps every row; extra cells are kept too
         rows = _split(text, delimiter)[skip:]
         width = max([width, *(len(r) for r in rows)])

@@ -28,6 +28,8 @@ DATE_MIN, DATE_MAX = pd.Timestamp("2000-01-01"), pd.Timestamp("2049-12-31")
 
 _TOTAL = re.compile(r"^.{0,10}(合计|总计|小计|共计)$|^(合计|总计|小计|共计)\b.*$|^total$", re.IGNORECASE)
 _SERIAL_NO = re.compile(r"^\d{1,6}$")
+# A row holding one cell of text that starts like a note under a table: 注：…, 填表人：…, 联系电话：…
+_NOTE = re.compile(r"^(注|说明|备注|填表|制表|审核|负责人|联系人|联系电话|数据来源|资料来源|单位|数据截至)")
 
 
 @dataclass
@@ -65,6 +67,31 @@ class Register:
     @property
     def errors(self) -> int:
         return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    def records(self) -> list:
+        """The valid rows as pydantic models (VillageRow or OutletRow); for small registers and tests."""
+        from kuaidi_cli.schema import OutletRow, VillageRow
+
+        model = VillageRow if self.kind is Kind.VILLAGES else OutletRow
+        names = [f.name for f in FIELDS[self.kind]]
+        out = []
+        for rec in self.frame[names].to_dict("records"):
+            clean = {k: _plain(v) for k, v in rec.items()}
+            out.append(model.model_validate({k: v for k, v in clean.items() if v is not None}))
+        return out
+
+
+def _plain(v: object) -> object:
+    """A frame cell as a plain Python value: NaN/NaT/None → None, Timestamp → date, whole float stays float."""
+    if isinstance(v, list):
+        return v
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
 
 
 class _Collector:
@@ -131,7 +158,9 @@ def _skip_masks(tables: list[RawTable]) -> tuple[pd.Series, pd.Series, pd.Series
             if other else pd.Series(True, index=t.index)
         total = t.apply(lambda c: c.str.fullmatch(_TOTAL)).any(axis=1)
         blank = mapped_empty & other_blank & ~total
-        note = mapped_empty & ~other_blank & ~total
+        lone = (~empty).sum(axis=1) == 1
+        first = t.where(~empty).bfill(axis=1).iloc[:, 0].fillna("")
+        note = ((mapped_empty & ~other_blank) | (lone & first.str.match(_NOTE))) & ~total & ~blank
         first_text = cells.where(~empty).bfill(axis=1).iloc[:, 0].fillna("").str.strip()
         blanks.append(blank)
         totals.append(total)

@@ -1,0 +1,175 @@
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import FIXTURES, HEADER, run, write
+
+from kuaidi_cli.errors import InputError
+from kuaidi_cli.fields import Kind
+from kuaidi_cli.loading import Limits, load
+
+CANONICAL = ["county", "township", "village", "code", "population", "distance_km", "in_village",
+             "in_village_since", "reached", "reached_since", "mode"]
+
+
+def canonical(register) -> pd.DataFrame:
+    return register.frame[CANONICAL].sort_values("code").reset_index(drop=True)
+
+
+@pytest.mark.parametrize(("name", "fmt", "sheet", "header_rows", "first_row"), [
+    ("villages_gbk_title_total.csv", "csv", None, [3], 4),
+    ("villages_two_row_header.xlsx", "xlsx", "台账", [3, 4], 5),
+    ("villages.xls", "xls", "Sheet1", [1], 2),
+    ("villages_utf16.txt", "csv", None, [1], 2),
+    ("villages.ods", "ods", "Sheet1", [1], 2),
+])
+def test_every_variant_gives_the_clean_villages(rules, name, fmt, sheet, header_rows, first_row):
+    clean = run(FIXTURES / "villages_clean.csv", rules)
+    variant = run(FIXTURES / name, rules)
+    table = variant.files[0].table
+    assert (table.format, table.sheet, table.header_rows, table.row_numbers[0]) == (fmt, sheet, header_rows, first_row)
+    assert variant.errors == 0
+    assert len(variant.frame) == 10
+    pd.testing.assert_frame_equal(canonical(variant), canonical(clean), check_dtype=False)
+
+
+def test_clean_fixture_values(rules):
+    frame = run(FIXTURES / "villages_clean.csv", rules).frame.set_index("village")
+    assert frame.at["大寺村", "population"] == 2500
+    assert frame.at["仓王村", "distance_km"] == 5.0
+    assert frame.at["马庄村", "distance_km"] != frame.at["马庄村", "distance_km"]  # empty → NaN
+    assert frame.at["袁楼村", "in_village_since"] == pd.Timestamp("2021-10-04")
+    assert frame.at["毛儿岗村", "mode"] == "驻村设点"
+
+
+def test_gbk_variant_details(rules):
+    reg = run(FIXTURES / "villages_gbk_title_total.csv", rules)
+    table, counts = reg.files[0].table, reg.files[0].counts
+    assert table.encoding == "gb18030"
+    assert (counts.rows, counts.valid, counts.invalid, counts.blank, counts.total) == (12, 10, 0, 1, 1)
+    # rows 4..15: 4 villages, a blank row (8), 6 villages, 合计 on row 15
+    assert table.row_numbers == list(range(4, 16))
+
+
+def test_two_row_header_labels(rules):
+    table = load(FIXTURES / "villages_two_row_header.xlsx", Kind.VILLAGES)
+    labels = {c.field: c.label for c in table.columns if c.field}
+    assert labels["population"] == "基本情况/人口数(人)"
+    assert labels["in_village_since"] == "驻村设点情况/设点时间"
+    assert labels["county"] == "县区"
+
+
+def test_sheet_option_by_name_and_number(rules):
+    by_name = load(FIXTURES / "villages_two_row_header.xlsx", Kind.VILLAGES, sheet="台账")
+    by_number = load(FIXTURES / "villages_two_row_header.xlsx", Kind.VILLAGES, sheet="2")
+    assert by_name.sheet == by_number.sheet == "台账"
+    with pytest.raises(InputError, match="填表说明"):
+        load(FIXTURES / "villages_two_row_header.xlsx", Kind.VILLAGES, sheet="1")
+    with pytest.raises(InputError, match="没有工作表「汇总」"):
+        load(FIXTURES / "villages_two_row_header.xlsx", Kind.VILLAGES, sheet="汇总")
+
+
+def test_tab_and_semicolon_delimiters(tmp_path, rules):
+    row = "祥符区,城关镇,袁楼村,410212100200,1571,7.9,是,2021-10-04,是,2021-08-21,邮快合作"
+    for sep in ("\t", ";"):
+        path = write(tmp_path, f"{HEADER}\n{row}\n".replace(",", sep), name=f"r{ord(sep)}.csv")
+        table = load(path, Kind.VILLAGES)
+        assert table.delimiter == sep
+        assert table.cells.iat[0, 2] == "袁楼村"
+
+
+def test_encoding_option_overrides_detection(tmp_path, rules):
+    path = write(tmp_path, f"{HEADER}\n祥符区,城关镇,袁楼村,,,,,,,,\n", encoding="gbk")
+    assert load(path, Kind.VILLAGES, encoding="gbk").encoding == "gbk"
+    with pytest.raises(InputError, match="utf-8"):
+        load(path, Kind.VILLAGES, encoding="utf-8")
+    with pytest.raises(InputError, match="不认识的编码"):
+        load(path, Kind.VILLAGES, encoding="klingon")
+
+
+def test_cr_only_line_ends_and_a_wide_row(tmp_path, rules):
+    text = f"{HEADER}\r祥符区,城关镇,袁楼村,410212100200,1571,7.9,是,2021-10-04,是,2021-08-21,邮快合作,额外,更多\r"
+    reg = run(write(tmp_path, text), rules)
+    assert reg.files[0].counts.valid == 1
+    assert reg.frame.at[0, "village"] == "袁楼村"
+
+
+def test_a_workbook_saved_as_csv_is_read_as_a_workbook(tmp_path, rules):
+    path = tmp_path / "actually_xlsx.csv"
+    path.write_bytes((FIXTURES / "villages_two_row_header.xlsx").read_bytes())
+    assert load(path, Kind.VILLAGES).format == "xlsx"
+
+
+def test_outlet_register_is_not_a_village_register(rules):
+    with pytest.raises(InputError, match="--outlets"):
+        load(FIXTURES / "outlets_clean.csv", Kind.VILLAGES)
+    assert load(FIXTURES / "outlets_clean.csv", Kind.OUTLETS).kind is Kind.OUTLETS
+
+
+# --- files that cannot be read: one clear InputError each, and quickly ------------------------
+
+
+def _xlsx_bytes(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for r in rows:
+        wb.active.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _zip_bomb(path: Path) -> Path:
+    """A tiny xlsx whose worksheet unpacks to 150 MiB of zeros (ratio > 1000)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            chunk = b"0" * (1 << 20)
+            for _ in range(150):
+                fh.write(chunk)
+    return path
+
+
+HOSTILE = {
+    "missing": (lambda d: d / "nope.csv", "找不到文件"),
+    "directory": (lambda d: d, "文件夹"),
+    "empty": (lambda d: write(d, "", "empty.csv"), "空文件"),
+    "binary junk named .csv": (lambda d: _bytes(d, "junk.csv", bytes(range(256)) * 64), "不是文本表格"),
+    "encrypted xlsx": (lambda d: FIXTURES / "encrypted.xlsx", "密码"),
+    "truncated xlsx": (lambda d: _bytes(d, "cut.xlsx", _xlsx_bytes([["县区", "乡镇", "行政村"]])[:700]), "损坏"),
+    "zip that is not a workbook": (lambda d: _zip(d), "压缩包"),
+    "workbook with no register": (lambda d: _bytes(d, "notes.xlsx", _xlsx_bytes([["会议纪要"], ["无台账"]])), "找不到行政村台账"),
+    "csv with no register": (lambda d: write(d, "姓名,电话\n张三,123\n", "phone.csv"), "找不到行政村台账"),
+    "zip bomb": (lambda d: _zip_bomb(d / "bomb.xlsx"), "解压后"),
+}
+
+
+def _bytes(d: Path, name: str, data: bytes) -> Path:
+    (d / name).write_bytes(data)
+    return d / name
+
+
+def _zip(d: Path) -> Path:
+    with zipfile.ZipFile(d / "photos.xlsx", "w") as zf:
+        zf.writestr("a.txt", "hello")
+    return d / "photos.xlsx"
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_unreadable_files_raise_one_clear_error(tmp_path, case):
+    make, words = HOSTILE[case]
+    path = make(tmp_path)
+    with pytest.raises(InputError) as info:
+        load(path, Kind.VILLAGES, limits=Limits(max_zip_ratio=300))
+    assert words in info.value.zh
+    assert "\n" not in info.value.zh and info.value.en
+
+
+def test_file_size_limit(tmp_path):
+    path = write(tmp_path, f"{HEADER}\n" + "祥符区,城关镇,袁楼村,,,,,,,,\n" * 100)
+    with pytest.raises(InputError, match="超过上限"):
+        load(path, Kind.VILLAGES, limits=Limits(max_file_bytes=1000))

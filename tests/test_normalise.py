@@ -1,0 +1,91 @@
+import math
+
+import pandas as pd
+import pytest
+
+from kuaidi_cli import normalise
+
+
+def one(fn, value, *args):
+    values, bad = fn(pd.Series([value]), *args)
+    return values.iat[0], bool(bad.iat[0])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2,500", 2500), ("2500人", 2500), ("２５００", 2500), ("约3000", 3000), (" 1571 ", 1571), ("1,571人", 1571),
+    ("2500.0", 2500), ("3000左右", 3000), ("２，５００", 2500),
+])
+def test_population_forms(text, expected):
+    value, bad = one(normalise.number, text, "people")
+    assert (value, bad) == (expected, False)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("5.2公里", 5.2), ("5.2km", 5.2), ("5.2 KM", 5.2), ("5.2千米", 5.2), ("800米", 0.8), ("1900m", 1.9),
+    ("５.２", 5.2), ("7", 7.0),
+])
+def test_distance_forms(text, expected):
+    value, bad = one(normalise.number, text, "km")
+    assert not bad
+    assert math.isclose(value, expected)
+
+
+@pytest.mark.parametrize("text", ["abc", "不详", "3公里", "2500户", "1.2.3", "#DIV/0!"])
+def test_bad_population(text):
+    value, bad = one(normalise.number, text, "people")
+    assert bad and math.isnan(value)
+
+
+@pytest.mark.parametrize("text", ["", "  ", "-", "/", "—"])
+def test_empty_numbers_are_not_bad(text):
+    value, bad = one(normalise.number, text, "people")
+    assert not bad and math.isnan(value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("是", True), ("否", False), ("有", True), ("无", False), ("√", True), ("×", False), ("Y", True), ("n", False),
+    ("1", True), ("0", False), ("已设点", True), ("未设点", False), ("TRUE", True), ("ｙｅｓ", True),
+])
+def test_yes_no_forms(text, expected):
+    assert one(normalise.yes_no, text) == (expected, False)
+
+
+def test_yes_no_bad_and_empty():
+    assert one(normalise.yes_no, "待定") == (None, True)
+    assert one(normalise.yes_no, "") == (None, False)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2021-09-30", "2021-09-30"), ("2021/9/30", "2021-09-30"), ("2021.09.30", "2021-09-30"),
+    ("2021年9月30日", "2021-09-30"), ("2021 年 9 月 30 日", "2021-09-30"), ("20210930", "2021-09-30"),
+    ("2021-09-30 00:00:00", "2021-09-30"), ("２０２１-０９-３０", "2021-09-30"),
+    # 44469 days after 1899-12-30 is 2021-09-30 (Excel's serial for that day)
+    ("44469", "2021-09-30"), ("44469.5", "2021-09-30"),
+    # month only: the last day of the month (2021 is not a leap year, so February ends on the 28th)
+    ("2021年9月", "2021-09-30"), ("2021年2月", "2021-02-28"), ("2020-2", "2020-02-29"),
+])
+def test_date_forms(text, expected):
+    value, bad = one(normalise.date, text)
+    assert not bad
+    assert value == pd.Timestamp(expected)
+
+
+@pytest.mark.parametrize("text", ["2021-02-30", "2021-13-01", "2021", "明年", "12345", "9/30"])
+def test_bad_dates(text):
+    value, bad = one(normalise.date, text)
+    assert bad and pd.isna(value)
+
+
+def test_code_accepts_number_cells_and_rejects_scientific():
+    values, bad = normalise.code(pd.Series(["410212100200", "410212100200.0", "4.10212E+11", "41021210020", ""]))
+    assert list(bad) == [False, False, True, True, False]
+    assert values.iat[1] == "410212100200"
+
+
+def test_text_removes_all_spaces_and_full_width_forms():
+    assert normalise.text(pd.Series([" 城关 镇\u3000", "（东）关村"])).tolist() == ["城关镇", "(东)关村"]
+
+
+def test_items_split_on_chinese_and_ascii_separators():
+    assert normalise.items(pd.Series(["中通、圆通/韵达，极兔;京东", ""])).tolist() == [
+        ["中通", "圆通", "韵达", "极兔", "京东"], []]
