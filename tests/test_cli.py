@@ -1,0 +1,110 @@
+"""The command line: exit codes, one-line errors on stderr, tables and JSON."""
+
+import json
+
+import pytest
+from conftest import FIXTURES, HEADER, SAMPLES, write
+from typer.testing import CliRunner
+
+from kuaidi_cli.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_clean_register_exits_0():
+    result = invoke("check", FIXTURES / "villages_clean.csv", "--outlets", FIXTURES / "outlets_clean.csv")
+    assert result.exit_code == 0, result.output
+    assert "行数 10 = 有效 10 + 无效 0 + 跳过 0" in result.stdout
+    assert "行数 6 = 有效 6 + 无效 0 + 跳过 0" in result.stdout
+    assert "检查通过" in result.stdout
+
+
+def test_warnings_alone_still_exit_0():
+    result = invoke("check", FIXTURES / "villages_gbk_title_total.csv")
+    assert result.exit_code == 0
+    assert "old-division-name" in result.stdout
+    assert "行数 12 = 有效 10 + 无效 0 + 跳过 2" in result.stdout
+
+
+def test_errors_exit_1_and_are_listed(tmp_path):
+    path = write(tmp_path, f"{HEADER}\n祥符区,城关镇,袁楼村,410212100200,abc,,,,,,\n")
+    result = invoke("check", path)
+    assert result.exit_code == 1
+    assert "bad-number" in result.stdout and "第2行" in result.stdout
+    assert "「abc」不是有效的数值" in result.stdout
+
+
+def test_english(tmp_path):
+    path = write(tmp_path, f"{HEADER}\n祥符区,城关镇,袁楼村,410212100200,abc,,,,,,\n")
+    result = invoke("check", path, "--lang", "en")
+    assert "'abc' is not a valid number" in result.stdout
+    assert "rows 1 = valid 0 + invalid 1 + skipped 0" in result.stdout
+
+
+def test_max_findings_caps_the_table_and_says_how_many_more(tmp_path):
+    body = "".join(f"祥符区,城关镇,村{i},4102121002{i:02d},bad{i},,,,,,\n" for i in range(30))
+    result = invoke("check", write(tmp_path, HEADER + "\n" + body), "--max-findings", "5")
+    assert result.exit_code == 1
+    assert "还有 25 条未显示" in result.stdout
+
+
+def test_json_lists_every_finding(tmp_path):
+    body = "".join(f"祥符区,城关镇,村{i},4102121002{i:02d},bad{i},,,,,,\n" for i in range(30))
+    result = invoke("check", write(tmp_path, HEADER + "\n" + body), "--format", "json", "--max-findings", "5")
+    data = json.loads(result.stdout)
+    assert data["schema"] == "kuaidi.check/1"
+    assert data["ok"] is False
+    assert len(data["findings"]) == 30
+    f = data["findings"][0]
+    assert (f["code"], f["row"], f["column"], f["value"], f["severity"]) == ("bad-number", 2, "人口数(人)", "bad0", "error")
+    assert data["files"][0]["rows"] == 30 and data["files"][0]["invalid"] == 30
+
+
+@pytest.mark.parametrize(("make", "words"), [
+    (lambda d: d / "nope.xlsx", "找不到文件"),
+    (lambda d: d, "文件夹"),
+    (lambda d: write(d, "", "empty.csv"), "空文件"),
+    (lambda d: FIXTURES / "encrypted.xlsx", "密码"),
+    (lambda d: write(d, "姓名,电话\n张三,123\n", "phone.csv"), "找不到行政村台账"),
+])
+def test_cannot_run_is_one_line_on_stderr_and_exit_2(tmp_path, make, words):
+    result = invoke("check", make(tmp_path))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_debug_shows_the_exception(tmp_path):
+    result = invoke("check", tmp_path / "nope.csv", "--debug")
+    assert result.exit_code != 0
+    assert result.exception is not None and type(result.exception).__name__ == "InputError"
+
+
+def test_unknown_sheet_is_exit_2():
+    result = invoke("check", FIXTURES / "villages_two_row_header.xlsx", "--sheet", "汇总")
+    assert result.exit_code == 2 and "台账" in result.stderr
+
+
+def test_bad_rules_file_is_exit_2(tmp_path):
+    rules = write(tmp_path, "name: x\nmodes: 3\n", "rules.yaml")
+    result = invoke("check", FIXTURES / "villages_clean.csv", "--rules", rules)
+    assert result.exit_code == 2 and "modes" in result.stderr
+
+
+def test_samples_demo_figures():
+    clean = invoke("check", SAMPLES / "villages.csv", "--outlets", SAMPLES / "outlets.csv")
+    assert clean.exit_code == 0
+    assert "行数 2137 = 有效 2137 + 无效 0 + 跳过 0" in clean.stdout
+
+
+def test_every_command_has_help():
+    for command in app.registered_commands:
+        assert command.callback.__doc__, command.name
+    result = invoke("check", "--help")
+    assert result.exit_code == 0 and "--max-findings" in result.stdout
