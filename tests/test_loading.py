@@ -47,7 +47,7 @@ def test_clean_fixture_values(rules):
 def test_gbk_variant_details(rules):
     reg = run(FIXTURES / "villages_gbk_title_total.csv", rules)
     table, counts = reg.files[0].table, reg.files[0].counts
-    assert table.encoding == "gb18030"
+    assert table.encoding == "gbk"
     assert (counts.rows, counts.valid, counts.invalid, counts.blank, counts.total) == (12, 10, 0, 1, 1)
     # rows 4..15: 4 villages, a blank row (8), 6 villages, 合计 on row 15
     assert table.row_numbers == list(range(4, 16))

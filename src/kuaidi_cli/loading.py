@@ -297,7 +297,7 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
     else:
-        candidates = ["utf-8", "gb18030"]
+        candidates = ["utf-8", "gbk", "gb18030"]
         sample = data[:4096]
         if sample.count(b"\x00") > len(sample) // 4:  # UTF-16 without a BOM: every other byte is 0
             candidates = ["utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"]
@@ -401,39 +401,53 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def _open_workbook(path: Path):
-    import python_calamine as pc
+class _Workbook:
+    """A workbook opened with python-calamine; each sheet is parsed once, however often it is read."""
 
-    try:
-        return pc.CalamineWorkbook.from_path(str(path))
-    except pc.PasswordError as e:
-        raise _encrypted(path) from e
-    except (pc.CalamineError, OSError, ValueError) as e:
-        raise InputError(
-            f"{path} 无法作为表格打开（{str(e)[:80]}），请用 Excel 另存为 .xlsx 后再查",
-            f"{path} cannot be opened as a workbook ({str(e)[:80]}); save it again as .xlsx",
-        ) from e
+    def __init__(self, path: Path) -> None:
+        import python_calamine as pc
+
+        self.path = path
+        self._sheets: dict[str, object] = {}
+        try:
+            self.wb = pc.CalamineWorkbook.from_path(str(path))
+        except pc.PasswordError as e:
+            raise _encrypted(path) from e
+        except (pc.CalamineError, OSError, ValueError) as e:
+            raise InputError(
+                f"{path} 无法作为表格打开（{str(e)[:80]}），请用 Excel 另存为 .xlsx 后再查",
+                f"{path} cannot be opened as a workbook ({str(e)[:80]}); save it again as .xlsx",
+            ) from e
+        self.names: list[str] = list(self.wb.sheet_names)
+        self.visible: list[str] = [m.name for m in self.wb.sheets_metadata if "Hidden" not in str(m.visible)]
+
+    def rows(self, name: str, nrows: int | None = None) -> tuple[list[list], int]:
+        """Rows of a sheet from its first used row, and the 0-based index of that row.
+
+        skip_empty_area also trims leading empty columns; column positions are not shown to users.
+        """
+        import python_calamine as pc
+
+        try:
+            if name not in self._sheets:
+                self._sheets[name] = self.wb.get_sheet_by_name(name)
+            sheet = self._sheets[name]
+            rows = sheet.to_python(skip_empty_area=True, nrows=nrows) if nrows else sheet.to_python(skip_empty_area=True)
+            start = sheet.start[0] if sheet.start else 0
+        except (pc.CalamineError, OSError, ValueError) as e:
+            raise InputError(
+                f"{self.path} 的工作表「{name}」无法读取（{str(e)[:80]}），请用 Excel 另存后再查",
+                f"sheet '{name}' of {self.path} cannot be read ({str(e)[:80]}); save the workbook again",
+            ) from e
+        return rows, start
+
+    def preview(self, name: str) -> list[list[str]]:
+        rows, _ = self.rows(name, HEADER_SEARCH_ROWS + 2)
+        return [[_cell_text(c) for c in r] for r in rows]
 
 
-def _sheet_rows(wb, name: str, path: Path, nrows: int | None = None) -> tuple[list[list], int]:
-    """Rows of a sheet from its first used row (and the 0-based index of that row)."""
-    import python_calamine as pc
-
-    try:
-        sheet = wb.get_sheet_by_name(name)
-        rows = sheet.to_python(skip_empty_area=True, nrows=nrows) if nrows else sheet.to_python(skip_empty_area=True)
-        start = sheet.start[0] if sheet.start else 0
-    except (pc.CalamineError, OSError, ValueError) as e:
-        raise InputError(
-            f"{path} 的工作表「{name}」无法读取（{str(e)[:80]}），请用 Excel 另存后再查",
-            f"sheet '{name}' of {path} cannot be read ({str(e)[:80]}); save the workbook again",
-        ) from e
-    # skip_empty_area trims leading empty columns too; the column offset does not matter to us
-    return rows, start
-
-
-def _choose_sheet(wb, path: Path, kind: Kind, aliases: AliasTable, sheet: str | None) -> tuple[str, _Header]:
-    names: list[str] = list(wb.sheet_names)
+def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | None) -> tuple[str, _Header]:
+    path, names = wb.path, wb.names
     if sheet is not None:
         if sheet in names:
             chosen = sheet
@@ -444,18 +458,15 @@ def _choose_sheet(wb, path: Path, kind: Kind, aliases: AliasTable, sheet: str | 
                 f"{path} 中没有工作表「{sheet}」（有：{'、'.join(names)}）；--sheet 可写名称或序号（从1开始）",
                 f"no sheet '{sheet}' in {path} (it has: {', '.join(names)}); --sheet takes a name or a 1-based number",
             )
-        rows, _ = _sheet_rows(wb, chosen, path, HEADER_SEARCH_ROWS + 2)
-        text_rows = [[_cell_text(c) for c in r] for r in rows]
-        h = find_header(text_rows, kind, aliases)
+        preview = wb.preview(chosen)
+        h = find_header(preview, kind, aliases)
         if h is None:
-            raise _no_register(path, kind, f" 的工作表「{chosen}」", f", sheet '{chosen}'", text_rows)
+            raise _no_register(path, kind, f" 的工作表「{chosen}」", f", sheet '{chosen}'", preview)
         return chosen, h
-    visible = [m.name for m in wb.sheets_metadata if str(m.visible).endswith("Visible") and "Hidden" not in str(m.visible)]
-    order = visible + [n for n in names if n not in visible]  # hidden sheets last
+    order = wb.visible + [n for n in names if n not in wb.visible]  # hidden sheets last
     previews = []
     for name in order:
-        rows, _ = _sheet_rows(wb, name, path, HEADER_SEARCH_ROWS + 2)
-        previews.append([[_cell_text(c) for c in r] for r in rows])
+        previews.append(wb.preview(name))
         h = find_header(previews[-1], kind, aliases)
         if h is not None:
             return name, h
@@ -464,15 +475,25 @@ def _choose_sheet(wb, path: Path, kind: Kind, aliases: AliasTable, sheet: str | 
     raise _no_register(path, kind, f"（工作表：{'、'.join(names)}）", f" (sheets: {', '.join(names)})", rival)
 
 
+def _text_frame(body: list[list], width: int) -> pd.DataFrame:
+    """Cells as text, column by column: only cells that are not already strings go through _cell_text."""
+    frame = pd.DataFrame(body, columns=range(width) if body and len(body[0]) == width else None, dtype=object)
+    frame = frame.reindex(columns=range(width))
+    for col in frame.columns:
+        values = frame[col]
+        odd = ~values.map(type).eq(str)
+        if odd.any():
+            frame[col] = values.where(~odd, values[odd].map(_cell_text))
+    return frame.astype(str)
+
+
 def _read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: str | None) -> RawTable:
-    wb = _open_workbook(path)
-    name, header = _choose_sheet(wb, path, kind, aliases, sheet)
-    rows, start = _sheet_rows(wb, name, path)
+    wb = _Workbook(path)
+    name, header = _choose_sheet(wb, kind, aliases, sheet)
+    rows, start = wb.rows(name)
     body = rows[header.start + header.height:]
     width = max([len(header.labels), *(len(r) for r in body)]) if body else len(header.labels)
-    cells = pd.DataFrame(
-        [[_cell_text(c) for c in r] + [""] * (width - len(r)) for r in body], columns=range(width), dtype=str
-    ) if body else pd.DataFrame({i: pd.Series(dtype=str) for i in range(width)})
+    cells = _text_frame(body, width)
     first = start + header.start + 1
     header_rows = list(range(first, first + header.height))
     columns, findings = _columns(header, kind, str(path), name, header_rows[0])
