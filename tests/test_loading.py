@@ -173,3 +173,40 @@ def test_file_size_limit(tmp_path):
     path = write(tmp_path, f"{HEADER}\n" + "祥符区,城关镇,袁楼村,,,,,,,,\n" * 100)
     with pytest.raises(InputError, match="超过上限"):
         load(path, Kind.VILLAGES, limits=Limits(max_file_bytes=1000))
+
+
+def test_one_workbook_with_both_registers(tmp_path, rules):
+    """`check book.xlsx --outlets book.xlsx`: each kind finds its own sheet by its header."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    outlets = wb.active
+    outlets.title = "服务点"
+    for row in (FIXTURES / "outlets_clean.csv").read_text(encoding="utf-8").splitlines():
+        outlets.append(row.split(","))
+    villages = wb.create_sheet("行政村")
+    for row in (FIXTURES / "villages_clean.csv").read_text(encoding="utf-8").splitlines():
+        villages.append(row.split(","))
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    assert load(path, Kind.VILLAGES).sheet == "行政村"
+    assert load(path, Kind.OUTLETS).sheet == "服务点"
+    with pytest.raises(InputError, match="--outlets"):
+        load(path, Kind.VILLAGES, sheet="服务点")
+
+
+def test_hidden_sheets_are_tried_last(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    old = wb.active
+    old.title = "旧表"
+    old.append(HEADER.split(","))
+    old.append(["祥符区", "城关镇", "旧村"])
+    old.sheet_state = "hidden"
+    new = wb.create_sheet("新表")
+    new.append(HEADER.split(","))
+    new.append(["祥符区", "城关镇", "袁楼村"])
+    path = tmp_path / "hidden.xlsx"
+    wb.save(path)
+    assert load(path, Kind.VILLAGES).sheet == "新表"

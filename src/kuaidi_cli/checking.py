@@ -51,10 +51,14 @@ def check(
     villages: list[Path], rules: Rules, *, outlets: list[Path] | None = None, sheet: str | None = None,
     encoding: str | None = None, limits: Limits | None = None,
 ) -> CheckResult:
-    """Check village registers (and outlet registers); raises KuaidiError when a file cannot be read."""
+    """Check village registers (and outlet registers); raises KuaidiError when a file cannot be read.
+
+    `sheet` chooses the sheet of the village files; outlet registers are found by their header, so one
+    workbook holding both registers on two sheets can be given twice (`book.xlsx --outlets book.xlsx`).
+    """
     registers = []
     if villages:
         registers.append(load_register(villages, Kind.VILLAGES, rules, sheet=sheet, encoding=encoding, limits=limits))
     if outlets:
-        registers.append(load_register(outlets, Kind.OUTLETS, rules, sheet=sheet, encoding=encoding, limits=limits))
+        registers.append(load_register(outlets, Kind.OUTLETS, rules, encoding=encoding, limits=limits))
     return CheckResult(registers)

@@ -41,7 +41,7 @@ class CheckFormat(str, Enum):
 LangOpt = Annotated[Lang, typer.Option("--lang", case_sensitive=False, help="输出语言 / language: zh | en")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示完整的 Python 回溯 / show tracebacks")]
 SheetOpt = Annotated[
-    str | None, typer.Option("--sheet", help="工作表名称或序号（从1开始）；默认取第一个含台账的表 / sheet name or 1-based number")
+    str | None, typer.Option("--sheet", help="行政村台账所在工作表的名称或序号（从1开始）；默认取第一个含台账的表 / sheet of the village register: name or 1-based number")
 ]
 EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="CSV 编码（默认自动识别：utf-8、gbk/gb18030、utf-16）/ CSV encoding")

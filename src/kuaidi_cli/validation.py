@@ -341,7 +341,7 @@ def validate(tables: list[RawTable], rules: Rules) -> Register:
     dup = _duplicates(sub, typed, invalid, meta, kind)
     invalid |= dup
     findings += c.findings + sub.findings
-    findings.sort(key=lambda f: (_file_order(tables, f.file), f.row or 0, f.code))
+    findings.sort(key=_position_key(tables))
 
     frame = typed[~invalid].reset_index(drop=True)
     valid_t = meta.loc[typed.index[~invalid.to_numpy()], "_t"]
@@ -384,11 +384,15 @@ def _duplicates(c: _Collector, typed: pd.DataFrame, invalid: pd.Series, meta: pd
     return dup
 
 
-def _file_order(tables: list[RawTable], name: str) -> int:
-    for i, t in enumerate(tables):
-        if t.name == name:
-            return i
-    return len(tables)
+def _position_key(tables: list[RawTable]):
+    """Sort findings as a reader scans the files: file by file, row by row, column by column."""
+    files = {t.name: i for i, t in reversed(list(enumerate(tables)))}
+    columns = {(t.name, c.label): c.position for t in tables for c in reversed(t.columns)}
+
+    def key(f: Finding) -> tuple:
+        return (files.get(f.file, len(tables)), f.row or 0, columns.get((f.file, f.column), -1), f.code)
+
+    return key
 
 
 def _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings) -> list[FileResult]:

@@ -1,0 +1,25 @@
+"""The README documents what the code does, and CI runs the README's test command."""
+
+from conftest import ROOT
+
+from kuaidi_cli.fields import FIELDS
+from kuaidi_cli.findings import CATALOGUE
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_finding_code_is_documented():
+    for code in CATALOGUE:
+        assert f"`{code}`" in README, code
+
+
+def test_every_field_is_documented():
+    for fields in FIELDS.values():
+        for f in fields:
+            assert f"`{f.name}`" in README, f.name
+
+
+def test_quick_start_and_ci_use_the_same_command():
+    assert "make demo" in README and "make test" in README
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith(("#", "set ", "cd "))]
+    assert ci[-1] == "make test"
