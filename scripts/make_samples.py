@@ -166,7 +166,7 @@ def messy_number(rng: random.Random, value: float, unit: str) -> str:
     if form == 3 and unit == "公里":
         return f"{value}km"
     if form == 4 and unit == "公里" and value < 1:
-        return f"{int(round(value * 1000))}米"
+        return f"{round(value * 1000)}米"
     return f" {text} "
 
 
@@ -198,7 +198,6 @@ def make_messy(rng: random.Random, villages: list[dict]) -> list[list[str]]:
     rows: list[list[str]] = [["开封市“快递进村”工作台账（2021年12月）"] + [""] * 11,
                              ["填报单位：开封市邮政管理局", "", "", "", "", "", "", "", "", "", "", "单位：人、公里"],
                              ["序号", *VILLAGE_HEADER]]
-    n = 0
     county = None
     county_population = 0
     for i, v in enumerate(villages):
@@ -208,9 +207,8 @@ def make_messy(rng: random.Random, villages: list[dict]) -> list[list[str]]:
             county_population = 0
         county = v["县区"]
         county_population += v["人口数(人)"]
-        n += 1
         row = [
-            str(n),
+            str(i + 1),
             "开封县" if county == "祥符区" and rng.random() < 0.3 else county,
             v["乡镇"] if rng.random() < 0.9 else " " + v["乡镇"][:1] + " " + v["乡镇"][1:],
             v["行政村"],
