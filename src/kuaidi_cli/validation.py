@@ -186,14 +186,13 @@ def _alias(values: pd.Series, aliases: dict[str, str]) -> tuple[pd.Series, pd.Se
     return values.where(~hit, new), hit
 
 
-def _check_text(c: _Collector, raw: pd.DataFrame, out: dict, names: list[str], required: set[str],
-                lacking: pd.Series, free: tuple[str, ...] = ()) -> None:
-    for name in names:
-        values = normalise.free_text(raw[name]) if name in free else normalise.text(raw[name])
-        empty = normalise.is_empty(raw[name])
-        if name in required:
-            c.add("missing-value", empty & ~lacking[name], name)
-        out[name] = values.where(~empty, None)
+def _check_text(c: _Collector, raw: pd.DataFrame, out: dict, name: str, required: bool, lacking: pd.DataFrame,
+                free: bool) -> None:
+    values = normalise.free_text(raw[name]) if free else normalise.text(raw[name])
+    empty = normalise.is_empty(raw[name])
+    if required:
+        c.add("missing-value", empty & ~lacking[name], name)
+    out[name] = values.where(~empty, None)
 
 
 def _check_number(c: _Collector, raw: pd.DataFrame, out: dict, name: str, unit: str, maximum: float,
@@ -304,10 +303,10 @@ def validate(tables: list[RawTable], rules: Rules) -> Register:
     sub = _Collector(meta.loc[live.index], tables)
     out: dict[str, pd.Series] = {}
     lack = lacking.loc[live.index]
-    required = {f.name for f in fields if f.required}
     for f in fields:
         if f.type == "text":
-            _check_text(sub, live, out, [f.name], required, lack, free=("name",))
+            # outlet names keep their inner spaces; division names and ids lose them
+            _check_text(sub, live, out, f.name, f.required, lack, free=f.name == "name")
         elif f.type == "code":
             _check_code(sub, live, out, f.name)
         elif f.type == "int":
