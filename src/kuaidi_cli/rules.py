@@ -5,13 +5,16 @@ This module knows the shape of the file, not its content: everything about Kaife
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import operator
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from kuaidi_cli.errors import RulesError
 from kuaidi_cli.fields import header_key
@@ -38,14 +41,89 @@ class Level(_Strict):
 
 LEVELS = ("park", "township_station", "village_point")
 
+# The metrics a target may name. Rates are fractions in [0, 1]; counts are numbers of outlets.
+RATE_METRICS = ("reach_rate", "priority_in_village_rate", "in_village_rate", "focus_reach_rate")
+COUNT_METRICS = tuple(f"outlets.{level}" for level in LEVELS)
+METRICS = RATE_METRICS + COUNT_METRICS
+
+OPERATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
+
+
+class Condition(_Strict):
+    """One test on a village: `population >= 2500`."""
+
+    field: Literal["population", "distance_km"]
+    op: Literal[">=", ">", "<=", "<", "=="]
+    value: float
+    reason: str
+
+    def describe(self, lang: str = "zh") -> str:
+        unit = {"population": ("人口", "population", ""), "distance_km": ("距离", "distance", "km")}[self.field]
+        name = unit[1] if lang == "en" else unit[0]
+        return f"{name}{self.op}{self.value:g}{unit[2]}"
+
+
+class AnyOf(_Strict):
+    """True for a village when any condition holds."""
+
+    any: list[Condition] = Field(min_length=1)
+
+    def describe(self, lang: str = "zh") -> str:
+        return (" or " if lang == "en" else " 或 ").join(c.describe(lang) for c in self.any)
+
+
+class Scope(_Strict):
+    counties: list[str] = Field(default_factory=list)  # empty: every county of the register
+
+
+class Target(_Strict):
+    id: str
+    kind: Literal["required", "stretch", "info"]
+    metric: str
+    target: float = Field(ge=0)
+    due: dt.date
+    label: str
+    label_en: str | None = None
+    source: str | None = None
+
+    @field_validator("metric")
+    @classmethod
+    def _metric_known(cls, metric: str) -> str:
+        if metric not in METRICS:
+            raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
+        return metric
+
+    @field_validator("target")
+    @classmethod
+    def _rate_is_a_fraction(cls, target: float, info: ValidationInfo) -> float:
+        if info.data.get("metric") in RATE_METRICS and target > 1:
+            raise ValueError(f"a rate target is a fraction of 1 (0.85 for 85%), not {target:g}")
+        return target
+
+    @property
+    def is_rate(self) -> bool:
+        return self.metric in RATE_METRICS
+
 
 class Rules(_Strict):
     name: str
     city: str | None = None
+    scope: Scope = Field(default_factory=Scope)
+    priority: AnyOf
+    focus: AnyOf | None = None
+    targets: list[Target] = Field(default_factory=list)
     divisions: Divisions = Field(default_factory=Divisions)
     modes: list[Mode] = Field(default_factory=list)
     outlet_levels: dict[str, Level] = Field(default_factory=dict)
     header_aliases: dict[str, list[str]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _unique_target_ids(self) -> Rules:
+        ids = [t.id for t in self.targets]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"target id {twice[0]!r} is used twice")
+        return self
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
@@ -68,6 +146,16 @@ class Rules(_Strict):
         return out
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so that pydantic parses them and names a bad one's key."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def default_rules_path() -> Path:
     """`rules/targets.yaml` of a source checkout, else the copy inside the installed package."""
     here = Path(__file__).resolve()
@@ -85,7 +173,8 @@ def load_rules(path: Path | None = None) -> tuple[Rules, str]:
     except OSError as e:
         raise RulesError(f"无法读取规则文件 {path}：{e.strerror}", f"cannot read rules file {path}: {e.strerror}") from e
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         mark = getattr(e, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark else ""
@@ -96,8 +185,10 @@ def load_rules(path: Path | None = None) -> tuple[Rules, str]:
     except ValidationError as e:
         err = e.errors()[0]
         key = ".".join(str(p) for p in err["loc"]) or "(top)"
+        line = _line_of(text, err["loc"])
         raise RulesError(
-            f"规则文件 {path} 的「{key}」有误：{err['msg']}", f"rules file {path}: {key}: {err['msg']}"
+            f"规则文件 {path} 第{line}行「{key}」有误：{err['msg']}",
+            f"rules file {path}, line {line}: {key}: {err['msg']}",
         ) from e
     unknown = [lv for lv in rules.outlet_levels if lv not in LEVELS]
     if unknown:
@@ -106,3 +197,26 @@ def load_rules(path: Path | None = None) -> tuple[Rules, str]:
             f"rules file {path}: outlet_levels: unknown level {unknown[0]} (use {', '.join(LEVELS)})",
         )
     return rules, hashlib.sha256(raw).hexdigest()
+
+
+def _line_of(text: str, loc: tuple) -> int:
+    """The 1-based line of the YAML node at a pydantic error location (the deepest one that exists)."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return 1
+    if node is None:
+        return 1
+    line = node.start_mark.line
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                break
+            line, node = match[0].start_mark.line, match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line
+        else:
+            break
+    return line + 1
