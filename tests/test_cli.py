@@ -94,7 +94,8 @@ def test_unknown_sheet_is_exit_2():
 def test_bad_rules_file_is_exit_2(tmp_path):
     rules = write(tmp_path, "name: x\nmodes: 3\n", "rules.yaml")
     result = invoke("check", FIXTURES / "villages_clean.csv", "--rules", rules)
-    assert result.exit_code == 2 and "modes" in result.stderr
+    assert result.exit_code == 2 and "priority" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_samples_demo_figures():

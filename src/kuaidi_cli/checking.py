@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kuaidi_cli.fields import AliasTable, Kind
@@ -15,6 +16,7 @@ from kuaidi_cli.validation import FileResult, Register, validate
 @dataclass
 class CheckResult:
     registers: list[Register]
+    cross: list[Finding] = field(default_factory=list)  # the two registers compared with each other
 
     @property
     def files(self) -> list[FileResult]:
@@ -22,7 +24,7 @@ class CheckResult:
 
     @property
     def findings(self) -> list[Finding]:
-        return [f for r in self.registers for f in r.findings]
+        return [f for r in self.registers for f in r.findings] + self.cross
 
     @property
     def errors(self) -> int:
@@ -49,7 +51,7 @@ def load_register(
 
 def check(
     villages: list[Path], rules: Rules, *, outlets: list[Path] | None = None, sheet: str | None = None,
-    encoding: str | None = None, limits: Limits | None = None,
+    encoding: str | None = None, limits: Limits | None = None, as_of: dt.date | None = None,
 ) -> CheckResult:
     """Check village registers (and outlet registers); raises KuaidiError when a file cannot be read.
 
@@ -61,4 +63,14 @@ def check(
         registers.append(load_register(villages, Kind.VILLAGES, rules, sheet=sheet, encoding=encoding, limits=limits))
     if outlets:
         registers.append(load_register(outlets, Kind.OUTLETS, rules, encoding=encoding, limits=limits))
-    return CheckResult(registers)
+    result = CheckResult(registers)
+    if villages and outlets and as_of is not None:
+        # outlets whose village is not in the register, and 驻村设点 flags the outlet register contradicts
+        from kuaidi_cli.coverage import compute
+
+        result.cross = compute(registers[0].frame, registers[1].frame, as_of, rules).findings
+        for f in result.cross:
+            for fr in result.files:
+                if fr.table.name == f.file and fr.table.sheet == f.sheet:
+                    fr.warnings += 1
+    return result

@@ -6,6 +6,8 @@ Heavy libraries (pandas, calamine, rich tables) are imported inside the commands
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
 import sys
 from contextlib import contextmanager
@@ -36,6 +38,17 @@ class Lang(str, Enum):
 class CheckFormat(str, Enum):
     table = "table"
     json = "json"
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class FailOn(str, Enum):
+    never = "never"
+    missed = "missed"
 
 
 LangOpt = Annotated[Lang, typer.Option("--lang", case_sensitive=False, help="输出语言 / language: zh | en")]
@@ -88,6 +101,7 @@ def check(
     encoding: EncodingOpt = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", case_sensitive=False, help="table | json")] = CheckFormat.table,
     max_findings: Annotated[int, typer.Option("--max-findings", min=1, help="表格中最多显示的问题条数 / findings shown")] = 50,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="两本台账互相对照的日期，默认今天 / date to compare the registers at")] = None,
     rules_file: RulesOpt = None,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
@@ -101,7 +115,8 @@ def check(
         from kuaidi_cli.rules import load_rules
 
         rules, _ = load_rules(rules_file)
-        result = run_check(files, rules, outlets=outlets or [], sheet=sheet, encoding=encoding)
+        result = run_check(files, rules, outlets=outlets or [], sheet=sheet, encoding=encoding,
+                           as_of=_as_of(as_of, lang))
         if fmt is CheckFormat.json:
             from kuaidi_cli.render.check_json import dumps
 
@@ -113,6 +128,99 @@ def check(
 
             render(result, Console(), lang=lang.value, max_findings=max_findings)
     raise typer.Exit(result.exit_code)
+
+
+def _as_of(value: str | None, lang: Lang) -> dt.date:
+    """--as-of, default today: the one place kuaidi reads the clock."""
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise KuaidiError(f"--as-of 应写作 YYYY-MM-DD（如 2021-12-31），不是「{value}」",
+                          f"--as-of takes YYYY-MM-DD (e.g. 2021-12-31), not '{value}'") from None
+
+
+@app.command()
+def report(
+    villages: Annotated[Path | None, typer.Option("--villages", help="行政村台账 / village register")] = None,
+    outlets: Annotated[Path | None, typer.Option("--outlets", help="服务点台账 / outlet register")] = None,
+    county: Annotated[list[str] | None, typer.Option("--county", help="只看这些县区（可重复，可用旧称如 开封县）/ counties")] = None,
+    township: Annotated[str | None, typer.Option("--township", help="只看这个乡镇 / one township")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of this date")] = None,
+    rules_file: RulesOpt = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", case_sensitive=False, help="table | json | csv")] = ReportFormat.table,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而不是屏幕 / write to this file")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", case_sensitive=False, help="missed：到期必达目标未达标时退出码为1")] = FailOn.never,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """覆盖率报表：目标达成、分县区、分乡镇、待整改村。
+
+    Coverage report: targets with status and gap, counties, townships, villages needing attention.
+    Registers come from --villages/--outlets, else KUAIDI_VILLAGES/KUAIDI_OUTLETS, else kuaidi.toml,
+    else the bundled samples.
+    """
+    with _errors_to_exit(lang, debug):
+        from kuaidi_cli import inputs, reporting
+        from kuaidi_cli.rules import load_rules
+
+        registers = inputs.resolve(villages, outlets, rules_file)
+        rules, rules_sha = load_rules(registers.rules)
+        when = _as_of(as_of, lang)
+        result, context = reporting.run(registers, rules, rules_sha, when, counties=county, township=township)
+        if registers.source == "samples" and fmt is not ReportFormat.table:
+            from kuaidi_cli.render.labels import t
+
+            typer.echo(f"kuaidi: {t('footer.samples', lang.value)}", err=True)
+        if fmt is ReportFormat.table:
+            from rich.console import Console
+
+            from kuaidi_cli.render.report_table import render
+
+            if output is None:
+                render(result, context, rules, Console(), lang=lang.value)
+            else:
+                buf = io.StringIO()
+                render(result, context, rules, Console(file=buf, width=120, color_system=None), lang=lang.value)
+                _write(output, buf.getvalue().encode("utf-8"), reporting.input_paths(registers))
+        else:
+            from kuaidi_cli.render.report_out import to_csv, to_json
+
+            data = to_json(result).encode("utf-8") if fmt is ReportFormat.json else to_csv(result, lang.value)
+            if output is None:
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+            else:
+                _write(output, data, reporting.input_paths(registers))
+        failed = fail_on is FailOn.missed and any(r.due_missed for r in context.results)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _write(path: Path, data: bytes, inputs: list[Path]) -> None:
+    from kuaidi_cli.output import write_atomic
+
+    write_atomic(path, data, inputs)
+
+
+@app.command("rules")
+def show_rules(
+    rules_file: RulesOpt = None,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """显示生效的规则（目标、重点村条件、范围），并检查规则文件。
+
+    Print the effective rules (targets, priority rule, scope), checking the rules file.
+    """
+    with _errors_to_exit(lang, debug):
+        from rich.console import Console
+
+        from kuaidi_cli.render.rules_table import render
+        from kuaidi_cli.rules import default_rules_path, load_rules
+
+        rules, sha = load_rules(rules_file)
+        render(rules, rules_file or default_rules_path(), sha, Console(), lang=lang.value)
 
 
 @app.callback()

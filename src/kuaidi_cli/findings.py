@@ -72,6 +72,17 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "列「{column}」与列「{detail}」表示同一字段，只用前一列",
         "column '{column}' means the same field as '{detail}'; only the earlier one is used",
     ),
+    "in-village-disagrees": (Severity.WARNING, "「{value}」：{detail}", "'{value}': {detail}"),
+    "outlet-village-unknown": (
+        Severity.WARNING,
+        "服务点所在村「{value}」不在行政村台账中，未计为驻村设点",
+        "the outlet's village '{value}' is not in the village register; not counted as in-village",
+    ),
+    "serves-unknown": (
+        Severity.WARNING,
+        "辐射村「{value}」不在行政村台账中（或在县内重名），未计为通达",
+        "served village '{value}' is not in the village register (or is ambiguous); not counted as reached",
+    ),
     "empty-register": (Severity.ERROR, "表头下没有数据行", "no data rows under the header"),
     "total-row": (Severity.INFO, "合计/小计行，已跳过", "total or subtotal row; skipped"),
     "note-row": (Severity.INFO, "说明或落款行「{value}」，已跳过", "note row '{value}'; skipped"),

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kuaidi_cli.checking import CheckResult
+from kuaidi_cli.fields import FIELDS
 from kuaidi_cli.findings import Finding, Severity
 from kuaidi_cli.render.labels import t
 
@@ -69,6 +70,14 @@ def _where(line: Line, lang: str, several_files: bool) -> str:
     return " ".join(parts) or f.file
 
 
+def _field_label(name: str | None, lang: str) -> str:
+    for fields in FIELDS.values():
+        for f in fields:
+            if f.name == name:
+                return f.label(lang)
+    return ""
+
+
 def render(result: CheckResult, console: Console, *, lang: str = "zh", max_findings: int = 50) -> None:
     findings = result.findings
     several = len(result.files) > 1
@@ -85,7 +94,7 @@ def render(result: CheckResult, console: Console, *, lang: str = "zh", max_findi
             f = line.finding
             style = _STYLE[f.severity]
             table.add_row(
-                Text(_MARK[f.severity], style=style), _where(line, lang, several), f.column or "",
+                Text(_MARK[f.severity], style=style), _where(line, lang, several), f.column or _field_label(f.field, lang),
                 Text(f.code, style=style), Text(f.message(lang)),
             )
         console.print(table)

@@ -1,0 +1,25 @@
+"""The report as JSON (the `kuaidi.report/1` contract) and as CSV (the county table, with a BOM)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from kuaidi_cli.render.labels import t
+from kuaidi_cli.report import Report, county_rows
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def to_csv(report: Report, lang: str = "zh") -> bytes:
+    """The county table with a 合计 row; UTF-8 with BOM so that Excel opens it; rates as fractions."""
+    frame = county_rows(report, total=t("total_row", lang))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([t(c, lang) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        w.writerow(["" if v is None or v != v else (f"{v:.6f}" if isinstance(v, float) else v) for v in row])
+    return buf.getvalue().encode("utf-8-sig")

@@ -1,0 +1,126 @@
+"""The report on a terminal: targets, counties, townships, the villages needing attention, a footer."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from kuaidi_cli.findings import Severity
+from kuaidi_cli.render.labels import t
+from kuaidi_cli.report import Report, ReportContext, Summary
+from kuaidi_cli.rules import Rules
+
+_STATUS_STYLE = {"met": "bold green", "missed": "bold red", "pending": "yellow", "info": "cyan"}
+ATTENTION_ROWS = 20
+
+
+def pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def _value(metric_is_rate: bool, x: float | None) -> str:
+    if x is None:
+        return "—"
+    return pct(x) if metric_is_rate else f"{x:g}"
+
+
+def _date(d, lang: str) -> str:
+    return d.isoformat() if lang == "en" else f"{d.year}年{d.month}月{d.day}日"
+
+
+def _targets(report: Report, rules: Rules, lang: str) -> Table:
+    by_id = {x.id: x for x in rules.targets}
+    table = Table(title=t("targets", lang), title_justify="left", title_style="bold")
+    for key, justify in (("target_label", "left"), ("kind", "left"), ("target_value", "right"), ("current", "right"),
+                         ("due", "left"), ("status", "left"), ("gap", "right")):
+        table.add_column(t(key, lang), justify=justify, overflow="fold")
+    for r in report.targets:
+        rule = by_id[r.id]
+        label = (rule.label_en or rule.label) if lang == "en" else rule.label
+        gap = "—" if r.gap == 0 else t("gap.villages" if rule.is_rate else "gap.count", lang, n=r.gap)
+        table.add_row(
+            f"{label}\n[dim]{r.id}[/dim]", t(f"kind.{r.kind}", lang), _value(rule.is_rate, r.target),
+            _value(rule.is_rate, r.value), r.due.isoformat(),
+            Text(t(f"status.{r.status}", lang), style=_STATUS_STYLE[r.status]), gap,
+        )
+    return table
+
+
+_COLUMNS = ("villages", "reached", "reach_rate", "priority_villages", "priority_in_village", "priority_in_village_rate",
+            "in_village_rate", "parks", "township_stations", "village_points")
+
+
+def _cells(s: Summary) -> list[str]:
+    return [str(s.villages), str(s.reached), pct(s.reach_rate), str(s.priority_villages), str(s.priority_in_village),
+            pct(s.priority_in_village_rate), pct(s.in_village_rate), str(s.outlets.park),
+            str(s.outlets.township_station), str(s.outlets.village_point)]
+
+
+def _scope_table(title: str, first: list[str], rows: list[tuple[list[str], Summary]], total: Summary, lang: str) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", show_footer=True)
+    for i, key in enumerate(first):
+        table.add_column(t(key, lang), footer=t("total_row", lang) if i == 0 else "")
+    for key, cell in zip(_COLUMNS, _cells(total), strict=True):
+        table.add_column(t(key, lang), justify="right", footer=cell)
+    for names, s in rows:
+        table.add_row(*names, *_cells(s))
+    return table
+
+
+def _reasons(rules: Rules, lang: str) -> dict[str, str]:
+    out = {c.reason: c.describe(lang).replace(">=", "≥").replace("<=", "≤") for c in rules.priority.any}
+    return out
+
+
+def render(report: Report, context: ReportContext, rules: Rules, console: Console, *, lang: str = "zh") -> None:
+    city = rules.city or ""
+    console.print(Text(t("report_title", lang, city=city, date=_date(report.as_of, lang)), style="bold"))
+    console.print(_targets(report, rules, lang))
+    counties = [([c.county], c) for c in report.counties]
+    console.print(_scope_table(t("by_county", lang), ["county"], counties, report.summary, lang))
+    if len(report.counties) == 1 or any(context.selection):
+        townships = [([w.county, w.township], w) for w in report.townships]
+        console.print(_scope_table(t("by_township", lang), ["county", "township"], townships, report.summary, lang))
+    _attention(report, rules, console, lang, context)
+    _footer(report, context, console, lang)
+
+
+def _attention(report: Report, rules: Rules, console: Console, lang: str, context: ReportContext) -> None:
+    if not report.attention:
+        console.print(t("attention_none", lang))
+        return
+    reasons = _reasons(rules, lang)
+    shown = report.attention[:ATTENTION_ROWS]
+    table = Table(title=t("attention", lang, n=len(shown), total=len(report.attention)), title_justify="left",
+                  title_style="bold")
+    for key in ("county", "township", "village", "reasons"):
+        table.add_column(t(key, lang))
+    for a in shown:
+        why = [reasons.get(r, r) for r in a.priority_reasons]
+        if a.priority_reasons and not a.in_village:
+            why.append(t("reason.not_in_village", lang))
+        if not a.reached:
+            why.append(t("reason.not_reached", lang))
+        table.add_row(a.county, a.township, a.village, ("、" if lang != "en" else ", ").join(why))
+    console.print(table)
+
+
+def _footer(report: Report, context: ReportContext, console: Console, lang: str) -> None:
+    lines = [t("footer.as_of", lang, date=report.as_of.isoformat()),
+             t("footer.rules", lang, name=report.rules.name, sha=report.rules.sha256[:12])]
+    lines += [t("footer.input", lang, path=i.path, rows=i.rows, invalid=i.invalid_rows) for i in report.inputs]
+    if context.source == "samples":
+        lines.append(t("footer.samples", lang))
+    elif context.source != "flags":
+        lines.append(t("footer.source", lang, source=context.source))
+    if context.out_of_scope:
+        lines.append(t("footer.scope", lang, n=context.out_of_scope))
+    errors = sum(f.severity is Severity.ERROR for f in context.findings)
+    warnings = sum(f.severity is Severity.WARNING for f in context.findings)
+    if errors or warnings:
+        lines.append(t("footer.findings", lang, errors=errors, warnings=warnings, date=report.as_of.isoformat()))
+    if context.counts_omitted:
+        lines.append(t("footer.partial", lang, what="、".join(x for x in context.selection if x)))
+    for line in lines:
+        console.print(Text(line, style="dim"))

@@ -1,0 +1,188 @@
+"""The report model (`kuaidi.report/1`, SPEC §7), built first and rendered after.
+
+`build` takes the registers, the rules and a date and returns a `Report`; the renderers (terminal,
+JSON, CSV) only format it. The JSON form is exactly the contract: the model's fields are its keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from kuaidi_cli import coverage as cov
+from kuaidi_cli.findings import Finding
+from kuaidi_cli.rules import Rules
+from kuaidi_cli.targets import TargetResult, evaluate_all
+
+SCHEMA = "kuaidi.report/1"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RulesRef(_Model):
+    name: str
+    sha256: str
+
+
+class InputRef(_Model):
+    path: str
+    sha256: str
+    rows: int
+    invalid_rows: int
+
+
+class Outlets(_Model):
+    park: int
+    township_station: int
+    village_point: int
+
+
+class Summary(_Model):
+    villages: int
+    priority_villages: int
+    in_village: int
+    priority_in_village: int
+    reached: int
+    reach_rate: float | None
+    priority_in_village_rate: float | None
+    in_village_rate: float | None
+    outlets: Outlets
+    modes: dict[str, int]
+
+
+class TargetOut(_Model):
+    id: str
+    kind: Literal["required", "stretch", "info"]
+    metric: str
+    target: float
+    due: dt.date
+    value: float | None
+    status: Literal["met", "missed", "pending", "info"]
+    gap: int
+
+
+class County(Summary):
+    county: str
+    targets: list[TargetOut]
+
+
+class Township(Summary):
+    county: str
+    township: str
+
+
+class AttentionVillage(_Model):
+    code: str | None
+    county: str
+    township: str
+    village: str
+    priority_reasons: list[str]
+    in_village: bool
+    reached: bool
+
+
+class Report(_Model):
+    schema_: str = SCHEMA
+    as_of: dt.date
+    generated_at: str
+    rules: RulesRef
+    inputs: list[InputRef]
+    summary: Summary
+    targets: list[TargetOut]
+    counties: list[County]
+    townships: list[Township]
+    attention: list[AttentionVillage]
+
+    def to_json_dict(self) -> dict:
+        d = self.model_dump(mode="json")
+        d["schema"] = d.pop("schema_")
+        return d
+
+
+@dataclass
+class ReportContext:
+    """What the table view shows beside the contract: where the data came from and what was left out."""
+
+    source: str  # flags | env | kuaidi.toml | samples
+    selection: list[str] = field(default_factory=list)  # --county / --township, as asked
+    out_of_scope: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    counts_omitted: bool = False  # count targets left out for a part of the city
+    results: list[TargetResult] = field(default_factory=list)
+
+
+def _summary(s: dict) -> dict:
+    return {k: v for k, v in s.items() if not k.startswith("_")}
+
+
+def _targets(results: list[TargetResult]) -> list[TargetOut]:
+    return [
+        TargetOut(id=r.target.id, kind=r.target.kind, metric=r.target.metric, target=r.target.target,
+                  due=r.target.due, value=r.value, status=r.status, gap=r.gap)
+        for r in results
+    ]
+
+
+def select(c: cov.Coverage, counties: list[str], township: str | None) -> cov.Coverage:
+    """The part of a coverage within some counties (names after alias normalisation) and a township."""
+    v, o = c.villages, c.outlets
+    ck = c.counties[c.counties["county"].isin(counties)] if counties else c.counties
+    v = v[v["county_key"].isin(ck["county_key"])]
+    o = o[o["county_key"].isin(ck["county_key"])] if len(o) else o
+    tw = c.townships[c.townships["county_key"].isin(ck["county_key"])]
+    if township:
+        tw = tw[tw["township"] == township]
+        v = v[v["township_key"].isin(tw["township_key"])]
+        o = o[o["township_key"].isin(tw["township_key"])] if len(o) else o
+    return cov.Coverage(as_of=c.as_of, villages=v, outlets=o, counties=ck.reset_index(drop=True),
+                        townships=tw.reset_index(drop=True), out_of_scope=c.out_of_scope, findings=c.findings)
+
+
+def build(
+    c: cov.Coverage, rules: Rules, *, rules_ref: RulesRef, inputs: list[InputRef], generated_at: str,
+    partial: bool = False,
+) -> tuple[Report, list[TargetResult]]:
+    """The report of a coverage. `partial`: a part of the city was selected, so the city-wide count
+    targets (parks, stations, points) are left out rather than compared with a county's count."""
+    total = cov.summary(c.villages, c.outlets, rules)
+    results = evaluate_all(rules.targets, total, c.as_of, rates_only=partial)
+    counties = [
+        County(county=row.county, **_summary(s), targets=_targets(evaluate_all(rules.targets, s, c.as_of, rates_only=True)))
+        for row, s in cov.by_county(c, rules)
+    ]
+    townships = [Township(county=row.county, township=row.township, **_summary(s)) for row, s in cov.by_township(c, rules)]
+    attention = [
+        AttentionVillage(
+            code=r.code if isinstance(r.code, str) else None, county=r.county, township=r.township, village=r.village,
+            priority_reasons=list(r.priority_reasons), in_village=bool(r.in_village), reached=bool(r.reached),
+        )
+        for r in cov.attention(c).itertuples()
+    ]
+    report = Report(
+        as_of=c.as_of, generated_at=generated_at, rules=rules_ref, inputs=inputs, summary=Summary(**_summary(total)),
+        targets=_targets(results), counties=counties, townships=townships, attention=attention,
+    )
+    return report, results
+
+
+def county_rows(report: Report, total: str = "合计") -> pd.DataFrame:
+    """The county table as a frame (for CSV), with a total row from the summary."""
+    rows = [{"county": c.county, **_flat(c)} for c in report.counties]
+    rows.append({"county": total, **_flat(report.summary)})
+    return pd.DataFrame(rows)
+
+
+def _flat(s: Summary) -> dict:
+    return {
+        "villages": s.villages, "reached": s.reached, "reach_rate": s.reach_rate,
+        "priority_villages": s.priority_villages, "priority_in_village": s.priority_in_village,
+        "priority_in_village_rate": s.priority_in_village_rate, "in_village": s.in_village,
+        "in_village_rate": s.in_village_rate, "parks": s.outlets.park, "township_stations": s.outlets.township_station,
+        "village_points": s.outlets.village_point,
+    }

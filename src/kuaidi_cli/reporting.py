@@ -1,0 +1,62 @@
+"""`report` as a library call: registers in, a `Report` (and what the terminal view adds) out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from kuaidi_cli import coverage as cov
+from kuaidi_cli import report as rep
+from kuaidi_cli.checking import load_register
+from kuaidi_cli.errors import InputError
+from kuaidi_cli.fields import Kind
+from kuaidi_cli.inputs import Registers, sha256
+from kuaidi_cli.normalise import text
+from kuaidi_cli.rules import Rules
+
+
+def _canonical_county(name: str, rules: Rules) -> str:
+    key = text(pd.Series([name])).iat[0]
+    aliases = {text(pd.Series([k])).iat[0]: v for k, v in rules.divisions.county_aliases.items()}
+    return aliases.get(key, key)
+
+
+def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, counties: list[str] | None = None,
+        township: str | None = None, generated_at: str | None = None) -> tuple[rep.Report, rep.ReportContext]:
+    """Load, validate, compute and evaluate. Raises KuaidiError when an input cannot be read or a
+    county or township asked for is not in the registers."""
+    villages = load_register([registers.villages], Kind.VILLAGES, rules)
+    outlets = load_register([registers.outlets], Kind.OUTLETS, rules) if registers.outlets else None
+    full = cov.compute(villages.frame, outlets.frame if outlets else None, as_of, rules)
+
+    wanted = [_canonical_county(c, rules) for c in counties or []]
+    known = list(full.counties["county"])
+    for name, asked in zip(wanted, counties or [], strict=True):
+        if name not in known:
+            raise InputError(f"没有县区「{asked}」（可选：{'、'.join(known)}）",
+                             f"no county '{asked}' (choose from: {', '.join(known)})")
+    part = rep.select(full, wanted, township) if wanted or township else full
+    if township and part.townships.empty:
+        towns = "、".join(sorted(set(rep.select(full, wanted, None).townships["township"])))
+        raise InputError(f"没有乡镇「{township}」（可选：{towns}）", f"no township '{township}' (choose from: {towns})")
+
+    inputs = [
+        rep.InputRef(path=str(reg.files[0].table.path), sha256=sha256(reg.files[0].table.path),
+                     rows=reg.files[0].counts.rows, invalid_rows=reg.files[0].counts.invalid)
+        for reg in (villages, outlets) if reg is not None
+    ]
+    generated_at = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    report, results = rep.build(part, rules, rules_ref=rep.RulesRef(name=rules.name, sha256=rules_sha),
+                                inputs=inputs, generated_at=generated_at, partial=bool(wanted or township))
+    findings = villages.findings + (outlets.findings if outlets else []) + full.findings
+    context = rep.ReportContext(
+        source=registers.source, selection=[*(counties or []), *([township] if township else [])],
+        out_of_scope=full.out_of_scope, findings=findings, counts_omitted=bool(wanted or township), results=results,
+    )
+    return report, context
+
+
+def input_paths(registers: Registers) -> list[Path]:
+    return [p for p in (registers.villages, registers.outlets, registers.rules) if p is not None]
