@@ -1,4 +1,4 @@
-# Quick start:  make demo   (set up, then check the bundled sample registers)
+# Quick start:  make demo   (set up, then check the bundled sample registers and report on them)
 #               make test   (set up, then run the test suite)
 PY ?= python3
 VENV := .venv
@@ -19,6 +19,9 @@ demo: $(STAMP)
 	@echo
 	@echo '--- the same register as a county office sends it (GBK, title rows, 合计, mixed forms, 4 broken rows):'
 	$(BIN)/kuaidi check data/samples/villages_messy.csv; test $$? -le 1
+	@echo
+	@echo '--- the coverage report of the samples at the end of 2021 (try also: .venv/bin/kuaidi report --county 祥符区):'
+	$(BIN)/kuaidi report --as-of 2021-12-31
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -173,9 +173,9 @@ def _match_villages(o: pd.DataFrame, v: pd.DataFrame) -> pd.Series:
 def _unknown_villages(o: pd.DataFrame) -> list[Finding]:
     lost = o[(o["level"] == "village_point") & (o["_village"] < 0)]
     return [
-        make("outlet-village-unknown", file=r._file, sheet=r._sheet, row=int(r._row), field="village",
-             value=r.village_code if isinstance(r.village_code, str) else r.village)
-        for r in lost.itertuples()
+        make("outlet-village-unknown", file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]), field="village",
+             value=r["village_code"] if isinstance(r["village_code"], str) else r["village"])
+        for r in lost.to_dict("records")
     ]
 
 
@@ -195,21 +195,21 @@ def _served(active: pd.DataFrame, v: pd.DataFrame) -> tuple[set[int], dict[int, 
     served: set[int] = set()
     modes: dict[int, str] = {}
     unknown: list[Finding] = []
-    for r in with_serves.itertuples():
-        for entry in r.serves:
+    for r in with_serves.to_dict("records"):
+        for entry in r["serves"]:
             name = "".join(entry.split())
             hits = [by_code[name]] if name in by_code else (
-                by_township.get((r.county, r.township, name)) if isinstance(r.township, str) else None)
+                by_township.get((r["county"], r["township"], name)) if isinstance(r["township"], str) else None)
             if not hits:
-                hits = by_county.get((r.county, name)) or []
+                hits = by_county.get((r["county"], name)) or []
                 hits = hits if len(hits) == 1 else []
             if not hits:
-                unknown.append(make("serves-unknown", file=r._file, sheet=r._sheet, row=int(r._row),
+                unknown.append(make("serves-unknown", file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]),
                                     field="serves", value=entry))
             for i in hits:
                 served.add(i)
-                if isinstance(r.mode, str):
-                    modes.setdefault(i, r.mode)
+                if isinstance(r["mode"], str):
+                    modes.setdefault(i, r["mode"])
     return served, modes, unknown
 
 

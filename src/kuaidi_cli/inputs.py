@@ -52,6 +52,8 @@ def resolve(villages: Path | None, outlets: Path | None, rules: Path | None, *,
 
         return Registers(rel("villages"), outlets or rel("outlets"), rules or rel("rules"), "kuaidi.toml")
     base = samples_dir()
+    if base.is_relative_to(cwd.resolve()):
+        base = base.relative_to(cwd.resolve())  # shown as data/samples/… when run from the checkout
     return Registers(base / "villages.csv", outlets or base / "outlets.csv", rules, "samples")
 
 

@@ -159,9 +159,9 @@ def _skip_masks(tables: list[RawTable]) -> tuple[pd.Series, pd.Series, pd.Series
         total = t.apply(lambda c: c.str.fullmatch(_TOTAL)).any(axis=1)
         blank = mapped_empty & other_blank & ~total
         lone = (~empty).sum(axis=1) == 1
-        first = t.where(~empty).bfill(axis=1).iloc[:, 0].fillna("")
+        first = _first_filled(t, empty)
         note = ((mapped_empty & ~other_blank) | (lone & first.str.match(_NOTE))) & ~total & ~blank
-        first_text = cells.where(~empty).bfill(axis=1).iloc[:, 0].fillna("").str.strip()
+        first_text = _first_filled(cells, empty).str.strip()
         blanks.append(blank)
         totals.append(total)
         notes.append(note)
@@ -174,6 +174,14 @@ def _skip_masks(tables: list[RawTable]) -> tuple[pd.Series, pd.Series, pd.Series
         return pd.concat(xs, ignore_index=True)
 
     return cat(blanks), cat(totals), cat(notes), cat(note_text)
+
+
+def _first_filled(frame: pd.DataFrame, empty: pd.DataFrame) -> pd.Series:
+    """The first non-empty cell of each row ("" when there is none)."""
+    filled = ~empty.to_numpy()
+    pick = filled.argmax(axis=1)
+    values = frame.to_numpy(dtype=object)[np.arange(len(frame)), pick]
+    return pd.Series(np.where(filled.any(axis=1), values, ""), index=frame.index, dtype=str)
 
 
 def _alias(values: pd.Series, aliases: dict[str, str]) -> tuple[pd.Series, pd.Series]:

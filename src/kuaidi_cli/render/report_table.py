@@ -60,9 +60,9 @@ def _cells(s: Summary) -> list[str]:
 def _scope_table(title: str, first: list[str], rows: list[tuple[list[str], Summary]], total: Summary, lang: str) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", show_footer=True)
     for i, key in enumerate(first):
-        table.add_column(t(key, lang), footer=t("total_row", lang) if i == 0 else "")
+        table.add_column(t(key, lang), footer=t("total_row", lang) if i == 0 else "", overflow="fold")
     for key, cell in zip(_COLUMNS, _cells(total), strict=True):
-        table.add_column(t(key, lang), justify="right", footer=cell)
+        table.add_column(t(key, lang), justify="right", footer=cell, overflow="fold")
     for names, s in rows:
         table.add_row(*names, *_cells(s))
     return table

@@ -1,0 +1,209 @@
+"""Coverage and targets on hand-built registers; every expected figure is worked out in the comments.
+
+coverage_villages.csv (rows 2-10):       population  distance  priority?
+  A 袁楼村   row 2  城关镇  code           2500        1.0      yes (population ≥ 2500, the boundary)
+  B 黄龙村   row 3  城关镇  code           2499        5.0      no  (both just below: 2499, and 5.0 is not > 5)
+  C 范庄村   row 4  城关镇  code            100        5.1      yes (distance)
+  D 独乐岗村 row 5  城关镇  code            800        2        no  — register: 通达 = 是 since 2021-11-01
+  E 西街村   row 6  陈留镇  code           3000        6        yes (both)
+  F 大寺村   row 7  陈留镇  code            500        1        no  — reached only through P6's serves
+  G 仓王村   row 8  陈留镇  no code         900        3        no  — P6 matched by names
+  H 五里河村 row 9  杞县                   1000        1        no
+  I 班村     row 10 龙亭区 (outside the rules' scope)
+coverage_outlets.csv: O1 park 祥符区 2021-06-01; O2 park 杞县 2022-03-01; O3 station 城关镇 2021-05-01;
+  O4 station 陈留镇 2021-05-01 closed 2022-06-30; P1 A 2021-10-01; P2 A 2021-11-15 (two points in one
+  village); P3 C 2022-02-01; P4 E 2021-03-01 closed 2021-08-31; P5 E 2022-01-10; P6 G 2021-07-01 serves 大寺村.
+"""
+
+import datetime as dt
+
+import pytest
+from conftest import FIXTURES, run
+
+from kuaidi_cli import coverage as cov
+from kuaidi_cli.fields import Kind
+from kuaidi_cli.report import RulesRef, build
+from kuaidi_cli.targets import evaluate
+
+D2021, D2022 = dt.date(2021, 12, 31), dt.date(2022, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def frames(rules):
+    villages = run(FIXTURES / "coverage_villages.csv", rules).frame
+    outlets = run(FIXTURES / "coverage_outlets.csv", rules, Kind.OUTLETS).frame
+    return villages, outlets
+
+
+def status(c: cov.Coverage) -> dict[str, tuple[bool, bool, bool]]:
+    return {r.village: (bool(r.priority), bool(r.in_village), bool(r.reached)) for r in c.villages.itertuples()}
+
+
+def test_village_status_at_end_2021(frames, rules):
+    c = cov.compute(*frames, D2021, rules)
+    # active: O1, O3, O4, P1, P2, P6 (P3, P5, O2 not yet; P4 closed 2021-08-31)
+    assert status(c) == {
+        "袁楼村": (True, True, True),  # A: P1 and P2
+        "黄龙村": (False, False, False),  # B: the register's 是 is overruled by the outlet register
+        "范庄村": (True, False, False),  # C: P3 opens only in 2022
+        "独乐岗村": (False, False, True),  # D: the register's 通达 flag, dated 2021-11-01
+        "西街村": (True, False, False),  # E: P4 closed on 2021-08-31, P5 opens in 2022
+        "大寺村": (False, False, True),  # F: served by P6
+        "仓王村": (False, True, True),  # G: P6, matched by county + township + name
+        "五里河村": (False, False, False),  # H
+    }
+    assert c.out_of_scope == 1  # I, 龙亭区
+    assert list(c.villages.set_index("village").at["西街村", "priority_reasons"]) == ["population", "distance"]
+
+
+def test_village_status_before_and_after(frames, rules):
+    mid_2021 = status(cov.compute(*frames, dt.date(2021, 6, 30), rules))
+    # active on 2021-06-30: O1, O3, O4, P4 — only E has a point; D's flag (2021-11-01) is later; P6 is later
+    assert {v for v, (_, inv, _) in mid_2021.items() if inv} == {"西街村"}
+    assert {v for v, (_, _, r) in mid_2021.items() if r} == {"西街村"}
+    end_2022 = status(cov.compute(*frames, D2022, rules))
+    # P3 and P5 now open; O4 closed (a station, villages unaffected)
+    assert {v for v, (_, inv, _) in end_2022.items() if inv} == {"袁楼村", "范庄村", "西街村", "仓王村"}
+    assert {v for v, (_, _, r) in end_2022.items() if not r} == {"黄龙村", "五里河村"}
+
+
+def test_city_summary_end_2021(frames, rules):
+    c = cov.compute(*frames, D2021, rules)
+    s = cov.summary(c.villages, c.outlets, rules)
+    assert (s["villages"], s["reached"], s["in_village"], s["priority_villages"], s["priority_in_village"]) == (8, 4, 2, 3, 1)
+    assert s["reach_rate"] == 4 / 8
+    assert s["in_village_rate"] == 2 / 8
+    assert s["priority_in_village_rate"] == 1 / 3
+    # parks: O1; stations: O3, O4; points: P1, P2 (two in one village count twice as points), P6
+    assert s["outlets"] == {"park": 1, "township_station": 2, "village_point": 3}
+    # mode of reach: A by P1 (邮快合作, the first of its points), G and F by P6 (快商合作), D by the register
+    assert {k: v for k, v in s["modes"].items() if v} == {"邮快合作": 1, "快商合作": 2, "快销合作": 1}
+    assert s["_focus"] == (1, 2)  # population ≥ 2500: A (reached) and E (not)
+
+
+def test_counties_and_townships_end_2021(frames, rules):
+    c = cov.compute(*frames, D2021, rules)
+    counties = {row.county: s for row, s in cov.by_county(c, rules)}
+    assert list(counties) == ["祥符区", "杞县", "通许县", "尉氏县", "兰考县"]  # the scope's order
+    x = counties["祥符区"]
+    assert (x["villages"], x["reached"], x["priority_villages"], x["priority_in_village"]) == (7, 4, 3, 1)
+    assert x["outlets"] == {"park": 1, "township_station": 2, "village_point": 3}
+    q = counties["杞县"]
+    assert (q["villages"], q["reached"], q["reach_rate"], q["priority_in_village_rate"]) == (1, 0, 0.0, None)
+    for empty in ("通许县", "尉氏县", "兰考县"):  # in scope, no village in the register
+        e = counties[empty]
+        assert (e["villages"], e["reach_rate"], e["priority_in_village_rate"], e["in_village_rate"]) == (0, None, None, None)
+    townships = {(row.county, row.township): s for row, s in cov.by_township(c, rules)}
+    cg = townships[("祥符区", "城关镇")]  # A B C D
+    assert (cg["villages"], cg["reached"], cg["priority_villages"], cg["priority_in_village"]) == (4, 2, 2, 1)
+    assert cg["outlets"] == {"park": 0, "township_station": 1, "village_point": 2}  # the park has no township
+    cl = townships[("祥符区", "陈留镇")]  # E F G (G without a code lands in the same township)
+    assert (cl["villages"], cl["reached"], cl["in_village"]) == (3, 2, 1)
+    assert cl["outlets"] == {"park": 0, "township_station": 1, "village_point": 1}
+
+
+def test_register_flags_without_outlet_register(frames, rules):
+    villages, _ = frames
+    c = cov.compute(villages, None, D2021, rules)
+    # B: 驻村设点 = 是 since 2021-05-01; A: 否; D: 通达 = 是 since 2021-11-01
+    assert {v for v, (_, inv, _) in status(c).items() if inv} == {"黄龙村"}
+    assert {v for v, (_, _, r) in status(c).items() if r} == {"黄龙村", "独乐岗村"}
+    s = cov.summary(c.villages, c.outlets, rules)
+    assert s["outlets"] == {"park": 0, "township_station": 0, "village_point": 0}
+    assert {k: v for k, v in s["modes"].items() if v} == {"unspecified": 1, "快销合作": 1}
+    assert c.findings == []
+    early = cov.compute(villages, None, dt.date(2021, 4, 30), rules)
+    assert not early.villages["in_village"].any()  # B's date is later
+
+
+def test_the_registers_disagree(frames, rules):
+    c = cov.compute(*frames, D2021, rules)
+    # A: register 否, outlet register has P1; B: register 是, no point. Others leave the column empty.
+    assert {(f.code, f.row) for f in c.findings} == {("in-village-disagrees", 2), ("in-village-disagrees", 3)}
+
+
+def test_unknown_villages_in_the_outlet_register(tmp_path, frames, rules):
+    villages, outlets = frames
+    extra = (FIXTURES / "coverage_outlets.csv").read_text(encoding="utf-8") + \
+        "P7,幽灵村服务点,村级服务点,祥符区,城关镇,幽灵村,,邮快合作,,2021-01-01,,不存在村\n"
+    path = tmp_path / "o.csv"
+    path.write_text(extra, encoding="utf-8")
+    o = run(path, rules, Kind.OUTLETS).frame
+    c = cov.compute(villages, o, D2021, rules)
+    codes = {(f.code, f.row, f.value) for f in c.findings if f.code != "in-village-disagrees"}
+    assert codes == {("outlet-village-unknown", 12, "幽灵村"), ("serves-unknown", 12, "不存在村")}
+    # still an active point of 城关镇: counted as an outlet, but it makes no village in-village
+    assert cov.summary(c.villages, c.outlets, rules)["outlets"]["village_point"] == 4
+    assert cov.summary(c.villages, c.outlets, rules)["in_village"] == 2
+
+
+def targets_at(frames, rules, when):
+    c = cov.compute(*frames, when, rules)
+    s = cov.summary(c.villages, c.outlets, rules)
+    return {t.id: (r.status, r.value, r.gap) for t in rules.targets for r in [evaluate(t, s, when)]}
+
+
+def test_targets_end_2021(frames, rules):
+    got = targets_at(frames, rules, D2021)
+    assert got == {
+        "focus-2500": ("info", 0.5, 1),  # 1 of 2; info targets never fail
+        "coverage-80": ("missed", 0.5, 3),  # ceil(0.80 × 8) = 7 (6.4 up), 7 − 4 = 3
+        "priority-in-village-100": ("missed", 1 / 3, 2),  # 3 − 1
+        "reach-85": ("missed", 0.5, 3),  # ceil(0.85 × 8) = 7 (6.8 up), 7 − 4 = 3
+        "reach-100": ("pending", 0.5, 4),  # due 2022-12-31
+        "parks-5": ("pending", 1.0, 4),
+        "township-stations-79": ("pending", 2.0, 77),
+        "village-points-2129": ("pending", 3.0, 2126),
+    }
+
+
+def test_targets_end_2022(frames, rules):
+    got = targets_at(frames, rules, D2022)
+    # reached: A C D E F G = 6 of 8; priority in village: A C E = 3 of 3
+    # parks O1 O2; stations O3 (O4 closed 2022-06-30); points P1 P2 P3 P5 P6
+    assert got == {
+        "focus-2500": ("info", 1.0, 0),
+        "coverage-80": ("missed", 0.75, 1),  # 7 − 6
+        "priority-in-village-100": ("met", 1.0, 0),
+        "reach-85": ("missed", 0.75, 1),
+        "reach-100": ("missed", 0.75, 2),
+        "parks-5": ("missed", 2.0, 3),
+        "township-stations-79": ("missed", 1.0, 78),
+        "village-points-2129": ("missed", 5.0, 2124),
+    }
+
+
+def test_met_on_the_due_date_and_null_rates(rules, frames):
+    """A target due today is judged today; an empty denominator gives a null rate whose target is met."""
+    c = cov.compute(*frames, D2021, rules)
+    empty = cov.summary(c.villages.iloc[0:0], c.outlets.iloc[0:0], rules)
+    target = next(t for t in rules.targets if t.id == "priority-in-village-100")
+    result = evaluate(target, empty, D2021)
+    assert (result.value, result.status, result.gap) == (None, "met", 0)
+    assert evaluate(target, empty, dt.date(2021, 12, 30)).status == "pending"
+
+
+def test_report_attention_and_county_targets(frames, rules):
+    c = cov.compute(*frames, D2021, rules)
+    report, results = build(c, rules, rules_ref=RulesRef(name="r", sha256="0" * 64), inputs=[], generated_at="t")
+    # priority villages without their own outlet first (by population), then the unreached
+    assert [(a.village, a.priority_reasons, a.in_village, a.reached) for a in report.attention] == [
+        ("西街村", ["population", "distance"], False, False),
+        ("范庄村", ["distance"], False, False),
+        ("黄龙村", [], False, False),
+        ("五里河村", [], False, False),
+    ]
+    assert [t.id for t in report.counties[0].targets] == [
+        "focus-2500", "coverage-80", "priority-in-village-100", "reach-85", "reach-100"]  # rate targets only
+    qixian = report.counties[1]
+    assert next(t for t in qixian.targets if t.id == "priority-in-village-100").value is None
+    assert [r.target.id for r in results if r.due_missed] == ["coverage-80", "priority-in-village-100"]
+
+
+def test_inclusive_reading_of_5km(frames, rules):
+    """"5公里以上" read as ≥ 5 km: B (2499 people, exactly 5.0 km) becomes a priority village."""
+    conditions = [c.model_copy(update={"op": ">="}) if c.field == "distance_km" else c for c in rules.priority.any]
+    inclusive = rules.model_copy(update={"priority": rules.priority.model_copy(update={"any": conditions})})
+    c = cov.compute(*frames, D2021, inclusive)
+    assert status(c)["黄龙村"][0] is True
+    assert int(c.villages["priority"].sum()) == 4  # A, B, C, E

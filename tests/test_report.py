@@ -1,0 +1,188 @@
+"""`kuaidi report`: golden JSON for the samples, the contract, an independent recount, the CLI."""
+
+import csv
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, SAMPLES
+from typer.testing import CliRunner
+
+from kuaidi_cli.cli import app
+
+runner = CliRunner()
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SAMPLE_ARGS = ["--villages", str(SAMPLES / "villages.csv"), "--outlets", str(SAMPLES / "outlets.csv")]
+
+
+def invoke(*args, env=None):
+    return runner.invoke(app, [str(a) for a in args], env=env)
+
+
+def report_json(as_of: str, *extra) -> dict:
+    result = invoke("report", *SAMPLE_ARGS, "--as-of", as_of, "--format", "json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def normalised(data: dict) -> dict:
+    data = dict(data)
+    data["generated_at"] = "<generated_at>"
+    data["inputs"] = [{**i, "path": Path(i["path"]).relative_to(ROOT).as_posix()} for i in data["inputs"]]
+    return data
+
+
+@pytest.mark.parametrize("as_of", ["2021-12-31", "2022-12-31"])
+def test_golden_json(as_of):
+    got = normalised(report_json(as_of))
+    path = GOLDEN / f"report-{as_of}.json"
+    if os.environ.get("KUAIDI_REGEN_GOLDEN"):
+        path.write_text(json.dumps(got, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    assert got == json.loads(path.read_text(encoding="utf-8"))
+
+
+SUMMARY_KEYS = {"villages", "priority_villages", "in_village", "priority_in_village", "reached", "reach_rate",
+                "priority_in_village_rate", "in_village_rate", "outlets", "modes"}
+
+
+def test_json_follows_the_contract():
+    data = report_json("2021-12-31")
+    assert set(data) == {"schema", "as_of", "generated_at", "rules", "inputs", "summary", "targets", "counties",
+                         "townships", "attention"}
+    assert data["schema"] == "kuaidi.report/1" and data["as_of"] == "2021-12-31"
+    assert set(data["rules"]) == {"name", "sha256"}
+    assert all(set(i) == {"path", "sha256", "rows", "invalid_rows"} for i in data["inputs"])
+    assert set(data["summary"]) == SUMMARY_KEYS
+    assert set(data["summary"]["outlets"]) == {"park", "township_station", "village_point"}
+    target_keys = {"id", "kind", "metric", "target", "due", "value", "status", "gap"}
+    assert all(set(t) == target_keys for t in data["targets"])
+    assert all(set(c) == SUMMARY_KEYS | {"county", "targets"} for c in data["counties"])
+    assert all(set(t) == target_keys for c in data["counties"] for t in c["targets"])
+    assert all(set(t) == SUMMARY_KEYS | {"county", "township"} for t in data["townships"])
+    assert all(set(a) == {"code", "county", "township", "village", "priority_reasons", "in_village", "reached"}
+               for a in data["attention"])
+    for scope in [data["summary"], *data["counties"], *data["townships"]]:
+        for key in ("reach_rate", "priority_in_village_rate", "in_village_rate"):
+            assert scope[key] is None or 0 <= scope[key] <= 1
+    assert {t["status"] for t in data["targets"]} <= {"met", "missed", "pending", "info"}
+
+
+def recount(as_of: str) -> dict:
+    """The city figures of the samples counted again with the csv module, without kuaidi's code."""
+    with (SAMPLES / "villages.csv").open(encoding="utf-8-sig") as fh:
+        villages = list(csv.DictReader(fh))
+    with (SAMPLES / "outlets.csv").open(encoding="utf-8-sig") as fh:
+        outlets = list(csv.DictReader(fh))
+    active = [o for o in outlets if o["启用日期"] <= as_of and not (o["停用日期"] and o["停用日期"] <= as_of)]
+    points = {o["所在村区划代码"] for o in active if o["层级"] == "村级电商快递服务点"}
+    served = {(o["县区"], o["乡镇"], name) for o in active if o["辐射村"] for name in o["辐射村"].split("、")}
+    n = reached = in_village = priority = priority_in = 0
+    for v in villages:
+        inside = v["区划代码"] in points
+        flag = v["是否通达"] == "是" and (not v["通达时间"] or v["通达时间"] <= as_of)
+        hit = inside or (v["县区"], v["乡镇"], v["行政村"]) in served or flag
+        prio = int(v["人口数(人)"]) >= 2500 or float(v["距乡镇驻地距离(公里)"]) > 5
+        n, reached, in_village = n + 1, reached + hit, in_village + inside
+        priority, priority_in = priority + prio, priority_in + (prio and inside)
+    levels = Counter(o["层级"] for o in active)
+    return {"villages": n, "reached": reached, "in_village": in_village, "priority_villages": priority,
+            "priority_in_village": priority_in,
+            "outlets": {"park": levels["县级电商快递物流园区"], "township_station": levels["乡镇电商快递服务站"],
+                        "village_point": levels["村级电商快递服务点"]}}
+
+
+@pytest.mark.parametrize("as_of", ["2021-12-31", "2022-12-31"])
+def test_sample_figures_agree_with_an_independent_recount(as_of):
+    s = report_json(as_of)["summary"]
+    expected = recount(as_of)
+    assert {k: s[k] for k in expected} == expected
+    assert s["reach_rate"] == expected["reached"] / expected["villages"]
+
+
+def test_table_shows_all_eight_targets_in_chinese_and_english():
+    wide = {"COLUMNS": "160"}
+    zh = invoke("report", *SAMPLE_ARGS, "--as-of", "2021-12-31", env=wide)
+    assert zh.exit_code == 0
+    for target_id in ("focus-2500", "coverage-80", "priority-in-village-100", "reach-85", "reach-100", "parks-5",
+                      "township-stations-79", "village-points-2129"):
+        assert target_id in zh.stdout
+    assert "达标" in zh.stdout and "未达标" in zh.stdout and "进行中" in zh.stdout
+    assert "分县区" in zh.stdout and "合计" in zh.stdout and "待整改村" in zh.stdout
+    en = invoke("report", *SAMPLE_ARGS, "--as-of", "2021-12-31", "--lang", "en", env=wide)
+    assert "met" in en.stdout and "missed" in en.stdout and "pending" in en.stdout and "By county" in en.stdout
+
+
+def test_fail_on_missed():
+    # at 2021-12-31 the required priority-in-village-100 is missed
+    assert invoke("report", *SAMPLE_ARGS, "--as-of", "2021-12-31", "--fail-on", "missed").exit_code == 1
+    # on 2021-06-30 no required target is due yet
+    assert invoke("report", *SAMPLE_ARGS, "--as-of", "2021-06-30", "--fail-on", "missed").exit_code == 0
+    # without --fail-on, a missed target is not an error
+    assert invoke("report", *SAMPLE_ARGS, "--as-of", "2021-12-31").exit_code == 0
+
+
+def test_county_by_old_name_shows_its_townships():
+    result = invoke("report", *SAMPLE_ARGS, "--as-of", "2021-12-31", "--county", "开封县")
+    assert result.exit_code == 0, result.output
+    assert "分乡镇" in result.stdout and "陈留镇" in result.stdout and "杞县" not in result.stdout
+    assert "parks-5" not in result.stdout  # count targets are city-wide
+    data = json.loads(invoke("report", *SAMPLE_ARGS, "--as-of", "2021-12-31", "--county", "祥符区",
+                             "--format", "json").stdout)
+    assert [c["county"] for c in data["counties"]] == ["祥符区"]
+    assert data["summary"]["villages"] == 336  # 祥符区's 村委会 in the 2021 edition
+
+
+def test_township_and_unknown_names():
+    result = invoke("report", *SAMPLE_ARGS, "--county", "祥符区", "--township", "陈留镇", "--format", "json")
+    data = json.loads(result.stdout)
+    assert {t["township"] for t in data["townships"]} == {"陈留镇"}
+    bad = invoke("report", *SAMPLE_ARGS, "--county", "朝阳区")
+    assert bad.exit_code == 2 and "朝阳区" in bad.stderr and "祥符区" in bad.stderr
+    bad_date = invoke("report", *SAMPLE_ARGS, "--as-of", "2021/12/31")
+    assert bad_date.exit_code == 2 and "YYYY-MM-DD" in bad_date.stderr
+
+
+def test_csv_is_the_county_table_with_a_bom(tmp_path):
+    out = tmp_path / "counties.csv"
+    result = invoke("report", *SAMPLE_ARGS, "--as-of", "2021-12-31", "--format", "csv", "-o", out)
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][:4] == ["县区", "行政村", "通达", "通达率"]
+    assert [r[0] for r in rows[1:]] == ["祥符区", "杞县", "通许县", "尉氏县", "兰考县", "合计"]
+    assert rows[-1][1] == "2137"
+    assert sum(int(r[1]) for r in rows[1:-1]) == 2137
+
+
+def test_output_over_an_input_is_refused(tmp_path):
+    copy = tmp_path / "villages.csv"
+    copy.write_bytes((SAMPLES / "villages.csv").read_bytes())
+    before = copy.read_bytes()
+    result = invoke("report", "--villages", copy, "--format", "json", "-o", copy)
+    assert result.exit_code == 2 and "输入文件" in result.stderr
+    assert copy.read_bytes() == before
+
+
+def test_registers_from_env_toml_and_samples(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    env = {"KUAIDI_VILLAGES": "", "KUAIDI_OUTLETS": ""}
+    samples = invoke("report", "--format", "json", "--as-of", "2021-12-31", env=env)
+    assert samples.exit_code == 0
+    assert "内置示例台账" in samples.stderr
+    assert json.loads(samples.stdout)["summary"]["villages"] == 2137
+    (tmp_path / "kuaidi.toml").write_text(f'villages = "{(FIXTURES / "coverage_villages.csv").as_posix()}"\n',
+                                          encoding="utf-8")
+    toml = invoke("report", "--format", "json", "--as-of", "2021-12-31", env=env)
+    assert json.loads(toml.stdout)["summary"]["villages"] == 8  # the fixture, flags only, no outlets
+    from_env = invoke("report", "--format", "json", "--as-of", "2021-12-31",
+                      env={"KUAIDI_VILLAGES": str(FIXTURES / "villages_clean.csv"), "KUAIDI_OUTLETS": ""})
+    assert json.loads(from_env.stdout)["summary"]["villages"] == 10
+
+
+def test_rules_command():
+    result = invoke("rules", env={"COLUMNS": "160"})
+    assert result.exit_code == 0
+    assert "village-points-2129" in result.stdout and "人口>=2500 或 距离>5km" in result.stdout
