@@ -44,6 +44,8 @@ class ReportFormat(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
 
 
 class FailOn(str, Enum):
@@ -149,7 +151,7 @@ def report(
     township: Annotated[str | None, typer.Option("--township", help="只看这个乡镇 / one township")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of this date")] = None,
     rules_file: RulesOpt = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", case_sensitive=False, help="table | json | csv")] = ReportFormat.table,
+    fmt: Annotated[ReportFormat, typer.Option("--format", case_sensitive=False, help="table | json | csv | xlsx | html（xlsx 须配 -o）")] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而不是屏幕 / write to this file")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", case_sensitive=False, help="missed：到期必达目标未达标时退出码为1")] = FailOn.never,
     lang: LangOpt = Lang.zh,
@@ -185,9 +187,11 @@ def report(
                 render(result, context, rules, Console(file=buf, width=120, color_system=None), lang=lang.value)
                 _write(output, buf.getvalue().encode("utf-8"), reporting.input_paths(registers))
         else:
-            from kuaidi_cli.render.report_out import to_csv, to_json
+            from kuaidi_cli.exporting import render as render_bytes
 
-            data = to_json(result).encode("utf-8") if fmt is ReportFormat.json else to_csv(result, lang.value)
+            if fmt is ReportFormat.xlsx and output is None:
+                raise KuaidiError("xlsx 须用 -o 指定输出文件，如 -o 报表.xlsx", "xlsx needs an output file: -o report.xlsx")
+            data = render_bytes(fmt.value, result, context, rules, lang.value)
             if output is None:
                 sys.stdout.buffer.write(data)
                 sys.stdout.flush()
@@ -201,6 +205,97 @@ def _write(path: Path, data: bytes, inputs: list[Path]) -> None:
     from kuaidi_cli.output import write_atomic
 
     write_atomic(path, data, inputs)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="输出文件夹 / output folder")],
+    formats: Annotated[str, typer.Option("--formats", help="逗号分隔：xlsx,csv,json,html")] = "xlsx,csv,json,html",
+    villages: Annotated[Path | None, typer.Option("--villages", help="行政村台账 / village register")] = None,
+    outlets: Annotated[Path | None, typer.Option("--outlets", help="服务点台账 / outlet register")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD，默认今天")] = None,
+    history_file: Annotated[Path | None, typer.Option("--history", help="历史库（SQLite），默认在用户数据目录")] = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="不记录历史 / do not record the run")] = False,
+    rules_file: RulesOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="成功时不输出 / print nothing on success")] = False,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", case_sensitive=False, help="missed：到期必达目标未达标时退出码为1")] = FailOn.never,
+    wait: Annotated[float, typer.Option("--wait", min=0, help="另一个 export 在写同一文件夹时最多等待的秒数")] = 60.0,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """定时导出：按日期命名写出报表（原子写入），并记入历史库。适合 cron。
+
+    For cron: write the report under dated names (atomically), record the run in the history.
+    Exit 0 ok, 1 a due required target missed (with --fail-on missed), 2 cannot run.
+    """
+    with _errors_to_exit(lang, debug):
+        from kuaidi_cli import exporting, history, inputs
+        from kuaidi_cli.render.progress import steps
+        from kuaidi_cli.rules import load_rules
+
+        registers = inputs.resolve(villages, outlets, rules_file)
+        rules, rules_sha = load_rules(registers.rules)
+        when = _as_of(as_of, lang)
+        chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+        where = None if no_history else (history_file or history.default_path())
+        with steps(enabled=not quiet) as step:
+            result = exporting.export(registers, rules, rules_sha, when, out, chosen, history_path=where,
+                                      now=dt.datetime.now(dt.UTC), lang=lang.value, wait=wait, step=step)
+        missed = [r for r in result.context.results if r.due_missed]
+        if not quiet:
+            from kuaidi_cli.render.labels import t
+            from kuaidi_cli.render.report_table import pct
+
+            names = ",".join(p.suffix.lstrip(".") for p in result.written)
+            files = str(out / exporting.file_name(when, "{" + names + "}")) if result.written else str(out)
+            typer.echo(t("export_done", lang.value, date=when.isoformat(), files=files,
+                         rate=pct(result.report.summary.reach_rate), missed=len(missed)))
+    raise typer.Exit(1 if fail_on is FailOn.missed and missed else 0)
+
+
+@app.command()
+def trend(
+    county: Annotated[str | None, typer.Option("--county", help="只看这个县区 / one county")] = None,
+    history_file: Annotated[Path | None, typer.Option("--history", help="历史库（SQLite），默认在用户数据目录")] = None,
+    chart: Annotated[Path | None, typer.Option("--chart", help="趋势图 SVG 的路径，默认 kuaidi-trend.svg")] = None,
+    no_chart: Annotated[bool, typer.Option("--no-chart", help="不写趋势图")] = False,
+    rules_file: RulesOpt = None,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """历史趋势：各次导出的指标，以及按近期进度各目标的预计达成日期。
+
+    The history as a series, a chart, and the date each unmet target would be reached at the recent pace.
+    """
+    with _errors_to_exit(lang, debug):
+        from rich.console import Console
+
+        from kuaidi_cli import history
+        from kuaidi_cli.render.labels import t
+        from kuaidi_cli.render.trend_view import render, svg
+        from kuaidi_cli.rules import load_rules
+        from kuaidi_cli.trend import project
+
+        rules, _ = load_rules(rules_file)
+        path = history_file or history.default_path()
+        name = None
+        if county:
+            from kuaidi_cli.reporting import _canonical_county
+
+            name = _canonical_county(county, rules)
+            known = history.counties(path)
+            if name not in known:
+                raise KuaidiError(f"历史库中没有县区「{county}」（有：{'、'.join(known)}）",
+                                  f"no county '{county}' in the history (it has: {', '.join(known)})")
+        points = history.series(path, name)
+        if not points:
+            raise KuaidiError(f"历史库 {path} 中还没有记录：先运行 kuaidi export", f"the history {path} is empty: run kuaidi export")
+        scope = name or rules.city or ""
+        render(points, project(points, rules, rates_only=bool(name)), scope, Console(), lang=lang.value)
+        if not no_chart:
+            target = chart or Path("kuaidi-trend.svg")
+            _write(target, svg(points, scope, lang.value).encode("utf-8"), [path])
+            typer.echo(t("chart_written", lang.value, path=target), err=True)
 
 
 @app.command("rules")

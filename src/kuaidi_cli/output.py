@@ -10,6 +10,16 @@ from pathlib import Path
 from kuaidi_cli.errors import KuaidiError
 
 
+def _mode(path: Path) -> int:
+    """The mode the file would have if opened normally: its current mode, else 0666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: Path, data: bytes, inputs: list[Path]) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
     target = path.resolve()
@@ -25,6 +35,7 @@ def write_atomic(path: Path, data: bytes, inputs: list[Path]) -> None:
         raise KuaidiError(f"无法写入 {path.parent}：{e.strerror}", f"cannot write in {path.parent}: {e.strerror}") from e
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), _mode(path))
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

@@ -92,6 +92,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "footer.findings": ("数据问题：错误 {errors} 条、警告 {warnings} 条，用 kuaidi check 台账 --outlets 服务点台账 --as-of {date} 查看",
                         "data findings: {errors} errors, {warnings} warnings; see kuaidi check VILLAGES --outlets OUTLETS --as-of {date}"),
     "footer.partial": ("只看 {what}：园区、服务站、服务点数量目标按全市考核，已省略", "showing {what} only: the city-wide count targets are left out"),
+    "as_of_col": ("截至", "As of"),
+    "projection": ("按近期进度预计达成", "When each target is reached at the recent pace"),
+    "projected": ("预计达成", "Projected"),
+    "not_at_pace": ("按当前进度无法达成", "not at this pace"),
+    "late": ("（晚于截止）", " (after the due date)"),
+    "export_done": ("kuaidi export：截至 {date} 的报表已写入 {files}；通达率 {rate}，到期未达标的必达目标 {missed} 项",
+                    "kuaidi export: report as of {date} written to {files}; reach rate {rate}, {missed} required targets due and missed"),
+    "chart_written": ("趋势图已写入 {path}", "chart written to {path}"),
     "conservation": ("行数 = 有效 + 无效 + 跳过", "rows = valid + invalid + skipped"),
 }
 

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from kuaidi_cli.findings import Severity
 from kuaidi_cli.render.labels import t
-from kuaidi_cli.report import Report, ReportContext, Summary
+from kuaidi_cli.report import AttentionVillage, Report, ReportContext, Summary
 from kuaidi_cli.rules import Rules
 
 _STATUS_STYLE = {"met": "bold green", "missed": "bold red", "pending": "yellow", "info": "cyan"}
@@ -68,9 +68,15 @@ def _scope_table(title: str, first: list[str], rows: list[tuple[list[str], Summa
     return table
 
 
-def _reasons(rules: Rules, lang: str) -> dict[str, str]:
-    out = {c.reason: c.describe(lang).replace(">=", "≥").replace("<=", "≤") for c in rules.priority.any}
-    return out
+def reason_labels(a: AttentionVillage, rules: Rules, lang: str) -> list[str]:
+    """Why a village needs attention: 人口≥2500 / 距离>5km (from the rules), 未驻村设点, 未通达."""
+    names = {c.reason: c.describe(lang).replace(">=", "≥").replace("<=", "≤") for c in rules.priority.any}
+    why = [names.get(r, r) for r in a.priority_reasons]
+    if a.priority_reasons and not a.in_village:
+        why.append(t("reason.not_in_village", lang))
+    if not a.reached:
+        why.append(t("reason.not_reached", lang))
+    return why
 
 
 def render(report: Report, context: ReportContext, rules: Rules, console: Console, *, lang: str = "zh") -> None:
@@ -90,19 +96,13 @@ def _attention(report: Report, rules: Rules, console: Console, lang: str, contex
     if not report.attention:
         console.print(t("attention_none", lang))
         return
-    reasons = _reasons(rules, lang)
     shown = report.attention[:ATTENTION_ROWS]
     table = Table(title=t("attention", lang, n=len(shown), total=len(report.attention)), title_justify="left",
                   title_style="bold")
     for key in ("county", "township", "village", "reasons"):
         table.add_column(t(key, lang))
     for a in shown:
-        why = [reasons.get(r, r) for r in a.priority_reasons]
-        if a.priority_reasons and not a.in_village:
-            why.append(t("reason.not_in_village", lang))
-        if not a.reached:
-            why.append(t("reason.not_reached", lang))
-        table.add_row(a.county, a.township, a.village, ("、" if lang != "en" else ", ").join(why))
+        table.add_row(a.county, a.township, a.village, ("、" if lang != "en" else ", ").join(reason_labels(a, rules, lang)))
     console.print(table)
 
 

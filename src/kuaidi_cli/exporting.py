@@ -1,0 +1,116 @@
+"""`export`: the report in several formats under dated names, for a scheduled run.
+
+One export at a time per output folder (a lock file; a second run waits, then refuses). Every file is
+written to a temporary file and renamed, so an interrupted run never leaves a half file where a good
+one was. The run is recorded in the history after its files are in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kuaidi_cli import history, reporting
+from kuaidi_cli.errors import KuaidiError
+from kuaidi_cli.inputs import Registers
+from kuaidi_cli.output import write_atomic
+from kuaidi_cli.report import Report, ReportContext
+from kuaidi_cli.rules import Rules
+
+FORMATS = ("xlsx", "csv", "json", "html")
+LOCK_NAME = ".kuaidi-export.lock"
+
+
+@dataclass
+class ExportResult:
+    report: Report
+    context: ReportContext
+    written: list[Path]
+    run_id: int | None
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, wait: float) -> Iterator[None]:
+    """Hold the export lock of a folder; wait up to `wait` seconds for another export to finish."""
+    path = folder / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise KuaidiError(f"无法在 {folder} 中写文件：{e.strerror}", f"cannot write in {folder}: {e.strerror}") from e
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise KuaidiError(
+                        f"另一个 kuaidi export 正在写 {folder}，等待 {wait:g} 秒后放弃；请稍后再试",
+                        f"another kuaidi export is writing {folder}; gave up after {wait:g} s; try again later",
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def file_name(as_of: dt.date, fmt: str) -> str:
+    return f"kuaidi-report-{as_of.isoformat()}.{fmt}"
+
+
+def render(fmt: str, report: Report, context: ReportContext, rules: Rules, lang: str) -> bytes:
+    if fmt == "json":
+        from kuaidi_cli.render.report_out import to_json
+
+        return to_json(report).encode("utf-8")
+    if fmt == "csv":
+        from kuaidi_cli.render.report_out import to_csv
+
+        return to_csv(report, lang)
+    if fmt == "xlsx":
+        from kuaidi_cli.render.xlsx import to_xlsx
+
+        return to_xlsx(report, context, rules, lang)
+    if fmt == "html":
+        from kuaidi_cli.render.html import to_html
+
+        return to_html(report, context, rules, lang).encode("utf-8")
+    raise KuaidiError(f"不支持的格式 {fmt}（可用 {', '.join(FORMATS)}）", f"unknown format {fmt} (use {', '.join(FORMATS)})")
+
+
+def export(
+    registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, out: Path, formats: list[str], *,
+    history_path: Path | None, now: dt.datetime, lang: str = "zh", wait: float = 60.0,
+    step: Callable[[str], None] = lambda _: None,
+) -> ExportResult:
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise KuaidiError(f"不支持的格式 {unknown[0]}（可用 {', '.join(FORMATS)}）",
+                          f"unknown format {unknown[0]} (use {', '.join(FORMATS)})")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise KuaidiError(f"无法创建输出文件夹 {out}：{e.strerror}", f"cannot create the folder {out}: {e.strerror}") from e
+    inputs = reporting.input_paths(registers)
+    with folder_lock(out, wait):
+        step("读取台账" if lang != "en" else "reading registers")
+        report, context = reporting.run(registers, rules, rules_sha, as_of,
+                                        generated_at=now.replace(microsecond=0).isoformat())
+        written = []
+        for fmt in formats:
+            step(f"写出 {fmt}" if lang != "en" else f"writing {fmt}")
+            path = out / file_name(as_of, fmt)
+            write_atomic(path, render(fmt, report, context, rules, lang), inputs)
+            written.append(path)
+        run_id = None
+        if history_path is not None:
+            step("记录历史" if lang != "en" else "recording history")
+            run_id = history.record(history_path, report, now)
+    return ExportResult(report=report, context=context, written=written, run_id=run_id)

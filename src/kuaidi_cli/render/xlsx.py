@@ -1,0 +1,257 @@
+"""The report as one Excel workbook (SPEC §6): 汇总, 分县区, 分乡镇, 待整改村, 数据问题, 说明.
+
+The county and township sheets look like the 统计表 an office sends upward: a merged title, the as-of
+date under it, a 序号 column, a 合计 row, and print settings (A4 landscape, fit to width, header rows
+repeated). Numbers are numbers, rates carry a percentage format, statuses are coloured, every header
+is frozen and filtered. Long lists are capped so that a national workbook stays small; the CSV export
+carries them whole.
+"""
+
+from __future__ import annotations
+
+import io
+
+import xlsxwriter
+
+from kuaidi_cli.findings import Finding
+from kuaidi_cli.render.labels import t
+from kuaidi_cli.render.safety import is_dangerous
+from kuaidi_cli.report import Report, ReportContext, Summary
+from kuaidi_cli.rules import Rules
+
+SHEETS = ("汇总", "分县区", "分乡镇", "待整改村", "数据问题", "说明")
+MAX_DETAIL_ROWS = 20_000  # rows of 待整改村 and 数据问题 kept in the workbook
+
+_STATUS_FILL = {"met": "#C6EFCE", "missed": "#FFC7CE", "pending": "#FFEB9C", "info": "#DDEBF7"}
+_STATUS_FONT = {"met": "#006100", "missed": "#9C0006", "pending": "#9C5700", "info": "#1F4E78"}
+
+
+class _Book:
+    """Formats of one workbook, and writing cells that are never taken for formulas."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self.wb = wb
+        base = {"font_name": "等线", "font_size": 11, "valign": "vcenter"}
+        self.text = wb.add_format(base)
+        self.safe = wb.add_format({**base, "quote_prefix": True})
+        self.title = wb.add_format({**base, "bold": True, "font_size": 16, "align": "center"})
+        self.subtitle = wb.add_format({**base, "align": "center", "font_color": "#595959"})
+        self.header = wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center",
+                                     "text_wrap": True})
+        self.int = wb.add_format({**base, "num_format": "0", "border": 1})
+        self.pct = wb.add_format({**base, "num_format": "0.0%", "border": 1})
+        self.cell = wb.add_format({**base, "border": 1})
+        self.cell_safe = wb.add_format({**base, "border": 1, "quote_prefix": True})
+        self.date = wb.add_format({**base, "num_format": "yyyy-mm-dd", "border": 1})
+        self.total = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2"})
+        self.total_int = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2", "num_format": "0"})
+        self.total_pct = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2", "num_format": "0.0%"})
+        self.note = wb.add_format({**base, "italic": True, "font_color": "#7F7F7F"})
+        self.status = {
+            s: wb.add_format({**base, "border": 1, "bold": True, "bg_color": _STATUS_FILL[s], "font_color": _STATUS_FONT[s]})
+            for s in _STATUS_FILL
+        }
+
+    def put(self, ws, row: int, col: int, value: object, fmt=None) -> None:
+        """Write a value: text as text (quote-prefixed when it starts like a formula), numbers as numbers,
+        None as an empty cell."""
+        fmt = fmt or self.cell
+        if value is None:
+            ws.write_blank(row, col, None, fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value, fmt)
+        elif isinstance(value, int | float):
+            ws.write_number(row, col, value, fmt)
+        else:
+            text = str(value)
+            if is_dangerous(text):
+                fmt = self.cell_safe if fmt is self.cell else self.safe
+            ws.write_string(row, col, text, fmt)
+
+
+def _sheet_header(book: _Book, ws, title: str, subtitle: str, headers: list[str], widths: list[int]) -> int:
+    """Title, subtitle and header rows; returns the index of the header row."""
+    last = len(headers) - 1
+    ws.merge_range(0, 0, 0, last, title, book.title)
+    ws.merge_range(1, 0, 1, last, subtitle, book.subtitle)
+    ws.set_row(0, 28)
+    for col, (head, width) in enumerate(zip(headers, widths, strict=True)):
+        ws.write_string(3, col, head, book.header)
+        ws.set_column(col, col, width)
+    ws.freeze_panes(4, 0)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(3)
+    ws.center_horizontally()
+    return 3
+
+
+def _date_text(report: Report, lang: str) -> str:
+    d = report.as_of
+    return f"as of {d.isoformat()}" if lang == "en" else f"截至{d.year}年{d.month}月{d.day}日"
+
+
+def _scope_cells(s: Summary) -> list[tuple[object, str]]:
+    return [(s.villages, "int"), (s.reached, "int"), (s.reach_rate, "pct"), (s.priority_villages, "int"),
+            (s.priority_in_village, "int"), (s.priority_in_village_rate, "pct"), (s.in_village, "int"),
+            (s.in_village_rate, "pct"), (s.outlets.park, "int"), (s.outlets.township_station, "int"),
+            (s.outlets.village_point, "int")]
+
+
+_SCOPE_HEADERS = ("villages", "reached", "reach_rate", "priority_villages", "priority_in_village",
+                  "priority_in_village_rate", "in_village", "in_village_rate", "parks", "township_stations",
+                  "village_points")
+
+
+def _scope_sheet(book: _Book, name: str, title: str, report: Report, rows: list[tuple[list[str], Summary]],
+                 first: list[str], lang: str) -> None:
+    ws = book.wb.add_worksheet(name)
+    headers = ["序号" if lang != "en" else "No.", *(t(k, lang) for k in first), *(t(k, lang) for k in _SCOPE_HEADERS)]
+    widths = [6, *([12] * len(first)), *([11] * len(_SCOPE_HEADERS))]
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, widths)
+    r = head
+    for n, (names, s) in enumerate(rows, start=1):
+        r += 1
+        book.put(ws, r, 0, n, book.int)
+        for i, name in enumerate(names, start=1):
+            book.put(ws, r, i, name)
+        for j, (value, kind) in enumerate(_scope_cells(s), start=1 + len(names)):
+            book.put(ws, r, j, value, book.pct if kind == "pct" else book.int)
+    ws.autofilter(head, 0, max(r, head), len(headers) - 1)
+    r += 1
+    ws.merge_range(r, 0, r, len(first), t("total_row", lang), book.total)
+    for j, (value, kind) in enumerate(_scope_cells(report.summary), start=1 + len(first)):
+        book.put(ws, r, j, value, book.total_pct if kind == "pct" else book.total_int)
+
+
+def _targets_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> None:
+    ws = book.wb.add_worksheet("汇总")
+    by_id = {x.id: x for x in rules.targets}
+    headers = ["序号" if lang != "en" else "No.", t("target_label", lang), "id", t("kind", lang), "metric",
+               t("target_value", lang), t("current", lang), t("due", lang), t("status", lang), t("gap", lang),
+               "依据" if lang != "en" else "Source"]
+    title = (f"{rules.city or ''}“快递进村”工作目标完成情况" if lang != "en" else f"{rules.city or ''} targets")
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 36, 24, 8, 24, 10, 10, 12, 10, 8, 60])
+    r = head
+    for n, x in enumerate(report.targets, start=1):
+        rule = by_id[x.id]
+        r += 1
+        num = book.pct if rule.is_rate else book.int
+        book.put(ws, r, 0, n, book.int)
+        book.put(ws, r, 1, (rule.label_en or rule.label) if lang == "en" else rule.label)
+        book.put(ws, r, 2, x.id)
+        book.put(ws, r, 3, t(f"kind.{x.kind}", lang))
+        book.put(ws, r, 4, x.metric)
+        book.put(ws, r, 5, x.target, num)
+        book.put(ws, r, 6, x.value, num)
+        ws.write_datetime(r, 7, _as_datetime(x.due), book.date)
+        book.put(ws, r, 8, t(f"status.{x.status}", lang), book.status[x.status])
+        book.put(ws, r, 9, x.gap, book.int)
+        book.put(ws, r, 10, rule.source or "")
+    ws.autofilter(head, 0, max(r, head), len(headers) - 1)
+
+
+def _as_datetime(d):
+    import datetime as dt
+
+    return dt.datetime(d.year, d.month, d.day)
+
+
+def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> None:
+    from kuaidi_cli.render.report_table import reason_labels
+
+    ws = book.wb.add_worksheet("待整改村")
+    headers = ["序号" if lang != "en" else "No.", t("county", lang), t("township", lang), t("village", lang),
+               "区划代码" if lang != "en" else "Code", t("reasons", lang), t("in_village", lang), t("reached", lang)]
+    title = "待整改村清单" if lang != "en" else "Villages needing attention"
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 10, 12, 14, 15, 36, 10, 8])
+    yes, no = ("是", "否") if lang != "en" else ("yes", "no")
+    r = head
+    for n, a in enumerate(report.attention[:MAX_DETAIL_ROWS], start=1):
+        r += 1
+        book.put(ws, r, 0, n, book.int)
+        for col, value in enumerate((a.county, a.township, a.village, a.code), start=1):
+            book.put(ws, r, col, value)
+        book.put(ws, r, 5, ("、" if lang != "en" else ", ").join(reason_labels(a, rules, lang)))
+        book.put(ws, r, 6, yes if a.in_village else no)
+        book.put(ws, r, 7, yes if a.reached else no)
+    ws.autofilter(head, 0, max(r, head), len(headers) - 1)
+    _cap_note(book, ws, r + 2, len(report.attention), lang)
+
+
+def _cap_note(book: _Book, ws, row: int, total: int, lang: str) -> None:
+    if total > MAX_DETAIL_ROWS:
+        text = (f"共 {total} 行，本表只列前 {MAX_DETAIL_ROWS} 行；完整清单见同名 CSV（kuaidi export --formats csv）"
+                if lang != "en" else
+                f"{total} rows in all; this sheet keeps the first {MAX_DETAIL_ROWS}; the CSV export has them all")
+        ws.write_string(row, 0, text, book.note)
+
+
+def _findings_sheet(book: _Book, report: Report, findings: list[Finding], lang: str) -> None:
+    ws = book.wb.add_worksheet("数据问题")
+    headers = (["File", "Sheet", "Row", "Column", "Value", "Code", "Severity", "Message"] if lang == "en" else
+               ["文件", "工作表", "行号", "列", "值", "代码", "级别", "说明"])
+    title = "数据问题清单" if lang != "en" else "Data findings"
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [30, 10, 8, 16, 20, 22, 8, 60])
+    r = head
+    for f in findings[:MAX_DETAIL_ROWS]:
+        r += 1
+        for col, value in enumerate((f.file, f.sheet, f.row, f.column, f.value, f.code, t(str(f.severity), lang),
+                                     f.message(lang))):
+            book.put(ws, r, col, value, book.int if col == 2 and value is not None else None)
+    ws.autofilter(head, 0, max(r, head), len(headers) - 1)
+    _cap_note(book, ws, r + 2, len(findings), lang)
+
+
+def _about_sheet(book: _Book, report: Report, context: ReportContext, rules: Rules, lang: str) -> None:
+    ws = book.wb.add_worksheet("说明")
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 90)
+    en = lang == "en"
+    rows: list[tuple[str, object]] = [
+        ("报表" if not en else "Report", report.schema_),
+        ("截至日期" if not en else "As of", report.as_of),
+        ("生成时间" if not en else "Generated at", report.generated_at),
+        ("规则" if not en else "Rules", report.rules.name),
+        ("规则 sha256" if not en else "Rules sha256", report.rules.sha256),
+        ("重点村" if not en else "Priority village", rules.priority.describe(lang)),
+    ]
+    for i in report.inputs:
+        rows += [("输入文件" if not en else "Input", i.path), ("  sha256", i.sha256),
+                 ("  行数 / 无效" if not en else "  rows / invalid", f"{i.rows} / {i.invalid_rows}")]
+    if context.source == "samples":
+        rows.append(("数据来源" if not en else "Source", t("footer.samples", lang)))
+    if context.selection:
+        rows.append(("范围" if not en else "Selection", "、".join(context.selection)))
+    rows += [
+        ("通达率" if not en else "reach_rate", "通达村数 ÷ 行政村数" if not en else "reached / villages"),
+        ("重点村驻村设点率" if not en else "priority_in_village_rate",
+         "已驻村设点的重点村 ÷ 重点村" if not en else "priority villages with an outlet / priority villages"),
+        ("差距" if not en else "gap", "max(0, ⌈目标 × 分母⌉ − 分子)，单位：村" if not en else
+         "max(0, ceil(target × denominator) − numerator) villages"),
+    ]
+    ws.write_string(0, 0, "说明" if not en else "About", book.title)
+    for n, (key, value) in enumerate(rows, start=2):
+        ws.write_string(n, 0, key, book.header)
+        if hasattr(value, "isoformat") and not isinstance(value, str):
+            ws.write_datetime(n, 1, _as_datetime(value), book.date)
+        else:
+            book.put(ws, n, 1, value)
+
+
+def to_xlsx(report: Report, context: ReportContext, rules: Rules, lang: str = "zh") -> bytes:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    book = _Book(wb)
+    city = rules.city or ""
+    _targets_sheet(book, report, rules, lang)
+    title = f"{city}“快递进村”工作进展统计表" if lang != "en" else f"{city} 快递进村 progress"
+    _scope_sheet(book, "分县区", title, report, [([c.county], c) for c in report.counties], ["county"], lang)
+    _scope_sheet(book, "分乡镇", title, report, [([w.county, w.township], w) for w in report.townships],
+                 ["county", "township"], lang)
+    _attention_sheet(book, report, rules, lang)
+    _findings_sheet(book, report, context.findings, lang)
+    _about_sheet(book, report, context, rules, lang)
+    wb.close()
+    return buf.getvalue()

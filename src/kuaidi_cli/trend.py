@@ -1,0 +1,55 @@
+"""`trend`: the history as a series, and when each unmet target would be reached at the recent pace.
+
+The pace is the least-squares slope of the metric over the last three points (per day). A target is
+projected only when the latest value is below it and the pace is positive; otherwise "not at this pace".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from kuaidi_cli.rules import Rules, Target
+
+PACE_POINTS = 3
+
+
+@dataclass(frozen=True)
+class Projection:
+    target: Target
+    latest: float | None
+    reached_on: dt.date | None  # the projected date, None when not at this pace
+    met: bool  # already met at the latest point
+
+
+def _slope(points: list[tuple[dt.date, float]]) -> float:
+    xs = [p[0].toordinal() for p in points]
+    ys = [p[1] for p in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    return 0.0 if den == 0 else sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den
+
+
+def project(series: list[dict], rules: Rules, *, rates_only: bool = False) -> list[Projection]:
+    out = []
+    for target in rules.targets:
+        if target.kind == "info" or (rates_only and not target.is_rate):
+            continue
+        if target.metric == "focus_reach_rate":
+            continue  # not kept in the history
+        points = [(p["as_of"], p[target.metric]) for p in series if p.get(target.metric) is not None]
+        if not points:
+            out.append(Projection(target, None, None, False))
+            continue
+        last_day, last = points[-1]
+        if last >= target.target - 1e-12:
+            out.append(Projection(target, last, None, True))
+            continue
+        recent = points[-PACE_POINTS:]
+        pace = _slope(recent) if len(recent) >= 2 else 0.0
+        when = None
+        if pace > 0:
+            when = last_day + dt.timedelta(days=math.ceil((target.target - last) / pace))
+        out.append(Projection(target, last, when, False))
+    return out
