@@ -123,7 +123,7 @@ def test_the_registers_disagree(frames, rules):
 
 
 def test_unknown_villages_in_the_outlet_register(tmp_path, frames, rules):
-    villages, outlets = frames
+    villages, _outlets = frames
     extra = (FIXTURES / "coverage_outlets.csv").read_text(encoding="utf-8") + \
         "P7,幽灵村服务点,村级服务点,祥符区,城关镇,幽灵村,,邮快合作,,2021-01-01,,不存在村\n"
     path = tmp_path / "o.csv"

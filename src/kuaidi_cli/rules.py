@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from kuaidi_cli.errors import RulesError
 from kuaidi_cli.fields import header_key
@@ -174,7 +182,7 @@ def load_rules(path: Path | None = None) -> tuple[Rules, str]:
         raise RulesError(f"无法读取规则文件 {path}：{e.strerror}", f"cannot read rules file {path}: {e.strerror}") from e
     try:
         text = raw.decode("utf-8")
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+        data = yaml.load(text, Loader=_Loader)
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         mark = getattr(e, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark else ""

@@ -50,6 +50,7 @@ def project(series: list[dict], rules: Rules, *, rates_only: bool = False) -> li
         pace = _slope(recent) if len(recent) >= 2 else 0.0
         when = None
         if pace > 0:
-            when = last_day + dt.timedelta(days=math.ceil((target.target - last) / pace))
+            # rounded first: 0.3 / 0.001 is 300.00000000000006 in floating point, and that is 300 days
+            when = last_day + dt.timedelta(days=math.ceil(round((target.target - last) / pace, 6)))
         out.append(Projection(target, last, when, False))
     return out

@@ -7,6 +7,7 @@ import io
 import json
 
 from kuaidi_cli.render.labels import t
+from kuaidi_cli.render.safety import csv_cell
 from kuaidi_cli.report import Report, county_rows
 
 
@@ -21,5 +22,5 @@ def to_csv(report: Report, lang: str = "zh") -> bytes:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([t(c, lang) for c in frame.columns])
     for row in frame.itertuples(index=False):
-        w.writerow(["" if v is None or v != v else (f"{v:.6f}" if isinstance(v, float) else v) for v in row])
+        w.writerow(["" if v is None or v != v else (f"{v:.6f}" if isinstance(v, float) else csv_cell(v)) for v in row])
     return buf.getvalue().encode("utf-8-sig")

@@ -1,0 +1,273 @@
+"""Exports people open (xlsx, html, csv), export for cron (atomic, locked), history and trend."""
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import FIXTURES, ROOT, SAMPLES
+from typer.testing import CliRunner
+
+from kuaidi_cli import exporting, inputs
+from kuaidi_cli.cli import app
+from kuaidi_cli.errors import KuaidiError
+from kuaidi_cli.render.safety import csv_cell
+from kuaidi_cli.rules import load_rules
+
+runner = CliRunner()
+SAMPLE_ARGS = ["--villages", str(SAMPLES / "villages.csv"), "--outlets", str(SAMPLES / "outlets.csv")]
+
+
+def invoke(*args, env=None):
+    return runner.invoke(app, [str(a) for a in args], env=env)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    out = tmp_path_factory.mktemp("export")
+    result = invoke("export", "--out", out, *SAMPLE_ARGS, "--as-of", "2021-12-31", "--history", out / "h.sqlite")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_export_writes_dated_files_and_one_summary_line(exported):
+    names = sorted(p.name for p in exported.iterdir() if p.name.startswith("kuaidi-report"))
+    assert names == [f"kuaidi-report-2021-12-31.{x}" for x in ("csv", "html", "json", "xlsx")]
+    assert not [p for p in exported.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_xlsx_sheets_formats_and_values(exported):
+    wb = openpyxl.load_workbook(exported / "kuaidi-report-2021-12-31.xlsx")
+    assert wb.sheetnames == ["汇总", "分县区", "分乡镇", "待整改村", "数据问题", "说明"]
+    ws = wb["分县区"]
+    assert ws["A1"].value == "开封市“快递进村”工作进展统计表"
+    assert "A1:M1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A2"].value == "截至2021年12月31日"
+    assert [c.value for c in ws[4]][:5] == ["序号", "县区", "行政村", "通达", "通达率"]
+    assert [ws.cell(row=r, column=2).value for r in range(5, 10)] == ["祥符区", "杞县", "通许县", "尉氏县", "兰考县"]
+    # numbers are numbers; rates carry a percentage format (祥符区 at the end of 2021: 281 of 336 reached)
+    assert ws["C5"].value == 336 and ws["D5"].value == 281
+    assert ws["E5"].value == pytest.approx(281 / 336) and ws["E5"].number_format == "0.0%"
+    assert ws["A10"].value == "合计" and ws["C10"].value == 2137 and ws["D10"].value == 1799
+    assert ws.freeze_panes == "A5" and ws.auto_filter.ref == "A4:M9"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    # fit to one page wide (fitToWidth 1 is the file format's default, so it may be left out), any height
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$4:$4"
+    summary = wb["汇总"]
+    rows = {r[2].value: r for r in summary.iter_rows(min_row=5)}
+    assert rows["coverage-80"][8].value == "达标" and rows["coverage-80"][8].fill.fgColor.rgb.endswith("C6EFCE")
+    assert rows["priority-in-village-100"][8].value == "未达标"
+    assert rows["priority-in-village-100"][8].fill.fgColor.rgb.endswith("FFC7CE")
+    assert rows["priority-in-village-100"][9].value == 9  # 520 priority villages, 511 with an outlet
+    assert rows["reach-100"][7].value == dt.datetime(2022, 12, 31)
+    assert wb["分乡镇"].max_row == 4 + 79 + 1  # header rows, 79 townships, 合计
+    attention = wb["待整改村"]
+    assert attention["D5"].value and attention["A5"].value == 1
+    about = {r[0].value: r[1].value for r in wb["说明"].iter_rows(min_row=3) if r[0].value}
+    assert about["截至日期"] == dt.datetime(2021, 12, 31)
+    assert len(about["规则 sha256"]) == 64
+    assert len(about["  sha256"]) == 64
+
+
+def test_html_is_self_contained_with_charts(exported):
+    html = (exported / "kuaidi-report-2021-12-31.html").read_text(encoding="utf-8")
+    assert html.count("<svg") == 2
+    assert html.count('class="bar"') == 10  # five counties × two charts
+    assert html.count('class="target"') == 4  # 80%, 85%, 100% reach lines; 100% priority line
+    assert "http://" not in html and "https://" not in html and "<script" not in html and "src=" not in html
+
+
+def test_csv_has_a_bom_and_json_the_contract(exported):
+    raw = (exported / "kuaidi-report-2021-12-31.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    data = json.loads((exported / "kuaidi-report-2021-12-31.json").read_text(encoding="utf-8"))
+    assert data["schema"] == "kuaidi.report/1" and data["summary"]["reached"] == 1799
+
+
+def test_history_row_per_export(exported):
+    with sqlite3.connect(exported / "h.sqlite") as conn:
+        runs = conn.execute("SELECT as_of FROM runs").fetchall()
+        reach = conn.execute("SELECT value FROM metrics WHERE scope='city' AND metric='reach_rate'").fetchall()
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    assert runs == [("2021-12-31",)]
+    assert reach == [(1799 / 2137,)]
+    assert mode == "wal"
+
+
+# --- spreadsheet safety ---------------------------------------------------------------------
+
+
+def test_csv_cells_are_neutralised_but_numbers_stay_numbers():
+    assert csv_cell('=HYPERLINK("http://x","点我")') == '\'=HYPERLINK("http://x","点我")'
+    assert csv_cell("+8613800000000") == "'+8613800000000"
+    assert csv_cell("-1") == "'-1"
+    assert csv_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert csv_cell(-1) == -1 and csv_cell(0.5) == 0.5
+    assert csv_cell("祥符区") == "祥符区"
+
+
+def test_formula_like_names_never_become_formulas(tmp_path):
+    rules_text = (ROOT / "rules" / "targets.yaml").read_text(encoding="utf-8")
+    rules_text = rules_text.replace("  counties: [祥符区, 杞县, 通许县, 尉氏县, 兰考县]", "  counties: []")
+    (tmp_path / "rules.yaml").write_text(rules_text, encoding="utf-8")
+    evil = '=HYPERLINK("http://x","点我")'
+    register = ("县区,乡镇,行政村,人口数(人),是否通达\n"
+                f'"{evil.replace(chr(34), chr(34) * 2)}",+8613800000000,村一,5,是\n祥符区,城关镇,袁楼村,100,否\n')
+    (tmp_path / "v.csv").write_text(register, encoding="utf-8")
+    base = ["--villages", tmp_path / "v.csv", "--rules", tmp_path / "rules.yaml", "--as-of", "2021-12-31"]
+    assert invoke("report", *base, "--format", "csv", "-o", tmp_path / "c.csv").exit_code == 0
+    text = (tmp_path / "c.csv").read_bytes().decode("utf-8-sig")
+    assert "'=HYPERLINK(" in text and "\n=HYPERLINK" not in text
+    assert invoke("report", *base, "--format", "xlsx", "-o", tmp_path / "r.xlsx").exit_code == 0
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["分县区"]
+    cells = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=2) for r in range(5, 7)}
+    cell = cells[evil]
+    assert cell.data_type == "s" and cell.quotePrefix  # text, flagged: Excel shows it and never runs it
+    assert cells["祥符区"].quotePrefix is False
+    township = openpyxl.load_workbook(tmp_path / "r.xlsx")["分乡镇"]
+    phone = next(c for row in township.iter_rows(min_row=5) for c in row if c.value == "+8613800000000")
+    assert phone.data_type == "s" and phone.quotePrefix
+    assert township.cell(row=5, column=4).data_type == "n"  # the village count stays a number
+
+
+# --- export for cron: atomic, locked, exit codes ----------------------------------------------
+
+
+def _registers():
+    return inputs.Registers(SAMPLES / "villages.csv", SAMPLES / "outlets.csv", None, "flags")
+
+
+def test_a_failed_rename_leaves_the_previous_report_intact(tmp_path, monkeypatch):
+    rules, sha = load_rules()
+    now = dt.datetime(2022, 1, 1, tzinfo=dt.UTC)
+    exporting.export(_registers(), rules, sha, dt.date(2021, 12, 31), tmp_path, ["json"], history_path=None, now=now)
+    good = (tmp_path / "kuaidi-report-2021-12-31.json").read_bytes()
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("kuaidi_cli.output.os.replace", broken_replace)
+    with pytest.raises(KuaidiError, match="无法写入"):
+        exporting.export(_registers(), rules, sha, dt.date(2021, 12, 31), tmp_path, ["json"], history_path=None,
+                         now=now + dt.timedelta(days=1))
+    assert (tmp_path / "kuaidi-report-2021-12-31.json").read_bytes() == good
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_second_export_waits_then_refuses(tmp_path):
+    with exporting.folder_lock(tmp_path, wait=0):
+        result = invoke("export", "--out", tmp_path, *SAMPLE_ARGS, "--no-history", "--wait", "0.3", "--formats", "json")
+    assert result.exit_code == 2
+    assert "另一个 kuaidi export" in result.stderr
+    assert not list(tmp_path.glob("kuaidi-report-*"))
+
+
+def test_two_concurrent_exports(tmp_path):
+    history = tmp_path / "h.sqlite"
+    cmd = [sys.executable, "-m", "kuaidi_cli", "export", "--out", str(tmp_path), *SAMPLE_ARGS, "--history",
+           str(history), "--formats", "json,xlsx", "--quiet"]
+    procs = [subprocess.Popen([*cmd, "--as-of", d], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for d in ("2021-12-31", "2022-12-31")]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert all(o == (b"", b"") for o in outs)  # --quiet: nothing on success
+    with sqlite3.connect(history) as conn:
+        assert sorted(r[0] for r in conn.execute("SELECT as_of FROM runs")) == ["2021-12-31", "2022-12-31"]
+    for d in ("2021-12-31", "2022-12-31"):
+        assert json.loads((tmp_path / f"kuaidi-report-{d}.json").read_text(encoding="utf-8"))["as_of"] == d
+        openpyxl.load_workbook(tmp_path / f"kuaidi-report-{d}.xlsx")
+
+
+def test_export_exit_codes(tmp_path):
+    ok = invoke("export", "--out", tmp_path, *SAMPLE_ARGS, "--as-of", "2021-06-30", "--no-history",
+                "--formats", "json", "--fail-on", "missed")
+    assert ok.exit_code == 0 and "kuaidi export" in ok.stdout
+    missed = invoke("export", "--out", tmp_path, *SAMPLE_ARGS, "--as-of", "2021-12-31", "--no-history",
+                    "--formats", "json", "--fail-on", "missed", "--quiet")
+    assert missed.exit_code == 1 and missed.stdout == ""
+    bad = invoke("export", "--out", tmp_path, *SAMPLE_ARGS, "--formats", "pdf")
+    assert bad.exit_code == 2 and "pdf" in bad.stderr
+
+
+def test_corrupt_history_is_a_clear_error_and_a_new_one_works(tmp_path):
+    history = tmp_path / "h.sqlite"
+    history.write_bytes(b"this is not a database" * 100)
+    result = invoke("export", "--out", tmp_path, *SAMPLE_ARGS, "--history", history, "--formats", "json")
+    assert result.exit_code == 2 and "损坏" in result.stderr
+    again = invoke("export", "--out", tmp_path, *SAMPLE_ARGS, "--history", tmp_path / "new.sqlite", "--formats", "json")
+    assert again.exit_code == 0
+
+
+# --- trend ---------------------------------------------------------------------------------
+
+
+def test_trend_over_three_exports(tmp_path, monkeypatch):
+    history = tmp_path / "h.sqlite"
+    for d in ("2021-06-30", "2021-12-31", "2022-06-30"):
+        r = invoke("export", "--out", tmp_path, *SAMPLE_ARGS, "--as-of", d, "--history", history, "--formats", "json")
+        assert r.exit_code == 0, r.output
+    monkeypatch.chdir(tmp_path)
+    result = invoke("trend", "--history", history, env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    for d in ("2021-06-30", "2021-12-31", "2022-06-30"):
+        assert d in result.stdout
+    # reach rate at the three dates (independent of the projection): 2021-12-31 is 1799 / 2137
+    assert "84.2%" in result.stdout
+    # reach-100 is pending at 2022-06-30 and rising: a projected date; parks-5 is met
+    line = next(x for x in result.stdout.splitlines() if "全市行政村通达率100%" in x)
+    assert any(ch.isdigit() for ch in line.split("│")[-2])
+    assert "达标" in result.stdout
+    chart = (tmp_path / "kuaidi-trend.svg").read_text(encoding="utf-8")
+    assert chart.count("<circle") == 9  # three rates × three dates
+    county = invoke("trend", "--history", history, "--county", "开封县", "--no-chart", env={"COLUMNS": "160"})
+    assert county.exit_code == 0 and "祥符区" in county.stdout
+
+
+def test_trend_projection_arithmetic():
+    from kuaidi_cli.trend import project
+
+    rules, _ = load_rules()
+    # reach rate 0.50 → 0.60 → 0.70 at 100-day steps: 0.001 a day; 1.0 is 300 days after the last point
+    days = [dt.date(2022, 1, 1) + dt.timedelta(days=100 * i) for i in range(3)]
+    series = [{"as_of": d, "reach_rate": 0.5 + 0.1 * i, "priority_in_village_rate": 0.9, "outlets.park": 5}
+              for i, d in enumerate(days)]
+    got = {p.target.id: p for p in project(series, rules)}
+    assert got["reach-100"].reached_on == days[-1] + dt.timedelta(days=300)
+    assert got["priority-in-village-100"].reached_on is None  # flat: not at this pace
+    assert got["parks-5"].met is True
+
+
+def test_no_history_yet(tmp_path):
+    result = invoke("trend", "--history", tmp_path / "none.sqlite")
+    assert result.exit_code == 2 and "kuaidi export" in result.stderr
+
+
+def test_report_writes_xlsx_and_html(tmp_path):
+    assert invoke("report", *SAMPLE_ARGS, "--format", "xlsx").exit_code == 2  # xlsx needs -o
+    assert invoke("report", *SAMPLE_ARGS, "--format", "xlsx", "-o", tmp_path / "r.xlsx").exit_code == 0
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "汇总"
+    html = invoke("report", *SAMPLE_ARGS, "--format", "html")
+    assert html.exit_code == 0 and html.stdout.startswith("<!doctype html>")
+
+
+def test_no_progress_bar_outside_a_terminal(tmp_path):
+    result = invoke("export", "--out", tmp_path, *SAMPLE_ARGS, "--no-history", "--formats", "json")
+    assert result.stderr == ""  # CliRunner is not a terminal: no spinner, no control codes
+    assert os.path.exists(tmp_path / f"kuaidi-report-{dt.date.today().isoformat()}.json")
+
+
+def test_fixture_register_in_a_workbook_export(tmp_path):
+    """An export from the hand-built registers: the flags-only village fixture goes through every format."""
+    result = invoke("export", "--out", tmp_path, "--villages", FIXTURES / "coverage_villages.csv", "--no-history",
+                    "--as-of", "2021-12-31")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "kuaidi-report-2021-12-31.json").read_text(encoding="utf-8"))
+    assert data["summary"]["villages"] == 8 and data["summary"]["reached"] == 2  # B (设点) and D (通达 flag)
+    assert Path(tmp_path / "kuaidi-report-2021-12-31.xlsx").stat().st_size > 0
