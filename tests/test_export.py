@@ -271,3 +271,26 @@ def test_fixture_register_in_a_workbook_export(tmp_path):
     data = json.loads((tmp_path / "kuaidi-report-2021-12-31.json").read_text(encoding="utf-8"))
     assert data["summary"]["villages"] == 8 and data["summary"]["reached"] == 2  # B (设点) and D (通达 flag)
     assert Path(tmp_path / "kuaidi-report-2021-12-31.xlsx").stat().st_size > 0
+
+
+def test_progress_appears_only_after_a_second_on_a_terminal():
+    import io
+    import time
+
+    from rich.console import Console
+
+    from kuaidi_cli.render.progress import steps
+
+    quick, slow = io.StringIO(), io.StringIO()
+    with steps(True, Console(file=quick, force_terminal=True)) as step:
+        step("读取台账")
+    with steps(True, Console(file=slow, force_terminal=True)) as step:
+        step("写出 xlsx")
+        time.sleep(1.3)
+    assert quick.getvalue() == ""
+    assert "写出 xlsx" in slow.getvalue()
+    off = io.StringIO()
+    with steps(False, Console(file=off, force_terminal=True)) as step:  # --quiet
+        step("x")
+        time.sleep(1.1)
+    assert off.getvalue() == ""
