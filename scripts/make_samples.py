@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the sample registers in data/samples/ from the real 2021 division list of Kaifeng.
 
-The names and codes are real (国家统计局 2021 统计用区划代码, see data/reference/kaifeng-2021/SOURCE.md).
+The names and codes are real (国家统计局 2021 统计用区划代码, see src/kuaidi_cli/gazetteer/4102/SOURCE.md).
 Everything else — population, distance, outlet dates, modes, operators — is SYNTHETIC, drawn from a
 seeded generator, so the files are the same on every run:
 
@@ -25,7 +25,7 @@ import random
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT / "data" / "reference" / "kaifeng-2021"
+REFERENCE = ROOT / "src" / "kuaidi_cli" / "gazetteer" / "4102" / "2021"
 OUT = ROOT / "data" / "samples"
 SEED = 34  # 汴政〔2021〕34号
 

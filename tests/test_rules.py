@@ -15,7 +15,7 @@ def test_default_rules_encode_the_policy():
     assert len(sha) == 64
     assert [m.id for m in rules.modes] == ["邮快合作", "交快合作", "快快合作", "快商合作", "快销合作", "驻村设点"]
     assert set(rules.outlet_levels) == {"park", "township_station", "village_point"}
-    assert rules.divisions.county_aliases["开封县"] == "祥符区"
+    assert rules.aliases.counties["开封县"] == "祥符区"
     assert rules.scope.counties == ["祥符区", "杞县", "通许县", "尉氏县", "兰考县"]
     assert [(c.field, c.op, c.value) for c in rules.priority.any] == [("population", ">=", 2500), ("distance_km", ">", 5)]
     table = {t.id: (t.kind, t.metric, t.target, t.due) for t in rules.targets}

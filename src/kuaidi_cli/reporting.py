@@ -19,7 +19,7 @@ from kuaidi_cli.rules import Rules
 
 def _canonical_county(name: str, rules: Rules) -> str:
     key = text(pd.Series([name])).iat[0]
-    aliases = {text(pd.Series([k])).iat[0]: v for k, v in rules.divisions.county_aliases.items()}
+    aliases = {text(pd.Series([k])).iat[0]: v for k, v in rules.aliases.counties.items()}
     return aliases.get(key, key)
 
 

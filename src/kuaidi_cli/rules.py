@@ -32,9 +32,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Divisions(_Strict):
-    county_aliases: dict[str, str] = Field(default_factory=dict)
-    township_aliases: dict[str, str] = Field(default_factory=dict)
+class Aliases(_Strict):
+    counties: dict[str, str] = Field(default_factory=dict)
+    townships: dict[str, str] = Field(default_factory=dict)
 
 
 class Mode(_Strict):
@@ -116,11 +116,13 @@ class Target(_Strict):
 class Rules(_Strict):
     name: str
     city: str | None = None
+    city_code: str | None = Field(default=None, pattern=r"^\d{2,6}$")
+    divisions: int | str | None = None  # a bundled edition (2021), a folder of division files, or none
     scope: Scope = Field(default_factory=Scope)
     priority: AnyOf
     focus: AnyOf | None = None
     targets: list[Target] = Field(default_factory=list)
-    divisions: Divisions = Field(default_factory=Divisions)
+    aliases: Aliases = Field(default_factory=Aliases)
     modes: list[Mode] = Field(default_factory=list)
     outlet_levels: dict[str, Level] = Field(default_factory=dict)
     header_aliases: dict[str, list[str]] = Field(default_factory=dict)
@@ -204,6 +206,9 @@ def load_rules(path: Path | None = None) -> tuple[Rules, str]:
             f"规则文件 {path} 的 outlet_levels 含未知层级 {unknown[0]}（可用 {', '.join(LEVELS)}）",
             f"rules file {path}: outlet_levels: unknown level {unknown[0]} (use {', '.join(LEVELS)})",
         )
+    if rules.divisions is not None and rules.divisions != "none" and not isinstance(rules.divisions, int):
+        folder = Path(rules.divisions)
+        rules = rules.model_copy(update={"divisions": str(folder if folder.is_absolute() else path.parent / folder)})
     return rules, hashlib.sha256(raw).hexdigest()
 
 

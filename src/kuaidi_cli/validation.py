@@ -253,7 +253,7 @@ def _check_enum(c: _Collector, raw: pd.DataFrame, out: dict, name: str, lookup: 
 
 
 def _divisions(c: _Collector, raw: pd.DataFrame, out: dict, rules: Rules) -> None:
-    for name, aliases in (("county", rules.divisions.county_aliases), ("township", rules.divisions.township_aliases)):
+    for name, aliases in (("county", rules.aliases.counties), ("township", rules.aliases.townships)):
         if out.get(name) is None:
             continue
         values, hit = _alias(out[name], aliases)

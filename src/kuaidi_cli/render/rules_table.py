@@ -43,6 +43,6 @@ def render(rules: Rules, path: Path, sha: str, console: Console, *, lang: str = 
     for level_id, level in rules.outlet_levels.items():
         levels.add_row(level_id, level.label, "、".join(level.aliases))
     console.print(levels)
-    if rules.divisions.county_aliases:
+    if rules.aliases.counties:
         console.print(("old or short county names: " if en else "县区旧称/简称：")
-                      + "，".join(f"{k}→{v}" for k, v in rules.divisions.county_aliases.items()))
+                      + "，".join(f"{k}→{v}" for k, v in rules.aliases.counties.items()))
