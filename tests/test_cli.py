@@ -32,7 +32,7 @@ def test_warnings_alone_still_exit_0():
 
 def test_errors_exit_1_and_are_listed(tmp_path):
     path = write(tmp_path, f"{HEADER}\n祥符区,城关镇,袁楼村,410212100200,abc,,,,,,\n")
-    result = invoke("check", path)
+    result = invoke("check", path, "--divisions", "none")
     assert result.exit_code == 1
     assert "bad-number" in result.stdout and "第2行" in result.stdout
     assert "「abc」不是有效的数值" in result.stdout
@@ -40,21 +40,22 @@ def test_errors_exit_1_and_are_listed(tmp_path):
 
 def test_english(tmp_path):
     path = write(tmp_path, f"{HEADER}\n祥符区,城关镇,袁楼村,410212100200,abc,,,,,,\n")
-    result = invoke("check", path, "--lang", "en")
+    result = invoke("check", path, "--lang", "en", "--divisions", "none")
     assert "'abc' is not a valid number" in result.stdout
     assert "rows 1 = valid 0 + invalid 1 + skipped 0" in result.stdout
 
 
 def test_max_findings_caps_the_table_and_says_how_many_more(tmp_path):
     body = "".join(f"祥符区,城关镇,村{i},4102121002{i:02d},bad{i},,,,,,\n" for i in range(30))
-    result = invoke("check", write(tmp_path, HEADER + "\n" + body), "--max-findings", "5")
+    result = invoke("check", write(tmp_path, HEADER + "\n" + body), "--max-findings", "5", "--divisions", "none")
     assert result.exit_code == 1
     assert "还有 25 条未显示" in result.stdout
 
 
 def test_json_lists_every_finding(tmp_path):
     body = "".join(f"祥符区,城关镇,村{i},4102121002{i:02d},bad{i},,,,,,\n" for i in range(30))
-    result = invoke("check", write(tmp_path, HEADER + "\n" + body), "--format", "json", "--max-findings", "5")
+    result = invoke("check", write(tmp_path, HEADER + "\n" + body), "--format", "json", "--max-findings", "5",
+                    "--divisions", "none")
     data = json.loads(result.stdout)
     assert data["schema"] == "kuaidi.check/1"
     assert data["ok"] is False

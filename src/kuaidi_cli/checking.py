@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kuaidi_cli.fields import AliasTable, Kind
+from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.findings import Finding, Severity
 from kuaidi_cli.loading import Limits, load
 from kuaidi_cli.rules import Rules
@@ -41,17 +42,18 @@ class CheckResult:
 
 def load_register(
     paths: list[Path], kind: Kind, rules: Rules, *, sheet: str | None = None, encoding: str | None = None,
-    limits: Limits | None = None,
+    limits: Limits | None = None, gazetteer: Gazetteer | None = None,
 ) -> Register:
     """Load and validate files that together make one register (duplicates are found across them)."""
     aliases = AliasTable.build(kind, rules.header_aliases)
     tables = [load(p, kind, aliases, sheet=sheet, encoding=encoding, limits=limits) for p in paths]
-    return validate(tables, rules)
+    return validate(tables, rules, gazetteer)
 
 
 def check(
     villages: list[Path], rules: Rules, *, outlets: list[Path] | None = None, sheet: str | None = None,
     encoding: str | None = None, limits: Limits | None = None, as_of: dt.date | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> CheckResult:
     """Check village registers (and outlet registers); raises KuaidiError when a file cannot be read.
 
@@ -60,16 +62,25 @@ def check(
     """
     registers = []
     if villages:
-        registers.append(load_register(villages, Kind.VILLAGES, rules, sheet=sheet, encoding=encoding, limits=limits))
+        registers.append(load_register(villages, Kind.VILLAGES, rules, sheet=sheet, encoding=encoding, limits=limits,
+                                       gazetteer=gazetteer))
     if outlets:
         registers.append(load_register(outlets, Kind.OUTLETS, rules, encoding=encoding, limits=limits))
     result = CheckResult(registers)
+    if villages and gazetteer is not None:
+        # official villages of the covered townships that the register lacks
+        from kuaidi_cli.official import missing_findings, missing_villages
+
+        first = registers[0].files[0].table
+        lacking = missing_villages(registers[0].seen, gazetteer)  # rows with errors are reported already
+        result.cross += missing_findings(lacking, first.name, first.sheet)
     if villages and outlets and as_of is not None:
         # outlets whose village is not in the register, and 驻村设点 flags the outlet register contradicts
         from kuaidi_cli.coverage import compute
 
-        result.cross = compute(registers[0].frame, registers[1].frame, as_of, rules).findings
-        for f in result.cross:
+        result.cross += compute(registers[0].frame, registers[1].frame, as_of, rules).findings
+    for f in result.cross:
+        if f.severity is Severity.WARNING:
             for fr in result.files:
                 if fr.table.name == f.file and fr.table.sheet == f.sheet:
                     fr.warnings += 1

@@ -48,6 +48,11 @@ class ReportFormat(str, Enum):
     html = "html"
 
 
+class Universe(str, Enum):
+    register = "register"
+    gazetteer = "gazetteer"
+
+
 class FailOn(str, Enum):
     never = "never"
     missed = "missed"
@@ -62,6 +67,10 @@ EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="CSV 编码（默认自动识别：utf-8、gbk/gb18030、utf-16）/ CSV encoding")
 ]
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件（默认 rules/targets.yaml）/ rules file")]
+DivisionsOpt = Annotated[
+    str | None,
+    typer.Option("--divisions", help="对照的官方区划：2021、2023、2020、文件夹或 none（默认取规则文件）/ official division list"),
+]
 
 
 @contextmanager
@@ -104,6 +113,7 @@ def check(
     fmt: Annotated[CheckFormat, typer.Option("--format", case_sensitive=False, help="table | json")] = CheckFormat.table,
     max_findings: Annotated[int, typer.Option("--max-findings", min=1, help="表格中最多显示的问题条数 / findings shown")] = 50,
     as_of: Annotated[str | None, typer.Option("--as-of", help="两本台账互相对照的日期，默认今天 / date to compare the registers at")] = None,
+    divisions: DivisionsOpt = None,
     rules_file: RulesOpt = None,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
@@ -116,9 +126,11 @@ def check(
         from kuaidi_cli.checking import check as run_check
         from kuaidi_cli.rules import load_rules
 
+        from kuaidi_cli import gazetteer
+
         rules, _ = load_rules(rules_file)
         result = run_check(files, rules, outlets=outlets or [], sheet=sheet, encoding=encoding,
-                           as_of=_as_of(as_of, lang))
+                           as_of=_as_of(as_of, lang), gazetteer=gazetteer.load(rules, divisions))
         if fmt is CheckFormat.json:
             from kuaidi_cli.render.check_json import dumps
 
@@ -154,6 +166,8 @@ def report(
     fmt: Annotated[ReportFormat, typer.Option("--format", case_sensitive=False, help="table | json | csv | xlsx | html（xlsx 须配 -o）")] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而不是屏幕 / write to this file")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", case_sensitive=False, help="missed：到期必达目标未达标时退出码为1")] = FailOn.never,
+    divisions: DivisionsOpt = None,
+    universe: Annotated[Universe, typer.Option("--universe", case_sensitive=False, help="register：按台账计算比率；gazetteer：按官方名单（缺的村计为未通达）")] = None,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
@@ -167,10 +181,17 @@ def report(
         from kuaidi_cli import inputs, reporting
         from kuaidi_cli.rules import load_rules
 
+        from kuaidi_cli import gazetteer
+
         registers = inputs.resolve(villages, outlets, rules_file)
         rules, rules_sha = load_rules(registers.rules)
         when = _as_of(as_of, lang)
-        result, context = reporting.run(registers, rules, rules_sha, when, counties=county, township=township)
+        official = gazetteer.load(rules, divisions)
+        if universe is Universe.gazetteer and official is None:
+            raise KuaidiError("--universe gazetteer 需要官方区划（规则 divisions 或 --divisions）",
+                              "--universe gazetteer needs a division list (the rules' divisions or --divisions)")
+        result, context = reporting.run(registers, rules, rules_sha, when, counties=county, township=township,
+                                        gazetteer=official, universe=(universe or Universe.register).value)
         if registers.source == "samples" and fmt is not ReportFormat.table:
             from kuaidi_cli.render.labels import t
 
@@ -220,6 +241,7 @@ def export(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="成功时不输出 / print nothing on success")] = False,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", case_sensitive=False, help="missed：到期必达目标未达标时退出码为1")] = FailOn.never,
     wait: Annotated[float, typer.Option("--wait", min=0, help="另一个 export 在写同一文件夹时最多等待的秒数")] = 60.0,
+    divisions: DivisionsOpt = None,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
@@ -238,9 +260,13 @@ def export(
         when = _as_of(as_of, lang)
         chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
         where = None if no_history else (history_file or history.default_path())
+        from kuaidi_cli import gazetteer
+
+        official = gazetteer.load(rules, divisions)
         with steps(enabled=not quiet) as step:
             result = exporting.export(registers, rules, rules_sha, when, out, chosen, history_path=where,
-                                      now=dt.datetime.now(dt.UTC), lang=lang.value, wait=wait, step=step)
+                                      now=dt.datetime.now(dt.UTC), lang=lang.value, wait=wait, step=step,
+                                      gazetteer=official)
         missed = [r for r in result.context.results if r.due_missed]
         if not quiet:
             from kuaidi_cli.render.labels import t
@@ -296,6 +322,38 @@ def trend(
             target = chart or Path("kuaidi-trend.svg")
             _write(target, svg(points, scope, lang.value).encode("utf-8"), [path])
             typer.echo(t("chart_written", lang.value, path=target), err=True)
+
+
+@app.command()
+def template(
+    output: Annotated[Path, typer.Option("-o", "--output", help="模板文件 .xlsx / the template to write")],
+    county: Annotated[list[str] | None, typer.Option("--county", help="只含这些县区（可重复）；默认规则范围内全部")] = None,
+    with_outlets: Annotated[bool, typer.Option("--with-outlets", help="同时生成服务点台账工作表")] = False,
+    divisions: DivisionsOpt = None,
+    rules_file: RulesOpt = None,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """生成台账模板：预填官方县区、乡镇、行政村及代码，带下拉框和填写说明。
+
+    Write a register template: official names and codes filled in, drop-downs, validation, instructions.
+    """
+    with _errors_to_exit(lang, debug):
+        from kuaidi_cli import gazetteer
+        from kuaidi_cli.render.template import to_template
+        from kuaidi_cli.reporting import _canonical_county
+        from kuaidi_cli.rules import load_rules
+
+        rules, _ = load_rules(rules_file)
+        official = gazetteer.load(rules, divisions)
+        chosen = [_canonical_county(c, rules) for c in county or []] or list(rules.scope.counties)
+        if official is not None:
+            unknown = [c for c in chosen if c not in official.county_names]
+            if unknown:
+                raise KuaidiError(f"官方区划中没有县区「{unknown[0]}」", f"no county '{unknown[0]}' in the official list")
+        _write(output, to_template(rules, official, chosen, with_outlets=with_outlets), [])
+        villages = len(official.administrative_villages(chosen or None)) if official is not None else 0
+        typer.echo(f"{output}：{villages} 个行政村" if lang is Lang.zh else f"{output}: {villages} villages")
 
 
 @app.command("rules")

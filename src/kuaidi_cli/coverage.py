@@ -26,6 +26,7 @@ from kuaidi_cli.findings import Finding, make
 from kuaidi_cli.rules import LEVELS, OPERATORS, AnyOf, Rules
 
 UNSPECIFIED_MODE = "unspecified"
+FROM_GAZETTEER = "(gazetteer)"  # the _file of villages added from the official list
 
 
 @dataclass
@@ -139,6 +140,11 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
         v["in_village"] = in_village
         v["reached"] = in_village | served | register_reached
         v["mode"] = mode.where(v["reached"], None)
+    # villages added from the official list (--universe gazetteer) count as not reached, whatever else says
+    official_only = v["_file"] == FROM_GAZETTEER
+    if official_only.any():
+        v.loc[official_only, ["in_village", "reached"]] = False
+        v["mode"] = v["mode"].where(~official_only, None)
     v["mode"] = v["mode"].where(~(v["reached"] & v["mode"].isna()), UNSPECIFIED_MODE)
 
     counties, townships = _scopes(v, rules)

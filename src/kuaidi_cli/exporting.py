@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kuaidi_cli import history, reporting
 from kuaidi_cli.errors import KuaidiError
+from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.inputs import Registers
 from kuaidi_cli.output import write_atomic
 from kuaidi_cli.report import Report, ReportContext
@@ -88,7 +89,7 @@ def render(fmt: str, report: Report, context: ReportContext, rules: Rules, lang:
 def export(
     registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, out: Path, formats: list[str], *,
     history_path: Path | None, now: dt.datetime, lang: str = "zh", wait: float = 60.0,
-    step: Callable[[str], None] = lambda _: None,
+    step: Callable[[str], None] = lambda _: None, gazetteer: Gazetteer | None = None,
 ) -> ExportResult:
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -102,7 +103,7 @@ def export(
     with folder_lock(out, wait):
         step("读取台账" if lang != "en" else "reading registers")
         report, context = reporting.run(registers, rules, rules_sha, as_of,
-                                        generated_at=now.replace(microsecond=0).isoformat())
+                                        generated_at=now.replace(microsecond=0).isoformat(), gazetteer=gazetteer)
         written = []
         for fmt in formats:
             step(f"写出 {fmt}" if lang != "en" else f"writing {fmt}")

@@ -105,6 +105,17 @@ class Report(_Model):
         return d
 
 
+@dataclass(frozen=True)
+class Reference:
+    """What the official division list says beside the register."""
+
+    edition: str
+    villages: int  # administrative villages (村委会) of the scope
+    townships: int  # township-level units holding them
+    lacking: int  # official villages of the covered townships missing from the register
+    universe: str  # register | gazetteer: what the rates are over
+
+
 @dataclass
 class ReportContext:
     """What the table view shows beside the contract: where the data came from and what was left out."""
@@ -115,6 +126,7 @@ class ReportContext:
     findings: list[Finding] = field(default_factory=list)
     counts_omitted: bool = False  # count targets left out for a part of the city
     results: list[TargetResult] = field(default_factory=list)
+    reference: Reference | None = None
 
 
 def _summary(s: dict) -> dict:

@@ -12,6 +12,7 @@ from kuaidi_cli import report as rep
 from kuaidi_cli.checking import load_register
 from kuaidi_cli.errors import InputError
 from kuaidi_cli.fields import Kind
+from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.inputs import Registers, sha256
 from kuaidi_cli.normalise import text
 from kuaidi_cli.rules import Rules
@@ -24,12 +25,31 @@ def _canonical_county(name: str, rules: Rules) -> str:
 
 
 def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, counties: list[str] | None = None,
-        township: str | None = None, generated_at: str | None = None) -> tuple[rep.Report, rep.ReportContext]:
+        township: str | None = None, generated_at: str | None = None, gazetteer: Gazetteer | None = None,
+        universe: str = "register") -> tuple[rep.Report, rep.ReportContext]:
     """Load, validate, compute and evaluate. Raises KuaidiError when an input cannot be read or a
-    county or township asked for is not in the registers."""
-    villages = load_register([registers.villages], Kind.VILLAGES, rules)
+    county or township asked for is not in the registers.
+
+    With a gazetteer, the villages it lists for the townships the register covers but the register
+    lacks are findings; `universe="gazetteer"` counts them too (as not reached)."""
+    villages = load_register([registers.villages], Kind.VILLAGES, rules, gazetteer=gazetteer)
     outlets = load_register([registers.outlets], Kind.OUTLETS, rules) if registers.outlets else None
-    full = cov.compute(villages.frame, outlets.frame if outlets else None, as_of, rules)
+    frame = villages.frame
+    lacking = pd.DataFrame()
+    extra: list = []
+    if gazetteer is not None:
+        from kuaidi_cli import official
+
+        lacking = official.missing_villages(villages.seen, gazetteer)
+        first = villages.files[0].table
+        extra = official.missing_findings(lacking, first.name, first.sheet)
+        if universe == "gazetteer":
+            # the official list is the denominator: every official village of the covered townships that
+            # is not a valid row (absent, or invalid) counts, as not reached
+            absent = official.missing_villages(frame, gazetteer, covering=villages.seen)
+            if len(absent):
+                frame = pd.concat([frame, official.as_register_rows(absent)], ignore_index=True)
+    full = cov.compute(frame, outlets.frame if outlets else None, as_of, rules)
 
     wanted = [_canonical_county(c, rules) for c in counties or []]
     known = list(full.counties["county"])
@@ -50,10 +70,18 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     generated_at = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     report, results = rep.build(part, rules, rules_ref=rep.RulesRef(name=rules.name, sha256=rules_sha),
                                 inputs=inputs, generated_at=generated_at, partial=bool(wanted or township))
-    findings = villages.findings + (outlets.findings if outlets else []) + full.findings
+    findings = villages.findings + (outlets.findings if outlets else []) + full.findings + extra
+    reference = None
+    if gazetteer is not None:
+        official_villages = gazetteer.administrative_villages(rules.scope.counties or None)
+        reference = rep.Reference(
+            edition=gazetteer.edition, villages=len(official_villages),
+            townships=official_villages["township_code"].nunique(), lacking=len(lacking), universe=universe,
+        )
     context = rep.ReportContext(
         source=registers.source, selection=[*(counties or []), *([township] if township else [])],
         out_of_scope=full.out_of_scope, findings=findings, counts_omitted=bool(wanted or township), results=results,
+        reference=reference,
     )
     return report, context
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from kuaidi_cli import normalise
 from kuaidi_cli.fields import FIELDS, Kind, header_key
+from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.findings import CATALOGUE, Finding, Severity, make, row_ref
 from kuaidi_cli.loading import RawTable
 from kuaidi_cli.rules import Rules
@@ -41,10 +42,11 @@ class Counts:
     total: int = 0
     note: int = 0
     duplicate: int = 0
+    not_village: int = 0  # a 居委会/社区 row: reported, left out of the villages
 
     @property
     def skipped(self) -> int:
-        return self.blank + self.total + self.note + self.duplicate
+        return self.blank + self.total + self.note + self.duplicate + self.not_village
 
 
 @dataclass
@@ -63,6 +65,8 @@ class Register:
     frame: pd.DataFrame  # typed canonical columns + _file, _sheet, _row
     files: list[FileResult]
     findings: list[Finding] = field(default_factory=list)
+    # every row that names a village, valid or not (skipped rows left out): what the register mentions
+    seen: pd.DataFrame | None = None
 
     @property
     def errors(self) -> int:
@@ -94,7 +98,7 @@ def _plain(v: object) -> object:
     return v
 
 
-class _Collector:
+class Collector:
     """Writes findings for the rows of a mask, naming each cell by its file, sheet, row and header."""
 
     def __init__(self, meta: pd.DataFrame, tables: list[RawTable]) -> None:
@@ -194,7 +198,7 @@ def _alias(values: pd.Series, aliases: dict[str, str]) -> tuple[pd.Series, pd.Se
     return values.where(~hit, new), hit
 
 
-def _check_text(c: _Collector, raw: pd.DataFrame, out: dict, name: str, required: bool, lacking: pd.DataFrame,
+def _check_text(c: Collector, raw: pd.DataFrame, out: dict, name: str, required: bool, lacking: pd.DataFrame,
                 free: bool) -> None:
     values = normalise.free_text(raw[name]) if free else normalise.text(raw[name])
     empty = normalise.is_empty(raw[name])
@@ -203,7 +207,7 @@ def _check_text(c: _Collector, raw: pd.DataFrame, out: dict, name: str, required
     out[name] = values.where(~empty, None)
 
 
-def _check_number(c: _Collector, raw: pd.DataFrame, out: dict, name: str, unit: str, maximum: float,
+def _check_number(c: Collector, raw: pd.DataFrame, out: dict, name: str, unit: str, maximum: float,
                   integer: bool) -> None:
     values, bad = normalise.number(raw[name], unit)
     c.add("bad-number", bad, name, raw[name])
@@ -218,7 +222,7 @@ def _check_number(c: _Collector, raw: pd.DataFrame, out: dict, name: str, unit: 
     out[name] = values.where(~neg & ~big)
 
 
-def _check_date(c: _Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
+def _check_date(c: Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
     values, bad = normalise.date(raw[name])
     c.add("bad-date", bad, name, raw[name])
     odd = values.notna() & ((values < DATE_MIN) | (values > DATE_MAX))
@@ -226,13 +230,13 @@ def _check_date(c: _Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
     out[name] = values.where(~odd)
 
 
-def _check_yes_no(c: _Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
+def _check_yes_no(c: Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
     values, bad = normalise.yes_no(raw[name])
     c.add("bad-yes-no", bad, name, raw[name])
     out[name] = values
 
 
-def _check_code(c: _Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
+def _check_code(c: Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
     values, bad = normalise.code(raw[name])
     sci = bad & normalise.text(raw[name]).str.contains(r"[eE]\+", regex=True)
     c.add("bad-code", bad & ~sci, name, raw[name])
@@ -241,7 +245,7 @@ def _check_code(c: _Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
     out[name] = values
 
 
-def _check_enum(c: _Collector, raw: pd.DataFrame, out: dict, name: str, lookup: dict[str, str], code: str,
+def _check_enum(c: Collector, raw: pd.DataFrame, out: dict, name: str, lookup: dict[str, str], code: str,
                 choices: str, required: bool, lacking: pd.Series) -> None:
     keys = raw[name].map({v: header_key(v) for v in raw[name].unique()})
     empty = normalise.is_empty(raw[name])
@@ -252,7 +256,7 @@ def _check_enum(c: _Collector, raw: pd.DataFrame, out: dict, name: str, lookup: 
     out[name] = values.where(values.notna(), None)
 
 
-def _divisions(c: _Collector, raw: pd.DataFrame, out: dict, rules: Rules) -> None:
+def _divisions(c: Collector, raw: pd.DataFrame, out: dict, rules: Rules) -> None:
     for name, aliases in (("county", rules.aliases.counties), ("township", rules.aliases.townships)):
         if out.get(name) is None:
             continue
@@ -274,12 +278,13 @@ def _first_rows(meta: pd.DataFrame, dup: pd.Series, keys: pd.DataFrame) -> tuple
     return pd.Series(zh, dtype=object), pd.Series(en, dtype=object)
 
 
-def validate(tables: list[RawTable], rules: Rules) -> Register:
-    """Check every row of the tables (all of one kind) and keep the valid ones."""
+def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None = None) -> Register:
+    """Check every row of the tables (all of one kind) and keep the valid ones; with a gazetteer, also
+    check division names and codes against the official list."""
     kind = tables[0].kind if tables else Kind.VILLAGES
     fields = FIELDS[kind]
     raw, meta = _stack(tables, kind)
-    c = _Collector(meta, tables)
+    c = Collector(meta, tables)
     findings: list[Finding] = [f for t in tables for f in t.findings]
 
     # file-level problems: a required column absent, or nothing under the header
@@ -308,7 +313,7 @@ def validate(tables: list[RawTable], rules: Rules) -> Register:
     skipped |= repeat
 
     live = raw[~skipped]
-    sub = _Collector(meta.loc[live.index], tables)
+    sub = Collector(meta.loc[live.index], tables)
     out: dict[str, pd.Series] = {}
     lack = lacking.loc[live.index]
     for f in fields:
@@ -334,29 +339,38 @@ def validate(tables: list[RawTable], rules: Rules) -> Register:
         elif f.type == "list":
             out[f.name] = normalise.items(live[f.name])
     _divisions(sub, live, out, rules)
+    not_village = pd.Series(False, index=live.index)
     if kind is Kind.VILLAGES:
         contradiction = (out["in_village"] == True) & (out["reached"] == False)  # noqa: E712 (object dtype)
         sub.add("inconsistent-flags", contradiction, "reached", live["reached"])
+        if gazetteer is not None:
+            from kuaidi_cli.official import check_villages
+
+            not_village = check_villages(sub, live, out, gazetteer)
     else:
         _outlet_rules(sub, live, out)
 
-    invalid = sub.error | lack.any(axis=1)
+    # a 居委会/社区 row is not an administrative village: skipped (with its warning), never invalid
+    invalid = (sub.error | lack.any(axis=1)) & ~not_village
     typed = pd.DataFrame(out, index=live.index)
     typed = pd.concat([typed, meta.loc[live.index, ["_file", "_sheet", "_row"]]], axis=1)
 
     # the same village (or outlet) twice: the first valid row counts, the others are invalid
-    dup = _duplicates(sub, typed, invalid, meta, kind)
+    dup = _duplicates(sub, typed, invalid | not_village, meta, kind)
     invalid |= dup
     findings += c.findings + sub.findings
     findings.sort(key=_position_key(tables))
 
-    frame = typed[~invalid].reset_index(drop=True)
-    valid_t = meta.loc[typed.index[~invalid.to_numpy()], "_t"]
-    files = _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings)
-    return Register(kind=kind, frame=frame, files=files, findings=findings)
+    keep = ~invalid & ~not_village
+    frame = typed[keep].reset_index(drop=True)
+    valid_t = meta.loc[typed.index[keep.to_numpy()], "_t"]
+    not_village_t = meta.loc[typed.index[not_village.to_numpy()], "_t"]
+    files = _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings, not_village_t)
+    seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code") if c in typed]]
+    return Register(kind=kind, frame=frame, files=files, findings=findings, seen=seen.reset_index(drop=True))
 
 
-def _outlet_rules(c: _Collector, raw: pd.DataFrame, out: dict) -> None:
+def _outlet_rules(c: Collector, raw: pd.DataFrame, out: dict) -> None:
     level = out["level"]
     needs_township = level.isin(["township_station", "village_point"])
     c.add("missing-value", needs_township & out["township"].isna(), "township")
@@ -368,7 +382,7 @@ def _outlet_rules(c: _Collector, raw: pd.DataFrame, out: dict) -> None:
           " '" + opened_text + "'")
 
 
-def _duplicates(c: _Collector, typed: pd.DataFrame, invalid: pd.Series, meta: pd.DataFrame, kind: Kind) -> pd.Series:
+def _duplicates(c: Collector, typed: pd.DataFrame, invalid: pd.Series, meta: pd.DataFrame, kind: Kind) -> pd.Series:
     ok = typed[~invalid]
     dup = pd.Series(False, index=typed.index)
     if kind is Kind.VILLAGES:
@@ -402,7 +416,7 @@ def _position_key(tables: list[RawTable]):
     return key
 
 
-def _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings) -> list[FileResult]:
+def _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings, not_village_t) -> list[FileResult]:
     results = []
     for t_index, table in enumerate(tables):
         mine = meta["_t"] == t_index
@@ -415,6 +429,7 @@ def _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings)
             duplicate=int((repeat & mine).sum()),
             invalid=int((inv & mine).sum()),
             valid=int((valid_t == t_index).sum()),
+            not_village=int((not_village_t == t_index).sum()),
         )
         own = [f for f in findings if f.file == table.name and f.sheet == table.sheet]
         results.append(FileResult(

@@ -15,7 +15,8 @@ def to_dict(result: CheckResult) -> dict:
             "path": tb.name, "kind": tb.kind.value, "format": tb.format, "sheet": tb.sheet,
             "encoding": tb.encoding, "header_rows": tb.header_rows,
             "rows": c.rows, "valid": c.valid, "invalid": c.invalid, "skipped": c.skipped,
-            "skipped_detail": {"blank": c.blank, "total": c.total, "note": c.note, "duplicate": c.duplicate},
+            "skipped_detail": {"blank": c.blank, "total": c.total, "note": c.note, "duplicate": c.duplicate,
+                               "not_village": c.not_village},
             "errors": fr.errors, "warnings": fr.warnings,
         })
     return {

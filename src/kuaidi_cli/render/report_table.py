@@ -29,7 +29,19 @@ def _date(d, lang: str) -> str:
     return d.isoformat() if lang == "en" else f"{d.year}年{d.month}月{d.day}日"
 
 
-def _targets(report: Report, rules: Rules, lang: str) -> Table:
+def reference_note(metric: str, context: ReportContext, lang: str) -> str:
+    """What the official list holds beside a count target: 79 township-level units, 2137 村委会."""
+    ref = context.reference
+    if ref is None:
+        return ""
+    if metric == "outlets.township_station":
+        return t("ref.townships", lang, n=ref.townships, edition=ref.edition)
+    if metric == "outlets.village_point":
+        return t("ref.villages", lang, n=ref.villages, edition=ref.edition)
+    return ""
+
+
+def _targets(report: Report, rules: Rules, lang: str, context: ReportContext) -> Table:
     by_id = {x.id: x for x in rules.targets}
     table = Table(title=t("targets", lang), title_justify="left", title_style="bold")
     for key, justify in (("target_label", "left"), ("kind", "left"), ("target_value", "right"), ("current", "right"),
@@ -39,8 +51,9 @@ def _targets(report: Report, rules: Rules, lang: str) -> Table:
         rule = by_id[r.id]
         label = (rule.label_en or rule.label) if lang == "en" else rule.label
         gap = "—" if r.gap == 0 else t("gap.villages" if rule.is_rate else "gap.count", lang, n=r.gap)
+        note = reference_note(rule.metric, context, lang)
         table.add_row(
-            f"{label}\n[dim]{r.id}[/dim]", t(f"kind.{r.kind}", lang), _value(rule.is_rate, r.target),
+            f"{label}\n[dim]{r.id}[/dim]" + (f"\n[dim]{note}[/dim]" if note else ""), t(f"kind.{r.kind}", lang), _value(rule.is_rate, r.target),
             _value(rule.is_rate, r.value), r.due.isoformat(),
             Text(t(f"status.{r.status}", lang), style=_STATUS_STYLE[r.status]), gap,
         )
@@ -82,7 +95,7 @@ def reason_labels(a: AttentionVillage, rules: Rules, lang: str) -> list[str]:
 def render(report: Report, context: ReportContext, rules: Rules, console: Console, *, lang: str = "zh") -> None:
     city = rules.city or ""
     console.print(Text(t("report_title", lang, city=city, date=_date(report.as_of, lang)), style="bold"))
-    console.print(_targets(report, rules, lang))
+    console.print(_targets(report, rules, lang, context))
     counties = [([c.county], c) for c in report.counties]
     console.print(_scope_table(t("by_county", lang), ["county"], counties, report.summary, lang))
     if len(report.counties) == 1 or any(context.selection):
@@ -114,6 +127,11 @@ def _footer(report: Report, context: ReportContext, console: Console, lang: str)
         lines.append(t("footer.samples", lang))
     elif context.source != "flags":
         lines.append(t("footer.source", lang, source=context.source))
+    if context.reference is not None:
+        ref = context.reference
+        lines.append(t("footer.reference", lang, edition=ref.edition, villages=ref.villages, townships=ref.townships,
+                       lacking=ref.lacking))
+        lines.append(t("footer.universe_gazetteer" if ref.universe == "gazetteer" else "footer.universe_register", lang))
     if context.out_of_scope:
         lines.append(t("footer.scope", lang, n=context.out_of_scope))
     errors = sum(f.severity is Severity.ERROR for f in context.findings)

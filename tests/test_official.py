@@ -1,0 +1,137 @@
+"""Checks against the official division list (2021 edition), on registers written here by hand."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from conftest import FIXTURES, SAMPLES
+
+from kuaidi_cli import gazetteer, inputs, reporting
+from kuaidi_cli.checking import check
+from kuaidi_cli.gazetteer import name_key, register_name
+from kuaidi_cli.rules import load_rules
+
+RULES, RULES_SHA = load_rules()
+GZ = gazetteer.load(RULES)
+
+
+def test_the_2021_edition_holds_the_policy_figures():
+    """The five rural units hold 2137 村委会 in 79 township-level units: the 79 of the station target."""
+    villages = GZ.administrative_villages(RULES.scope.counties)
+    assert len(villages) == 2137
+    assert villages["township_code"].nunique() == 79
+    assert gazetteer.load(RULES, "2023").administrative_villages(RULES.scope.counties).shape[0] == 2064
+    assert gazetteer.load(RULES, "none") is None
+
+
+def test_names_compare_without_committee_suffixes():
+    assert name_key("袁楼村委会") == name_key("袁楼村民委员会") == name_key("袁楼村") == name_key("袁楼") == "袁楼"
+    assert name_key("东关村村委会") == name_key("东关村") == "东关"
+    assert name_key("温泉社区") == name_key("温泉居委会") == "温泉"
+    assert name_key("南京巷社区居民委员会") == name_key("南京巷社区") == "南京巷"
+    assert register_name("宜村庙村委会", "村委会") == "宜村庙村"
+    assert register_name("南京巷社区居民委员会", "居委会") == "南京巷社区"
+
+
+@pytest.fixture(scope="module")
+def result():
+    return check([FIXTURES / "official_villages.csv"], RULES, gazetteer=GZ)
+
+
+def by_code(result, code):
+    return [f for f in result.findings if f.code == code]
+
+
+def test_each_finding_with_its_row_and_column(result):
+    got = {(f.code, f.row, f.column) for f in result.findings if f.code != "missing-village"}
+    assert got == {
+        ("unknown-township", 3, "乡镇"),
+        ("unknown-county", 4, "县区"),
+        ("unknown-village", 5, "行政村"),
+        ("code-name-mismatch", 6, "行政村"),
+        ("code-division-mismatch", 7, "区划代码"),
+        ("bad-code", 8, "区划代码"),
+        ("village-name-normalised", 9, "行政村"),
+        ("old-division-name", 10, "乡镇"),
+        ("not-a-village", 11, "行政村"),
+        ("not-a-village", 12, "行政村"),
+    }
+
+
+def test_suggestions_name_the_official_spelling(result):
+    msg = {f.row: f.message_zh for f in result.findings if f.row}
+    assert "您是否指 陈留镇" in msg[3]
+    assert "您是否指 祥符区" in msg[4]
+    assert "您是否指 仓王村" in msg[5]
+    assert "对应「六里庄村」" in msg[6]
+    assert "该代码属于 祥符区陈留镇" in msg[7]
+    assert "不在2021年统计用区划代码中" in msg[8]
+    assert "「代砦村委会」按官方名称计为「代砦村」" in msg[9]
+    assert "「陈留」" in msg[10] and "陈留镇" in msg[10]
+    en = next(f for f in result.findings if f.row == 5).message_en
+    assert "did you mean 仓王村" in en
+
+
+def test_counts_and_normalised_names(result):
+    c = result.files[0].counts
+    # valid: 2 (袁楼村), 9 (代砦村), 10 (南街村); invalid: rows 3-8; skipped: 11, 12 (居委会/社区)
+    assert (c.rows, c.valid, c.invalid, c.not_village, c.skipped) == (11, 3, 6, 2, 2)
+    frame = result.registers[0].frame
+    assert sorted(frame["village"]) == ["代砦村", "南街村", "袁楼村"]
+    assert set(frame["township"]) == {"城关镇", "陈留镇"}
+
+
+def test_missing_villages_of_the_covered_townships(result):
+    missing = by_code(result, "missing-village")
+    # 城关镇 has 4 村委会: 袁楼 (code), 黄龙 and 范庄 (named, even on invalid rows) are there; 独乐岗 is not.
+    # 陈留镇 has 28: 200 西街, 201 大寺, 204, 205, 206, 207 by code and 203 毛儿岗 by name are there — 21 are not,
+    # among them 202 仓王村, which row 5 misspells without a code.
+    assert len(missing) == 1 + 21
+    values = {f.value for f in missing}
+    assert "独乐岗村（410212100203）" in values and "仓王村（410212101202）" in values
+    assert "西街村（410212101200）" not in values
+    assert all(f.severity == "warning" for f in missing)
+
+
+def _edited_samples(tmp_path):
+    """The samples less 袁楼村, with 黄龙村 misspelled (code kept), and a 社区 added."""
+    with (SAMPLES / "villages.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    header, body = rows[0], rows[1:]
+    body = [r for r in body if r[3] != "410212100200"]
+    for r in body:
+        if r[3] == "410212100201":
+            r[2] = "黄笼村"
+    body.append(["祥符区", "城关镇", "温泉社区", "410212100001", "3000", "0.5", "是", "2021-05-01", "是", "2021-05-01",
+                 "邮快合作"])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([header, *body])
+    path = tmp_path / "villages.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path, len(body) + 1  # the 社区 is the last row
+
+
+def test_the_three_edits_are_exactly_what_check_reports(tmp_path):
+    path, last_row = _edited_samples(tmp_path)
+    got = check([path], RULES, gazetteer=GZ)
+    assert sorted((f.code, f.row, f.value) for f in got.findings) == sorted([
+        ("missing-village", None, "袁楼村（410212100200）"),
+        ("code-name-mismatch", 2, "黄笼村"),  # 黄龙村 was row 3; with 袁楼村 (row 2) gone it is row 2
+        ("not-a-village", last_row, "温泉社区"),
+    ])
+
+
+def test_universe_gazetteer_lowers_the_reach_rate(tmp_path):
+    path, _ = _edited_samples(tmp_path)
+    registers = inputs.Registers(path, SAMPLES / "outlets.csv", None, "flags")
+    day = dt.date(2021, 12, 31)
+    over_register, context = reporting.run(registers, RULES, RULES_SHA, day, gazetteer=GZ)
+    over_official, _ = reporting.run(registers, RULES, RULES_SHA, day, gazetteer=GZ, universe="gazetteer")
+    # The samples reach 1799 of 2137 at the end of 2021, 袁楼村 (point since 2021-10-04) and 黄龙村 (since
+    # 2021-12-08) among them. Without them the register holds 2135 valid villages, 1797 reached; over the
+    # official list both count again, as not reached: 1797 of 2137.
+    assert (over_register.summary.villages, over_register.summary.reached) == (2135, 1797)
+    assert (over_official.summary.villages, over_official.summary.reached) == (2137, 1797)
+    assert over_official.summary.reach_rate < over_register.summary.reach_rate
+    assert context.reference.lacking == 1 and context.reference.townships == 79
