@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kuaidi_cli.fields import AliasTable, Kind
-from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.findings import Finding, Severity
+from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.loading import Limits, load
 from kuaidi_cli.rules import Rules
 from kuaidi_cli.validation import FileResult, Register, validate

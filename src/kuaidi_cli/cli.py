@@ -123,10 +123,9 @@ def check(
     Check registers row by row. Exit 0 clean (warnings allowed), 1 errors found, 2 cannot run.
     """
     with _errors_to_exit(lang, debug):
+        from kuaidi_cli import gazetteer
         from kuaidi_cli.checking import check as run_check
         from kuaidi_cli.rules import load_rules
-
-        from kuaidi_cli import gazetteer
 
         rules, _ = load_rules(rules_file)
         result = run_check(files, rules, outlets=outlets or [], sheet=sheet, encoding=encoding,
@@ -178,10 +177,8 @@ def report(
     else the bundled samples.
     """
     with _errors_to_exit(lang, debug):
-        from kuaidi_cli import inputs, reporting
+        from kuaidi_cli import gazetteer, inputs, reporting
         from kuaidi_cli.rules import load_rules
-
-        from kuaidi_cli import gazetteer
 
         registers = inputs.resolve(villages, outlets, rules_file)
         rules, rules_sha = load_rules(registers.rules)

@@ -18,8 +18,8 @@ import pandas as pd
 
 from kuaidi_cli import normalise
 from kuaidi_cli.fields import FIELDS, Kind, header_key
-from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.findings import CATALOGUE, Finding, Severity, make, row_ref
+from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.loading import RawTable
 from kuaidi_cli.rules import Rules
 
