@@ -112,8 +112,9 @@ def render(result: CheckResult, console: Console, *, lang: str = "zh", max_findi
         sheet = t("sheet_part", lang, sheet=tb.sheet) if tb.sheet else ""
         console.print(Text(t("file_line", lang, name=tb.name, kind=t("kind." + tb.kind.value, lang), fmt=fmt,
                              sheet=sheet, header=header), style="bold"))
-        detail = f"（{t('skipped_detail', lang, **vars(c))}）" if lang != "en" else \
-            f" ({t('skipped_detail', lang, **vars(c))})"
+        parts = [f"{t('skip.' + k, lang)} {getattr(c, k)}" for k in ("blank", "total", "note", "duplicate", "not_village")
+                 if getattr(c, k)]
+        detail = f"（{'、'.join(parts)}）" if lang != "en" else f" ({', '.join(parts)})"
         console.print(escape(t("count_line", lang, rows=c.rows, valid=c.valid, invalid=c.invalid, skipped=c.skipped,
                                detail=detail if c.skipped else "", errors=fr.errors, warnings=fr.warnings)))
     valid = sum(fr.counts.valid for fr in result.files)
