@@ -112,6 +112,9 @@ def test_table_shows_all_eight_targets_in_chinese_and_english():
         assert target_id in zh.stdout
     assert "达标" in zh.stdout and "未达标" in zh.stdout and "进行中" in zh.stdout
     assert "分县区" in zh.stdout and "合计" in zh.stdout and "待整改村" in zh.stdout
+    # the official list's figures beside the count targets (2021 edition, five rural units)
+    assert "区划中有 79 个乡镇级单位" in zh.stdout and "区划中有 2137 个村委会" in zh.stdout
+    assert "范围内 2137 个行政村（村委会），分布在 79 个乡镇级单位；台账缺少其中 0 个" in zh.stdout
     en = invoke("report", *SAMPLE_ARGS, "--as-of", "2021-12-31", "--lang", "en", env=wide)
     assert "met" in en.stdout and "missed" in en.stdout and "pending" in en.stdout and "By county" in en.stdout
 
