@@ -8,9 +8,31 @@ original text is never changed: messages quote it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import wraps
 
 import numpy as np
 import pandas as pd
+
+
+def per_distinct(fn: Callable) -> Callable:
+    """Run a column parser once per distinct cell text and spread the results back.
+
+    A national register repeats its values: 500 000 populations hold ~10 000 distinct texts, dates a
+    thousand, yes/no cells a handful. Parsing the distinct values only makes the cost follow them.
+    """
+
+    @wraps(fn)
+    def wrapper(s: pd.Series, *args):
+        codes, uniques = pd.factorize(s.astype(str), use_na_sentinel=False)
+        if len(uniques) * 2 > len(s):
+            return fn(s, *args)
+        result = fn(pd.Series(uniques, dtype=object), *args)
+        parts = result if isinstance(result, tuple) else (result,)
+        spread = tuple(pd.Series(p.to_numpy()[codes], index=s.index, dtype=p.dtype) for p in parts)
+        return spread if isinstance(result, tuple) else spread[0]
+
+    return wrapper
 
 # Cells that say "nothing here" although they are not empty.
 _EMPTY_WORDS = {"", "-", "--", "—", "——", "/", "无数据", "null", "none", "nan", "n/a", "#n/a"}
@@ -18,6 +40,7 @@ _EMPTY_WORDS = {"", "-", "--", "—", "——", "/", "无数据", "null", "none"
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u3000\ufeff]+")
 
 
+@per_distinct
 def text(s: pd.Series) -> pd.Series:
     """NFKC (full-width letters, digits and brackets become ASCII), all whitespace removed.
 
@@ -26,11 +49,13 @@ def text(s: pd.Series) -> pd.Series:
     return s.astype(str).str.normalize("NFKC").str.replace(_SPACES, "", regex=True)
 
 
+@per_distinct
 def free_text(s: pd.Series) -> pd.Series:
     """NFKC with runs of whitespace collapsed to one space and the ends trimmed (outlet names)."""
     return s.astype(str).str.normalize("NFKC").str.replace(_SPACES, " ", regex=True).str.strip()
 
 
+@per_distinct
 def is_empty(s: pd.Series) -> pd.Series:
     """Cells that hold nothing, or only a placeholder such as "-" or "/"."""
     return text(s).str.casefold().isin(_EMPTY_WORDS)
@@ -48,6 +73,7 @@ _UNIT_FACTOR = {"people": {"": 1.0, "人": 1.0, "口": 1.0},
                 "km": {"": 1.0, "公里": 1.0, "千米": 1.0, "km": 1.0, "米": 0.001, "m": 0.001}}
 
 
+@per_distinct
 def number(s: pd.Series, unit: str) -> tuple[pd.Series, pd.Series]:
     """Parse numbers written as text: "2,500", "2500人", "２５００", "约3000", "5.2公里", "5.2km", "800米".
 
@@ -74,6 +100,7 @@ _NO = {"否", "无", "×", "✗", "✘", "☒", "x", "n", "no", "0", "0.0", "fal
 _YES_NO = {**dict.fromkeys(_YES, True), **dict.fromkeys(_NO, False)}
 
 
+@per_distinct
 def yes_no(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse 是/否, 有/无, √/×, Y/N, 1/0, 已设点/未设点 … Returns (object Series of True/False/None, bad mask)."""
     t = text(s).str.casefold()
@@ -94,6 +121,7 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL_MIN, _SERIAL_MAX = 20090, 79988
 
 
+@per_distinct
 def date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse 2021-09-30, 2021/9/30, 2021.09.30, 2021年9月30日, 20210930, Excel serials and 2021年9月.
 
@@ -130,6 +158,7 @@ def date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 _LIST_SEP = re.compile(r"[、，,/;；|\n]+")
 
 
+@per_distinct
 def items(s: pd.Series) -> pd.Series:
     """Split a list cell ("中通、圆通/韵达") into a list of trimmed, non-empty strings."""
     return free_text(s).map(lambda v: [x.strip() for x in _LIST_SEP.split(v) if x.strip()] if v else [])
@@ -138,6 +167,7 @@ def items(s: pd.Series) -> pd.Series:
 _CODE = re.compile(r"^\d{12}$")
 
 
+@per_distinct
 def code(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """A 12-digit division code. "410212100201.0" (a number cell) is accepted; "4.10212E+11" is not."""
     t = text(s).str.replace(r"\.0+$", "", regex=True)

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""The scale benchmark: `kuaidi check` and `kuaidi report --format json` on generated registers.
+
+    .venv/bin/python benchmarks/run.py [--sizes 2129,50000,500000] [--runs 3] [--xlsx] [--data DIR]
+
+For each size (and format: CSV UTF-8, CSV GBK, and XLSX with --xlsx) it generates the registers once
+(benchmarks/generate.py, seeded), then runs each command in fresh processes and prints the median wall
+time, the peak RSS, rows per second, and the floor — the time to read the same files with
+pandas.read_csv(dtype=str) or python-calamine alone — with the ratio to it. Not collected by pytest;
+nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+KUAIDI = [sys.executable, "-m", "kuaidi_cli"]
+RULES = HERE / "national-rules.yaml"
+
+FLOOR_CSV = ("import pandas as pd, sys\n"
+             "for p in sys.argv[1:]: pd.read_csv(p, dtype=str, keep_default_na=False, encoding=('gbk' if 'gbk' in p else 'utf-8-sig'))")
+FLOOR_XLSX = ("import python_calamine as pc, sys\n"
+              "for p in sys.argv[1:]: pc.CalamineWorkbook.from_path(p).get_sheet_by_index(0).to_python()")
+
+
+def timed(cmd: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MiB) and exit code of one fresh process (its own rusage, via wait4)."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def median_of(cmd: list[str], runs: int) -> tuple[float, float, int]:
+    results = [timed(cmd) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results), results[-1][2]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="2129,50000,500000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--xlsx", action="store_true", help="also benchmark XLSX registers (slow to generate)")
+    ap.add_argument("--data", type=Path, help="where to keep the generated registers (default: a temporary folder)")
+    args = ap.parse_args()
+    data = args.data or Path(tempfile.mkdtemp(prefix="kuaidi-bench-"))
+    data.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for size in [int(x) for x in args.sizes.split(",")]:
+        villages, outlets = data / f"villages-{size}.csv", data / f"outlets-{size}.csv"
+        if not villages.exists():
+            extra = ["--gbk"] + (["--xlsx"] if args.xlsx else [])
+            subprocess.run([sys.executable, str(HERE / "generate.py"), str(data), "--villages", str(size), *extra],
+                           check=True, capture_output=True)
+        variants = [("csv", villages, outlets), ("csv-gbk", data / f"villages-{size}-gbk.csv", outlets)]
+        if args.xlsx:
+            variants.append(("xlsx", data / f"villages-{size}.xlsx", data / f"outlets-{size}.xlsx"))
+        n_rows = sum(1 for _ in villages.open(encoding="utf-8-sig")) - 1
+        for fmt, v, o in variants:
+            floor_code = FLOOR_XLSX if fmt == "xlsx" else FLOOR_CSV
+            floor, _, _ = median_of([sys.executable, "-c", floor_code, str(v), str(o)], args.runs)
+            floor_v, _, _ = median_of([sys.executable, "-c", floor_code, str(v)], args.runs)
+            check, check_rss, _ = median_of([*KUAIDI, "check", str(v), "--rules", str(RULES), "--format", "json",
+                                             "--divisions", "none"], args.runs)
+            report, report_rss, code = median_of([*KUAIDI, "report", "--villages", str(v), "--outlets", str(o),
+                                                  "--rules", str(RULES), "--divisions", "none", "--format", "json",
+                                                  "--as-of", "2022-12-31", "-o", str(data / "report.json")], args.runs)
+            past_read = max(check - floor_v, 1e-9)
+            rows.append((size, fmt, "check", check, check_rss, n_rows / check, n_rows / past_read, floor_v, check / floor_v))
+            rows.append((size, fmt, "report", report, report_rss, n_rows / report, None, floor, report / floor))
+            if code != 0:
+                print(f"warning: report exited {code} on {v}", file=sys.stderr)
+    help_wall, _, _ = median_of([*KUAIDI, "--help"], args.runs)
+    print(f"{'size':>7} {'format':8} {'command':7} {'median s':>9} {'peak MiB':>9} {'rows/s':>9} "
+          f"{'rows/s past read':>17} {'floor s':>8} {'× floor':>8}")
+    for size, fmt, cmd, wall, rss, rate, past, floor, ratio in rows:
+        past_text = f"{past:17.0f}" if past is not None else f"{'':17}"
+        print(f"{size:>7} {fmt:8} {cmd:7} {wall:9.2f} {rss:9.0f} {rate:9.0f} {past_text} {floor:8.2f} {ratio:8.1f}")
+    print(f"kuaidi --help: {help_wall:.2f} s (median of {args.runs})")
+    print(f"data: {data}")
+
+
+if __name__ == "__main__":
+    main()
