@@ -47,7 +47,7 @@ def load_register(
     """Load and validate files that together make one register (duplicates are found across them)."""
     aliases = AliasTable.build(kind, rules.header_aliases)
     tables = [load(p, kind, aliases, sheet=sheet, encoding=encoding, limits=limits) for p in paths]
-    return validate(tables, rules, gazetteer)
+    return validate(tables, rules, gazetteer, max_findings=(limits or Limits()).max_findings)
 
 
 def check(

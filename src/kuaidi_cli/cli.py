@@ -129,7 +129,7 @@ def check(
 
         rules, _ = load_rules(rules_file)
         result = run_check(files, rules, outlets=outlets or [], sheet=sheet, encoding=encoding,
-                           as_of=_as_of(as_of, lang), gazetteer=gazetteer.load(rules, divisions))
+                           as_of=_as_of(as_of, lang), gazetteer=gazetteer.load(rules, divisions), limits=_limits())
         if fmt is CheckFormat.json:
             from kuaidi_cli.render.check_json import dumps
 
@@ -188,7 +188,8 @@ def report(
             raise KuaidiError("--universe gazetteer 需要官方区划（规则 divisions 或 --divisions）",
                               "--universe gazetteer needs a division list (the rules' divisions or --divisions)")
         result, context = reporting.run(registers, rules, rules_sha, when, counties=county, township=township,
-                                        gazetteer=official, universe=(universe or Universe.register).value)
+                                        gazetteer=official, universe=(universe or Universe.register).value,
+                                        limits=_limits())
         if registers.source == "samples" and fmt is not ReportFormat.table:
             from kuaidi_cli.render.labels import t
 
@@ -263,7 +264,7 @@ def export(
         with steps(enabled=not quiet) as step:
             result = exporting.export(registers, rules, rules_sha, when, out, chosen, history_path=where,
                                       now=dt.datetime.now(dt.UTC), lang=lang.value, wait=wait, step=step,
-                                      gazetteer=official)
+                                      gazetteer=official, limits=_limits())
         missed = [r for r in result.context.results if r.due_missed]
         if not quiet:
             from kuaidi_cli.render.labels import t
@@ -373,10 +374,27 @@ def show_rules(
         render(rules, rules_file or default_rules_path(), sha, Console(), lang=lang.value)
 
 
+_LIMITS: dict[str, float] = {}  # set by the options of `kuaidi` itself, read by the commands
+
+
+def _limits():
+    from kuaidi_cli.loading import Limits
+
+    return Limits(**_LIMITS)
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", help="显示版本 / show the version")] = False,
+    max_input_mb: Annotated[int, typer.Option("--max-input-mb", min=1, help="输入文件大小上限（MiB）/ largest input file")] = 1024,
+    max_unzipped_mb: Annotated[int, typer.Option("--max-unzipped-mb", min=1, help="xlsx/ods 解压后大小上限（MiB）/ largest unpacked workbook")] = 2048,
+    max_zip_ratio: Annotated[float, typer.Option("--max-zip-ratio", min=1, help="解压后超过 100 MiB 时允许的压缩比上限 / zip-bomb ratio")] = 300.0,
+    max_columns: Annotated[int, typer.Option("--max-columns", min=1, help="一行最多单元格数 / most cells in a row")] = 1000,
+    max_findings_kept: Annotated[int, typer.Option("--max-findings-kept", min=1, help="内存中最多保留的问题条数 / findings kept in memory")] = 200_000,
 ) -> None:
+    """快递进村 覆盖率计算。限制选项写在子命令之前，如 kuaidi --max-input-mb 200 check 台账.xlsx"""
+    _LIMITS.update(max_file_bytes=max_input_mb << 20, max_unzipped_bytes=max_unzipped_mb << 20,
+                   max_zip_ratio=max_zip_ratio, max_columns=max_columns, max_findings=max_findings_kept)
     if version:
         from kuaidi_cli import __version__
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from kuaidi_cli import history, reporting
 from kuaidi_cli.errors import KuaidiError
 from kuaidi_cli.gazetteer import Gazetteer
+from kuaidi_cli.loading import Limits
 from kuaidi_cli.inputs import Registers
 from kuaidi_cli.output import write_atomic
 from kuaidi_cli.report import Report, ReportContext
@@ -89,7 +90,7 @@ def render(fmt: str, report: Report, context: ReportContext, rules: Rules, lang:
 def export(
     registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, out: Path, formats: list[str], *,
     history_path: Path | None, now: dt.datetime, lang: str = "zh", wait: float = 60.0,
-    step: Callable[[str], None] = lambda _: None, gazetteer: Gazetteer | None = None,
+    step: Callable[[str], None] = lambda _: None, gazetteer: Gazetteer | None = None, limits: Limits | None = None,
 ) -> ExportResult:
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -101,9 +102,12 @@ def export(
         raise KuaidiError(f"无法创建输出文件夹 {out}：{e.strerror}", f"cannot create the folder {out}: {e.strerror}") from e
     inputs = reporting.input_paths(registers)
     with folder_lock(out, wait):
+        for stale in out.glob(".kuaidi-report-*.tmp"):  # left by a run that was killed mid-write
+            stale.unlink(missing_ok=True)
         step("读取台账" if lang != "en" else "reading registers")
         report, context = reporting.run(registers, rules, rules_sha, as_of,
-                                        generated_at=now.replace(microsecond=0).isoformat(), gazetteer=gazetteer)
+                                        generated_at=now.replace(microsecond=0).isoformat(), gazetteer=gazetteer,
+                                        limits=limits)
         written = []
         for fmt in formats:
             step(f"写出 {fmt}" if lang != "en" else f"writing {fmt}")
@@ -113,5 +117,5 @@ def export(
         run_id = None
         if history_path is not None:
             step("记录历史" if lang != "en" else "recording history")
-            run_id = history.record(history_path, report, now)
+            run_id = history.record(history_path, report, now, timeout=wait)
     return ExportResult(report=report, context=context, written=written, run_id=run_id)

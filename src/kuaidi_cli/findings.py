@@ -95,6 +95,8 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     "not-a-village": (Severity.WARNING, "「{value}」是居委会/社区，不是行政村，未计入", "'{value}' is a residents' committee, not a village; not counted"),
     "missing-village": (Severity.WARNING, "台账缺少 {detail} 的「{value}」（官方区划中有此村）",
                         "the register lacks '{value}' of {detail} (in the official list)"),
+    "findings-truncated": (Severity.INFO, "另有 {value} 条问题未保留（上限 {detail} 条，--max-findings-kept 可调）；行数统计不受影响",
+                           "{value} more findings not kept (limit {detail}, see --max-findings-kept); the row counts are unaffected"),
     "empty-register": (Severity.ERROR, "表头下没有数据行", "no data rows under the header"),
     "total-row": (Severity.INFO, "合计/小计行，已跳过", "total or subtotal row; skipped"),
     "note-row": (Severity.INFO, "说明或落款行「{value}」，已跳过", "note row '{value}'; skipped"),

@@ -86,10 +86,10 @@ def _values(s: Summary) -> dict[str, float | None]:
     return out
 
 
-def record(path: Path, report: Report, run_at: dt.datetime) -> int:
+def record(path: Path, report: Report, run_at: dt.datetime, timeout: float = 30.0) -> int:
     """Record one export in one transaction; returns the run id."""
     try:
-        with closing(connect(path)) as conn:
+        with closing(connect(path, timeout)) as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 cur = conn.execute(

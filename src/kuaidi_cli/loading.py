@@ -35,6 +35,8 @@ class Limits:
     max_file_bytes: int = 1 << 30  # 1 GiB on disk
     max_unzipped_bytes: int = 2 << 30  # 2 GiB of XML inside an xlsx/ods
     max_zip_ratio: float = 300.0  # uncompressed / compressed, when over 100 MiB uncompressed
+    max_columns: int = 1000  # cells in one row: a register has a dozen columns
+    max_findings: int = 200_000  # findings kept in memory; the rest are counted, not kept
 
 
 @dataclass
@@ -304,7 +306,14 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
     for enc in candidates:
         try:
             text = data.decode(enc)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as e:
+            if enc == "utf-8" and _utf8_then_not(data, e.start):
+                line = data.count(b"\n", 0, e.start) + 1
+                raise InputError(
+                    f"{path} 前面是 UTF-8，第 {line} 行起却是另一种编码（多个文件拼接而成？），请统一另存为 UTF-8 后再查",
+                    f"{path} is UTF-8 up to line {line}, then another encoding (files pasted together?); "
+                    "save it as UTF-8 throughout",
+                ) from e
             continue
         if _looks_binary(text):
             break
@@ -313,6 +322,19 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         f"{path} 不是文本表格（可能是损坏或其他类型的文件），请另存为 CSV 或 Excel 后再查",
         f"{path} is not a text table (it may be corrupt or another kind of file); save it as CSV or Excel",
     )
+
+
+def _utf8_then_not(data: bytes, bad: int) -> bool:
+    """True when the bytes before `bad` are UTF-8 with Chinese in them (so the file began as UTF-8),
+    whole lines of them, and a later line is not UTF-8: two encodings in one file."""
+    head = data[: data.rfind(b"\n", 0, bad) + 1]
+    if not head:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(ord(ch) > 0x2E80 for ch in text)
 
 
 def _looks_binary(text: str) -> bool:
@@ -333,7 +355,15 @@ def _split(text: str, delimiter: str, limit: int | None = None) -> list[list[str
     return rows
 
 
-def _read_csv(path: Path, kind: Kind, aliases: AliasTable, encoding: str | None) -> RawTable:
+def _check_width(path: Path, width: int, limits: Limits) -> None:
+    if width > limits.max_columns:
+        raise InputError(
+            f"{path} 有一行多达 {width} 个单元格（上限 {limits.max_columns}），不像台账；请检查文件或用 --max-columns 调整",
+            f"{path} has a row of {width} cells (limit {limits.max_columns}); not a register? check the file or raise --max-columns",
+        )
+
+
+def _read_csv(path: Path, kind: Kind, aliases: AliasTable, encoding: str | None, limits: Limits) -> RawTable:
     data = path.read_bytes()
     text, enc = _decode(data, path, encoding)
     if "\r" in text and "\n" not in text:  # old Mac line ends
@@ -353,6 +383,7 @@ def _read_csv(path: Path, kind: Kind, aliases: AliasTable, encoding: str | None)
     header, delimiter = best
     skip = header.start + header.height
     width = len(header.labels)
+    _check_width(path, width, limits)
     try:
         with warnings.catch_warnings():
             # pandas warns, and drops the cells, when a row is wider than the header: never lose them
@@ -366,6 +397,7 @@ def _read_csv(path: Path, kind: Kind, aliases: AliasTable, encoding: str | None)
         # a row with more cells than the header: the csv module keeps every row; extra cells are kept too
         rows = _split(text, delimiter)[skip:]
         width = max([width, *(len(r) for r in rows)])
+        _check_width(path, width, limits)
         cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], columns=range(width), dtype=str)
     # A trailing newline is not a row; pandas reports none, the csv module reports none either.
     header_rows = list(range(header.start + 1, header.start + header.height + 1))
@@ -463,6 +495,11 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
         if h is None:
             raise _no_register(path, kind, f" 的工作表「{chosen}」", f", sheet '{chosen}'", preview)
         return chosen, h
+    if not wb.visible:
+        raise InputError(
+            f"{path} 的工作表全部被隐藏（{'、'.join(names)}）；请在 Excel 中取消隐藏，或用 --sheet 指定要检查的工作表",
+            f"every sheet of {path} is hidden ({', '.join(names)}); unhide the register or choose it with --sheet",
+        )
     order = wb.visible + [n for n in names if n not in wb.visible]  # hidden sheets last
     previews = []
     for name in order:
@@ -487,12 +524,14 @@ def _text_frame(body: list[list], width: int) -> pd.DataFrame:
     return frame.astype(str)
 
 
-def _read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: str | None) -> RawTable:
+def _read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: str | None,
+                   limits: Limits) -> RawTable:
     wb = _Workbook(path)
     name, header = _choose_sheet(wb, kind, aliases, sheet)
     rows, start = wb.rows(name)
     body = rows[header.start + header.height:]
     width = max([len(header.labels), *(len(r) for r in body)]) if body else len(header.labels)
+    _check_width(path, width, limits)
     cells = _text_frame(body, width)
     first = start + header.start + 1
     header_rows = list(range(first, first + header.height))
@@ -520,5 +559,5 @@ def load(
     aliases = aliases or AliasTable.build(kind)
     fmt = sniff(path, limits)
     if fmt == "csv":
-        return _read_csv(path, kind, aliases, encoding)
-    return _read_workbook(path, fmt, kind, aliases, sheet)
+        return _read_csv(path, kind, aliases, encoding, limits)
+    return _read_workbook(path, fmt, kind, aliases, sheet, limits)

@@ -35,7 +35,8 @@ def per_distinct(fn: Callable) -> Callable:
     return wrapper
 
 # Cells that say "nothing here" although they are not empty.
-_EMPTY_WORDS = {"", "-", "--", "—", "——", "/", "无数据", "null", "none", "nan", "n/a", "#n/a"}
+# ("nan", "null" and friends are not among them: a register that says NaN has a broken number, and says so)
+_EMPTY_WORDS = {"", "-", "--", "—", "——", "/", "无数据", "n/a", "#n/a"}
 
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u3000\ufeff]+")
 

@@ -14,6 +14,7 @@ from kuaidi_cli.errors import InputError
 from kuaidi_cli.fields import Kind
 from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.inputs import Registers, sha256
+from kuaidi_cli.loading import Limits
 from kuaidi_cli.normalise import text
 from kuaidi_cli.rules import Rules
 
@@ -26,14 +27,14 @@ def _canonical_county(name: str, rules: Rules) -> str:
 
 def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, counties: list[str] | None = None,
         township: str | None = None, generated_at: str | None = None, gazetteer: Gazetteer | None = None,
-        universe: str = "register") -> tuple[rep.Report, rep.ReportContext]:
+        universe: str = "register", limits: Limits | None = None) -> tuple[rep.Report, rep.ReportContext]:
     """Load, validate, compute and evaluate. Raises KuaidiError when an input cannot be read or a
     county or township asked for is not in the registers.
 
     With a gazetteer, the villages it lists for the townships the register covers but the register
     lacks are findings; `universe="gazetteer"` counts them too (as not reached)."""
-    villages = load_register([registers.villages], Kind.VILLAGES, rules, gazetteer=gazetteer)
-    outlets = load_register([registers.outlets], Kind.OUTLETS, rules) if registers.outlets else None
+    villages = load_register([registers.villages], Kind.VILLAGES, rules, gazetteer=gazetteer, limits=limits)
+    outlets = load_register([registers.outlets], Kind.OUTLETS, rules, limits=limits) if registers.outlets else None
     frame = villages.frame
     lacking = pd.DataFrame()
     extra: list = []

@@ -101,19 +101,27 @@ def _plain(v: object) -> object:
 class Collector:
     """Writes findings for the rows of a mask, naming each cell by its file, sheet, row and header."""
 
-    def __init__(self, meta: pd.DataFrame, tables: list[RawTable]) -> None:
+    def __init__(self, meta: pd.DataFrame, tables: list[RawTable], budget: list[int] | None = None) -> None:
         self.meta = meta
         self.tables = tables
         self.labels = [{c.field: c.label for c in t.columns if c.field} for t in tables]
         self.findings: list[Finding] = []
         self.error = pd.Series(False, index=meta.index)
+        # [findings that may still be kept, findings dropped]: shared by the collectors of one validation
+        self.budget = budget if budget is not None else [1 << 62, 0]
 
     def add(self, code: str, mask: pd.Series, field_name: str | None, raw: pd.Series | None = None,
             detail_zh: str | pd.Series = "", detail_en: str | pd.Series | None = None) -> None:
         mask = mask.fillna(False).astype(bool)
         if not mask.any():
             return
-        for idx in mask.index[mask.to_numpy()]:
+        if CATALOGUE[code][0] is Severity.ERROR:
+            self.error |= mask
+        rows = mask.index[mask.to_numpy()]
+        keep = min(len(rows), self.budget[0])
+        self.budget[0] -= keep
+        self.budget[1] += len(rows) - keep
+        for idx in rows[:keep]:
             t = int(self.meta.at[idx, "_t"])
             dz = detail_zh.at[idx] if isinstance(detail_zh, pd.Series) else detail_zh
             de = detail_en.at[idx] if isinstance(detail_en, pd.Series) else detail_en
@@ -122,8 +130,6 @@ class Collector:
                 column=self.labels[t].get(field_name) if field_name else None, field=field_name,
                 value=None if raw is None else raw.at[idx], detail_zh=dz, detail_en=de,
             ))
-        if CATALOGUE[code][0] is Severity.ERROR:
-            self.error |= mask
 
 
 def _stack(tables: list[RawTable], kind: Kind) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -278,13 +284,15 @@ def _first_rows(meta: pd.DataFrame, dup: pd.Series, keys: pd.DataFrame) -> tuple
     return pd.Series(zh, dtype=object), pd.Series(en, dtype=object)
 
 
-def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None = None) -> Register:
+def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None = None,
+             max_findings: int = 200_000) -> Register:
     """Check every row of the tables (all of one kind) and keep the valid ones; with a gazetteer, also
     check division names and codes against the official list."""
     kind = tables[0].kind if tables else Kind.VILLAGES
     fields = FIELDS[kind]
     raw, meta = _stack(tables, kind)
-    c = Collector(meta, tables)
+    budget = [max_findings, 0]
+    c = Collector(meta, tables, budget)
     findings: list[Finding] = [f for t in tables for f in t.findings]
 
     # file-level problems: a required column absent, or nothing under the header
@@ -313,7 +321,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     skipped |= repeat
 
     live = raw[~skipped]
-    sub = Collector(meta.loc[live.index], tables)
+    sub = Collector(meta.loc[live.index], tables, budget)
     out: dict[str, pd.Series] = {}
     lack = lacking.loc[live.index]
     for f in fields:
@@ -360,6 +368,10 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     invalid |= dup
     findings += c.findings + sub.findings
     findings.sort(key=_position_key(tables))
+    if budget[1]:
+        first = tables[0]
+        findings.append(make("findings-truncated", file=first.name, sheet=first.sheet, value=budget[1],
+                             detail_zh=str(max_findings), detail_en=str(max_findings)))
 
     keep = ~invalid & ~not_village
     frame = typed[keep].reset_index(drop=True)
