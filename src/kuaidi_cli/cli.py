@@ -90,9 +90,9 @@ def _errors_to_exit(lang: Lang, debug: bool):
         msg = "内存不足，文件太大，请拆分后再查" if lang is Lang.zh else "out of memory: the file is too large; split it"
         typer.echo(f"kuaidi: {msg}", err=True)
         raise typer.Exit(2) from None
-    except (typer.Exit, KeyboardInterrupt):
+    except (typer.Exit, KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
-    except Exception as e:  # a defect in kuaidi: still one line, and the way to report it
+    except BaseException as e:  # a defect (or a panic in a native library): still one line, and how to report it
         if debug:
             raise
         msg = (f"内部错误（{type(e).__name__}: {str(e)[:120]}），请加 --debug 重跑并把输出报告给我们"

@@ -9,10 +9,12 @@ group cells above the field names) is joined. Nothing here judges the data: that
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import math
+import os
 import unicodedata
 import warnings
 import zipfile
@@ -433,6 +435,37 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """While calamine runs, its Rust panic hook must not print a backtrace on a malformed file: the
+    user gets kuaidi's one line instead. (File descriptor 2 is pointed at /dev/null meanwhile.)"""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _is_panic(e: BaseException) -> bool:
+    """pyo3 turns a Rust panic into PanicException, a BaseException: not caught by `except Exception`."""
+    return type(e).__name__ == "PanicException"
+
+
+def _unreadable(path: Path, e: BaseException) -> InputError:
+    detail = str(e).splitlines()[0][:80] if str(e) else type(e).__name__
+    return InputError(
+        f"{path} 无法作为表格打开（{detail}），文件可能已损坏；请用 Excel 另存为 .xlsx 后再查",
+        f"{path} cannot be opened as a workbook ({detail}); it may be corrupt; save it again as .xlsx",
+    )
+
+
 class _Workbook:
     """A workbook opened with python-calamine; each sheet is parsed once, however often it is read."""
 
@@ -442,14 +475,16 @@ class _Workbook:
         self.path = path
         self._sheets: dict[str, object] = {}
         try:
-            self.wb = pc.CalamineWorkbook.from_path(str(path))
+            with _native_stderr_silenced():
+                self.wb = pc.CalamineWorkbook.from_path(str(path))
         except pc.PasswordError as e:
             raise _encrypted(path) from e
         except (pc.CalamineError, OSError, ValueError) as e:
-            raise InputError(
-                f"{path} 无法作为表格打开（{str(e)[:80]}），请用 Excel 另存为 .xlsx 后再查",
-                f"{path} cannot be opened as a workbook ({str(e)[:80]}); save it again as .xlsx",
-            ) from e
+            raise _unreadable(path, e) from e
+        except BaseException as e:  # a panic inside calamine's Rust code on a malformed file (found by fuzzing)
+            if not _is_panic(e):
+                raise
+            raise _unreadable(path, e) from e
         self.names: list[str] = list(self.wb.sheet_names)
         self.visible: list[str] = [m.name for m in self.wb.sheets_metadata if "Hidden" not in str(m.visible)]
 
@@ -461,12 +496,16 @@ class _Workbook:
         import python_calamine as pc
 
         try:
-            if name not in self._sheets:
-                self._sheets[name] = self.wb.get_sheet_by_name(name)
-            sheet = self._sheets[name]
-            rows = sheet.to_python(skip_empty_area=True, nrows=nrows) if nrows else sheet.to_python(skip_empty_area=True)
+            with _native_stderr_silenced():
+                if name not in self._sheets:
+                    self._sheets[name] = self.wb.get_sheet_by_name(name)
+                sheet = self._sheets[name]
+                rows = (sheet.to_python(skip_empty_area=True, nrows=nrows) if nrows
+                        else sheet.to_python(skip_empty_area=True))
             start = sheet.start[0] if sheet.start else 0
-        except (pc.CalamineError, OSError, ValueError) as e:
+        except BaseException as e:
+            if not (isinstance(e, pc.CalamineError | OSError | ValueError) or _is_panic(e)):
+                raise
             raise InputError(
                 f"{self.path} 的工作表「{name}」无法读取（{str(e)[:80]}），请用 Excel 另存后再查",
                 f"sheet '{name}' of {self.path} cannot be read ({str(e)[:80]}); save the workbook again",
