@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import html
 import datetime as dt
 import io
 import math
 import os
+import re
 import unicodedata
 import warnings
 import zipfile
@@ -347,13 +349,23 @@ def _looks_binary(text: str) -> bool:
     return control > max(2, len(sample) // 100)
 
 
-def _split(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+csv.field_size_limit(1 << 30)  # a cell as large as the file limit; the loader bounds the file size itself
+
+
+def _split(text: str, delimiter: str, limit: int | None = None, path: Path | None = None) -> list[list[str]]:
+    # newline="" lets the csv module see a CR inside a quoted cell as part of the cell (found by fuzzing)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
-    for row in reader:
-        rows.append(row)
-        if limit is not None and len(rows) >= limit:
-            break
+    try:
+        for row in reader:
+            rows.append(row)
+            if limit is not None and len(rows) >= limit:
+                break
+    except csv.Error as e:
+        if path is None:  # header sniffing: a preview that does not parse has no header
+            return rows
+        raise InputError(f"{path} 第 {reader.line_num} 行不是有效的 CSV（{e}），请用 Excel 打开后另存为 CSV",
+                         f"{path} line {reader.line_num} is not valid CSV ({e}); open it in Excel and save it as CSV") from e
     return rows
 
 
@@ -370,7 +382,12 @@ def _read_csv(path: Path, kind: Kind, aliases: AliasTable, encoding: str | None,
     text, enc = _decode(data, path, encoding)
     if "\r" in text and "\n" not in text:  # old Mac line ends
         text = text.replace("\r", "\n")
-    text = text.replace("\x00", "")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(
+            f"{path} 第 {line} 行含有空字符（NUL），不是干净的文本表格；请用 Excel 打开后另存为 CSV 再查",
+            f"{path} has NUL bytes (line {line}); not a clean text table; open it in Excel and save it as CSV",
+        )
     preview_lines = text.split("\n", HEADER_SEARCH_ROWS + 2)[: HEADER_SEARCH_ROWS + 2]
     preview_text = "\n".join(preview_lines)
     best: tuple[_Header, str] | None = None
@@ -397,7 +414,7 @@ def _read_csv(path: Path, kind: Kind, aliases: AliasTable, encoding: str | None,
         cells = frame.fillna("")
     except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
         # a row with more cells than the header: the csv module keeps every row; extra cells are kept too
-        rows = _split(text, delimiter)[skip:]
+        rows = _split(text, delimiter, path=path)[skip:]
         width = max([width, *(len(r) for r in rows)])
         _check_width(path, width, limits)
         cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], columns=range(width), dtype=str)
@@ -512,6 +529,10 @@ class _Workbook:
             ) from e
         return rows, start
 
+    def start_col(self, name: str) -> int:
+        sheet = self._sheets.get(name)
+        return sheet.start[1] if sheet is not None and sheet.start else 0
+
     def preview(self, name: str) -> list[list[str]]:
         rows, _ = self.rows(name, HEADER_SEARCH_ROWS + 2)
         return [[_cell_text(c) for c in r] for r in rows]
@@ -563,11 +584,58 @@ def _text_frame(body: list[list], width: int) -> pd.DataFrame:
     return frame.astype(str)
 
 
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>', re.S)
+
+
+def _xlsx_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """Cells of an xlsx sheet holding an error value (#DIV/0!, #REF!, …), by 0-based (row, column).
+
+    calamine reads them as empty cells; kuaidi puts the error text back, so that the cell is reported
+    (a bad number, a bad date) instead of silently counting as empty."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            rid = next((m.group(2) for m in re.finditer(r'<sheet [^>]*name="([^"]*)"[^>]*r:id="([^"]*)"', book)
+                        if html.unescape(m.group(1)) == sheet), None)
+            target = next((m.group(2) for m in re.finditer(r'<Relationship [^>]*Id="([^"]*)"[^>]*Target="([^"]*)"', rels)
+                           if m.group(1) == rid), None)
+            if target is None:
+                return {}
+            member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            found = False
+            with zf.open(member) as fh:  # most sheets have no error cell: look before parsing
+                while chunk := fh.read(1 << 24):
+                    if b't="e"' in chunk:
+                        found = True
+                        break
+            if not found:
+                return {}
+            data = zf.read(member)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    cells = {}
+    for m in _ERROR_CELL.finditer(data):
+        col = 0
+        for ch in m.group(1).decode():
+            col = col * 26 + ord(ch) - 64
+        cells[(int(m.group(2)) - 1, col - 1)] = m.group(3).decode("utf-8", "replace")
+    return cells
+
+
 def _read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: str | None,
                    limits: Limits) -> RawTable:
     wb = _Workbook(path)
     name, header = _choose_sheet(wb, kind, aliases, sheet)
     rows, start = wb.rows(name)
+    if fmt == "xlsx":
+        errors = _xlsx_error_cells(path, name)
+        if errors:
+            col0 = wb.start_col(name)
+            for (r, col), text in errors.items():
+                i, j = r - start, col - col0
+                if 0 <= i < len(rows) and 0 <= j < len(rows[i]) and rows[i][j] in ("", None):
+                    rows[i][j] = text
     body = rows[header.start + header.height:]
     width = max([len(header.labels), *(len(r) for r in body)]) if body else len(header.labels)
     _check_width(path, width, limits)

@@ -25,6 +25,7 @@ from kuaidi_cli.rules import Rules
 
 MAX_POPULATION = 100_000
 MAX_DISTANCE_KM = 200.0
+MAX_NAME_CHARS = 100  # a name or id longer than this is not a name
 DATE_MIN, DATE_MAX = pd.Timestamp("2000-01-01"), pd.Timestamp("2049-12-31")
 
 _TOTAL = re.compile(r"^.{0,10}(合计|总计|小计|共计)$|^(合计|总计|小计|共计)\b.*$|^total$", re.IGNORECASE)
@@ -210,7 +211,9 @@ def _check_text(c: Collector, raw: pd.DataFrame, out: dict, name: str, required:
     empty = normalise.is_empty(raw[name])
     if required:
         c.add("missing-value", empty & ~lacking[name], name)
-    out[name] = values.where(~empty, None)
+    long = values.str.len() > MAX_NAME_CHARS
+    c.add("absurd-value", long, name, raw[name], f"长于 {MAX_NAME_CHARS} 个字", f"longer than {MAX_NAME_CHARS} characters")
+    out[name] = values.where(~empty & ~long, None)
 
 
 def _check_number(c: Collector, raw: pd.DataFrame, out: dict, name: str, unit: str, maximum: float,

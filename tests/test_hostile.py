@@ -1,0 +1,73 @@
+"""The hostile-input corpus: each file gets a clear finding (exit 1) or one clear line (exit 2), within
+bounded time and memory, and never a traceback. Each runs as a real process under resource limits."""
+
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+sys.path.insert(0, str(HOSTILE))
+import make_corpus  # noqa: E402  (the corpus script, for the large files it makes at test time)
+
+MEMORY = 3 << 30  # address space: pandas and calamine fit with room; a bomb would not
+CPU_SECONDS = 60
+
+# file → (exit code, what stdout or stderr must say)
+EXPECTED = {
+    "empty.csv": (2, "空文件"),
+    "header_only.csv": (1, "empty-register"),
+    "zero_rows.xlsx": (1, "empty-register"),
+    "junk.csv": (2, "不是文本表格"),
+    "junk.xlsx": (2, "不是文本表格"),
+    "truncated.xlsx": (2, "已损坏"),
+    "encrypted.xlsx": (2, "密码"),
+    "billion_laughs.xlsx": (2, "无法作为表格打开"),
+    "mixed_encodings.csv": (2, "第 3 行起却是另一种编码"),
+    "nul_bytes.csv": (2, "不是文本表格"),
+    "cr_only.csv": (1, "第3行"),  # the bad row is row 3: CR-only line ends are read as rows
+    "formulas_errors.xlsx": (1, "「#DIV/0!」不是有效的数值"),
+    "dates_1899_2099.csv": (1, "absurd-value"),
+    "negative_nan.csv": (1, "「NaN」不是有效的数值"),
+    "all_hidden.xlsx": (2, "全部被隐藏"),
+    "fuzz_calamine_cfb_panic.xlsx": (2, "无法作为表格打开"),
+    "fuzz_csv_newline_in_field.csv": (1, "bad-date"),  # a CR inside a cell: now read, and its broken cells reported
+    # made at test time
+    "zip_bomb.xlsx": (2, "解压后"),
+    "wide_row.csv": (2, "100000 个单元格"),
+    "big_cell.csv": (1, "absurd-value"),
+}
+
+MADE = {"zip_bomb.xlsx": make_corpus.zip_bomb, "wide_row.csv": make_corpus.wide_row, "big_cell.csv": make_corpus.big_cell}
+
+
+def _limit() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+
+
+def test_every_corpus_file_is_listed():
+    on_disk = {p.name for p in HOSTILE.iterdir() if p.suffix in (".csv", ".xlsx", ".xls", ".txt")}
+    assert on_disk == set(EXPECTED) - set(MADE)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_file(name, tmp_path):
+    path = MADE[name](tmp_path / name) if name in MADE else HOSTILE / name
+    code, words = EXPECTED[name]
+    proc = subprocess.run(
+        [sys.executable, "-m", "kuaidi_cli", "check", str(path), "--divisions", "none", "--max-findings", "5"],
+        capture_output=True, text=True, encoding="utf-8", timeout=120, preexec_fn=_limit,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "RUST_BACKTRACE": "1"},
+    )
+    assert proc.returncode == code, (proc.returncode, proc.stdout[-500:], proc.stderr[-500:])
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "panicked" not in proc.stderr
+    if code == 2:
+        assert proc.stdout == ""
+        assert len(proc.stderr.strip().splitlines()) == 1
+        assert words in proc.stderr
+    else:
+        assert words in proc.stdout
