@@ -138,6 +138,8 @@ def date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     compact = t.str.extract(_COMPACT)
     parts = parts.fillna(compact) if not compact.empty else parts
     y = pd.to_numeric(parts["y"], errors="coerce")
+    # pandas timestamps span 1677–2262 (nanoseconds): a year outside is not a date here (found by fuzzing)
+    y = y.where(y.between(1678, 2261))
     m = pd.to_numeric(parts["m"], errors="coerce")
     d = pd.to_numeric(parts["d"], errors="coerce")
     month_only = m.notna() & d.isna()
