@@ -127,7 +127,8 @@ def _zip_kind(path: Path, size: int, limits: Limits) -> str:
             names = {i.filename for i in infos}
             unzipped = sum(i.file_size for i in infos)
             mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, EOFError) as e:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
+        # (UnicodeDecodeError is a ValueError: a member name that is not UTF-8, found by fuzzing)
         raise InputError(
             f"{path} 已损坏（不是完整的 Excel 文件），请重新导出或另存为 .xlsx",
             f"{path} is corrupt (not a complete workbook); export or save it again",
@@ -612,7 +613,7 @@ def _xlsx_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
             if not found:
                 return {}
             data = zf.read(member)
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
         return {}
     cells = {}
     for m in _ERROR_CELL.finditer(data):
