@@ -19,8 +19,8 @@ from pathlib import Path
 from kuaidi_cli import history, reporting
 from kuaidi_cli.errors import KuaidiError
 from kuaidi_cli.gazetteer import Gazetteer
-from kuaidi_cli.loading import Limits
 from kuaidi_cli.inputs import Registers
+from kuaidi_cli.loading import Limits
 from kuaidi_cli.output import write_atomic
 from kuaidi_cli.report import Report, ReportContext
 from kuaidi_cli.rules import Rules
