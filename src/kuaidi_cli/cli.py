@@ -304,9 +304,9 @@ def trend(
         path = history_file or history.default_path()
         name = None
         if county:
-            from kuaidi_cli.reporting import _canonical_county
+            from kuaidi_cli.reporting import canonical_county
 
-            name = _canonical_county(county, rules)
+            name = canonical_county(county, rules)
             known = history.counties(path)
             if name not in known:
                 raise KuaidiError(f"历史库中没有县区「{county}」（有：{'、'.join(known)}）",
@@ -339,12 +339,12 @@ def template(
     with _errors_to_exit(lang, debug):
         from kuaidi_cli import gazetteer
         from kuaidi_cli.render.template import to_template
-        from kuaidi_cli.reporting import _canonical_county
+        from kuaidi_cli.reporting import canonical_county
         from kuaidi_cli.rules import load_rules
 
         rules, _ = load_rules(rules_file)
         official = gazetteer.load(rules, divisions)
-        chosen = [_canonical_county(c, rules) for c in county or []] or list(rules.scope.counties)
+        chosen = [canonical_county(c, rules) for c in county or []] or list(rules.scope.counties)
         if official is not None:
             unknown = [c for c in chosen if c not in official.county_names]
             if unknown:

@@ -19,7 +19,7 @@ from kuaidi_cli.normalise import text
 from kuaidi_cli.rules import Rules
 
 
-def _canonical_county(name: str, rules: Rules) -> str:
+def canonical_county(name: str, rules: Rules) -> str:
     key = text(pd.Series([name])).iat[0]
     aliases = {text(pd.Series([k])).iat[0]: v for k, v in rules.aliases.counties.items()}
     return aliases.get(key, key)
@@ -52,7 +52,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
                 frame = pd.concat([frame, official.as_register_rows(absent)], ignore_index=True)
     full = cov.compute(frame, outlets.frame if outlets else None, as_of, rules)
 
-    wanted = [_canonical_county(c, rules) for c in counties or []]
+    wanted = [canonical_county(c, rules) for c in counties or []]
     known = list(full.counties["county"])
     for name, asked in zip(wanted, counties or [], strict=True):
         if name not in known:
