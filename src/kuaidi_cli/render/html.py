@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from kuaidi_cli.render.labels import t
-from kuaidi_cli.render.report_table import pct, reason_labels
+from kuaidi_cli.render.report_table import pct, reason_text
 from kuaidi_cli.report import Report, ReportContext
 from kuaidi_cli.rules import Rules
 
@@ -105,9 +105,10 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     chart_priority = _bar_chart(t("priority_in_village_rate", lang), names,
                                 [c.priority_in_village_rate for c in report.counties],
                                 _target_lines(rules, "priority_in_village_rate"), "#c55a11")
+    why = reason_text(rules, lang)
     attention = "".join(
         f"<tr><td>{escape(a.county)}</td><td>{escape(a.township)}</td><td>{escape(a.village)}</td>"
-        f"<td>{escape(('、' if not en else ', ').join(reason_labels(a, rules, lang)))}</td></tr>"
+        f"<td>{escape(why(a))}</td></tr>"
         for a in report.attention[:200]
     )
     attention_title = t("attention", lang, n=min(200, len(report.attention)), total=len(report.attention))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -81,15 +83,22 @@ def _scope_table(title: str, first: list[str], rows: list[tuple[list[str], Summa
     return table
 
 
-def reason_labels(a: AttentionVillage, rules: Rules, lang: str) -> list[str]:
-    """Why a village needs attention: 人口≥2500 / 距离>5km (from the rules), 未驻村设点, 未通达."""
+def reason_text(rules: Rules, lang: str) -> Callable[[AttentionVillage], str]:
+    """Why a village needs attention — 人口≥2500 / 距离>5km (from the rules), 未驻村设点, 未通达 — as one
+    string. The labels are worked out once, not once per village of a long list."""
     names = {c.reason: c.describe(lang).replace(">=", "≥").replace("<=", "≤") for c in rules.priority.any}
-    why = [names.get(r, r) for r in a.priority_reasons]
-    if a.priority_reasons and not a.in_village:
-        why.append(t("reason.not_in_village", lang))
-    if not a.reached:
-        why.append(t("reason.not_reached", lang))
-    return why
+    not_in_village, not_reached = t("reason.not_in_village", lang), t("reason.not_reached", lang)
+    sep = ", " if lang == "en" else "、"
+
+    def text(a: AttentionVillage) -> str:
+        why = [names.get(r, r) for r in a.priority_reasons]
+        if a.priority_reasons and not a.in_village:
+            why.append(not_in_village)
+        if not a.reached:
+            why.append(not_reached)
+        return sep.join(why)
+
+    return text
 
 
 def render(report: Report, context: ReportContext, rules: Rules, console: Console, *, lang: str = "zh") -> None:
@@ -114,8 +123,9 @@ def _attention(report: Report, rules: Rules, console: Console, lang: str, contex
                   title_style="bold")
     for key in ("county", "township", "village", "reasons"):
         table.add_column(t(key, lang))
+    why = reason_text(rules, lang)
     for a in shown:
-        table.add_row(a.county, a.township, a.village, ("、" if lang != "en" else ", ").join(reason_labels(a, rules, lang)))
+        table.add_row(a.county, a.township, a.village, why(a))
     console.print(table)
 
 

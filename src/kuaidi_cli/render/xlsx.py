@@ -159,7 +159,7 @@ def _as_datetime(d):
 
 
 def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> None:
-    from kuaidi_cli.render.report_table import reason_labels
+    from kuaidi_cli.render.report_table import reason_text
 
     ws = book.wb.add_worksheet("待整改村")
     headers = ["序号" if lang != "en" else "No.", t("county", lang), t("township", lang), t("village", lang),
@@ -167,13 +167,14 @@ def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> No
     title = "待整改村清单" if lang != "en" else "Villages needing attention"
     head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 10, 12, 14, 15, 36, 10, 8])
     yes, no = ("是", "否") if lang != "en" else ("yes", "no")
+    why = reason_text(rules, lang)
     r = head
     for n, a in enumerate(report.attention[:MAX_DETAIL_ROWS], start=1):
         r += 1
         book.put(ws, r, 0, n, book.int)
         for col, value in enumerate((a.county, a.township, a.village, a.code), start=1):
             book.put(ws, r, col, value)
-        book.put(ws, r, 5, ("、" if lang != "en" else ", ").join(reason_labels(a, rules, lang)))
+        book.put(ws, r, 5, why(a))
         book.put(ws, r, 6, yes if a.in_village else no)
         book.put(ws, r, 7, yes if a.reached else no)
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
