@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import FIXTURES, ROOT, SAMPLES
+from conftest import FIXTURES, ROOT, SAMPLES, recount
 from typer.testing import CliRunner
 
 from kuaidi_cli import exporting, inputs
@@ -50,10 +50,12 @@ def test_xlsx_sheets_formats_and_values(exported):
     assert ws["A2"].value == "截至2021年12月31日"
     assert [c.value for c in ws[4]][:5] == ["序号", "县区", "行政村", "通达", "通达率"]
     assert [ws.cell(row=r, column=2).value for r in range(5, 10)] == ["祥符区", "杞县", "通许县", "尉氏县", "兰考县"]
-    # numbers are numbers; rates carry a percentage format (祥符区 at the end of 2021: 281 of 336 reached)
-    assert ws["C5"].value == 336 and ws["D5"].value == 281
-    assert ws["E5"].value == pytest.approx(281 / 336) and ws["E5"].number_format == "0.0%"
-    assert ws["A10"].value == "合计" and ws["C10"].value == 2137 and ws["D10"].value == 1799
+    # numbers are numbers; rates carry a percentage format (祥符区 recounted from the sample files)
+    xiangfu, city = recount("2021-12-31", "祥符区"), recount("2021-12-31")
+    assert ws["C5"].value == xiangfu["villages"] == 336  # 祥符区's 村委会 in the 2021 edition
+    assert ws["D5"].value == xiangfu["reached"]
+    assert ws["E5"].value == pytest.approx(xiangfu["reached"] / 336) and ws["E5"].number_format == "0.0%"
+    assert ws["A10"].value == "合计" and ws["C10"].value == 2137 and ws["D10"].value == city["reached"]
     assert ws.freeze_panes == "A5" and ws.auto_filter.ref == "A4:M9"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     # fit to one page wide (fitToWidth 1 is the file format's default, so it may be left out), any height
@@ -65,7 +67,8 @@ def test_xlsx_sheets_formats_and_values(exported):
     assert rows["coverage-80"][8].value == "达标" and rows["coverage-80"][8].fill.fgColor.rgb.endswith("C6EFCE")
     assert rows["priority-in-village-100"][8].value == "未达标"
     assert rows["priority-in-village-100"][8].fill.fgColor.rgb.endswith("FFC7CE")
-    assert rows["priority-in-village-100"][9].value == 9  # 520 priority villages, 511 with an outlet
+    # the gap of a 100% target: priority villages without an outlet of their own
+    assert rows["priority-in-village-100"][9].value == city["priority_villages"] - city["priority_in_village"]
     assert rows["reach-100"][7].value == dt.datetime(2022, 12, 31)
     assert wb["分乡镇"].max_row == 4 + 79 + 1  # header rows, 79 townships, 合计
     attention = wb["待整改村"]
@@ -88,7 +91,7 @@ def test_csv_has_a_bom_and_json_the_contract(exported):
     raw = (exported / "kuaidi-report-2021-12-31.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     data = json.loads((exported / "kuaidi-report-2021-12-31.json").read_text(encoding="utf-8"))
-    assert data["schema"] == "kuaidi.report/1" and data["summary"]["reached"] == 1799
+    assert data["schema"] == "kuaidi.report/1" and data["summary"]["reached"] == recount("2021-12-31")["reached"]
 
 
 def test_history_row_per_export(exported):
@@ -97,7 +100,7 @@ def test_history_row_per_export(exported):
         reach = conn.execute("SELECT value FROM metrics WHERE scope='city' AND metric='reach_rate'").fetchall()
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert runs == [("2021-12-31",)]
-    assert reach == [(1799 / 2137,)]
+    assert reach == [(recount("2021-12-31")["reached"] / 2137,)]
     assert mode == "wal"
 
 

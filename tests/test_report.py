@@ -3,11 +3,10 @@
 import csv
 import json
 import os
-from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, SAMPLES
+from conftest import FIXTURES, ROOT, SAMPLES, recount
 from typer.testing import CliRunner
 
 from kuaidi_cli.cli import app
@@ -69,30 +68,6 @@ def test_json_follows_the_contract():
         for key in ("reach_rate", "priority_in_village_rate", "in_village_rate"):
             assert scope[key] is None or 0 <= scope[key] <= 1
     assert {t["status"] for t in data["targets"]} <= {"met", "missed", "pending", "info"}
-
-
-def recount(as_of: str) -> dict:
-    """The city figures of the samples counted again with the csv module, without kuaidi's code."""
-    with (SAMPLES / "villages.csv").open(encoding="utf-8-sig") as fh:
-        villages = list(csv.DictReader(fh))
-    with (SAMPLES / "outlets.csv").open(encoding="utf-8-sig") as fh:
-        outlets = list(csv.DictReader(fh))
-    active = [o for o in outlets if o["启用日期"] <= as_of and not (o["停用日期"] and o["停用日期"] <= as_of)]
-    points = {o["所在村区划代码"] for o in active if o["层级"] == "村级电商快递服务点"}
-    served = {(o["县区"], o["乡镇"], name) for o in active if o["辐射村"] for name in o["辐射村"].split("、")}
-    n = reached = in_village = priority = priority_in = 0
-    for v in villages:
-        inside = v["区划代码"] in points
-        flag = v["是否通达"] == "是" and (not v["通达时间"] or v["通达时间"] <= as_of)
-        hit = inside or (v["县区"], v["乡镇"], v["行政村"]) in served or flag
-        prio = int(v["人口数(人)"]) >= 2500 or float(v["距乡镇驻地距离(公里)"]) > 5
-        n, reached, in_village = n + 1, reached + hit, in_village + inside
-        priority, priority_in = priority + prio, priority_in + (prio and inside)
-    levels = Counter(o["层级"] for o in active)
-    return {"villages": n, "reached": reached, "in_village": in_village, "priority_villages": priority,
-            "priority_in_village": priority_in,
-            "outlets": {"park": levels["县级电商快递物流园区"], "township_station": levels["乡镇电商快递服务站"],
-                        "village_point": levels["村级电商快递服务点"]}}
 
 
 @pytest.mark.parametrize("as_of", ["2021-12-31", "2022-12-31"])
