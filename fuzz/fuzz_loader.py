@@ -2,12 +2,12 @@
 """Coverage-guided fuzzing of the loader and validation with atheris (libFuzzer for Python).
 
     .venv/bin/pip install atheris
-    .venv/bin/python fuzz/fuzz_loader.py -max_total_time=600 -rss_limit_mb=2048 fuzz/corpus
+    .venv/bin/python fuzz/fuzz_loader.py -max_total_time=600 -rss_limit_mb=2048 WORK_DIR tests/fixtures tests/hostile
 
 Each input becomes a file (named .csv or .xlsx by its first byte) that kuaidi loads and validates as a
 village register. Any exception other than kuaidi's own InputError is a crash: libFuzzer saves the
-input as crash-<hash>; copy it to tests/hostile/ so the corpus test keeps it fixed. The seed corpus is
-fuzz/corpus/ (the test fixtures; scripts may add more).
+input as crash-<hash>; copy it to tests/hostile/ so the corpus test keeps it fixed. The seeds are the
+test fixtures and the hostile corpus themselves (fuzz/run.sh passes them), so there is no copy to keep.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ runs=0
 while [ "$(date +%s)" -lt "$end" ]; do
   left=$(( end - $(date +%s) ))
   .venv/bin/python fuzz/fuzz_loader.py -max_total_time="$left" -rss_limit_mb=2048 -timeout=30 \
-    -artifact_prefix="$ART" -print_final_stats=1 "$WORK" fuzz/corpus tests/hostile 2>&1 \
+    -artifact_prefix="$ART" -print_final_stats=1 "$WORK" tests/fixtures tests/hostile 2>&1 \
     | grep -E "stat::number_of_executed_units|Uncaught|^[A-Za-z]*(Error|Exception)|Test unit written"
   runs=$((runs + 1))
 done
