@@ -89,3 +89,42 @@ def test_text_removes_all_spaces_and_full_width_forms():
 def test_items_split_on_chinese_and_ascii_separators():
     assert normalise.items(pd.Series(["中通、圆通/韵达，极兔;京东", ""])).tolist() == [
         ["中通", "圆通", "韵达", "极兔", "京东"], []]
+
+
+def test_whole_column_space_test_agrees_with_the_regex_on_every_code_point():
+    # _untouched decides "no whitespace" for a whole column with str.split; it must find exactly
+    # the characters _SPACES finds (checked here for every Unicode code point)
+    import sys
+
+    differ = [hex(i) for i in range(sys.maxunicode + 1)
+              if normalise._no_spaces(f"a{chr(i)}b") == bool(normalise._SPACES.search(f"a{chr(i)}b"))]
+    assert differ == []
+
+
+def test_text_of_a_column_with_one_dirty_cell_changes_only_that_cell():
+    clean = [f"村{i}" for i in range(100)]
+    out = normalise.text(pd.Series([*clean, "城关 镇", "ＡＢ１"], dtype=object))
+    assert out.tolist() == [*clean, "城关镇", "AB1"]
+    # NFKC across the joined column: a combining mark alone in its cell does not merge with the cell before
+    out = normalise.text(pd.Series(["e", "\u0301", "e\u0301"] * 30, dtype=object))
+    assert out.tolist()[:3] == ["e", "\u0301", "\u00e9"]
+
+
+def test_distinct_spreads_per_value_results_back_to_rows_and_shares_them_with_a_subset():
+    d = normalise.Distinct(pd.Series(["是", "否", "是", " 是", "-"] * 3))
+    assert len(d.uniques) == 4
+    assert d.spread(d.empty).tolist() == [False, False, False, False, True] * 3
+    calls = []
+    first = d.per_value("n", lambda u: calls.append(len(u)) or u.str.len().to_numpy())
+    sub = d.take(d.codes != 1)
+    assert sub.per_value("n", lambda u: calls.append(0)) is first and calls == [4]
+    assert sub.spread(first).tolist() == [1, 1, 2, 1] * 3
+    # rows with the same normal form share a code: "是" and " 是"
+    codes = d.norm_codes()
+    assert codes[0] == codes[3] != codes[1]
+
+
+def test_codes_are_twelve_decimal_digits_only():
+    values, bad = normalise.code(pd.Series(["４１０２１２１００２００", "41021210020a", "4102121002000", "n/a"]))
+    assert list(bad) == [False, True, True, False]
+    assert values.iat[0] == "410212100200"

@@ -1,6 +1,9 @@
 """Each kind of finding, asserted as (code, row, column) on small registers written here."""
 
+import numpy as np
 from conftest import HEADER, found, run, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kuaidi_cli.fields import Kind
 
@@ -146,3 +149,15 @@ def test_outlet_findings(tmp_path, rules):
     assert frame.at["V4", "operators"] == ["极兔", "韵达"]
     assert frame.at["V4", "serves"] == ["袁楼村", "黄龙村"]
     assert str(frame.at["V4", "opened"].date()) == "2021-09-30"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 50)), max_size=40))
+def test_group_ids_give_equal_rows_equal_ids(rows):
+    from kuaidi_cli.validation import _group_ids
+
+    cols = [np.array([r[i] for r in rows], dtype=np.int64) for i in range(3)]
+    ids = _group_ids(cols, len(rows))
+    for i, a in enumerate(rows):
+        for j, b in enumerate(rows):
+            assert (ids[i] == ids[j]) == (a == b)

@@ -21,6 +21,7 @@ from kuaidi_cli.fields import FIELDS, Kind, header_key
 from kuaidi_cli.findings import CATALOGUE, Finding, Severity, make, row_ref
 from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.loading import RawTable
+from kuaidi_cli.normalise import Distinct
 from kuaidi_cli.rules import Rules
 
 MAX_POPULATION = 100_000
@@ -142,41 +143,92 @@ def _stack(tables: list[RawTable], kind: Kind) -> tuple[pd.DataFrame, pd.DataFra
         cols = {}
         for name in names:
             col = table.column_of(name)
-            cols[name] = table.cells[col.position].astype(str) if col else pd.Series([""] * n, dtype=str)
-            cols[name].index = range(n)
-        parts.append(pd.DataFrame(cols, index=range(n)))
-        metas.append(pd.DataFrame({"_t": t_index, "_row": table.row_numbers,
+            cols[name] = table.cells[col.position].to_numpy(dtype=object) if col else np.full(n, "", dtype=object)
+        parts.append(pd.DataFrame(cols, index=range(n), dtype=object))
+        metas.append(pd.DataFrame({"_t": np.full(n, t_index), "_row": table.row_numbers,
                                    "_file": table.name, "_sheet": table.sheet}, index=range(n)))
-    raw = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=names)
-    meta = pd.concat(metas, ignore_index=True) if metas else pd.DataFrame(columns=["_t", "_row", "_file", "_sheet"])
-    return raw.fillna(""), meta
+    raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0] if parts else pd.DataFrame(columns=names)
+    meta = (pd.concat(metas, ignore_index=True) if len(metas) > 1 else metas[0] if metas
+            else pd.DataFrame(columns=["_t", "_row", "_file", "_sheet"]))
+    return raw, meta
 
 
-def _skip_masks(tables: list[RawTable]) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
-    """Blank, total and note rows, over all columns of each table (序号 and 备注 included)."""
-    blanks, totals, notes, note_text = [], [], [], []
+def _distincts(tables: list[RawTable], raw: pd.DataFrame) -> tuple[dict[str, Distinct], list[dict[int, Distinct]]]:
+    """Each field's column of all tables, and each column of each table, as a Distinct: every column is
+    factorised once, and a table's mapped column shares its field's (one table: the same object)."""
+    fields = {name: Distinct(raw[name]) for name in raw.columns}
+    per_table: list[dict[int, Distinct]] = []
     for table in tables:
-        cells = table.cells
-        if cells.empty:
+        own = {}
+        for c in table.columns:
+            if c.position not in table.cells.columns:
+                continue
+            if c.field in fields and len(tables) == 1:
+                own[c.position] = fields[c.field]
+            else:
+                own[c.position] = Distinct(table.cells[c.position])
+        per_table.append(own)
+    return fields, per_table
+
+
+def _totals(values: pd.Series) -> np.ndarray:
+    """Which distinct texts read as a 合计/小计 row label; a column without any of the words (one
+    search over all its texts) has none."""
+    t = normalise.text(values)
+    joined = "\x00".join(t.to_numpy(dtype=object))
+    if not any(w in joined for w in ("合计", "总计", "小计", "共计")) and "total" not in joined.lower():
+        return np.zeros(len(values), dtype=bool)
+    return t.str.fullmatch(_TOTAL).to_numpy(dtype=bool)
+
+
+def _skip_masks(tables: list[RawTable], columns: list[dict[int, Distinct]]) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Blank, total and note rows, over all columns of each table (序号 and 备注 included).
+
+    Each test runs once per distinct text of a column; the rows combine the columns' answers."""
+    blanks, totals, notes, note_text = [], [], [], []
+    for table, dist in zip(tables, columns, strict=True):
+        n = len(table.cells)
+        if table.cells.empty:
             continue
-        t = cells.apply(normalise.text)
-        empty = t.apply(lambda c: c.str.casefold().isin(normalise._EMPTY_WORDS))
-        mapped = [c.position for c in table.columns if c.field]
-        other = [p for p in t.columns if p not in mapped]
-        mapped_empty = empty[mapped].all(axis=1) if mapped else pd.Series(True, index=t.index)
+        positions = list(dist)
+        mapped = {c.position for c in table.columns if c.field}
+
+        def spread(d: Distinct, key: str, fn) -> np.ndarray:
+            return d.per_value(key, fn)[d.codes]
+
+        empty = np.column_stack([dist[p].empty[dist[p].codes] for p in positions])
+        is_total = np.column_stack([
+            spread(dist[p], "total", _totals)
+            for p in positions])
+        serial = np.column_stack([
+            spread(dist[p], "serial", lambda u: normalise.text(u).str.fullmatch(_SERIAL_NO).to_numpy(dtype=bool))
+            if p not in mapped else np.zeros(n, dtype=bool) for p in positions])
+        in_mapped = np.array([p in mapped for p in positions])
+        mapped_empty = empty[:, in_mapped].all(axis=1) if in_mapped.any() else np.ones(n, dtype=bool)
         # a 序号 left behind on an otherwise empty row is still a blank row
-        other_blank = (empty[other] | t[other].apply(lambda c: c.str.fullmatch(_SERIAL_NO))).all(axis=1) \
-            if other else pd.Series(True, index=t.index)
-        total = t.apply(lambda c: c.str.fullmatch(_TOTAL)).any(axis=1)
+        other_blank = ((empty | serial)[:, ~in_mapped].all(axis=1) if (~in_mapped).any() else np.ones(n, dtype=bool))
+        total = is_total.any(axis=1)
         blank = mapped_empty & other_blank & ~total
-        lone = (~empty).sum(axis=1) == 1
-        first = _first_filled(t, empty)
-        note = ((mapped_empty & ~other_blank) | (lone & first.str.match(_NOTE))) & ~total & ~blank
-        first_text = _first_filled(cells, empty).str.strip()
-        blanks.append(blank)
-        totals.append(total)
-        notes.append(note)
-        note_text.append(first_text)
+        filled = ~empty
+        lone = filled.sum(axis=1) == 1
+        pick = filled.argmax(axis=1)
+        # the first filled cell of a lone-cell row, tested for a note's opening words
+        note_open = np.zeros(n, dtype=bool)
+        for j, p in enumerate(positions):
+            here = lone & (pick == j)
+            if here.any():
+                starts = spread(dist[p], "note", lambda u: normalise.text(u).str.match(_NOTE).to_numpy(dtype=bool))
+                note_open |= here & starts
+        note = ((mapped_empty & ~other_blank) | note_open) & ~total & ~blank
+        first_text = np.full(n, "", dtype=object)
+        for j, p in enumerate(positions):
+            here = note & filled[:, j] & (pick == j)
+            if here.any():
+                first_text[here] = [v.strip() for v in dist[p].uniques[dist[p].codes[here]]]
+        blanks.append(pd.Series(blank))
+        totals.append(pd.Series(total))
+        notes.append(pd.Series(note))
+        note_text.append(pd.Series(first_text, dtype=object))
     if not blanks:
         e = pd.Series(dtype=bool)
         return e, e, e, pd.Series(dtype=str)
@@ -185,14 +237,6 @@ def _skip_masks(tables: list[RawTable]) -> tuple[pd.Series, pd.Series, pd.Series
         return pd.concat(xs, ignore_index=True)
 
     return cat(blanks), cat(totals), cat(notes), cat(note_text)
-
-
-def _first_filled(frame: pd.DataFrame, empty: pd.DataFrame) -> pd.Series:
-    """The first non-empty cell of each row ("" when there is none)."""
-    filled = ~empty.to_numpy()
-    pick = filled.argmax(axis=1)
-    values = frame.to_numpy(dtype=object)[np.arange(len(frame)), pick]
-    return pd.Series(np.where(filled.any(axis=1), values, ""), index=frame.index, dtype=str)
 
 
 def _alias(values: pd.Series, aliases: dict[str, str]) -> tuple[pd.Series, pd.Series]:
@@ -205,20 +249,30 @@ def _alias(values: pd.Series, aliases: dict[str, str]) -> tuple[pd.Series, pd.Se
     return values.where(~hit, new), hit
 
 
-def _check_text(c: Collector, raw: pd.DataFrame, out: dict, name: str, required: bool, lacking: pd.DataFrame,
-                free: bool) -> None:
-    values = normalise.free_text(raw[name]) if free else normalise.text(raw[name])
-    empty = normalise.is_empty(raw[name])
+def _rows(d: Distinct, index: pd.Index, key: str, fn, part: int | None = None) -> pd.Series:
+    """fn over the distinct texts of a column (once), as a Series over the rows of `index`."""
+    result = d.per_value(key, fn)
+    if part is not None:
+        result = result[part]
+    return d.spread(result, index)
+
+
+def _check_text(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str, required: bool,
+                lacking: pd.DataFrame, free: bool) -> None:
+    values = _rows(d, raw.index, "free_text" if free else "text", normalise.free_text if free else normalise.text)
+    empty = pd.Series(d.empty[d.codes], index=raw.index)
     if required:
         c.add("missing-value", empty & ~lacking[name], name)
-    long = values.str.len() > MAX_NAME_CHARS
+    long = _rows(d, raw.index, "long" if not free else "long_free",
+                 lambda u: (normalise.free_text(u) if free else normalise.text(u)).str.len() > MAX_NAME_CHARS)
     c.add("absurd-value", long, name, raw[name], f"长于 {MAX_NAME_CHARS} 个字", f"longer than {MAX_NAME_CHARS} characters")
     out[name] = values.where(~empty & ~long, None)
 
 
-def _check_number(c: Collector, raw: pd.DataFrame, out: dict, name: str, unit: str, maximum: float,
+def _check_number(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str, unit: str, maximum: float,
                   integer: bool) -> None:
-    values, bad = normalise.number(raw[name], unit)
+    values = _rows(d, raw.index, f"number:{unit}", lambda u: normalise.number(u, unit), 0)
+    bad = _rows(d, raw.index, f"number:{unit}", lambda u: normalise.number(u, unit), 1)
     c.add("bad-number", bad, name, raw[name])
     if integer:
         frac = values.notna() & (values != np.floor(values))
@@ -231,34 +285,45 @@ def _check_number(c: Collector, raw: pd.DataFrame, out: dict, name: str, unit: s
     out[name] = values.where(~neg & ~big)
 
 
-def _check_date(c: Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
-    values, bad = normalise.date(raw[name])
+def _check_date(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str) -> None:
+    values = _rows(d, raw.index, "date", normalise.date, 0)
+    bad = _rows(d, raw.index, "date", normalise.date, 1)
     c.add("bad-date", bad, name, raw[name])
     odd = values.notna() & ((values < DATE_MIN) | (values > DATE_MAX))
     c.add("absurd-value", odd, name, raw[name], "日期应在 2000—2049 年之间", "dates must lie in 2000–2049")
     out[name] = values.where(~odd)
 
 
-def _check_yes_no(c: Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
-    values, bad = normalise.yes_no(raw[name])
+def _check_yes_no(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str) -> None:
+    values = _rows(d, raw.index, "yes_no", normalise.yes_no, 0)
+    bad = _rows(d, raw.index, "yes_no", normalise.yes_no, 1)
     c.add("bad-yes-no", bad, name, raw[name])
     out[name] = values
 
 
-def _check_code(c: Collector, raw: pd.DataFrame, out: dict, name: str) -> None:
-    values, bad = normalise.code(raw[name])
-    sci = bad & normalise.text(raw[name]).str.contains(r"[eE]\+", regex=True)
+def _scientific(values: pd.Series, bad: pd.Series) -> np.ndarray:
+    """Which of the bad codes look like a number Excel wrote in scientific notation (4.10212E+11)."""
+    out = np.zeros(len(values), dtype=bool)
+    mask = bad.to_numpy(dtype=bool)
+    if mask.any():
+        out[mask] = normalise.text(values[mask]).str.contains(r"[eE]\+", regex=True).to_numpy(dtype=bool)
+    return out
+
+
+def _check_code(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str) -> None:
+    values = _rows(d, raw.index, "code", normalise.code, 0)
+    bad = _rows(d, raw.index, "code", normalise.code, 1)
+    sci = bad & _rows(d, raw.index, "sci", lambda u: _scientific(u, d.per_value("code", normalise.code)[1]))
     c.add("bad-code", bad & ~sci, name, raw[name])
     c.add("bad-code", sci, name, raw[name], "（被 Excel 显示成了科学计数法，请把该列设为文本后重新填写）",
           " (Excel turned it into scientific notation; format the column as text and enter it again)")
     out[name] = values
 
 
-def _check_enum(c: Collector, raw: pd.DataFrame, out: dict, name: str, lookup: dict[str, str], code: str,
-                choices: str, required: bool, lacking: pd.Series) -> None:
-    keys = raw[name].map({v: header_key(v) for v in raw[name].unique()})
-    empty = normalise.is_empty(raw[name])
-    values = keys.map(lookup)
+def _check_enum(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str, lookup: dict[str, str],
+                code: str, choices: str, required: bool, lacking: pd.Series) -> None:
+    values = _rows(d, raw.index, f"enum:{code}", lambda u: u.map(lambda v: lookup.get(header_key(v))).astype(object))
+    empty = pd.Series(d.empty[d.codes], index=raw.index)
     c.add(code, ~empty & values.isna(), name, raw[name], choices, choices)
     if required:
         c.add("missing-value", empty & ~lacking[name], name)
@@ -274,17 +339,45 @@ def _divisions(c: Collector, raw: pd.DataFrame, out: dict, rules: Rules) -> None
         out[name] = values
 
 
-def _first_rows(meta: pd.DataFrame, dup: pd.Series, keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """For each duplicated row, how to name the first row with the same key (zh, en)."""
-    key = pd.util.hash_pandas_object(keys.astype(str), index=False)
-    first_idx = pd.Series(keys.index, index=keys.index).groupby(key.to_numpy()).transform("first")
+def _group_ids(codes: list[np.ndarray], n: int) -> np.ndarray:
+    """One id per distinct combination of the columns' codes (rows with equal codes in every column
+    share an id). The codes are folded pairwise into one integer, renumbered before it could overflow."""
+    ids = np.zeros(n, dtype=np.int64)
+    for c in codes:
+        width = int(c.max()) + 1 if len(c) else 1
+        if ids.size and int(ids.max()) >= (1 << 62) // max(width, 1):
+            ids = pd.factorize(ids)[0].astype(np.int64)
+        ids = ids * width + c
+    return pd.factorize(ids)[0] if n else ids
+
+
+def _repeats(ids: np.ndarray) -> np.ndarray:
+    """Rows whose id appeared on an earlier row."""
+    return pd.Series(ids).duplicated(keep="first").to_numpy()
+
+
+def _first_rows(meta: pd.DataFrame, dup: pd.Series, ids: np.ndarray) -> tuple[pd.Series, pd.Series]:
+    """For each duplicated row of `dup`, how to name the first row with the same id (zh, en); `ids` is
+    aligned with `dup`."""
+    rows = np.flatnonzero(dup.to_numpy())
+    if not len(rows):
+        return pd.Series(dtype=object), pd.Series(dtype=object)
+    _, first_pos = np.unique(ids, return_index=True)
+    first_of = dict(zip(ids[first_pos].tolist(), first_pos.tolist(), strict=True))
+    labels = dup.index
     zh, en = {}, {}
-    for idx in dup.index[dup.to_numpy()]:
-        f = first_idx.at[idx]
-        other = meta.at[f, "_file"] if meta.at[f, "_file"] != meta.at[idx, "_file"] else None
-        zh[idx] = row_ref(int(meta.at[f, "_row"]), other, "zh")
-        en[idx] = row_ref(int(meta.at[f, "_row"]), other, "en")
+    for pos in rows.tolist():
+        idx, first = labels[pos], labels[first_of[ids[pos]]]
+        file = meta.at[first, "_file"]
+        other = file if file != meta.at[idx, "_file"] else None
+        zh[idx] = row_ref(int(meta.at[first, "_row"]), other, "zh")
+        en[idx] = row_ref(int(meta.at[first, "_row"]), other, "en")
     return pd.Series(zh, dtype=object), pd.Series(en, dtype=object)
+
+
+def _key_ids(keys: pd.DataFrame) -> np.ndarray:
+    return _group_ids([pd.factorize(keys[c].astype(object), use_na_sentinel=False)[0] for c in keys.columns],
+                      len(keys))
 
 
 def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None = None,
@@ -294,6 +387,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     kind = tables[0].kind if tables else Kind.VILLAGES
     fields = FIELDS[kind]
     raw, meta = _stack(tables, kind)
+    dist, per_table = _distincts(tables, raw)
     budget = [max_findings, 0]
     c = Collector(meta, tables, budget)
     findings: list[Finding] = [f for t in tables for f in t.findings]
@@ -311,44 +405,48 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
                 lacking.loc[meta["_t"] == t_index, f.name] = True
 
     # rows that are not records: blank, totals, notes; then exact repeats of earlier rows
-    blank, total, note, note_text = _skip_masks(tables)
+    blank, total, note, note_text = _skip_masks(tables, per_table)
     if len(raw):
         blank.index = total.index = note.index = note_text.index = raw.index
     c.add("total-row", total, None)
     c.add("note-row", note, None, note_text)
     skipped = blank | total | note
-    fingerprint = raw.apply(normalise.text)
-    repeat = fingerprint.duplicated(keep="first") & ~skipped
+    # an exact repeat: the same text (after NFKC and spaces) in every field
+    fingerprint = _group_ids([d.norm_codes() for d in dist.values()], len(raw))
+    repeat = pd.Series(_repeats(fingerprint), index=raw.index) & ~skipped
     dz, de = _first_rows(meta, repeat, fingerprint)
     c.add("duplicate-row", repeat, None, None, dz, de)
     skipped |= repeat
 
-    live = raw[~skipped]
+    keep_rows = ~skipped.to_numpy()
+    live = raw[keep_rows]
+    live_dist = {name: d.take(keep_rows) for name, d in dist.items()}
     sub = Collector(meta.loc[live.index], tables, budget)
     out: dict[str, pd.Series] = {}
     lack = lacking.loc[live.index]
     for f in fields:
+        d = live_dist[f.name]
         if f.type == "text":
             # outlet names keep their inner spaces; division names and ids lose them
-            _check_text(sub, live, out, f.name, f.required, lack, free=f.name == "name")
+            _check_text(sub, live, d, out, f.name, f.required, lack, free=f.name == "name")
         elif f.type == "code":
-            _check_code(sub, live, out, f.name)
+            _check_code(sub, live, d, out, f.name)
         elif f.type == "int":
-            _check_number(sub, live, out, f.name, "people", MAX_POPULATION, integer=True)
+            _check_number(sub, live, d, out, f.name, "people", MAX_POPULATION, integer=True)
         elif f.type == "number":
-            _check_number(sub, live, out, f.name, "km", MAX_DISTANCE_KM, integer=False)
+            _check_number(sub, live, d, out, f.name, "km", MAX_DISTANCE_KM, integer=False)
         elif f.type == "yesno":
-            _check_yes_no(sub, live, out, f.name)
+            _check_yes_no(sub, live, d, out, f.name)
         elif f.type == "date":
-            _check_date(sub, live, out, f.name)
+            _check_date(sub, live, d, out, f.name)
         elif f.type == "mode":
             choices = "、".join(m.id for m in rules.modes)
-            _check_enum(sub, live, out, f.name, rules.mode_lookup, "bad-mode", choices, False, lack)
+            _check_enum(sub, live, d, out, f.name, rules.mode_lookup, "bad-mode", choices, False, lack)
         elif f.type == "level":
             choices = "、".join(lv.label for lv in rules.outlet_levels.values())
-            _check_enum(sub, live, out, f.name, rules.level_lookup, "bad-level", choices, f.required, lack)
+            _check_enum(sub, live, d, out, f.name, rules.level_lookup, "bad-level", choices, f.required, lack)
         elif f.type == "list":
-            out[f.name] = normalise.items(live[f.name])
+            out[f.name] = _rows(d, live.index, "items", lambda u: normalise.items(u).to_numpy(dtype=object))
     _divisions(sub, live, out, rules)
     not_village = pd.Series(False, index=live.index)
     if kind is Kind.VILLAGES:
@@ -408,13 +506,13 @@ def _duplicates(c: Collector, typed: pd.DataFrame, invalid: pd.Series, meta: pd.
             (by_name, ok[["county", "township", "village"]], "（县区、乡镇、村名相同）", " (same county, township and name)"),
         ):
             if mask.any():
-                zh, en = _first_rows(meta, mask, keys)
+                zh, en = _first_rows(meta, mask, _key_ids(keys))
                 c.add("duplicate-village", mask, "village", ok["village"], zh + how_zh, en + how_en)
                 dup |= mask.reindex(dup.index, fill_value=False)
     else:
         by_id = ok["outlet_id"].notna() & ok.duplicated(subset=["outlet_id"], keep="first")
         if by_id.any():
-            zh, en = _first_rows(meta, by_id, ok[["outlet_id"]])
+            zh, en = _first_rows(meta, by_id, _key_ids(ok[["outlet_id"]]))
             c.add("duplicate-outlet", by_id, "outlet_id", ok["outlet_id"], zh, en)
             dup |= by_id.reindex(dup.index, fill_value=False)
     return dup
