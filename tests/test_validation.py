@@ -154,10 +154,10 @@ def test_outlet_findings(tmp_path, rules):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 50)), max_size=40))
 def test_group_ids_give_equal_rows_equal_ids(rows):
-    from kuaidi_cli.validation import _group_ids
+    from kuaidi_cli.normalise import group_ids
 
     cols = [np.array([r[i] for r in rows], dtype=np.int64) for i in range(3)]
-    ids = _group_ids(cols, len(rows))
+    ids = group_ids(cols, len(rows))
     for i, a in enumerate(rows):
         for j, b in enumerate(rows):
             assert (ids[i] == ids[j]) == (a == b)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kuaidi_cli.findings import Finding, make
+from kuaidi_cli.normalise import group_ids
 from kuaidi_cli.rules import LEVELS, OPERATORS, AnyOf, Rules
 
 UNSPECIFIED_MODE = "unspecified"
@@ -43,18 +44,22 @@ class Coverage:
 
 
 def _holds(frame: pd.DataFrame, rule: AnyOf | None) -> tuple[pd.Series, pd.Series]:
-    """(mask, reasons) of the villages meeting any condition; reasons lists the conditions met."""
+    """(mask, reasons) of the villages meeting any condition; reasons lists the conditions met (one
+    list per combination of conditions, shared by the villages with that combination)."""
     if rule is None:
-        return pd.Series(False, index=frame.index), pd.Series([[] for _ in range(len(frame))], index=frame.index)
-    hits = []
-    for c in rule.any:
+        empty = np.empty(len(frame), dtype=object)
+        empty[:] = [[] for _ in range(len(frame))]
+        return pd.Series(False, index=frame.index), pd.Series(empty, index=frame.index, dtype=object)
+    combo = np.zeros(len(frame), dtype=np.int64)
+    for bit, c in enumerate(rule.any):
         values = pd.to_numeric(frame[c.field], errors="coerce")
-        hits.append((c.reason, OPERATORS[c.op](values, c.value).fillna(False).astype(bool)))
-    mask = pd.Series(False, index=frame.index)
-    for _, hit in hits:
-        mask |= hit
-    reasons = pd.Series([[r for r, hit in hits if hit.iat[i]] for i in range(len(frame))], index=frame.index, dtype=object)
-    return mask, reasons
+        hit = OPERATORS[c.op](values, c.value).fillna(False).astype(bool).to_numpy()
+        combo |= hit.astype(np.int64) << bit
+    combos, which = np.unique(combo, return_inverse=True)
+    lists = np.empty(len(combos), dtype=object)
+    for i, m in enumerate(combos.tolist()):
+        lists[i] = [c.reason for bit, c in enumerate(rule.any) if m >> bit & 1]
+    return pd.Series(combo != 0, index=frame.index), pd.Series(lists[which.reshape(-1)], index=frame.index, dtype=object)
 
 
 def _dated_yes(flag: pd.Series, since: pd.Series, t: pd.Timestamp) -> pd.Series:
@@ -62,34 +67,87 @@ def _dated_yes(flag: pd.Series, since: pd.Series, t: pd.Timestamp) -> pd.Series:
     return (flag == True) & (since.isna() | (since <= t))  # noqa: E712 (object column of True/False/None)
 
 
-def _name_key(*parts: pd.Series) -> pd.Series:
-    out = parts[0].fillna("").astype(str)
-    for p in parts[1:]:
-        out = out + "\x1f" + p.fillna("").astype(str)
+class _Places:
+    """County and township keys of villages and outlets, from one factorisation of both registers'
+    names (so that a name is looked up by its integer group, never by building a text key per row).
+
+    A key is the code prefix (code[:6], code[:9]) where a row has a code; else the prefix that every
+    coded village of the same name has; else "n:" and the name (within its county)."""
+
+    def __init__(self, v: pd.DataFrame, o: pd.DataFrame | None) -> None:
+        self.n = len(v)
+
+        def both(col: str) -> np.ndarray:
+            values = v[col].to_numpy(dtype=object)
+            if o is not None:
+                values = np.concatenate([values, o[col].to_numpy(dtype=object)])
+            return pd.Series(values, dtype=object).fillna("").to_numpy(dtype=object)
+
+        self.county, self.township = both("county"), both("township")
+        codes = [pd.factorize(self.county)[0]]
+        self.c_ids = group_ids(codes, len(self.county))
+        codes.append(pd.factorize(self.township)[0])
+        self.t_ids = group_ids(codes, len(self.county))
+        self._village = (lambda: both("village")) if o is not None else None
+        code = v["code"].to_numpy(dtype=object)
+        if o is not None:
+            code = np.concatenate([code, o["village_code"].to_numpy(dtype=object)])
+        self.code = code
+        self.has = pd.notna(code)
+        self.c6 = _prefix(code, self.has, 6)
+        self.t9 = _prefix(code, self.has, 9)
+
+    def _by_name(self, ids: np.ndarray, prefix: np.ndarray, names: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Per name group: the one prefix of its coded villages (None when none or several), and its
+        "n:" key."""
+        k = int(ids.max()) + 1 if len(ids) else 0
+        coded = np.flatnonzero(self.has[: self.n])
+        p_codes, p_uniques = pd.factorize(prefix[coded])
+        width = len(p_uniques) + 1
+        pairs = np.unique(ids[coded] * width + p_codes)
+        group, which = pairs // width, pairs % width
+        count = np.bincount(group, minlength=k)
+        one = np.full(k, None, dtype=object)
+        single = count[group] == 1
+        one[group[single]] = np.asarray(p_uniques, dtype=object)[which[single]]
+        first = np.full(k, -1, dtype=np.int64)
+        first[ids[::-1]] = np.arange(len(ids))[::-1]
+        fallback = np.array(["n:" + "\x1f".join(str(col[i]) for col in names) for i in first.tolist()], dtype=object)
+        return one, fallback
+
+    def county_keys(self) -> np.ndarray:
+        one, fallback = self._by_name(self.c_ids, self.c6, [self.county])
+        g = self.c_ids
+        return np.where(self.has, self.c6, np.where(pd.notna(one[g]), one[g], fallback[g]))
+
+    def township_keys(self, township_given: np.ndarray) -> np.ndarray:
+        one, fallback = self._by_name(self.t_ids, self.t9, [self.county, self.township])
+        g = self.t_ids
+        named = np.where(township_given, fallback[g], None)
+        return np.where(self.has, self.t9, np.where(pd.notna(one[g]), one[g], named))
+
+    def village_match(self) -> np.ndarray:
+        """For each outlet, the position of the village it stands in (by code, else by names), or -1."""
+        n = self.n
+        m = len(self.code) - n
+        result = np.full(m, -1, dtype=np.int64)
+        if m == 0:
+            return result
+        code_ids = pd.factorize(pd.Series(self.code, dtype=object))[0]  # None → -1
+        vids = group_ids([self.t_ids, pd.factorize(self._village())[0]], len(self.code))
+        for ids, usable in ((vids, np.ones(len(vids), dtype=bool)), (code_ids, code_ids >= 0)):
+            first = np.full(max(int(ids.max()) + 1, 1), -1, dtype=np.int64)
+            rows = np.flatnonzero(usable[:n])
+            first[ids[rows[::-1]]] = rows[::-1]
+            hit = np.where(usable[n:], first[np.maximum(ids[n:], 0)], -1)
+            result = np.where(hit >= 0, hit, result)  # the code wins: it is looked up last
+        return result
+
+
+def _prefix(code: np.ndarray, has: np.ndarray, width: int) -> np.ndarray:
+    out = np.full(len(code), None, dtype=object)
+    out[has] = [c[:width] for c in code[has]]
     return out
-
-
-def _scope_keys(villages: pd.DataFrame) -> tuple[pd.Series, pd.Series, dict[str, str], dict[str, str]]:
-    """county_key and township_key of each village, and the name → key maps for rows without codes."""
-    code = villages["code"].astype(object).where(villages["code"].notna(), None)
-    has = code.notna()
-    by_county = _name_key(villages["county"])
-    by_township = _name_key(villages["county"], villages["township"])
-    c_map = _unique_map(by_county[has], code[has].str[:6])
-    t_map = _unique_map(by_township[has], code[has].str[:9])
-    ck = code.str[:6].where(has, by_county.map(c_map))
-    tk = code.str[:9].where(has, by_township.map(t_map))
-    ck = ck.where(ck.notna(), "n:" + by_county)
-    tk = tk.where(tk.notna(), "n:" + by_township)
-    return ck.astype(str), tk.astype(str), c_map, t_map
-
-
-def _unique_map(names: pd.Series, keys: pd.Series) -> dict[str, str]:
-    """name → key where every coded row of that name has the same key."""
-    pairs = pd.DataFrame({"n": names.to_numpy(), "k": keys.to_numpy()}).drop_duplicates()
-    counts = pairs["n"].value_counts()
-    single = pairs[pairs["n"].map(counts) == 1]
-    return dict(zip(single["n"], single["k"], strict=True))
 
 
 def _in_scope(frame: pd.DataFrame, rules: Rules) -> pd.Series:
@@ -104,7 +162,14 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
     scope = _in_scope(villages, rules)
     v = villages[scope].reset_index(drop=True).copy()
     out_of_scope = int((~scope).sum())
-    v["county_key"], v["township_key"], c_map, t_map = _scope_keys(v)
+    o = outlets[_in_scope(outlets, rules)].reset_index(drop=True).copy() if outlets is not None else None
+    places = _Places(v, o)
+    n = len(v)
+    county_keys = places.county_keys()
+    township_keys = places.township_keys(np.ones(len(county_keys), dtype=bool) if o is None else np.concatenate(
+        [np.ones(n, dtype=bool), o["township"].notna().to_numpy()]))
+    v["county_key"] = pd.Series(county_keys[:n], dtype=object).astype(str)
+    v["township_key"] = pd.Series(township_keys[:n], dtype=object).astype(str)
     v["priority"], v["priority_reasons"] = _holds(v, rules.priority)
     v["focus"], _ = _holds(v, rules.focus)
     register_in_village = _dated_yes(v["in_village"], v["in_village_since"], t)
@@ -117,19 +182,18 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
         v["mode"] = v["mode"].where(v["reached"], None)
         active = pd.DataFrame(columns=["level", "county_key", "township_key"])
     else:
-        o = outlets[_in_scope(outlets, rules)].reset_index(drop=True).copy()
-        o["county_key"], o["township_key"] = _outlet_keys(o, c_map, t_map)
-        o["_village"] = _match_villages(o, v)
+        o["county_key"] = pd.Series(county_keys[n:], dtype=object).astype(str)
+        o["township_key"] = pd.Series(township_keys[n:], dtype=object)
+        o["_village"] = places.village_match()
         findings += _unknown_villages(o)
         is_active = (o["opened"].isna() | (o["opened"] <= t)) & ~(o["closed"].notna() & (o["closed"] <= t))
         active = o[is_active]
         points = active[(active["level"] == "village_point") & (active["_village"] >= 0)]
         in_village = pd.Series(False, index=v.index)
         in_village.iloc[points["_village"].unique()] = True
-        served_idx, serve_modes, unknown = _served(active, v)
+        served_at, serve_modes, unknown = _served(active, v)
         findings += unknown
-        served = pd.Series(False, index=v.index)
-        served.iloc[sorted(served_idx)] = True
+        served = pd.Series(served_at, index=v.index)
         has_flag = v["in_village"].notna()
         disagree = has_flag & (register_in_village != in_village)
         findings += _disagreements(v[disagree], in_village[disagree], as_of)
@@ -152,30 +216,6 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
                     out_of_scope=out_of_scope, findings=findings)
 
 
-def _outlet_keys(o: pd.DataFrame, c_map: dict[str, str], t_map: dict[str, str]) -> tuple[pd.Series, pd.Series]:
-    code = o["village_code"].astype(object).where(o["village_code"].notna(), None)
-    has = code.notna()
-    by_county = _name_key(o["county"])
-    by_township = _name_key(o["county"], o["township"])
-    ck = code.str[:6].where(has, by_county.map(c_map))
-    ck = ck.where(ck.notna(), "n:" + by_county)
-    tk = code.str[:9].where(has, by_township.map(t_map))
-    tk = tk.where(tk.notna() | o["township"].isna(), "n:" + by_township)
-    return ck.astype(str), tk.astype(object)
-
-
-def _match_villages(o: pd.DataFrame, v: pd.DataFrame) -> pd.Series:
-    """For each outlet, the index of the village it stands in (by code, else by names), or -1."""
-    by_code = pd.Series(v.index, index=v["code"]).loc[lambda s: s.index.notna()]
-    by_code = by_code[~by_code.index.duplicated()]
-    names = _name_key(v["county"], v["township"], v["village"])
-    by_name = pd.Series(v.index, index=names)
-    by_name = by_name[~by_name.index.duplicated()]
-    idx = o["village_code"].map(by_code)
-    idx = idx.where(idx.notna(), _name_key(o["county"], o["township"], o["village"]).map(by_name))
-    return idx.fillna(-1).astype(int)
-
-
 def _unknown_villages(o: pd.DataFrame) -> list[Finding]:
     lost = o[(o["level"] == "village_point") & (o["_village"] < 0)]
     return [
@@ -185,37 +225,64 @@ def _unknown_villages(o: pd.DataFrame) -> list[Finding]:
     ]
 
 
-def _served(active: pd.DataFrame, v: pd.DataFrame) -> tuple[set[int], dict[int, str], list[Finding]]:
+def _served(active: pd.DataFrame, v: pd.DataFrame) -> tuple[np.ndarray, dict[int, str], list[Finding]]:
     """Villages listed in `serves` of active outlets (by code, else by name within the outlet's township,
     else within its county when the name is unique there), the serving outlet's mode, and the entries
-    that name no village of the register."""
-    with_serves = active[active["serves"].map(len) > 0]
-    if with_serves.empty:
-        return set(), {}, []
-    by_code = {c: i for i, c in zip(v.index, v["code"], strict=True) if isinstance(c, str)}
-    by_township: dict[tuple, list[int]] = {}
-    by_county: dict[tuple, list[int]] = {}
-    for i, county, township, village in zip(v.index, v["county"], v["township"], v["village"], strict=True):
-        by_township.setdefault((county, township, village), []).append(i)
-        by_county.setdefault((county, village), []).append(i)
-    served: set[int] = set()
-    modes: dict[int, str] = {}
-    unknown: list[Finding] = []
-    for r in with_serves.to_dict("records"):
-        for entry in r["serves"]:
-            name = "".join(entry.split())
-            hits = [by_code[name]] if name in by_code else (
-                by_township.get((r["county"], r["township"], name)) if isinstance(r["township"], str) else None)
-            if not hits:
-                hits = by_county.get((r["county"], name)) or []
-                hits = hits if len(hits) == 1 else []
-            if not hits:
-                unknown.append(make("serves-unknown", file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]),
-                                    field="serves", value=entry))
-            for i in hits:
-                served.add(i)
-                if isinstance(r["mode"], str):
-                    modes.setdefault(i, r["mode"])
+    that name no village of the register.
+
+    The entries are matched all at once: the villages' and the entries' names are factorised together,
+    so a name is an integer group on both sides."""
+    served = np.zeros(len(v), dtype=bool)
+    lengths = active["serves"].map(len).to_numpy() if len(active) else np.zeros(0, dtype=int)
+    if not lengths.any():
+        return served, {}, []
+    with_serves = active[lengths > 0]
+    e = with_serves[["county", "township", "mode", "_file", "_sheet", "_row", "serves"]].explode("serves")
+    e = e.reset_index(drop=True)
+    e["name"] = ["".join(str(x).split()) for x in e["serves"]]
+    n, m = len(v), len(e)
+
+    def joint(a: pd.Series, b: pd.Series) -> np.ndarray:
+        both = np.concatenate([a.to_numpy(dtype=object), b.to_numpy(dtype=object)])
+        return pd.factorize(pd.Series(both, dtype=object).fillna("\x00none"))[0]
+
+    county, township, name = joint(v["county"], e["county"]), joint(v["township"], e["township"]), joint(v["village"], e["name"])
+    hits = []  # (entry, village) pairs
+    # by code
+    code_pos = pd.Index(v["code"].to_numpy(dtype=object)).get_indexer_for(e["name"].to_numpy(dtype=object)) \
+        if v["code"].notna().any() else np.full(m, -1)
+    code_pos = np.asarray(code_pos)
+    by_code = code_pos >= 0
+    hits.append(pd.DataFrame({"entry": np.flatnonzero(by_code), "village": code_pos[by_code]}))
+    left = ~by_code
+    # by name within the outlet's township
+    with_township = left & e["township"].notna().to_numpy()
+    ctv = group_ids([county, township, name], n + m)
+    villages_of = pd.DataFrame({"g": ctv[:n], "village": np.arange(n)})
+    asked = pd.DataFrame({"g": ctv[n:][with_township], "entry": np.flatnonzero(with_township)})
+    found = asked.merge(villages_of, on="g")[["entry", "village"]]
+    hits.append(found)
+    left &= ~np.isin(np.arange(m), found["entry"].to_numpy())
+    # by name within the county, when only one village there has it
+    cv = group_ids([county, name], n + m)
+    count = np.bincount(cv[:n], minlength=int(cv.max()) + 1)
+    only = np.full(len(count), -1, dtype=np.int64)
+    only[cv[:n]] = np.arange(n)
+    only = np.where(count == 1, only, -1)
+    pos = np.where(left, only[cv[n:]], -1)
+    hits.append(pd.DataFrame({"entry": np.flatnonzero(pos >= 0), "village": pos[pos >= 0]}))
+    left &= pos < 0
+
+    matched = pd.concat(hits, ignore_index=True).sort_values("entry", kind="stable")
+    served[matched["village"].to_numpy()] = True
+    modes_of = e["mode"].to_numpy(dtype=object)[matched["entry"].to_numpy()]
+    with_mode = matched[pd.notna(modes_of)].assign(mode=modes_of[pd.notna(modes_of)])
+    first_mode = with_mode.drop_duplicates("village", keep="first")
+    modes = dict(zip(first_mode["village"].tolist(), first_mode["mode"].tolist(), strict=True))
+    unknown = [
+        make("serves-unknown", file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]), field="serves", value=r["serves"])
+        for r in e[left].to_dict("records")
+    ]
     return served, modes, unknown
 
 

@@ -239,6 +239,18 @@ def code(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return t.where(ok & ~empty, None), bad
 
 
+def group_ids(codes: list[np.ndarray], n: int) -> np.ndarray:
+    """One id per distinct combination of the columns' codes (rows with equal codes in every column
+    share an id). The codes are folded pairwise into one integer, renumbered before it could overflow."""
+    ids = np.zeros(n, dtype=np.int64)
+    for c in codes:
+        width = int(c.max()) + 1 if len(c) else 1
+        if ids.size and int(ids.max()) >= (1 << 62) // max(width, 1):
+            ids = pd.factorize(ids)[0].astype(np.int64)
+        ids = ids * width + c
+    return pd.factorize(ids)[0] if n else ids
+
+
 class Distinct:
     """A column of cell text as codes into its distinct values.
 

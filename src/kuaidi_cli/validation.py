@@ -21,7 +21,7 @@ from kuaidi_cli.fields import FIELDS, Kind, header_key
 from kuaidi_cli.findings import CATALOGUE, Finding, Severity, make, row_ref
 from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.loading import RawTable
-from kuaidi_cli.normalise import Distinct
+from kuaidi_cli.normalise import Distinct, group_ids
 from kuaidi_cli.rules import Rules
 
 MAX_POPULATION = 100_000
@@ -339,18 +339,6 @@ def _divisions(c: Collector, raw: pd.DataFrame, out: dict, rules: Rules) -> None
         out[name] = values
 
 
-def _group_ids(codes: list[np.ndarray], n: int) -> np.ndarray:
-    """One id per distinct combination of the columns' codes (rows with equal codes in every column
-    share an id). The codes are folded pairwise into one integer, renumbered before it could overflow."""
-    ids = np.zeros(n, dtype=np.int64)
-    for c in codes:
-        width = int(c.max()) + 1 if len(c) else 1
-        if ids.size and int(ids.max()) >= (1 << 62) // max(width, 1):
-            ids = pd.factorize(ids)[0].astype(np.int64)
-        ids = ids * width + c
-    return pd.factorize(ids)[0] if n else ids
-
-
 def _repeats(ids: np.ndarray) -> np.ndarray:
     """Rows whose id appeared on an earlier row."""
     return pd.Series(ids).duplicated(keep="first").to_numpy()
@@ -376,7 +364,7 @@ def _first_rows(meta: pd.DataFrame, dup: pd.Series, ids: np.ndarray) -> tuple[pd
 
 
 def _key_ids(keys: pd.DataFrame) -> np.ndarray:
-    return _group_ids([pd.factorize(keys[c].astype(object), use_na_sentinel=False)[0] for c in keys.columns],
+    return group_ids([pd.factorize(keys[c].astype(object), use_na_sentinel=False)[0] for c in keys.columns],
                       len(keys))
 
 
@@ -412,7 +400,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     c.add("note-row", note, None, note_text)
     skipped = blank | total | note
     # an exact repeat: the same text (after NFKC and spaces) in every field
-    fingerprint = _group_ids([d.norm_codes() for d in dist.values()], len(raw))
+    fingerprint = group_ids([d.norm_codes() for d in dist.values()], len(raw))
     repeat = pd.Series(_repeats(fingerprint), index=raw.index) & ~skipped
     dz, de = _first_rows(meta, repeat, fingerprint)
     c.add("duplicate-row", repeat, None, None, dz, de)
