@@ -365,25 +365,37 @@ def summary(v: pd.DataFrame, active: pd.DataFrame, rules: Rules) -> dict:
 
 
 def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple[object, dict]]:
-    """(scope row, summary) for each row of `scopes`, by one groupby over all villages and outlets:
-    linear in the size of the registers, however many scopes there are."""
-    v = c.villages
-    counts = _flags(v).groupby(v[key].to_numpy()).sum() if len(v) else pd.DataFrame()
-    o = c.outlets
-    levels = (o.groupby([o[key].to_numpy(), o["level"].to_numpy()]).size().unstack(fill_value=0)
-              if len(o) else pd.DataFrame())
-    reached = v[v["reached"]] if len(v) else v
-    modes = (reached.groupby([reached[key].to_numpy(), reached["mode"].to_numpy()]).size().unstack(fill_value=0)
-             if len(reached) else pd.DataFrame())
-    zero = dict.fromkeys(("villages", "priority_villages", "in_village", "priority_in_village", "reached", "focus",
-                          "focus_reached"), 0)
-    count_rows = {k: {c_: int(x) for c_, x in row.items()} for k, row in counts.to_dict("index").items()}
-    level_rows = levels.to_dict("index") if len(levels) else {}
-    mode_rows = modes.to_dict("index") if len(modes) else {}
+    """(scope row, summary) for each row of `scopes`, by counting over all villages and outlets at once
+    (each row's scope is an integer, the counts are bincounts): linear in the size of the registers,
+    however many scopes there are."""
+    k = len(scopes)
+    where = pd.Index(scopes[key].to_numpy(dtype=object))
+    v, o = c.villages, c.outlets
+    at = where.get_indexer(v[key].to_numpy(dtype=object)) if len(v) else np.zeros(0, dtype=np.int64)
+    inside = at >= 0
+
+    def count(mask: np.ndarray, positions: np.ndarray = at, ok: np.ndarray = inside) -> list[int]:
+        return np.bincount(positions[ok & mask], minlength=k).tolist()
+
+    flags = _flags(v)
+    counts = {name: count(flags[name].to_numpy(dtype=bool) if name != "villages" else np.ones(len(v), dtype=bool))
+              for name in flags.columns}
+    levels: dict[str, list[int]] = {}
+    if len(o):
+        o_at = where.get_indexer(o[key].to_numpy(dtype=object))
+        o_level = o["level"].to_numpy(dtype=object)
+        levels = {level: count(o_level == level, o_at, o_at >= 0) for level in LEVELS}
+    modes: dict[str, list[int]] = {}
+    if len(v):
+        reached = v["reached"].to_numpy(dtype=bool)
+        mode = v["mode"].to_numpy(dtype=object)
+        for m in pd.unique(mode[reached & inside]).tolist():
+            modes[str(m)] = count(reached & (mode == m))
     out = []
-    for row in scopes.itertuples(index=False):
-        k = getattr(row, key)
-        out.append((row, _summary_of(count_rows.get(k, zero), level_rows.get(k, {}), mode_rows.get(k, {}), rules)))
+    for i, row in enumerate(scopes.itertuples(index=False)):
+        out.append((row, _summary_of({name: col[i] for name, col in counts.items()},
+                                     {level: col[i] for level, col in levels.items()},
+                                     {m: col[i] for m, col in modes.items()}, rules)))
     return out
 
 

@@ -284,7 +284,7 @@ class Distinct:
     def spread(self, values: pd.Series | np.ndarray, index: pd.Index | None = None) -> pd.Series:
         """Values of the distinct texts (in their order) as values of the rows."""
         arr = values.to_numpy() if isinstance(values, pd.Series) else values
-        dtype = values.dtype if isinstance(values, pd.Series) else None
+        dtype = values.dtype if isinstance(values, pd.Series) else arr.dtype  # never inferred: object stays object
         return pd.Series(arr[self.codes], index=index, dtype=dtype)
 
     @property

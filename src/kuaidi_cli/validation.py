@@ -143,8 +143,9 @@ def _stack(tables: list[RawTable], kind: Kind) -> tuple[pd.DataFrame, pd.DataFra
         cols = {}
         for name in names:
             col = table.column_of(name)
-            cols[name] = table.cells[col.position].to_numpy(dtype=object) if col else np.full(n, "", dtype=object)
-        parts.append(pd.DataFrame(cols, index=range(n), dtype=object))
+            cols[name] = (table.cells[col.position].reset_index(drop=True) if col
+                          else pd.Series(np.full(n, "", dtype=object), dtype=object))
+        parts.append(pd.DataFrame(cols, index=range(n)))
         metas.append(pd.DataFrame({"_t": np.full(n, t_index), "_row": table.row_numbers,
                                    "_file": table.name, "_sheet": table.sheet}, index=range(n)))
     raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0] if parts else pd.DataFrame(columns=names)
@@ -335,7 +336,8 @@ def _divisions(c: Collector, raw: pd.DataFrame, out: dict, rules: Rules) -> None
         if out.get(name) is None:
             continue
         values, hit = _alias(out[name], aliases)
-        c.add("old-division-name", hit, name, raw[name], values.fillna(""), values.fillna(""))
+        if hit.any():
+            c.add("old-division-name", hit, name, raw[name], values.fillna(""), values.fillna(""))
         out[name] = values
 
 
