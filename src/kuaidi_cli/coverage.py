@@ -146,7 +146,9 @@ class _Places:
 
 def _prefix(code: np.ndarray, has: np.ndarray, width: int) -> np.ndarray:
     out = np.full(len(code), None, dtype=object)
-    out[has] = [c[:width] for c in code[has]]
+    if has.any():
+        # numpy's fixed-width text truncates on conversion to a narrower width
+        out[has] = code[has].astype(str).astype(f"<U{width}").astype(object)
     return out
 
 
@@ -160,9 +162,9 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
     """The status of every village in scope at `as_of`."""
     t = pd.Timestamp(as_of)
     scope = _in_scope(villages, rules)
-    v = villages[scope].reset_index(drop=True).copy()
+    v = villages[scope].reset_index(drop=True)  # a new frame (copy-on-write): the caller's is untouched
     out_of_scope = int((~scope).sum())
-    o = outlets[_in_scope(outlets, rules)].reset_index(drop=True).copy() if outlets is not None else None
+    o = outlets[_in_scope(outlets, rules)].reset_index(drop=True) if outlets is not None else None
     places = _Places(v, o)
     n = len(v)
     county_keys = places.county_keys()

@@ -226,15 +226,20 @@ def items(s: pd.Series) -> pd.Series:
 def code(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """A 12-digit division code. "410212100201.0" (a number cell) is accepted; "4.10212E+11" is not."""
     t = text(s)
-    dotted = t.str.contains(".", regex=False).to_numpy(dtype=bool)
-    if dotted.any():
+    if "." in "".join(t.to_numpy(dtype=object)):
+        dotted = t.str.contains(".", regex=False).to_numpy(dtype=bool)
         t = t.copy()
         t[dotted] = t[dotted].str.replace(r"\.0+$", "", regex=True)
     empty = is_empty(t)
-    # \d{12}: twelve characters of Unicode category Nd, which is what str.isdecimal tests
+    # \d{12}: twelve characters of Unicode category Nd, which is what str.isdecimal tests; a column of
+    # such codes only is told at once by its lengths and its joined text
     values = t.to_numpy(dtype=object)
-    ok = pd.Series(np.fromiter((len(v) == 12 and v.isdecimal() for v in values), dtype=bool, count=len(values)),
-                   index=t.index)
+    lengths = _lengths(values)
+    if (lengths == 12).all() and "".join(values).isdecimal():
+        ok = pd.Series(True, index=t.index)
+    else:
+        ok = pd.Series((lengths == 12) & np.fromiter((v.isdecimal() for v in values), dtype=bool, count=len(values)),
+                       index=t.index)
     bad = ~empty & ~ok
     return t.where(ok & ~empty, None), bad
 

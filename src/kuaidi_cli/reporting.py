@@ -17,12 +17,21 @@ from kuaidi_cli.inputs import Registers, sha256
 from kuaidi_cli.loading import Limits
 from kuaidi_cli.normalise import text
 from kuaidi_cli.rules import Rules
+from kuaidi_cli.validation import Register
 
 
 def canonical_county(name: str, rules: Rules) -> str:
     key = text(pd.Series([name])).iat[0]
     aliases = {text(pd.Series([k])).iat[0]: v for k, v in rules.aliases.counties.items()}
     return aliases.get(key, key)
+
+
+def _validated(register: Register) -> Register:
+    """The register without its raw cells: a report needs the valid rows, the counts and the findings,
+    and a national register's cells are hundreds of megabytes."""
+    for f in register.files:
+        f.table.cells = f.table.cells.iloc[:0]
+    return register
 
 
 def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, counties: list[str] | None = None,
@@ -33,8 +42,9 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
 
     With a gazetteer, the villages it lists for the townships the register covers but the register
     lacks are findings; `universe="gazetteer"` counts them too (as not reached)."""
-    villages = load_register([registers.villages], Kind.VILLAGES, rules, gazetteer=gazetteer, limits=limits)
-    outlets = load_register([registers.outlets], Kind.OUTLETS, rules, limits=limits) if registers.outlets else None
+    villages = _validated(load_register([registers.villages], Kind.VILLAGES, rules, gazetteer=gazetteer, limits=limits))
+    outlets = (_validated(load_register([registers.outlets], Kind.OUTLETS, rules, limits=limits))
+               if registers.outlets else None)
     frame = villages.frame
     lacking = pd.DataFrame()
     extra: list = []

@@ -123,15 +123,32 @@ class Collector:
         keep = min(len(rows), self.budget[0])
         self.budget[0] -= keep
         self.budget[1] += len(rows) - keep
-        for idx in rows[:keep]:
-            t = int(self.meta.at[idx, "_t"])
-            dz = detail_zh.at[idx] if isinstance(detail_zh, pd.Series) else detail_zh
-            de = detail_en.at[idx] if isinstance(detail_en, pd.Series) else detail_en
+        rows = rows[:keep]
+        # the values of the kept rows, looked up once per column (not once per finding)
+        tables = self.meta["_t"].reindex(rows).tolist()
+        numbers = self.meta["_row"].reindex(rows).tolist()
+        values = raw.reindex(rows).tolist() if raw is not None else [None] * len(rows)
+        zh = detail_zh.reindex(rows).tolist() if isinstance(detail_zh, pd.Series) else [detail_zh] * len(rows)
+        en = detail_en.reindex(rows).tolist() if isinstance(detail_en, pd.Series) else [detail_en] * len(rows)
+        for t, row, value, dz, de in zip(tables, numbers, values, zh, en, strict=True):
+            t = int(t)
             self.findings.append(make(
-                code, file=self.tables[t].name, sheet=self.tables[t].sheet, row=int(self.meta.at[idx, "_row"]),
+                code, file=self.tables[t].name, sheet=self.tables[t].sheet, row=int(row),
                 column=self.labels[t].get(field_name) if field_name else None, field=field_name,
-                value=None if raw is None else raw.at[idx], detail_zh=dz, detail_en=de,
+                value=value, detail_zh=dz, detail_en=de,
             ))
+
+
+class _Rows:
+    """Some rows of the raw frame, without copying it: their index, and the whole columns (a finding
+    looks a value up by its row label)."""
+
+    def __init__(self, frame: pd.DataFrame, index: pd.Index) -> None:
+        self.frame = frame
+        self.index = index
+
+    def __getitem__(self, name: str) -> pd.Series:
+        return self.frame[name]
 
 
 def _stack(tables: list[RawTable], kind: Kind) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -409,7 +426,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     skipped |= repeat
 
     keep_rows = ~skipped.to_numpy()
-    live = raw[keep_rows]
+    live = _Rows(raw, raw.index[keep_rows])
     live_dist = {name: d.take(keep_rows) for name, d in dist.items()}
     sub = Collector(meta.loc[live.index], tables, budget)
     out: dict[str, pd.Series] = {}
@@ -480,30 +497,41 @@ def _outlet_rules(c: Collector, raw: pd.DataFrame, out: dict) -> None:
     point = level == "village_point"
     c.add("missing-value", point & out["village"].isna() & out["village_code"].isna(), "village")
     reversed_dates = out["opened"].notna() & out["closed"].notna() & (out["closed"] < out["opened"])
-    opened_text = raw["opened"].astype(str)
-    c.add("bad-date-order", reversed_dates, "closed", raw["closed"], "「" + opened_text + "」",
-          " '" + opened_text + "'")
+    if reversed_dates.any():
+        opened_text = raw["opened"].reindex(reversed_dates.index[reversed_dates.to_numpy()]).astype(object)
+        c.add("bad-date-order", reversed_dates, "closed", raw["closed"], "「" + opened_text + "」",
+              " '" + opened_text + "'")
 
 
 def _duplicates(c: Collector, typed: pd.DataFrame, invalid: pd.Series, meta: pd.DataFrame, kind: Kind) -> pd.Series:
-    ok = typed[~invalid]
+    """The second and later valid rows of the same village (same code, or same county, township and
+    name) or outlet (same id); each key is factorised once and serves both the test and the message."""
+    ok_rows = ~invalid.to_numpy()
     dup = pd.Series(False, index=typed.index)
+    index = typed.index[ok_rows]
+
+    def repeated(cols: list[str], known: pd.Series | None) -> tuple[pd.Series, np.ndarray]:
+        ids = _key_ids(typed.loc[ok_rows, cols])
+        mask = pd.Series(_repeats(ids), index=index)
+        return (mask & known if known is not None else mask), ids
+
     if kind is Kind.VILLAGES:
-        by_code = ok["code"].notna() & ok.duplicated(subset=["code"], keep="first")
-        by_name = ok.duplicated(subset=["county", "township", "village"], keep="first") & ~by_code
-        for mask, keys, how_zh, how_en in (
-            (by_code, ok[["code"]], "（区划代码相同）", " (same code)"),
-            (by_name, ok[["county", "township", "village"]], "（县区、乡镇、村名相同）", " (same county, township and name)"),
+        by_code, code_ids = repeated(["code"], typed.loc[ok_rows, "code"].notna())
+        by_name, name_ids = repeated(["county", "township", "village"], None)
+        by_name &= ~by_code
+        for mask, ids, how_zh, how_en in (
+            (by_code, code_ids, "（区划代码相同）", " (same code)"),
+            (by_name, name_ids, "（县区、乡镇、村名相同）", " (same county, township and name)"),
         ):
             if mask.any():
-                zh, en = _first_rows(meta, mask, _key_ids(keys))
-                c.add("duplicate-village", mask, "village", ok["village"], zh + how_zh, en + how_en)
+                zh, en = _first_rows(meta, mask, ids)
+                c.add("duplicate-village", mask, "village", typed["village"], zh + how_zh, en + how_en)
                 dup |= mask.reindex(dup.index, fill_value=False)
     else:
-        by_id = ok["outlet_id"].notna() & ok.duplicated(subset=["outlet_id"], keep="first")
+        by_id, ids = repeated(["outlet_id"], typed.loc[ok_rows, "outlet_id"].notna())
         if by_id.any():
-            zh, en = _first_rows(meta, by_id, _key_ids(ok[["outlet_id"]]))
-            c.add("duplicate-outlet", by_id, "outlet_id", ok["outlet_id"], zh, en)
+            zh, en = _first_rows(meta, by_id, ids)
+            c.add("duplicate-outlet", by_id, "outlet_id", typed["outlet_id"], zh, en)
             dup |= by_id.reindex(dup.index, fill_value=False)
     return dup
 
