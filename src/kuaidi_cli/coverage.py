@@ -147,8 +147,10 @@ class _Places:
 def _prefix(code: np.ndarray, has: np.ndarray, width: int) -> np.ndarray:
     out = np.full(len(code), None, dtype=object)
     if has.any():
-        # numpy's fixed-width text truncates on conversion to a narrower width
-        out[has] = code[has].astype(str).astype(f"<U{width}").astype(object)
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        out[has] = pc.utf8_slice_codeunits(pa.array(code[has], type=pa.string()), 0, width).to_numpy(zero_copy_only=False)
     return out
 
 
@@ -199,10 +201,15 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
         has_flag = v["in_village"].notna()
         disagree = has_flag & (register_in_village != in_village)
         findings += _disagreements(v[disagree], in_village[disagree], as_of)
-        point_mode = points.drop_duplicates("_village").set_index("_village")["mode"]
-        mode = pd.Series(v.index.map(point_mode), index=v.index, dtype=object)
-        mode = mode.where(mode.notna(), pd.Series(v.index.map(serve_modes), index=v.index, dtype=object))
-        mode = mode.where(mode.notna(), v["mode"])
+        # a village's mode: its own point's (the first listed), else a serving outlet's, else the register's
+        mode = v["mode"].to_numpy(dtype=object).copy()
+        if serve_modes:
+            mode[np.fromiter(serve_modes.keys(), dtype=np.int64)] = list(serve_modes.values())
+        first_points = points.drop_duplicates("_village")
+        point_mode = first_points["mode"].to_numpy(dtype=object)
+        has_mode = pd.notna(point_mode)
+        mode[first_points["_village"].to_numpy()[has_mode]] = point_mode[has_mode]
+        mode = pd.Series(mode, index=v.index, dtype=object)
         v["in_village"] = in_village
         v["reached"] = in_village | served | register_reached
         v["mode"] = mode.where(v["reached"], None)

@@ -257,16 +257,6 @@ def _skip_masks(tables: list[RawTable], columns: list[dict[int, Distinct]]) -> t
     return cat(blanks), cat(totals), cat(notes), cat(note_text)
 
 
-def _alias(values: pd.Series, aliases: dict[str, str]) -> tuple[pd.Series, pd.Series]:
-    """Replace old or short division names; returns (values, mask of replaced cells)."""
-    if not aliases:
-        return values, pd.Series(False, index=values.index)
-    table = {normalise.text(pd.Series([k])).iat[0]: v for k, v in aliases.items()}
-    new = values.map(table)
-    hit = new.notna()
-    return values.where(~hit, new), hit
-
-
 def _rows(d: Distinct, index: pd.Index, key: str, fn, part: int | None = None) -> pd.Series:
     """fn over the distinct texts of a column (once), as a Series over the rows of `index`."""
     result = d.per_value(key, fn)
@@ -348,13 +338,19 @@ def _check_enum(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: s
     out[name] = values.where(values.notna(), None)
 
 
-def _divisions(c: Collector, raw: pd.DataFrame, out: dict, rules: Rules) -> None:
+def _divisions(c: Collector, raw: pd.DataFrame, dists: dict[str, Distinct], out: dict, rules: Rules) -> None:
+    """Old or short division names replaced by the rules' aliases (looked up once per distinct name)."""
     for name, aliases in (("county", rules.aliases.counties), ("township", rules.aliases.townships)):
-        if out.get(name) is None:
+        if out.get(name) is None or not aliases:
             continue
-        values, hit = _alias(out[name], aliases)
-        if hit.any():
-            c.add("old-division-name", hit, name, raw[name], values.fillna(""), values.fillna(""))
+        d = dists[name]
+        table = {normalise.text(pd.Series([k])).iat[0]: v for k, v in aliases.items()}
+        new_u = pd.Series(d.per_value("text", normalise.text), dtype=object).map(table).to_numpy(dtype=object)
+        hit = pd.Series(pd.notna(new_u)[d.codes], index=out[name].index) & out[name].notna()
+        if not hit.any():
+            continue
+        values = out[name].where(~hit, d.spread(new_u, out[name].index))
+        c.add("old-division-name", hit, name, raw[name], values.fillna(""), values.fillna(""))
         out[name] = values
 
 
@@ -454,7 +450,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
             _check_enum(sub, live, d, out, f.name, rules.level_lookup, "bad-level", choices, f.required, lack)
         elif f.type == "list":
             out[f.name] = _rows(d, live.index, "items", lambda u: normalise.items(u).to_numpy(dtype=object))
-    _divisions(sub, live, out, rules)
+    _divisions(sub, live, live_dist, out, rules)
     not_village = pd.Series(False, index=live.index)
     if kind is Kind.VILLAGES:
         contradiction = (out["in_village"] == True) & (out["reached"] == False)  # noqa: E712 (object dtype)
