@@ -400,11 +400,33 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
         mode = v["mode"].to_numpy(dtype=object)
         for m in pd.unique(mode[reached & inside]).tolist():
             modes[str(m)] = count(reached & (mode == m))
+    # one summary per scope, written straight from the columns of counts (40 000 townships: no
+    # intermediate dictionaries per scope)
+    mode_ids = [m.id for m in rules.modes]
+    extra = [m for m in modes if m not in mode_ids]
+    mode_cols = [modes.get(m, [0] * k) for m in mode_ids]
+    level_cols = [levels.get(level, [0] * k) for level in LEVELS]
     out = []
     for i, row in enumerate(scopes.itertuples(index=False)):
-        out.append((row, _summary_of({name: col[i] for name, col in counts.items()},
-                                     {level: col[i] for level, col in levels.items()},
-                                     {m: col[i] for m, col in modes.items()}, rules)))
+        n, reached, in_village = counts["villages"][i], counts["reached"][i], counts["in_village"][i]
+        priority, priority_in_village = counts["priority_villages"][i], counts["priority_in_village"][i]
+        all_modes = dict(zip(mode_ids, (col[i] for col in mode_cols), strict=True))
+        for m in extra:
+            if modes[m][i]:
+                all_modes[m] = modes[m][i]
+        out.append((row, {
+            "villages": n,
+            "priority_villages": priority,
+            "in_village": in_village,
+            "priority_in_village": priority_in_village,
+            "reached": reached,
+            "reach_rate": None if n == 0 else reached / n,
+            "priority_in_village_rate": None if priority == 0 else priority_in_village / priority,
+            "in_village_rate": None if n == 0 else in_village / n,
+            "outlets": dict(zip(LEVELS, (col[i] for col in level_cols), strict=True)),
+            "modes": all_modes,
+            "_focus": (counts["focus_reached"][i], counts["focus"][i]),
+        }))
     return out
 
 

@@ -131,6 +131,15 @@ class ReportContext:
     reference: Reference | None = None
 
 
+def _named(s: dict, **names: str) -> dict:
+    """A scope's summary dict made a row of the contract in place: the names added, the target-only
+    keys dropped (no copy: there is one such dict per township)."""
+    for k in [k for k in s if k.startswith("_")]:
+        del s[k]
+    s.update(names)
+    return s
+
+
 def _summary(s: dict) -> dict:
     return {k: v for k, v in s.items() if not k.startswith("_")}
 
@@ -172,7 +181,7 @@ def build(
     ]
     # the two long lists (a national report: ~40 000 townships, ~100 000 villages) are validated as a
     # whole by one TypeAdapter (in pydantic-core), about a third faster than a model per row
-    townships = _TOWNSHIPS.validate_python([{"county": row.county, "township": row.township, **_summary(s)}
+    townships = _TOWNSHIPS.validate_python([_named(s, county=row.county, township=row.township)
                                             for row, s in cov.by_township(c, rules)])
     need = cov.attention(c)
     attention = _ATTENTION.validate_python([
