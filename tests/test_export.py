@@ -37,7 +37,8 @@ def exported(tmp_path_factory):
 
 def test_export_writes_dated_files_and_one_summary_line(exported):
     names = sorted(p.name for p in exported.iterdir() if p.name.startswith("kuaidi-report"))
-    assert names == [f"kuaidi-report-2021-12-31.{x}" for x in ("csv", "html", "json", "xlsx")]
+    assert names == ["kuaidi-report-2021-12-31-attention.csv", "kuaidi-report-2021-12-31-findings.csv",
+                     *(f"kuaidi-report-2021-12-31.{x}" for x in ("csv", "html", "json", "xlsx"))]
     assert not [p for p in exported.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -298,3 +299,31 @@ def test_progress_appears_only_after_a_second_on_a_terminal():
         step("x")
         time.sleep(1.1)
     assert off.getvalue() == ""
+
+
+def test_csv_export_holds_the_whole_lists_the_workbook_caps(exported, monkeypatch, tmp_path):
+    import csv as csv_module
+    import io
+
+    report = json.loads((exported / "kuaidi-report-2021-12-31.json").read_text(encoding="utf-8"))
+    text = (exported / "kuaidi-report-2021-12-31-attention.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv_module.reader(io.StringIO(text)))
+    assert rows[0][:4] == ["县区", "乡镇", "行政村", "区划代码"]
+    assert [r[2] for r in rows[1:]] == [a["village"] for a in report["attention"]]
+    book = openpyxl.load_workbook(exported / "kuaidi-report-2021-12-31.xlsx")
+    sheet = book["数据问题"]
+    in_sheet = [row for row in sheet.iter_rows(min_row=5, values_only=True) if row[5]]
+    text = (exported / "kuaidi-report-2021-12-31-findings.csv").read_bytes().decode("utf-8-sig")
+    listed = list(csv_module.reader(io.StringIO(text)))[1:]
+    assert len(listed) == len(in_sheet) > 0
+    assert [r[5] for r in listed] == [r[5] for r in in_sheet]
+
+    # a national list: the sheet keeps MAX_DETAIL_ROWS rows and names the CSV that has them all
+    monkeypatch.setattr("kuaidi_cli.render.xlsx.MAX_DETAIL_ROWS", 3)
+    result = invoke("report", *SAMPLE_ARGS, "--as-of", "2021-12-31", "--format", "xlsx", "-o", tmp_path / "r.xlsx")
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["待整改村"]
+    values = [row[0] for row in sheet.iter_rows(min_row=5, values_only=True) if row[0] is not None]
+    assert values[:3] == [1, 2, 3]
+    assert values[3] == (f"共 {len(report['attention'])} 行，本表只列前 3 行；"
+                         "完整清单见 kuaidi-report-2021-12-31-attention.csv（kuaidi export 的 csv 格式写出）")

@@ -270,7 +270,7 @@ def export(
             from kuaidi_cli.render.labels import t
             from kuaidi_cli.render.report_table import pct
 
-            names = ",".join(p.suffix.lstrip(".") for p in result.written)
+            names = ",".join(dict.fromkeys(p.suffix.lstrip(".") for p in result.written))
             files = str(out / exporting.file_name(when, "{" + names + "}")) if result.written else str(out)
             typer.echo(t("export_done", lang.value, date=when.isoformat(), files=files,
                          rate=pct(result.report.summary.reach_rate), missed=len(missed)))

@@ -63,8 +63,12 @@ def folder_lock(folder: Path, wait: float) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the lock
 
 
-def file_name(as_of: dt.date, fmt: str) -> str:
-    return f"kuaidi-report-{as_of.isoformat()}.{fmt}"
+def file_name(as_of: dt.date, fmt: str, part: str | None = None) -> str:
+    """kuaidi-report-2021-12-31.xlsx; a part of the CSV export: kuaidi-report-2021-12-31-attention.csv."""
+    return f"kuaidi-report-{as_of.isoformat()}{'-' + part if part else ''}.{fmt}"
+
+
+CSV_LISTS = ("attention", "findings")  # written beside the county CSV: the workbook's capped lists, whole
 
 
 def render(fmt: str, report: Report, context: ReportContext, rules: Rules, lang: str) -> bytes:
@@ -114,6 +118,14 @@ def export(
             path = out / file_name(as_of, fmt)
             write_atomic(path, render(fmt, report, context, rules, lang), inputs)
             written.append(path)
+            if fmt == "csv":
+                from kuaidi_cli.render.report_out import attention_csv, findings_csv
+
+                for part, data in (("attention", lambda: attention_csv(report, rules, lang)),
+                                   ("findings", lambda: findings_csv(context.findings, lang))):
+                    path = out / file_name(as_of, "csv", part)
+                    write_atomic(path, data(), inputs)
+                    written.append(path)
         run_id = None
         if history_path is not None:
             step("记录历史" if lang != "en" else "recording history")

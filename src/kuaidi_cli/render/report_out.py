@@ -1,13 +1,17 @@
-"""The report as JSON (the `kuaidi.report/1` contract) and as CSV (the county table, with a BOM)."""
+"""The report as JSON (the `kuaidi.report/1` contract) and as CSV (the county table, with a BOM), and
+the two long lists as CSV (every village needing attention, every data finding): the workbook caps
+its detail sheets, these files never do."""
 
 from __future__ import annotations
 
 import csv
 import io
 
+from kuaidi_cli.findings import Finding
 from kuaidi_cli.render.labels import t
 from kuaidi_cli.render.safety import csv_cell
 from kuaidi_cli.report import Report, county_rows
+from kuaidi_cli.rules import Rules
 
 
 def to_json(report: Report) -> str:
@@ -25,3 +29,32 @@ def to_csv(report: Report, lang: str = "zh") -> bytes:
     for row in frame.itertuples(index=False):
         w.writerow(["" if v is None or v != v else (f"{v:.6f}" if isinstance(v, float) else csv_cell(v)) for v in row])
     return buf.getvalue().encode("utf-8-sig")
+
+
+def _csv(header: list[str], rows) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
+    for row in rows:
+        w.writerow(["" if v is None else csv_cell(v) for v in row])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def attention_csv(report: Report, rules: Rules, lang: str = "zh") -> bytes:
+    """Every village needing attention (the 待整改村 sheet, uncapped)."""
+    from kuaidi_cli.render.report_table import reason_text
+
+    why = reason_text(rules, lang)
+    yes, no = ("是", "否") if lang != "en" else ("yes", "no")
+    header = [t("county", lang), t("township", lang), t("village", lang), "区划代码" if lang != "en" else "Code",
+              t("reasons", lang), t("in_village", lang), t("reached", lang)]
+    return _csv(header, ((a.county, a.township, a.village, a.code, why(a), yes if a.in_village else no,
+                          yes if a.reached else no) for a in report.attention))
+
+
+def findings_csv(findings: list[Finding], lang: str = "zh") -> bytes:
+    """Every data finding (the 数据问题 sheet, uncapped)."""
+    header = (["File", "Sheet", "Row", "Column", "Value", "Code", "Severity", "Message"] if lang == "en" else
+              ["文件", "工作表", "行号", "列", "值", "代码", "级别", "说明"])
+    return _csv(header, ((f.file, f.sheet, f.row, f.column, f.value, f.code, t(str(f.severity), lang), f.message(lang))
+                         for f in findings))

@@ -178,14 +178,17 @@ def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> No
         book.put(ws, r, 6, yes if a.in_village else no)
         book.put(ws, r, 7, yes if a.reached else no)
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
-    _cap_note(book, ws, r + 2, len(report.attention), lang)
+    _cap_note(book, ws, r + 2, len(report.attention), lang, report, "attention")
 
 
-def _cap_note(book: _Book, ws, row: int, total: int, lang: str) -> None:
+def _cap_note(book: _Book, ws, row: int, total: int, lang: str, report: Report, part: str) -> None:
     if total > MAX_DETAIL_ROWS:
-        text = (f"共 {total} 行，本表只列前 {MAX_DETAIL_ROWS} 行；完整清单见同名 CSV（kuaidi export --formats csv）"
+        from kuaidi_cli.exporting import file_name
+
+        name = file_name(report.as_of, "csv", part)
+        text = (f"共 {total} 行，本表只列前 {MAX_DETAIL_ROWS} 行；完整清单见 {name}（kuaidi export 的 csv 格式写出）"
                 if lang != "en" else
-                f"{total} rows in all; this sheet keeps the first {MAX_DETAIL_ROWS}; the CSV export has them all")
+                f"{total} rows in all; this sheet keeps the first {MAX_DETAIL_ROWS}; {name} (kuaidi export, csv) has them all")
         ws.write_string(row, 0, text, book.note)
 
 
@@ -202,7 +205,7 @@ def _findings_sheet(book: _Book, report: Report, findings: list[Finding], lang: 
                                      f.message(lang))):
             book.put(ws, r, col, value, book.int if col == 2 and value is not None else None)
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
-    _cap_note(book, ws, r + 2, len(findings), lang)
+    _cap_note(book, ws, r + 2, len(findings), lang, report, "findings")
 
 
 def _about_sheet(book: _Book, report: Report, context: ReportContext, rules: Rules, lang: str) -> None:
