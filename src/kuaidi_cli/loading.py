@@ -601,15 +601,33 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
 
 
 def _text_frame(body: list[list], width: int) -> pd.DataFrame:
-    """Cells as text, column by column: only cells that are not already strings go through _cell_text."""
-    frame = pd.DataFrame(body, columns=range(width) if body and len(body[0]) == width else None, dtype=object)
-    frame = frame.reindex(columns=range(width))
-    for col in frame.columns:
-        values = frame[col]
-        odd = ~values.map(type).eq(str)
-        if odd.any():
-            frame[col] = values.where(~odd, values[odd].map(_cell_text))
-    return frame.astype(str)
+    """Cells as text, column by column. A column of text only (most are) is taken as it is; in the
+    others the cells that are not text go through _cell_text once per distinct value of each type."""
+    import numpy as np
+
+    grid = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(index=range(0))
+    grid = grid.reindex(columns=range(width))  # a short row's missing cells are None
+    frame = {}
+    for j in range(width):
+        values = grid[j].to_numpy(dtype=object)
+        try:
+            "".join(values)  # a column of text only: no cell to look at (TypeError at the first that is not)
+            plain = None
+        except TypeError:
+            plain = np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values))
+        if plain is not None:
+            values = values.copy()
+            odd = values[~plain]
+            kinds = np.array([type(v) for v in odd], dtype=object)
+            texts = np.empty(len(odd), dtype=object)
+            for kind in set(kinds.tolist()):
+                # per type, so that 1, 1.0 and True (equal as keys) keep their own texts
+                here = kinds == kind
+                codes, uniques = pd.factorize(odd[here], use_na_sentinel=False)
+                texts[here] = np.array([_cell_text(u) for u in uniques], dtype=object)[codes]
+            values[~plain] = texts
+        frame[j] = pd.Series(values, dtype=object)
+    return pd.DataFrame(frame, index=range(len(body)), columns=range(width))
 
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>', re.S)

@@ -234,12 +234,11 @@ def code(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     # \d{12}: twelve characters of Unicode category Nd, which is what str.isdecimal tests; a column of
     # such codes only is told at once by its lengths and its joined text
     values = t.to_numpy(dtype=object)
-    lengths = _lengths(values)
-    if (lengths == 12).all() and "".join(values).isdecimal():
-        ok = pd.Series(True, index=t.index)
-    else:
-        ok = pd.Series((lengths == 12) & np.fromiter((v.isdecimal() for v in values), dtype=bool, count=len(values)),
-                       index=t.index)
+    ok = _lengths(values) == 12
+    # the twelve-character texts are usually all digits: one test of them joined, else one by one
+    if ok.any() and not "".join(values[ok]).isdecimal():
+        ok[ok] = np.fromiter((v.isdecimal() for v in values[ok]), dtype=bool, count=int(ok.sum()))
+    ok = pd.Series(ok, index=t.index)
     bad = ~empty & ~ok
     return t.where(ok & ~empty, None), bad
 
@@ -302,8 +301,11 @@ class Distinct:
 
     def norm_codes(self) -> np.ndarray:
         """Codes of the rows by their normal form (text): two cells that differ only in width or spaces
-        get the same code."""
-        def fn(_: pd.Series) -> np.ndarray:
+        get the same code. A column whose texts are all in normal form keeps its own codes."""
+        def fn(u: pd.Series) -> np.ndarray | None:
+            if _untouched(u).all():
+                return None
             codes, _u = pd.factorize(self.text)
             return codes
-        return self.per_value("norm_codes", fn)[self.codes]
+        renumbered = self.per_value("norm_codes", fn)
+        return self.codes if renumbered is None else renumbered[self.codes]
