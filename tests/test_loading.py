@@ -210,3 +210,28 @@ def test_hidden_sheets_are_tried_last(tmp_path):
     path = tmp_path / "hidden.xlsx"
     wb.save(path)
     assert load(path, Kind.VILLAGES).sheet == "新表"
+
+
+def test_a_register_away_from_the_corner_read_in_small_parts(tmp_path, rules, monkeypatch):
+    """A workbook register that starts at C5 (title and blank rows above, blank columns left), read
+    three rows at a time: the same villages as the CSV, each with its own row number."""
+    from openpyxl import Workbook
+
+    monkeypatch.setattr("kuaidi_cli.loading.STREAM_ROWS", 3)
+    wb = Workbook()
+    ws = wb.active
+    ws["C2"] = "2021年行政村台账"
+    lines = (FIXTURES / "villages_clean.csv").read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        for j, cell in enumerate(line.split(",")):
+            ws.cell(row=5 + i, column=3 + j, value=cell)
+    path = tmp_path / "offset.xlsx"
+    wb.save(path)
+    register = run(path, rules)
+    table = register.files[0].table
+    assert (table.header_rows, table.row_numbers) == ([5], list(range(6, 6 + len(lines) - 1)))
+    assert register.errors == 0 and len(register.frame) == 10
+    pd.testing.assert_frame_equal(canonical(register), canonical(run(FIXTURES / "villages_clean.csv", rules)),
+                                  check_dtype=False)
+    assert register.frame.set_index("village").at["大寺村", "_row"] == 6 + [
+        n for n, line in enumerate(lines[1:]) if "大寺村" in line][0]
