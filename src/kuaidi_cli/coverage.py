@@ -380,7 +380,13 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
     k = len(scopes)
     where = pd.Index(scopes[key].to_numpy(dtype=object))
     v, o = c.villages, c.outlets
-    at = where.get_indexer(v[key].to_numpy(dtype=object)) if len(v) else np.zeros(0, dtype=np.int64)
+
+    def positions(keys: pd.Series) -> np.ndarray:
+        """Each row's scope position (-1 outside): looked up once per distinct key."""
+        codes, uniques = pd.factorize(keys, use_na_sentinel=False)
+        return where.get_indexer(np.asarray(uniques, dtype=object))[codes] if len(keys) else codes
+
+    at = positions(v[key]) if len(v) else np.zeros(0, dtype=np.int64)
     inside = at >= 0
 
     def count(mask: np.ndarray, positions: np.ndarray = at, ok: np.ndarray = inside) -> list[int]:
@@ -391,7 +397,7 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
               for name in flags.columns}
     levels: dict[str, list[int]] = {}
     if len(o):
-        o_at = where.get_indexer(o[key].to_numpy(dtype=object))
+        o_at = positions(o[key])
         o_level = o["level"].to_numpy(dtype=object)
         levels = {level: count(o_level == level, o_at, o_at >= 0) for level in LEVELS}
     modes: dict[str, list[int]] = {}
