@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The scale benchmark: `kuaidi check` and `kuaidi report --format json` on generated registers.
+"""The scale benchmark: `kuaidi check`, `kuaidi report --format json` and `kuaidi export` (xlsx, json, csv)
+on generated registers.
 
     .venv/bin/python benchmarks/run.py [--sizes 2129,50000,500000] [--runs 3] [--xlsx] [--data DIR]
 
@@ -13,6 +14,7 @@ nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import subprocess
@@ -57,7 +59,10 @@ def main() -> None:
     rows = []
     for size in [int(x) for x in args.sizes.split(",")]:
         villages, outlets = data / f"villages-{size}.csv", data / f"outlets-{size}.csv"
-        if not villages.exists():
+        wanted = [villages, outlets, data / f"villages-{size}-gbk.csv"]
+        if args.xlsx:
+            wanted += [data / f"villages-{size}.xlsx", data / f"outlets-{size}.xlsx"]
+        if not all(p.exists() for p in wanted):
             extra = ["--gbk"] + (["--xlsx"] if args.xlsx else [])
             subprocess.run([sys.executable, str(HERE / "generate.py"), str(data), "--villages", str(size), *extra],
                            check=True, capture_output=True)
@@ -74,9 +79,14 @@ def main() -> None:
             report, report_rss, code = median_of([*KUAIDI, "report", "--villages", str(v), "--outlets", str(o),
                                                   "--rules", str(RULES), "--divisions", "none", "--format", "json",
                                                   "--as-of", "2022-12-31", "-o", str(data / "report.json")], args.runs)
+            export, export_rss, _ = median_of([*KUAIDI, "export", "--out", str(data / "export"), "--formats",
+                                               "xlsx,json,csv", "--no-history", "--quiet", "--villages", str(v),
+                                               "--outlets", str(o), "--rules", str(RULES), "--divisions", "none",
+                                               "--as-of", "2022-12-31"], args.runs)
             past_read = max(check - floor_v, 1e-9)
             rows.append((size, fmt, "check", check, check_rss, n_rows / check, n_rows / past_read, floor_v, check / floor_v))
             rows.append((size, fmt, "report", report, report_rss, n_rows / report, None, floor, report / floor))
+            rows.append((size, fmt, "export", export, export_rss, n_rows / export, None, floor, export / floor))
             if code != 0:
                 print(f"warning: report exited {code} on {v}", file=sys.stderr)
     help_wall, _, _ = median_of([*KUAIDI, "--help"], args.runs)
@@ -85,6 +95,13 @@ def main() -> None:
     for size, fmt, cmd, wall, rss, rate, past, floor, ratio in rows:
         past_text = f"{past:17.0f}" if past is not None else f"{'':17}"
         print(f"{size:>7} {fmt:8} {cmd:7} {wall:9.2f} {rss:9.0f} {rate:9.0f} {past_text} {floor:8.2f} {ratio:8.1f}")
+    by = {(size, fmt, cmd): wall for size, fmt, cmd, wall, *_ in rows}
+    sizes = sorted({r[0] for r in rows})
+    for small, big in itertools.pairwise(sizes):
+        for fmt in dict.fromkeys(r[1] for r in rows):
+            if (small, fmt, "report") in by and (big, fmt, "report") in by:
+                print(f"report {fmt}: {big} / {small} villages took {by[(big, fmt, 'report')] / by[(small, fmt, 'report')]:.1f}× "
+                      f"(size × {big / small:.0f})")
     print(f"kuaidi --help: {help_wall:.2f} s (median of {args.runs})")
     print(f"data: {data}")
 
