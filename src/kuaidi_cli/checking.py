@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kuaidi_cli.fields import AliasTable, Kind
 from kuaidi_cli.findings import Finding, Severity
 from kuaidi_cli.gazetteer import Gazetteer
-from kuaidi_cli.loading import Limits, load
+from kuaidi_cli.loading import Limits, RawTable, load
 from kuaidi_cli.rules import Rules
 from kuaidi_cli.validation import FileResult, Register, validate
 
@@ -40,6 +41,31 @@ class CheckResult:
         return 1 if self.errors else 0
 
 
+def load_in_background(paths: list[Path], kind: Kind, rules: Rules, *, limits: Limits | None = None):
+    """Start reading register files in a second thread; the returned function waits and gives the
+    tables (or raises what reading raised). calamine's parse and pyarrow's CSV reader release the GIL,
+    so on two cores the second register is read while the first is checked."""
+    aliases = AliasTable.build(kind, rules.header_aliases)
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            box["tables"] = [load(p, kind, aliases, limits=limits) for p in paths]
+        except BaseException as e:  # handed to the waiting thread
+            box["error"] = e
+
+    thread = threading.Thread(target=work, name=f"kuaidi-load-{kind.value}", daemon=True)
+    thread.start()
+
+    def wait() -> list[RawTable]:
+        thread.join()
+        if "error" in box:
+            raise box["error"]  # type: ignore[misc]
+        return box["tables"]  # type: ignore[return-value]
+
+    return wait
+
+
 def load_register(
     paths: list[Path], kind: Kind, rules: Rules, *, sheet: str | None = None, encoding: str | None = None,
     limits: Limits | None = None, gazetteer: Gazetteer | None = None,
@@ -47,6 +73,11 @@ def load_register(
     """Load and validate files that together make one register (duplicates are found across them)."""
     aliases = AliasTable.build(kind, rules.header_aliases)
     tables = [load(p, kind, aliases, sheet=sheet, encoding=encoding, limits=limits) for p in paths]
+    return validate(tables, rules, gazetteer, max_findings=(limits or Limits()).max_findings)
+
+
+def validate_loaded(tables: list[RawTable], rules: Rules, *, limits: Limits | None = None,
+                    gazetteer: Gazetteer | None = None) -> Register:
     return validate(tables, rules, gazetteer, max_findings=(limits or Limits()).max_findings)
 
 

@@ -17,6 +17,7 @@ import io
 import math
 import os
 import re
+import threading
 import unicodedata
 import warnings
 import zipfile
@@ -481,22 +482,36 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
+_SILENCE = threading.Lock()
+_silenced = [0, -1]  # [sections open, the saved descriptor of the real stderr]
+
+
 @contextlib.contextmanager
 def _native_stderr_silenced():
     """While calamine runs, its Rust panic hook must not print a backtrace on a malformed file: the
-    user gets kuaidi's one line instead. (File descriptor 2 is pointed at /dev/null meanwhile.)"""
+    user gets kuaidi's one line instead. (File descriptor 2 is pointed at /dev/null meanwhile.)
+
+    Two registers may be read at once (report reads the outlets in a second thread): the first
+    section to open points stderr away, the last to close puts it back."""
+    with _SILENCE:
+        if _silenced[0] == 0:
+            try:
+                saved = os.dup(2)
+                with open(os.devnull, "wb") as null:
+                    os.dup2(null.fileno(), 2)
+            except OSError:
+                saved = -1
+            _silenced[1] = saved
+        _silenced[0] += 1
     try:
-        saved = os.dup(2)
-    except OSError:
         yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-            yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+        with _SILENCE:
+            _silenced[0] -= 1
+            if _silenced[0] == 0 and _silenced[1] >= 0:
+                os.dup2(_silenced[1], 2)
+                os.close(_silenced[1])
+                _silenced[1] = -1
 
 
 def _is_panic(e: BaseException) -> bool:

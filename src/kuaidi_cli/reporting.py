@@ -9,7 +9,7 @@ import pandas as pd
 
 from kuaidi_cli import coverage as cov
 from kuaidi_cli import report as rep
-from kuaidi_cli.checking import load_register
+from kuaidi_cli.checking import load_in_background, load_register, validate_loaded
 from kuaidi_cli.errors import InputError
 from kuaidi_cli.fields import Kind
 from kuaidi_cli.gazetteer import Gazetteer
@@ -42,9 +42,11 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
 
     With a gazetteer, the villages it lists for the townships the register covers but the register
     lacks are findings; `universe="gazetteer"` counts them too (as not reached)."""
+    # the outlet register is read in a second thread while the village register is read and checked
+    outlet_tables = load_in_background([registers.outlets], Kind.OUTLETS, rules, limits=limits) \
+        if registers.outlets else None
     villages = _validated(load_register([registers.villages], Kind.VILLAGES, rules, gazetteer=gazetteer, limits=limits))
-    outlets = (_validated(load_register([registers.outlets], Kind.OUTLETS, rules, limits=limits))
-               if registers.outlets else None)
+    outlets = _validated(validate_loaded(outlet_tables(), rules, limits=limits)) if outlet_tables else None
     frame = villages.frame
     lacking = pd.DataFrame()
     extra: list = []
