@@ -233,5 +233,5 @@ def test_a_register_away_from_the_corner_read_in_small_parts(tmp_path, rules, mo
     assert register.errors == 0 and len(register.frame) == 10
     pd.testing.assert_frame_equal(canonical(register), canonical(run(FIXTURES / "villages_clean.csv", rules)),
                                   check_dtype=False)
-    assert register.frame.set_index("village").at["大寺村", "_row"] == 6 + [
-        n for n, line in enumerate(lines[1:]) if "大寺村" in line][0]
+    assert register.frame.set_index("village").at["大寺村", "_row"] == 6 + next(
+        n for n, line in enumerate(lines[1:]) if "大寺村" in line)

@@ -166,3 +166,12 @@ def test_rules_command():
     result = invoke("rules", env={"COLUMNS": "160"})
     assert result.exit_code == 0
     assert "village-points-2129" in result.stdout and "人口>=2500 或 距离>5km" in result.stdout
+
+
+def test_json_is_the_standard_encoding_with_sorted_keys():
+    # SPEC: stable and sorted. The text is what json.dumps(sort_keys=True, indent=2) would write
+    result = invoke("report", *SAMPLE_ARGS, "--as-of", "2021-12-31", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert result.stdout == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert list(data) == sorted(data) and data["schema"] == "kuaidi.report/1"
