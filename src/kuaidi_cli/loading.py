@@ -554,8 +554,6 @@ class _Workbook:
 
         skip_empty_area also trims leading empty columns; column positions are not shown to users.
         """
-        import python_calamine as pc
-
         try:
             with _native_stderr_silenced():
                 if name not in self._sheets:
@@ -565,40 +563,37 @@ class _Workbook:
                         else sheet.to_python(skip_empty_area=True))
             start = sheet.start[0] if sheet.start else 0
         except BaseException as e:
-            if not (isinstance(e, pc.CalamineError | OSError | ValueError) or _is_panic(e)):
-                raise
-            raise InputError(
-                f"{self.path} 的工作表「{name}」无法读取（{str(e)[:80]}），请用 Excel 另存后再查",
-                f"sheet '{name}' of {self.path} cannot be read ({str(e)[:80]}); save the workbook again",
-            ) from e
+            raise self._sheet_error(name, e) from e
         return rows, start
+
+    def _sheet_error(self, name: str, e: BaseException) -> InputError:
+        """calamine's failure to read a sheet as kuaidi's one line; anything else is raised as it is."""
+        import python_calamine as pc
+
+        if not (isinstance(e, pc.CalamineError | OSError | ValueError) or _is_panic(e)):
+            raise e
+        return InputError(
+            f"{self.path} 的工作表「{name}」无法读取（{str(e)[:80]}），请用 Excel 另存后再查",
+            f"sheet '{name}' of {self.path} cannot be read ({str(e)[:80]}); save the workbook again",
+        )
 
     def stream(self, name: str, skip: int):
         """The rows of a sheet after its first `skip` rows (counted from row 1, not from the first used
         row: iter_rows pads the rows above the used area), cut to the used columns, in lists of up to
         STREAM_ROWS rows: a national sheet is never held as Python objects all at once."""
-        import python_calamine as pc
-
         self.rows(name, 1)  # parsed (and errors reported) as by rows()
-        sheet = self._sheets[name]
-        try:
-            with _native_stderr_silenced():
-                it = sheet.iter_rows()
-                for _ in range(skip):
-                    if next(it, None) is None:
-                        return
-                while True:
-                    part = [row for _, row in zip(range(STREAM_ROWS), it, strict=False)]
-                    if not part:
-                        return
-                    yield part
-        except BaseException as e:
-            if not (isinstance(e, pc.CalamineError | OSError | ValueError) or _is_panic(e)):
-                raise
-            raise InputError(
-                f"{self.path} 的工作表「{name}」无法读取（{str(e)[:80]}），请用 Excel 另存后再查",
-                f"sheet '{name}' of {self.path} cannot be read ({str(e)[:80]}); save the workbook again",
-            ) from e
+        it = iter(self._sheets[name].iter_rows())
+
+        def take(n: int) -> list[list]:
+            try:
+                with _native_stderr_silenced():  # only while calamine runs, not while the caller works
+                    return [row for _, row in zip(range(n), it, strict=False)]
+            except BaseException as e:
+                raise self._sheet_error(name, e) from e
+
+        take(skip)
+        while part := take(STREAM_ROWS):
+            yield part
 
     def width(self, name: str) -> int:
         sheet = self._sheets.get(name)
