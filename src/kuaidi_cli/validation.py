@@ -267,14 +267,18 @@ def _rows(d: Distinct, index: pd.Index, key: str, fn, part: int | None = None) -
 
 def _check_text(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str, required: bool,
                 lacking: pd.DataFrame, free: bool) -> None:
-    values = _rows(d, raw.index, "free_text" if free else "text", normalise.free_text if free else normalise.text)
+    form = normalise.free_text if free else normalise.text
+    text_key, long_key = ("free_text", "long_free") if free else ("text", "long")
+    values = _rows(d, raw.index, text_key, form)
     empty = pd.Series(d.empty[d.codes], index=raw.index)
     if required:
         c.add("missing-value", empty & ~lacking[name], name)
-    long = _rows(d, raw.index, "long" if not free else "long_free",
-                 lambda u: (normalise.free_text(u) if free else normalise.text(u)).str.len() > MAX_NAME_CHARS)
+    long = _rows(d, raw.index, long_key, lambda u: form(u).str.len() > MAX_NAME_CHARS)
     c.add("absurd-value", long, name, raw[name], f"长于 {MAX_NAME_CHARS} 个字", f"longer than {MAX_NAME_CHARS} characters")
     out[name] = values.where(~empty & ~long, None)
+    # the same per distinct text (both are cached now): what the duplicate tests group by (_typed_ids)
+    d.per_value("typed", lambda u: np.where(d.empty | np.asarray(d.per_value(long_key, None), dtype=bool), None,
+                                            np.asarray(d.per_value(text_key, None), dtype=object)))
 
 
 def _check_number(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str, unit: str, maximum: float,
@@ -326,6 +330,7 @@ def _check_code(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: s
     c.add("bad-code", sci, name, raw[name], "（被 Excel 显示成了科学计数法，请把该列设为文本后重新填写）",
           " (Excel turned it into scientific notation; format the column as text and enter it again)")
     out[name] = values
+    d.per_value("typed", lambda u: d.per_value("code", normalise.code)[0].to_numpy(dtype=object))
 
 
 def _check_enum(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str, lookup: dict[str, str],
@@ -338,8 +343,10 @@ def _check_enum(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: s
     out[name] = values.where(values.notna(), None)
 
 
-def _divisions(c: Collector, raw: pd.DataFrame, dists: dict[str, Distinct], out: dict, rules: Rules) -> None:
-    """Old or short division names replaced by the rules' aliases (looked up once per distinct name)."""
+def _divisions(c: Collector, raw: pd.DataFrame, dists: dict[str, Distinct], out: dict, rules: Rules) -> set[str]:
+    """Old or short division names replaced by the rules' aliases (looked up once per distinct name);
+    returns the fields where a name was replaced."""
+    replaced = set()
     for name, aliases in (("county", rules.aliases.counties), ("township", rules.aliases.townships)):
         if out.get(name) is None or not aliases:
             continue
@@ -352,6 +359,8 @@ def _divisions(c: Collector, raw: pd.DataFrame, dists: dict[str, Distinct], out:
         values = out[name].where(~hit, d.spread(new_u, out[name].index))
         c.add("old-division-name", hit, name, raw[name], values.fillna(""), values.fillna(""))
         out[name] = values
+        replaced.add(name)
+    return replaced
 
 
 def _repeats(ids: np.ndarray) -> np.ndarray:
@@ -376,6 +385,13 @@ def _first_rows(meta: pd.DataFrame, dup: pd.Series, ids: np.ndarray) -> tuple[pd
         zh[idx] = row_ref(int(meta.at[first, "_row"]), other, "zh")
         en[idx] = row_ref(int(meta.at[first, "_row"]), other, "en")
     return pd.Series(zh, dtype=object), pd.Series(en, dtype=object)
+
+
+def _typed_ids(d: Distinct) -> np.ndarray:
+    """Ids of the rows by their typed value, worked out on the distinct texts: equal values (two texts
+    with the same normal form, or two empty cells) share an id."""
+    codes, _ = pd.factorize(pd.Series(d.per_value("typed", None), dtype=object), use_na_sentinel=False)
+    return codes[d.codes]
 
 
 def _key_ids(keys: pd.DataFrame) -> np.ndarray:
@@ -450,7 +466,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
             _check_enum(sub, live, d, out, f.name, rules.level_lookup, "bad-level", choices, f.required, lack)
         elif f.type == "list":
             out[f.name] = _rows(d, live.index, "items", lambda u: normalise.items(u).to_numpy(dtype=object))
-    _divisions(sub, live, live_dist, out, rules)
+    replaced = _divisions(sub, live, live_dist, out, rules)
     not_village = pd.Series(False, index=live.index)
     if kind is Kind.VILLAGES:
         contradiction = (out["in_village"] == True) & (out["reached"] == False)  # noqa: E712 (object dtype)
@@ -468,7 +484,13 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     typed = pd.concat([typed, meta.loc[live.index, ["_file", "_sheet", "_row"]]], axis=1)
 
     # the same village (or outlet) twice: the first valid row counts, the others are invalid
-    dup = _duplicates(sub, typed, invalid | not_village, meta, kind)
+    # a column still as its per-distinct values (no alias replaced, no gazetteer correction) is grouped
+    # by its distinct values; the others are factorised row by row
+    changed = {"county", "township", "village", "code"} if gazetteer is not None and kind is Kind.VILLAGES else set()
+    changed |= replaced
+    ids = {name: _typed_ids(live_dist[name]) for name in ("code", "county", "township", "village", "outlet_id")
+           if name in live_dist and name not in changed and "typed" in live_dist[name]._cache}
+    dup = _duplicates(sub, typed, invalid | not_village, meta, kind, ids)
     invalid |= dup
     findings += c.findings + sub.findings
     findings.sort(key=_position_key(tables))
@@ -499,7 +521,8 @@ def _outlet_rules(c: Collector, raw: pd.DataFrame, out: dict) -> None:
               " '" + opened_text + "'")
 
 
-def _duplicates(c: Collector, typed: pd.DataFrame, invalid: pd.Series, meta: pd.DataFrame, kind: Kind) -> pd.Series:
+def _duplicates(c: Collector, typed: pd.DataFrame, invalid: pd.Series, meta: pd.DataFrame, kind: Kind,
+                known_ids: dict[str, np.ndarray] | None = None) -> pd.Series:
     """The second and later valid rows of the same village (same code, or same county, township and
     name) or outlet (same id); each key is factorised once and serves both the test and the message."""
     ok_rows = ~invalid.to_numpy()
@@ -507,7 +530,10 @@ def _duplicates(c: Collector, typed: pd.DataFrame, invalid: pd.Series, meta: pd.
     index = typed.index[ok_rows]
 
     def repeated(cols: list[str], known: pd.Series | None) -> tuple[pd.Series, np.ndarray]:
-        ids = _key_ids(typed.loc[ok_rows, cols])
+        if known_ids and all(col in known_ids for col in cols):
+            ids = group_ids([known_ids[col][ok_rows] for col in cols], int(ok_rows.sum()))
+        else:
+            ids = _key_ids(typed.loc[ok_rows, cols])
         mask = pd.Series(_repeats(ids), index=index)
         return (mask & known if known is not None else mask), ids
 
