@@ -330,9 +330,6 @@ def _scopes(v: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 # --- metrics -----------------------------------------------------------------------------------
 
-SUMMARY_COUNTS = ("villages", "priority_villages", "in_village", "priority_in_village", "reached")
-
-
 def _rate(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else numerator / denominator
 

@@ -103,16 +103,20 @@ def _lengths(values: np.ndarray) -> np.ndarray:
     return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
 
 
-@per_distinct
-def is_empty(s: pd.Series) -> pd.Series:
-    """Cells that hold nothing, or only a placeholder such as "-" or "/"."""
-    t = text(s)
+def _placeholders(t: pd.Series) -> pd.Series:
+    """Which texts already in normal form (text()) say "nothing here"."""
     # casefold never shortens a text: only the short ones can be placeholders
     short = _lengths(t.to_numpy(dtype=object)) <= _EMPTY_LONGEST
-    out = pd.Series(False, index=s.index)
+    out = pd.Series(False, index=t.index)
     if short.any():
         out[short] = t[short].str.casefold().isin(_EMPTY_WORDS).to_numpy(dtype=bool)
     return out
+
+
+@per_distinct
+def is_empty(s: pd.Series) -> pd.Series:
+    """Cells that hold nothing, or only a placeholder such as "-" or "/"."""
+    return _placeholders(text(s))
 
 
 _NUMBER = re.compile(
@@ -272,9 +276,6 @@ class Distinct:
         self.uniques = _uniques
         self._cache = _cache if _cache is not None else {}
 
-    def __len__(self) -> int:
-        return len(self.codes)
-
     def take(self, rows: np.ndarray) -> Distinct:
         """The same column for some rows (a boolean mask or positions)."""
         return Distinct(None, _codes=self.codes[rows], _uniques=self.uniques, _cache=self._cache)
@@ -291,13 +292,24 @@ class Distinct:
         dtype = values.dtype if isinstance(values, pd.Series) else arr.dtype  # never inferred: object stays object
         return pd.Series(arr[self.codes], index=index, dtype=dtype)
 
+    def cached(self, key: str) -> object | None:
+        """What per_value worked out under `key`, or None if nothing was."""
+        return self._cache.get(key)
+
     @property
     def text(self) -> np.ndarray:
+        """text() of each distinct value."""
         return self.per_value("text", lambda u: text(u).to_numpy(dtype=object))
 
     @property
+    def free_text(self) -> np.ndarray:
+        """free_text() of each distinct value."""
+        return self.per_value("free_text", lambda u: free_text(u).to_numpy(dtype=object))
+
+    @property
     def empty(self) -> np.ndarray:
-        return self.per_value("empty", lambda u: is_empty(u).to_numpy(dtype=bool))
+        """Which distinct values are empty or a placeholder (from their text, worked out once)."""
+        return self.per_value("empty", lambda u: _placeholders(pd.Series(self.text, dtype=object)).to_numpy(dtype=bool))
 
     def norm_codes(self) -> np.ndarray:
         """Codes of the rows by their normal form (text): two cells that differ only in width or spaces

@@ -267,18 +267,17 @@ def _rows(d: Distinct, index: pd.Index, key: str, fn, part: int | None = None) -
 
 def _check_text(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str, required: bool,
                 lacking: pd.DataFrame, free: bool) -> None:
-    form = normalise.free_text if free else normalise.text
-    text_key, long_key = ("free_text", "long_free") if free else ("text", "long")
-    values = _rows(d, raw.index, text_key, form)
+    # per distinct text: its normal form, whether it is too long, and the value kept (also what the
+    # duplicate tests group by: _typed_ids)
+    form = d.free_text if free else d.text
+    long_u = np.fromiter(map(len, form), dtype=np.int64, count=len(form)) > MAX_NAME_CHARS
+    typed = d.per_value("typed", lambda u: np.where(d.empty | long_u, None, form))
     empty = pd.Series(d.empty[d.codes], index=raw.index)
     if required:
         c.add("missing-value", empty & ~lacking[name], name)
-    long = _rows(d, raw.index, long_key, lambda u: form(u).str.len() > MAX_NAME_CHARS)
+    long = pd.Series(long_u[d.codes], index=raw.index)
     c.add("absurd-value", long, name, raw[name], f"长于 {MAX_NAME_CHARS} 个字", f"longer than {MAX_NAME_CHARS} characters")
-    out[name] = values.where(~empty & ~long, None)
-    # the same per distinct text (both are cached now): what the duplicate tests group by (_typed_ids)
-    d.per_value("typed", lambda u: np.where(d.empty | np.asarray(d.per_value(long_key, None), dtype=bool), None,
-                                            np.asarray(d.per_value(text_key, None), dtype=object)))
+    out[name] = d.spread(typed, raw.index)
 
 
 def _check_number(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str, unit: str, maximum: float,
@@ -352,7 +351,7 @@ def _divisions(c: Collector, raw: pd.DataFrame, dists: dict[str, Distinct], out:
             continue
         d = dists[name]
         table = {normalise.text(pd.Series([k])).iat[0]: v for k, v in aliases.items()}
-        new_u = pd.Series(d.per_value("text", normalise.text), dtype=object).map(table).to_numpy(dtype=object)
+        new_u = pd.Series(d.text, dtype=object).map(table).to_numpy(dtype=object)
         hit = pd.Series(pd.notna(new_u)[d.codes], index=out[name].index) & out[name].notna()
         if not hit.any():
             continue
@@ -390,7 +389,7 @@ def _first_rows(meta: pd.DataFrame, dup: pd.Series, ids: np.ndarray) -> tuple[pd
 def _typed_ids(d: Distinct) -> np.ndarray:
     """Ids of the rows by their typed value, worked out on the distinct texts: equal values (two texts
     with the same normal form, or two empty cells) share an id."""
-    codes, _ = pd.factorize(pd.Series(d.per_value("typed", None), dtype=object), use_na_sentinel=False)
+    codes, _ = pd.factorize(pd.Series(d.cached("typed"), dtype=object), use_na_sentinel=False)
     return codes[d.codes]
 
 
@@ -489,7 +488,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     changed = {"county", "township", "village", "code"} if gazetteer is not None and kind is Kind.VILLAGES else set()
     changed |= replaced
     ids = {name: _typed_ids(live_dist[name]) for name in ("code", "county", "township", "village", "outlet_id")
-           if name in live_dist and name not in changed and "typed" in live_dist[name]._cache}
+           if name in live_dist and name not in changed and live_dist[name].cached("typed") is not None}
     dup = _duplicates(sub, typed, invalid | not_village, meta, kind, ids)
     invalid |= dup
     findings += c.findings + sub.findings
