@@ -90,6 +90,13 @@ def text(s: pd.Series) -> pd.Series:
     return _dirty_only(s, lambda d: d.str.normalize("NFKC").str.replace(_SPACES, "", regex=True))
 
 
+def by_text(names: dict[str, str]) -> dict[str, str]:
+    """A table of names (old division names → current ones) keyed by the names' text(): looked up with
+    cells in normal form, "开封 县" and "开封县" find the same entry."""
+    keys = text(pd.Series(list(names), dtype=object)).tolist()
+    return dict(zip(keys, names.values(), strict=True))
+
+
 @per_distinct
 def free_text(s: pd.Series) -> pd.Series:
     """NFKC with runs of whitespace collapsed to one space and the ends trimmed (outlet names)."""

@@ -15,15 +15,14 @@ from kuaidi_cli.fields import Kind
 from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.inputs import Registers, sha256
 from kuaidi_cli.loading import Limits
-from kuaidi_cli.normalise import text
+from kuaidi_cli.normalise import by_text, text
 from kuaidi_cli.rules import Rules
 from kuaidi_cli.validation import Register
 
 
 def canonical_county(name: str, rules: Rules) -> str:
-    key = text(pd.Series([name])).iat[0]
-    aliases = {text(pd.Series([k])).iat[0]: v for k, v in rules.aliases.counties.items()}
-    return aliases.get(key, key)
+    key = text(pd.Series([name], dtype=object)).iat[0]
+    return by_text(rules.aliases.counties).get(key, key)
 
 
 def _validated(register: Register) -> Register:

@@ -350,7 +350,7 @@ def _divisions(c: Collector, raw: pd.DataFrame, dists: dict[str, Distinct], out:
         if out.get(name) is None or not aliases:
             continue
         d = dists[name]
-        table = {normalise.text(pd.Series([k])).iat[0]: v for k, v in aliases.items()}
+        table = normalise.by_text(aliases)
         new_u = pd.Series(d.text, dtype=object).map(table).to_numpy(dtype=object)
         hit = pd.Series(pd.notna(new_u)[d.codes], index=out[name].index) & out[name].notna()
         if not hit.any():
