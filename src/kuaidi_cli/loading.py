@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kuaidi_cli.errors import InputError
@@ -649,7 +650,6 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
 def _text_column(values) -> pd.Series:
     """Python strings as a column of pandas' string dtype, built by pyarrow directly (twice as fast as
     letting pandas check each value first)."""
-    import numpy as np
     import pyarrow as pa
 
     return pd.Series(pa.array(values, type=pa.large_string()), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
@@ -659,8 +659,6 @@ def _text_frame(body: list[list], width: int) -> pd.DataFrame:
     """Cells as text, column by column. A column of text only (most are) is taken as it is; in the
     others the cells that are not text go through _cell_text once per distinct value of each type.
     `body` is emptied (its rows are freed once they are in the frame)."""
-    import numpy as np
-
     n = len(body)
     grid = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(index=range(0))
     body.clear()  # the row lists are no longer needed: free them before the columns are made
