@@ -339,6 +339,7 @@ def _summary_of(counts: dict, levels: dict, modes: dict, rules: Rules) -> dict:
     priority, priority_in_village = counts["priority_villages"], counts["priority_in_village"]
     all_modes = {m.id: 0 for m in rules.modes}
     all_modes.update({str(k): int(v) for k, v in modes.items() if v})
+    all_modes = {k: all_modes[k] for k in sorted(all_modes)}  # the contract's keys are sorted
     return {
         "villages": n,
         "priority_villages": priority,
@@ -410,19 +411,18 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
         for m in pd.unique(mode[reached & inside]).tolist():
             modes[str(m)] = count(reached & (mode == m))
     # one summary per scope, written straight from the columns of counts (40 000 townships: no
-    # intermediate dictionaries per scope)
-    mode_ids = [m.id for m in rules.modes]
-    extra = [m for m in modes if m not in mode_ids]
-    mode_cols = [modes.get(m, [0] * k) for m in mode_ids]
+    # intermediate dictionaries per scope); modes by sorted id (the contract's keys are sorted), a mode
+    # the rules do not name only where it was counted
+    mode_ids = {m.id for m in rules.modes}
+    mode_keys = sorted(mode_ids | set(modes))
+    mode_cols = [modes.get(m, [0] * k) for m in mode_keys]
+    listed = [m in mode_ids for m in mode_keys]
     level_cols = [levels.get(level, [0] * k) for level in LEVELS]
     out = []
-    for i, row in enumerate(scopes.itertuples(index=False)):
-        n, reached, in_village = counts["villages"][i], counts["reached"][i], counts["in_village"][i]
-        priority, priority_in_village = counts["priority_villages"][i], counts["priority_in_village"][i]
-        all_modes = dict(zip(mode_ids, (col[i] for col in mode_cols), strict=True))
-        for m in extra:
-            if modes[m][i]:
-                all_modes[m] = modes[m][i]
+    for row, n, reached, in_village, priority, priority_in_village, focus_reached, focus, mode_row, level_row in zip(
+            scopes.itertuples(index=False), counts["villages"], counts["reached"], counts["in_village"],
+            counts["priority_villages"], counts["priority_in_village"], counts["focus_reached"], counts["focus"],
+            zip(*mode_cols, strict=True) if mode_cols else [()] * k, zip(*level_cols, strict=True), strict=True):
         out.append((row, {
             "villages": n,
             "priority_villages": priority,
@@ -432,9 +432,10 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
             "reach_rate": None if n == 0 else reached / n,
             "priority_in_village_rate": None if priority == 0 else priority_in_village / priority,
             "in_village_rate": None if n == 0 else in_village / n,
-            "outlets": dict(zip(LEVELS, (col[i] for col in level_cols), strict=True)),
-            "modes": all_modes,
-            "_focus": (counts["focus_reached"][i], counts["focus"][i]),
+            "outlets": dict(zip(LEVELS, level_row, strict=True)),
+            "modes": (dict(zip(mode_keys, mode_row, strict=True)) if all(listed) else
+                      {m: x for m, x, keep in zip(mode_keys, mode_row, listed, strict=True) if keep or x}),
+            "_focus": (focus_reached, focus),
         }))
     return out
 

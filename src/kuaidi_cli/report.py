@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 
 from kuaidi_cli import coverage as cov
 from kuaidi_cli.findings import Finding
@@ -22,7 +22,15 @@ SCHEMA = "kuaidi.report/1"
 
 
 class _Model(BaseModel):
+    # Every model declares its fields in the order of their JSON names: the contract's keys are sorted
+    # (SPEC §7), and pydantic-core then writes the JSON in that order straight from the models (a
+    # national report: 40 000 townships, 100 000 villages), with no Python pass to sort the keys.
     model_config = ConfigDict(extra="forbid")
+
+
+def _sorted_model(name: str, doc: str, fields: dict[str, object]) -> type[_Model]:
+    """A model of `fields` ({name: type}, all required) declared in sorted order (see _Model)."""
+    return create_model(name, __base__=_Model, __doc__=doc, **{k: (fields[k], ...) for k in sorted(fields)})
 
 
 class RulesRef(_Model):
@@ -31,10 +39,10 @@ class RulesRef(_Model):
 
 
 class InputRef(_Model):
-    path: str
-    sha256: str
-    rows: int
     invalid_rows: int
+    path: str
+    rows: int
+    sha256: str
 
 
 class Outlets(_Model):
@@ -43,61 +51,49 @@ class Outlets(_Model):
     village_point: int
 
 
-class Summary(_Model):
-    villages: int
-    priority_villages: int
-    in_village: int
-    priority_in_village: int
-    reached: int
-    reach_rate: float | None
-    priority_in_village_rate: float | None
-    in_village_rate: float | None
-    outlets: Outlets
-    modes: dict[str, int]
-
-
 class TargetOut(_Model):
+    due: dt.date
+    gap: int
     id: str
     kind: Literal["required", "stretch", "info"]
     metric: str
-    target: float
-    due: dt.date
-    value: float | None
     status: Literal["met", "missed", "pending", "info"]
-    gap: int
+    target: float
+    value: float | None
 
 
-class County(Summary):
-    county: str
-    targets: list[TargetOut]
-
-
-class Township(Summary):
-    county: str
-    township: str
+_SUMMARY_FIELDS: dict[str, object] = {
+    "villages": int, "priority_villages": int, "in_village": int, "priority_in_village": int, "reached": int,
+    "reach_rate": float | None, "priority_in_village_rate": float | None, "in_village_rate": float | None,
+    "outlets": Outlets, "modes": dict[str, int],  # modes: built with sorted keys (mode_counts)
+}
+Summary = _sorted_model("Summary", "The metrics of SPEC §3 over a scope.", _SUMMARY_FIELDS)
+County = _sorted_model("County", "A county's metrics and its rate targets.",
+                       {**_SUMMARY_FIELDS, "county": str, "targets": list[TargetOut]})
+Township = _sorted_model("Township", "A township's metrics.", {**_SUMMARY_FIELDS, "county": str, "township": str})
 
 
 class AttentionVillage(_Model):
     code: str | None
     county: str
+    in_village: bool
+    priority_reasons: list[str]
+    reached: bool
     township: str
     village: str
-    priority_reasons: list[str]
-    in_village: bool
-    reached: bool
 
 
 class Report(_Model):
-    schema_: str = Field(SCHEMA, serialization_alias="schema")
     as_of: dt.date
+    attention: list[AttentionVillage]
+    counties: list[County]
     generated_at: str
-    rules: RulesRef
     inputs: list[InputRef]
+    rules: RulesRef
+    schema_: str = Field(SCHEMA, serialization_alias="schema")
     summary: Summary
     targets: list[TargetOut]
-    counties: list[County]
     townships: list[Township]
-    attention: list[AttentionVillage]
 
     def to_json_dict(self) -> dict:
         return self.model_dump(mode="json", by_alias=True)

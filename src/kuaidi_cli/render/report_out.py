@@ -14,21 +14,12 @@ from kuaidi_cli.report import Report, county_rows
 from kuaidi_cli.rules import Rules
 
 
-def _sorted(value: object) -> object:
-    if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [_sorted(v) for v in value]
-    return value
-
-
 def to_json(report: Report) -> str:
-    """The contract as indented UTF-8 JSON with sorted keys (SPEC: stable, sorted). The dump and the
-    encoding are pydantic's (in Rust; json.dumps with an indent runs in Python and took seconds for a
-    national report of 40 000 townships and 100 000 villages); only the key order is put right here."""
-    from pydantic_core import to_json as encode
-
-    return encode(_sorted(report.to_json_dict()), indent=2).decode("utf-8") + "\n"
+    """The contract as indented UTF-8 JSON with sorted keys (SPEC: stable, sorted), written by
+    pydantic-core straight from the model: the models declare their fields in sorted order and the
+    mode counts are built sorted (json.dumps with an indent runs in Python and took seconds for a
+    national report of 40 000 townships and 100 000 villages)."""
+    return report.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
 def to_csv(report: Report, lang: str = "zh") -> bytes:
