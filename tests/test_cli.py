@@ -65,6 +65,27 @@ def test_json_lists_every_finding(tmp_path):
     assert data["files"][0]["rows"] == 30 and data["files"][0]["invalid"] == 30
 
 
+def test_json_text_is_the_standard_encoding(tmp_path):
+    # SPEC §7: the text json.dumps(ensure_ascii=False, indent=2) writes, with quotes, backslashes, a tab
+    # and Chinese in the quoted values, and null sheets
+    body = '祥符区,城关镇,"村""甲""",410212100201,"a""b\tc",,,,,,\n祥符区,城关镇,村乙,410212100202,\\x,,,,,,\n'
+    result = invoke("check", write(tmp_path, HEADER + "\n" + body), "--format", "json", "--divisions", "none")
+    data = json.loads(result.stdout)
+    assert [f["value"] for f in data["findings"]] == ['a"b\tc', "\\x"]
+    assert result.stdout == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_a_finding_as_json_has_every_field_of_the_finding():
+    import dataclasses
+
+    from kuaidi_cli.findings import Severity, make
+
+    f = make("bad-number", file="a.csv", sheet="S", row=3, column="人口数(人)", field="population", value="x")
+    d = f.to_dict()
+    assert list(d) == [x.name for x in dataclasses.fields(f)]
+    assert d["severity"] == "error" and d["row"] == 3 and d["value"] == "x" and Severity.ERROR is f.severity
+
+
 @pytest.mark.parametrize(("make", "words"), [
     (lambda d: d / "nope.xlsx", "找不到文件"),
     (lambda d: d, "文件夹"),

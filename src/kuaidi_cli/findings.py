@@ -7,7 +7,7 @@ the spreadsheet row number (the header is on the row it is on; the first row of 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -121,9 +121,10 @@ class Finding:
         return self.message_en if lang == "en" else self.message_zh
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["severity"] = str(self.severity)
-        return d
+        # field by field (dataclasses.asdict deep-copies every value: 0.3 s for 200 000 findings)
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column, "field": self.field,
+                "value": self.value, "code": self.code, "severity": str(self.severity),
+                "message_zh": self.message_zh, "message_en": self.message_en}
 
 
 def make(
