@@ -163,8 +163,12 @@ def _stack(tables: list[RawTable], kind: Kind) -> tuple[pd.DataFrame, pd.DataFra
             cols[name] = (table.cells[col.position].reset_index(drop=True) if col
                           else pd.Series(np.full(n, "", dtype=object), dtype=object))
         parts.append(pd.DataFrame(cols, index=range(n)))
-        metas.append(pd.DataFrame({"_t": np.full(n, t_index), "_row": table.row_numbers,
-                                   "_file": table.name, "_sheet": table.sheet}, index=range(n)))
+        # a table's file name once (categorical), not a text per row
+        one = np.zeros(n, dtype=np.int8)
+        metas.append(pd.DataFrame({"_t": np.full(n, t_index), "_row": np.asarray(table.row_numbers, dtype=np.int64),
+                                   "_file": pd.Categorical.from_codes(one, [table.name]),
+                                   "_sheet": np.full(n, table.sheet, dtype=object)},
+                                  index=range(n)))
     raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0] if parts else pd.DataFrame(columns=names)
     meta = (pd.concat(metas, ignore_index=True) if len(metas) > 1 else metas[0] if metas
             else pd.DataFrame(columns=["_t", "_row", "_file", "_sheet"]))
@@ -373,24 +377,32 @@ def _first_rows(meta: pd.DataFrame, dup: pd.Series, ids: np.ndarray) -> tuple[pd
     rows = np.flatnonzero(dup.to_numpy())
     if not len(rows):
         return pd.Series(dtype=object), pd.Series(dtype=object)
-    _, first_pos = np.unique(ids, return_index=True)
-    first_of = dict(zip(ids[first_pos].tolist(), first_pos.tolist(), strict=True))
+    found, first_pos = np.unique(ids, return_index=True)
+    first = first_pos[np.searchsorted(found, ids[rows])]  # every id of `rows` is among `found`
     labels = dup.index
-    zh, en = {}, {}
-    for pos in rows.tolist():
-        idx, first = labels[pos], labels[first_of[ids[pos]]]
-        file = meta.at[first, "_file"]
-        other = file if file != meta.at[idx, "_file"] else None
-        zh[idx] = row_ref(int(meta.at[first, "_row"]), other, "zh")
-        en[idx] = row_ref(int(meta.at[first, "_row"]), other, "en")
-    return pd.Series(zh, dtype=object), pd.Series(en, dtype=object)
+    at, first_at = meta.index.get_indexer(labels[rows]), meta.index.get_indexer(labels[first])
+    files = meta["_file"].to_numpy(dtype=object)
+    numbers = meta["_row"].to_numpy()[first_at].tolist()
+    others = [f if f != g else None for f, g in zip(files[first_at].tolist(), files[at].tolist(), strict=True)]
+    index = labels[rows]
+    return (pd.Series([row_ref(r, o, "zh") for r, o in zip(numbers, others, strict=True)], index=index, dtype=object),
+            pd.Series([row_ref(r, o, "en") for r, o in zip(numbers, others, strict=True)], index=index, dtype=object))
 
 
 def _typed_ids(d: Distinct) -> np.ndarray:
     """Ids of the rows by their typed value, worked out on the distinct texts: equal values (two texts
-    with the same normal form, or two empty cells) share an id."""
-    codes, _ = pd.factorize(pd.Series(d.cached("typed"), dtype=object), use_na_sentinel=False)
-    return codes[d.codes]
+    with the same normal form, or two empty cells) share an id.
+
+    Usually every kept value is its text unchanged (distinct texts, so distinct values): then the
+    ids are the column's own codes, with every cell that kept no value (None) under one more id."""
+    typed = d.cached("typed")
+    kept = pd.notna(typed)
+    if np.array_equal(typed[kept], d.uniques[kept]):
+        ids = np.arange(len(typed))
+        ids[~kept] = len(typed)
+    else:
+        ids, _ = pd.factorize(pd.Series(typed, dtype=object), use_na_sentinel=False)
+    return ids[d.codes]
 
 
 def _key_ids(keys: pd.DataFrame) -> np.ndarray:
