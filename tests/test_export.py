@@ -327,3 +327,49 @@ def test_csv_export_holds_the_whole_lists_the_workbook_caps(exported, monkeypatc
     assert values[:3] == [1, 2, 3]
     assert values[3] == (f"共 {len(report['attention'])} 行，本表只列前 3 行；"
                          "完整清单见 kuaidi-report-2021-12-31-attention.csv（kuaidi export 的 csv 格式写出）")
+
+
+def test_rows_written_as_xml_read_back_as_xlsxwriter_writes_them():
+    # _Book.rows writes the rows between the first and the last as XML text; every cell must read back
+    # (value, number format, quote prefix) exactly as the same cell written by XlsxWriter itself
+    import io
+
+    import python_calamine
+    import xlsxwriter
+
+    from kuaidi_cli.render.xlsx import _Book
+
+    cells = [(7, "int"), (0.8125, "pct"), (None, None), (True, None), ("=1+1", None), ("a\x01b", None),
+             ("_x0041_", None), ("<&>\"", None), (" 前后有空格 ", None), ("祥符区", None), (-3, None), (1e-7, "pct")]
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    book = _Book(wb)
+    fast, slow = wb.add_worksheet("rows"), wb.add_worksheet("put")
+    formats = [getattr(book, fmt) if fmt else None for _, fmt in cells]
+    rows = [[value if i != 2 or value is not None else i for value, _ in cells] for i in range(6)]
+    assert book.rows(fast, 1, formats, rows) == 6
+    for r, row in enumerate(rows, start=1):
+        for c, (value, fmt) in enumerate(zip(row, formats, strict=True)):
+            book.put(slow, r, c, value, fmt)
+    wb.close()
+    data = book.finish(buf.getvalue())
+    assert set(book._spliced) == {"xl/worksheets/sheet1.xml"}  # rows 3-6 of the first sheet went as text
+
+    # values as Excel reads them (calamine, kuaidi's own reader, undoes the _xHHHH_ escapes of control
+    # characters as Excel does): the same in both sheets
+    book_c = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    values = book_c.get_sheet_by_name("rows").to_python()
+    assert values == book_c.get_sheet_by_name("put").to_python()
+    assert values[3][4:9] == ["=1+1", "a\x01b", "_x0041_", '<&>"', " 前后有空格 "]
+    # formats (openpyxl; it leaves the escapes of inline strings as they are, so those two cells are
+    # compared by calamine above only)
+    read = openpyxl.load_workbook(io.BytesIO(data))
+    spliced, reference = read["rows"], read["put"]
+    assert spliced.max_row == reference.max_row == 7
+    for a, b in zip(spliced.iter_rows(min_row=2), reference.iter_rows(min_row=2), strict=True):
+        for x, y in zip(a, b, strict=True):
+            assert (x.number_format, x.quotePrefix, x.data_type) == (y.number_format, y.quotePrefix, y.data_type)
+            if x.column_letter not in "FG":
+                assert x.value == y.value, x.coordinate
+    assert spliced["E4"].value == "=1+1" and spliced["E4"].quotePrefix and spliced["E4"].data_type == "s"
+    assert spliced["B4"].number_format == "0.0%" and spliced["C4"].value == 2 and spliced["C5"].value is None and spliced["D4"].value is True
