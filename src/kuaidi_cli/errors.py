@@ -12,6 +12,10 @@ class KuaidiError(Exception):
     def message(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
 
+    def __reduce__(self):
+        # raised in the second process that checks a register, re-raised here: rebuilt from both texts
+        return (self.__class__, (self.zh, self.en))
+
 
 class InputError(KuaidiError):
     """An input file cannot be read as a register."""

@@ -87,6 +87,16 @@ _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+def is_workbook(path: Path) -> bool:
+    """Whether a file is a workbook (a zip: xlsx or ods; an OLE file: xls) by its first bytes."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return False
+    return head.startswith(_ZIP) or head.startswith(_OLE)
+
+
 def sniff(path: Path, limits: Limits) -> str:
     """Tell the format from the bytes: xlsx, ods, xls or csv. Raises InputError when unusable."""
     if not path.exists():
@@ -648,44 +658,50 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
 
 
 def _text_column(values) -> pd.Series:
-    """Python strings as a column of pandas' string dtype, built by pyarrow directly (twice as fast as
-    letting pandas check each value first)."""
-    import pyarrow as pa
+    """Cells as a column of pandas' string dtype (pyarrow's compact buffers, as the CSV reader gives):
+    the millions of small Python objects of the cells are freed here rather than kept for the whole run.
 
-    return pd.Series(pa.array(values, type=pa.large_string()), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+    A column of text and empty cells (most are) goes to pyarrow as it is: pyarrow checks every value's
+    type itself, in C, and refuses the column at the first cell that is not text. Only then are the
+    other cells turned into text (_cell_text), once per distinct value of each type."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        column = pa.array(values, type=pa.large_string())
+        if column.null_count:  # empty cells
+            column = pc.fill_null(column, "")
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        column = pa.array(_texts(np.asarray(values, dtype=object)), type=pa.large_string())
+    return pd.Series(column, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+def _texts(values: np.ndarray) -> np.ndarray:
+    """_cell_text of each cell; text cells as they are, the others once per distinct (type, value)."""
+    plain = np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values))
+    values = values.copy()
+    odd = values[~plain]
+    kinds = np.array([type(v) for v in odd], dtype=object)
+    texts = np.empty(len(odd), dtype=object)
+    for kind in set(kinds.tolist()):
+        # per type, so that 1, 1.0 and True (equal as keys) keep their own texts
+        here = kinds == kind
+        codes, uniques = pd.factorize(odd[here], use_na_sentinel=False)
+        texts[here] = np.array([_cell_text(u) for u in uniques], dtype=object)[codes]
+    values[~plain] = texts
+    return values
 
 
 def _text_frame(body: list[list], width: int) -> pd.DataFrame:
-    """Cells as text, column by column. A column of text only (most are) is taken as it is; in the
-    others the cells that are not text go through _cell_text once per distinct value of each type.
-    `body` is emptied (its rows are freed once they are in the frame)."""
+    """Cells as text, column by column (a short row's missing cells are empty). `body` is emptied (its
+    rows are freed once they are in the grid)."""
     n = len(body)
     grid = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(index=range(0))
-    body.clear()  # the row lists are no longer needed: free them before the columns are made
+    body.clear()
     grid = grid.reindex(columns=range(width))  # a short row's missing cells are None
     frame = {}
-    for j in range(width):
-        values = grid[j].to_numpy(dtype=object)
-        try:
-            "".join(values)  # a column of text only: no cell to look at (TypeError at the first that is not)
-            plain = None
-        except TypeError:
-            plain = np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values))
-        if plain is not None:
-            values = values.copy()
-            odd = values[~plain]
-            kinds = np.array([type(v) for v in odd], dtype=object)
-            texts = np.empty(len(odd), dtype=object)
-            for kind in set(kinds.tolist()):
-                # per type, so that 1, 1.0 and True (equal as keys) keep their own texts
-                here = kinds == kind
-                codes, uniques = pd.factorize(odd[here], use_na_sentinel=False)
-                texts[here] = np.array([_cell_text(u) for u in uniques], dtype=object)[codes]
-            values[~plain] = texts
-        # as pandas' string dtype (pyarrow's compact buffers, as the CSV reader gives): the millions of
-        # small Python objects of the cells are freed here rather than kept for the whole run
-        frame[j] = _text_column(values)
-        grid[j] = None
+    for j in range(width):  # (a part is STREAM_ROWS rows: its cells' Python objects go with the grid)
+        frame[j] = _text_column(grid[j].to_numpy(dtype=object))
     return pd.DataFrame(frame, index=range(n), columns=range(width))
 
 
