@@ -193,14 +193,13 @@ def _distincts(tables: list[RawTable], raw: pd.DataFrame) -> tuple[dict[str, Dis
     return fields, per_table
 
 
-def _totals(values: pd.Series) -> np.ndarray:
-    """Which distinct texts read as a 合计/小计 row label; a column without any of the words (one
-    search over all its texts) has none."""
-    t = normalise.text(values)
-    joined = "\x00".join(t.to_numpy(dtype=object))
+def _totals(texts: np.ndarray) -> np.ndarray:
+    """Which distinct texts (in normal form) read as a 合计/小计 row label; a column without any of the
+    words (one search over all its texts) has none."""
+    joined = "\x00".join(texts)
     if not any(w in joined for w in ("合计", "总计", "小计", "共计")) and "total" not in joined.lower():
-        return np.zeros(len(values), dtype=bool)
-    return t.str.fullmatch(_TOTAL).to_numpy(dtype=bool)
+        return np.zeros(len(texts), dtype=bool)
+    return pd.Series(texts, dtype=object).str.fullmatch(_TOTAL).to_numpy(dtype=bool)
 
 
 def _skip_masks(tables: list[RawTable], columns: list[dict[int, Distinct]]) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
@@ -219,9 +218,7 @@ def _skip_masks(tables: list[RawTable], columns: list[dict[int, Distinct]]) -> t
             return d.per_value(key, fn)[d.codes]
 
         empty = np.column_stack([dist[p].empty[dist[p].codes] for p in positions])
-        is_total = np.column_stack([
-            spread(dist[p], "total", _totals)
-            for p in positions])
+        is_total = np.column_stack([spread(dist[p], "total", lambda _u, d=dist[p]: _totals(d.text)) for p in positions])
         serial = np.column_stack([
             spread(dist[p], "serial", lambda u: normalise.text(u).str.fullmatch(_SERIAL_NO).to_numpy(dtype=bool))
             if p not in mapped else np.zeros(n, dtype=bool) for p in positions])
