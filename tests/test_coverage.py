@@ -207,3 +207,23 @@ def test_inclusive_reading_of_5km(frames, rules):
     c = cov.compute(*frames, D2021, inclusive)
     assert status(c)["黄龙村"][0] is True
     assert int(c.villages["priority"].sum()) == 4  # A, B, C, E
+
+
+def test_code_prefixes_from_integers_are_the_codes_own_first_digits():
+    # _prefix works on the codes as integers when every code is twelve ASCII digits, else on the text;
+    # both must give the text's first characters (leading zeros kept)
+    import numpy as np
+
+    from kuaidi_cli.coverage import _code_numbers, _prefix
+
+    ascii_codes = np.array(["410212100201", None, "000000000001", "410212100201", "650100000000"], dtype=object)
+    has = np.array([c is not None for c in ascii_codes])
+    numbers = _code_numbers(ascii_codes, has)
+    assert numbers.tolist() == [410212100201, -1, 1, 410212100201, 650100000000]
+    assert _prefix(ascii_codes, has, 6, numbers).tolist() == ["410212", None, "000000", "410212", "650100"]
+    assert _prefix(ascii_codes, has, 9, numbers).tolist() == ["410212100", None, "000000000", "410212100",
+                                                             "650100000"]
+    # an Arabic-Indic code (str.isdecimal accepts it): no integers, the text is sliced
+    other = np.array(["410212100201", "٤١٠٢١٢١٠٠٢٠١"], dtype=object)
+    assert _code_numbers(other, np.array([True, True])) is None
+    assert _prefix(other, np.array([True, True]), 6, None).tolist() == ["410212", "٤١٠٢١٢"]

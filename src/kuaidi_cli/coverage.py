@@ -94,8 +94,9 @@ class _Places:
             code = np.concatenate([code, o["village_code"].to_numpy(dtype=object)])
         self.code = code
         self.has = pd.notna(code)
-        self.c6 = _prefix(code, self.has, 6)
-        self.t9 = _prefix(code, self.has, 9)
+        self.numbers = _code_numbers(code, self.has)
+        self.c6 = _prefix(code, self.has, 6, self.numbers)
+        self.t9 = _prefix(code, self.has, 9, self.numbers)
 
     def _by_name(self, ids: np.ndarray, prefix: np.ndarray, names: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """Per name group: the one prefix of its coded villages (None when none or several), and its
@@ -132,7 +133,10 @@ class _Places:
         result = np.full(m, -1, dtype=np.int64)
         if m == 0:
             return result
-        code_ids = pd.factorize(pd.Series(self.code, dtype=object))[0]  # None → -1
+        if self.numbers is not None:  # the codes as integers: factorised as such, much faster than text
+            code_ids = np.where(self.has, pd.factorize(np.where(self.has, self.numbers, -1))[0], -1)
+        else:
+            code_ids = pd.factorize(pd.Series(self.code, dtype=object))[0]  # None → -1
         vids = group_ids([self.t_ids, pd.factorize(self._village())[0]], len(self.code))
         for ids, usable in ((vids, np.ones(len(vids), dtype=bool)), (code_ids, code_ids >= 0)):
             first = _first_of(ids, np.flatnonzero(usable[:n]), max(int(ids.max()) + 1, 1))
@@ -150,10 +154,33 @@ def _first_of(ids: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
     return first
 
 
-def _prefix(code: np.ndarray, has: np.ndarray, width: int) -> np.ndarray:
-    # Python's slicing in a list (1.1 M codes: 0.1 s) beats a round trip through arrow (0.2 s)
+def _code_numbers(code: np.ndarray, has: np.ndarray) -> np.ndarray | None:
+    """The codes as integers (-1 where there is none) when every code is twelve ASCII digits, as
+    validated codes are (else None: the callers then work on the text)."""
+    if not has.any():
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(code[has], type=pa.string())
+    if not pc.all(pc.match_substring_regex(text, "^[0-9]{12}$")).as_py():  # e.g. Arabic-Indic digits
+        return None
+    values = pc.cast(text, pa.int64()).to_numpy()
+    numbers = np.full(len(code), -1, dtype=np.int64)
+    numbers[has] = values
+    return numbers
+
+
+def _prefix(code: np.ndarray, has: np.ndarray, width: int, numbers: np.ndarray | None = None) -> np.ndarray:
+    """The first `width` characters of the codes (None where there is none): from the codes as integers
+    when there are (each distinct prefix written once), else sliced one by one."""
     out = np.full(len(code), None, dtype=object)
-    if has.any():
+    if not has.any():
+        return out
+    if numbers is not None:
+        distinct, which = np.unique(numbers[has] // 10 ** (12 - width), return_inverse=True)
+        out[has] = np.array([str(x).zfill(width) for x in distinct.tolist()], dtype=object)[which.reshape(-1)]
+    else:
         out[has] = [c[:width] for c in code[has].tolist()]
     return out
 
@@ -246,18 +273,20 @@ def _served(active: pd.DataFrame, v: pd.DataFrame) -> tuple[np.ndarray, dict[int
     The entries are matched all at once: the villages' and the entries' names are factorised together,
     so a name is an integer group on both sides."""
     served = np.zeros(len(v), dtype=bool)
-    lengths = active["serves"].map(len).to_numpy() if len(active) else np.zeros(0, dtype=int)
+    serves = active["serves"].to_numpy(dtype=object)
+    lengths = np.fromiter(map(len, serves), dtype=np.int64, count=len(serves))
     if not lengths.any():
         return served, {}, []
     with_serves = active[lengths > 0]
     e = with_serves[["county", "township", "mode", "_file", "_sheet", "_row", "serves"]].explode("serves")
     e = e.reset_index(drop=True)
-    e["name"] = ["".join(str(x).split()) for x in e["serves"]]
+    e["name"] = ["".join(str(x).split()) for x in e["serves"].to_numpy(dtype=object)]
     n, m = len(v), len(e)
 
     def joint(a: pd.Series, b: pd.Series) -> np.ndarray:
         both = np.concatenate([a.to_numpy(dtype=object), b.to_numpy(dtype=object)])
-        return pd.factorize(pd.Series(both, dtype=object).fillna("\x00none"))[0]
+        both[pd.isna(both)] = "\x00none"
+        return pd.factorize(both)[0]
 
     county, township, name = joint(v["county"], e["county"]), joint(v["township"], e["township"]), joint(v["village"], e["name"])
     hits = []  # (entry, village) pairs
