@@ -340,7 +340,8 @@ def test_rows_written_as_xml_read_back_as_xlsxwriter_writes_them():
     from kuaidi_cli.render.xlsx import _Book
 
     cells = [(7, "int"), (0.8125, "pct"), (None, None), (True, None), ("=1+1", None), ("a\x01b", None),
-             ("_x0041_", None), ("<&>\"", None), (" 前后有空格 ", None), ("祥符区", None), (-3, None), (1e-7, "pct")]
+             ("_x0041_", None), ("<&>\"", None), (" 前后有空格 ", None), ("祥符区", None), (-3, None), (1e-7, "pct"),
+             ("长" * 40000, None), ("😀" * 20000, None)]  # over Excel's 32 767 UTF-16 units: cut alike
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     book = _Book(wb)
@@ -361,6 +362,7 @@ def test_rows_written_as_xml_read_back_as_xlsxwriter_writes_them():
     values = book_c.get_sheet_by_name("rows").to_python()
     assert values == book_c.get_sheet_by_name("put").to_python()
     assert values[3][4:9] == ["=1+1", "a\x01b", "_x0041_", '<&>"', " 前后有空格 "]
+    assert values[3][12] == "长" * 32767 and values[3][13] == "😀" * 16383  # 32 766 units: no half pair
     # formats (openpyxl; it leaves the escapes of inline strings as they are, so those two cells are
     # compared by calamine above only)
     read = openpyxl.load_workbook(io.BytesIO(data))

@@ -68,6 +68,14 @@ def load_in_background(paths: list[Path], kind: Kind, rules: Rules, *, limits: L
     return wait
 
 
+def without_cells(register: Register) -> Register:
+    """The register without its raw cells: a report needs the valid rows, the counts and the findings,
+    and a national register's cells are hundreds of megabytes."""
+    for f in register.files:
+        f.table.cells = f.table.cells.iloc[:0]
+    return register
+
+
 # Both registers together at least this large on disk (a province): the village register is loaded
 # and checked in a second process while this one does the outlet register. Below it a second process
 # costs more than it saves (starting one imports kuaidi again: ~1 s of one core).
@@ -79,9 +87,7 @@ def checked_elsewhere(paths: list[Path], kind: Kind, rules: Rules, limits: Limit
                       gazetteer: Gazetteer | None, keep_seen: bool) -> Register:
     """What the second process does (kuaidi_cli.worker): load and check, then drop what the caller does
     not need (the raw cells, and the rows seen unless asked) so that little is sent back."""
-    register = load_register(paths, kind, rules, limits=limits, gazetteer=gazetteer)
-    for f in register.files:
-        f.table.cells = f.table.cells.iloc[:0]
+    register = without_cells(load_register(paths, kind, rules, limits=limits, gazetteer=gazetteer))
     if not keep_seen:
         register.seen = None
     return register

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ from kuaidi_cli.checking import (
     load_in_background,
     load_register,
     validate_loaded,
+    without_cells,
 )
 from kuaidi_cli.errors import InputError
 from kuaidi_cli.fields import Kind
@@ -23,20 +25,11 @@ from kuaidi_cli.inputs import Registers, sha256
 from kuaidi_cli.loading import Limits, is_workbook
 from kuaidi_cli.normalise import by_text, text
 from kuaidi_cli.rules import Rules
-from kuaidi_cli.validation import Register
 
 
 def canonical_county(name: str, rules: Rules) -> str:
     key = text(pd.Series([name], dtype=object)).iat[0]
     return by_text(rules.aliases.counties).get(key, key)
-
-
-def _validated(register: Register) -> Register:
-    """The register without its raw cells: a report needs the valid rows, the counts and the findings,
-    and a national register's cells are hundreds of megabytes."""
-    for f in register.files:
-        f.table.cells = f.table.cells.iloc[:0]
-    return register
 
 
 def _second_process_pays(*paths: Path) -> bool:
@@ -53,6 +46,11 @@ def _second_process_pays(*paths: Path) -> bool:
     return size >= SECOND_PROCESS_BYTES and any(is_workbook(path) for path in paths)
 
 
+def _digest(path: Path, digests: dict[Path, Future]) -> str:
+    future = digests.get(path)
+    return future.result() if future is not None else sha256(path)
+
+
 def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, counties: list[str] | None = None,
         township: str | None = None, generated_at: str | None = None, gazetteer: Gazetteer | None = None,
         universe: str = "register", limits: Limits | None = None) -> tuple[rep.Report, rep.ReportContext]:
@@ -61,13 +59,26 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
 
     With a gazetteer, the villages it lists for the townships the register covers but the register
     lacks are findings; `universe="gazetteer"` counts them too (as not reached)."""
+    # the inputs' sha256 (for the report's inputs) in a thread meanwhile: hashlib works without the GIL
+    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kuaidi-sha256")
+    try:
+        digests = {p: hashing.submit(sha256, p) for p in (registers.villages, registers.outlets) if p is not None}
+        return _run(registers, rules, rules_sha, as_of, digests, counties=counties, township=township,
+                    generated_at=generated_at, gazetteer=gazetteer, universe=universe, limits=limits)
+    finally:
+        hashing.shutdown(wait=False, cancel_futures=True)
+
+
+def _run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, digests: dict[Path, Future], *,
+         counties: list[str] | None, township: str | None, generated_at: str | None, gazetteer: Gazetteer | None,
+         universe: str, limits: Limits | None) -> tuple[rep.Report, rep.ReportContext]:
     if registers.outlets and _second_process_pays(registers.villages, registers.outlets):
         # a province's or the country's workbooks: the village register is loaded and checked in a
         # second process while this one does the outlet register (two cores, two registers)
         second = SecondProcess([registers.villages], Kind.VILLAGES, rules, limits=limits, gazetteer=gazetteer,
                                keep_seen=gazetteer is not None)
         try:
-            outlets = _validated(load_register([registers.outlets], Kind.OUTLETS, rules, limits=limits))
+            outlets = without_cells(load_register([registers.outlets], Kind.OUTLETS, rules, limits=limits))
             villages = second.result()
         finally:
             second.close()
@@ -75,9 +86,9 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         # the outlet register is read in a second thread while the village register is read and checked
         outlet_tables = load_in_background([registers.outlets], Kind.OUTLETS, rules, limits=limits) \
             if registers.outlets else None
-        villages = _validated(load_register([registers.villages], Kind.VILLAGES, rules, gazetteer=gazetteer,
+        villages = without_cells(load_register([registers.villages], Kind.VILLAGES, rules, gazetteer=gazetteer,
                                             limits=limits))
-        outlets = _validated(validate_loaded(outlet_tables(), rules, limits=limits)) if outlet_tables else None
+        outlets = without_cells(validate_loaded(outlet_tables(), rules, limits=limits)) if outlet_tables else None
     frame = villages.frame
     lacking = pd.DataFrame()
     extra: list = []
@@ -107,7 +118,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         raise InputError(f"没有乡镇「{township}」（可选：{towns}）", f"no township '{township}' (choose from: {towns})")
 
     inputs = [
-        rep.InputRef(path=str(reg.files[0].table.path), sha256=sha256(reg.files[0].table.path),
+        rep.InputRef(path=str(reg.files[0].table.path), sha256=_digest(reg.files[0].table.path, digests),
                      rows=reg.files[0].counts.rows, invalid_rows=reg.files[0].counts.invalid)
         for reg in (villages, outlets) if reg is not None
     ]

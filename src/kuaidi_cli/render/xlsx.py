@@ -10,6 +10,7 @@ carries them whole.
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 from collections.abc import Sequence
@@ -103,14 +104,13 @@ class _Book:
         for n, row in enumerate(rows, start=start + 1):
             cells = []
             for c, value in enumerate(row):
-                kind = value.__class__
                 if value is None:
                     cells.append(f'<c r="{letters[c]}{n}"{styles[c]}/>')
-                elif kind is int or kind is float:
-                    cells.append(f'<c r="{letters[c]}{n}"{styles[c]}><v>{value:.16G}</v></c>')
                 elif isinstance(value, bool):
                     cells.append(f'<c r="{letters[c]}{n}"{styles[c]} t="b"><v>{int(value)}</v></c>')
                 elif isinstance(value, int | float):
+                    if not math.isfinite(value):  # as XlsxWriter's write_number refuses them
+                        raise ValueError(f"{value} in cell {letters[c]}{n}: not a number a workbook can hold")
                     cells.append(f'<c r="{letters[c]}{n}"{styles[c]}><v>{value:.16G}</v></c>')
                 else:
                     text = str(value)
@@ -143,12 +143,13 @@ class _Book:
 
 _ESCAPED = re.compile(r"_x[0-9a-fA-F]{4}_")  # text Excel would read as an escape: its underscore escaped
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # not allowed in XML: Excel's _xHHHH_ escape
-_XML_LIMIT = 32767  # characters in a cell
+_CELL_LIMIT = 32767  # UTF-16 units in a cell
 
 
 def _xml_text(text: str) -> str:
-    """A cell's text as XlsxWriter escapes an inline string."""
-    text = text[:_XML_LIMIT]
+    """A cell's text as XlsxWriter writes an inline string: cut to Excel's limit, escaped."""
+    if len(text) > _CELL_LIMIT // 2 and len(units := text.encode("utf-16-le")) > 2 * _CELL_LIMIT:
+        text = units[: 2 * _CELL_LIMIT].decode("utf-16-le", "ignore")  # a pair cut in half is dropped
     if "_x" in text:
         text = _ESCAPED.sub(lambda m: "_x005F" + m.group(0), text)
     text = _CONTROL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
