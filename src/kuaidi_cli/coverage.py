@@ -423,20 +423,27 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
     def count(mask: np.ndarray, positions: np.ndarray = at, ok: np.ndarray = inside) -> list[int]:
         return np.bincount(positions[ok & mask], minlength=k).tolist()
 
+    def count_each(values: np.ndarray, rows: np.ndarray, positions: np.ndarray) -> dict[str, list[int]]:
+        """Counts per scope of each distinct value (NA aside) over `rows`: one bincount of the pairs
+        (scope, value), not one pass over the rows per value."""
+        codes, uniques = pd.factorize(values[rows])
+        known = codes >= 0
+        w = len(uniques)
+        if not w:
+            return {}
+        table = np.bincount(positions[rows][known] * w + codes[known], minlength=k * w).reshape(k, w)
+        return {str(u): table[:, j].tolist() for j, u in enumerate(uniques)}
+
     flags = _flags(v)
     counts = {name: count(flags[name].to_numpy(dtype=bool) if name != "villages" else np.ones(len(v), dtype=bool))
               for name in flags.columns}
     levels: dict[str, list[int]] = {}
     if len(o):
         o_at = positions(o[key])
-        o_level = o["level"].to_numpy(dtype=object)
-        levels = {level: count(o_level == level, o_at, o_at >= 0) for level in LEVELS}
+        levels = count_each(o["level"].to_numpy(dtype=object), o_at >= 0, o_at)
     modes: dict[str, list[int]] = {}
     if len(v):
-        reached = v["reached"].to_numpy(dtype=bool)
-        mode = v["mode"].to_numpy(dtype=object)
-        for m in pd.unique(mode[reached & inside]).tolist():
-            modes[str(m)] = count(reached & (mode == m))
+        modes = count_each(v["mode"].to_numpy(dtype=object), inside & v["reached"].to_numpy(dtype=bool), at)
     # one summary per scope, written straight from the columns of counts (40 000 townships: no
     # intermediate dictionaries per scope); modes by sorted id (the contract's keys are sorted), a mode
     # the rules do not name only where it was counted
