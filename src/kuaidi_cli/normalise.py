@@ -236,12 +236,17 @@ def items(s: pd.Series) -> pd.Series:
 @per_distinct
 def code(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """A 12-digit division code. "410212100201.0" (a number cell) is accepted; "4.10212E+11" is not."""
-    t = text(s)
+    return code_of_text(text(s))
+
+
+def code_of_text(t: pd.Series, empty: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
+    """code() of texts already in normal form (text()); `empty`: their is_empty(), when it is known."""
     if "." in "".join(t.to_numpy(dtype=object)):
         dotted = t.str.contains(".", regex=False).to_numpy(dtype=bool)
         t = t.copy()
         t[dotted] = t[dotted].str.replace(r"\.0+$", "", regex=True)
-    empty = is_empty(t)
+        empty = None  # "-.0" is a placeholder once its ".0" is gone
+    empty = is_empty(t) if empty is None else pd.Series(empty, index=t.index)
     # \d{12}: twelve characters of Unicode category Nd, which is what str.isdecimal tests; a column of
     # such codes only is told at once by its lengths and its joined text
     values = t.to_numpy(dtype=object)

@@ -108,18 +108,25 @@ class Collector:
         self.tables = tables
         self.labels = [{c.field: c.label for c in t.columns if c.field} for t in tables]
         self.findings: list[Finding] = []
-        self.error = pd.Series(False, index=meta.index)
+        self._error = np.zeros(len(meta), dtype=bool)
         # [findings that may still be kept, findings dropped]: shared by the collectors of one validation
         self.budget = budget if budget is not None else [1 << 62, 0]
 
+    @property
+    def error(self) -> pd.Series:
+        """Rows with an error finding."""
+        return pd.Series(self._error, index=self.meta.index)
+
     def add(self, code: str, mask: pd.Series, field_name: str | None, raw: pd.Series | None = None,
             detail_zh: str | pd.Series = "", detail_en: str | pd.Series | None = None) -> None:
-        mask = mask.fillna(False).astype(bool)
-        if not mask.any():
+        if mask.index is not self.meta.index and not mask.index.equals(self.meta.index):
+            mask = mask.reindex(self.meta.index)  # a mask over some of the rows
+        hit = mask.to_numpy(dtype=bool, na_value=False)
+        if not hit.any():
             return
         if CATALOGUE[code][0] is Severity.ERROR:
-            self.error |= mask
-        rows = mask.index[mask.to_numpy()]
+            self._error |= hit
+        rows = self.meta.index[hit]
         keep = min(len(rows), self.budget[0])
         self.budget[0] -= keep
         self.budget[1] += len(rows) - keep
@@ -323,14 +330,16 @@ def _scientific(values: pd.Series, bad: pd.Series) -> np.ndarray:
 
 
 def _check_code(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str) -> None:
-    values = _rows(d, raw.index, "code", normalise.code, 0)
-    bad = _rows(d, raw.index, "code", normalise.code, 1)
-    sci = bad & _rows(d, raw.index, "sci", lambda u: _scientific(u, d.per_value("code", normalise.code)[1]))
+    # from the column's normal forms and placeholders, worked out once for the blank-row test already
+    parse = lambda u: normalise.code_of_text(pd.Series(d.text, index=u.index, dtype=object), d.empty)  # noqa: E731
+    values = _rows(d, raw.index, "code", parse, 0)
+    bad = _rows(d, raw.index, "code", parse, 1)
+    sci = bad & _rows(d, raw.index, "sci", lambda u: _scientific(u, d.per_value("code", parse)[1]))
     c.add("bad-code", bad & ~sci, name, raw[name])
     c.add("bad-code", sci, name, raw[name], "（被 Excel 显示成了科学计数法，请把该列设为文本后重新填写）",
           " (Excel turned it into scientific notation; format the column as text and enter it again)")
     out[name] = values
-    d.per_value("typed", lambda u: d.per_value("code", normalise.code)[0].to_numpy(dtype=object))
+    d.per_value("typed", lambda u: d.per_value("code", parse)[0].to_numpy(dtype=object))
 
 
 def _check_enum(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str, lookup: dict[str, str],
