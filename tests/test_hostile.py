@@ -74,3 +74,14 @@ def test_hostile_file(name, tmp_path):
         assert words in proc.stderr
     else:
         assert words in proc.stdout
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 4, 5, 6, 7, 64])
+def test_error_cells_are_found_whatever_the_scan_chunk(monkeypatch, chunk):
+    # the sheet XML is looked through in chunks for an error cell's mark (t="e", 5 bytes); a mark cut by a
+    # chunk's end must still be found (chunks of 1-4 bytes always cut it)
+    from kuaidi_cli import loading
+
+    monkeypatch.setattr(loading, "_SCAN_CHUNK", chunk)
+    cells = loading._xlsx_error_cells(HOSTILE / "formulas_errors.xlsx", "台账")
+    assert "#DIV/0!" in cells.values()

@@ -705,6 +705,8 @@ def _text_frame(body: list[list], width: int) -> pd.DataFrame:
     return pd.DataFrame(frame, index=range(n), columns=range(width))
 
 
+_ERROR_MARK = b't="e"'  # the type attribute of a cell holding an error value
+_SCAN_CHUNK = 1 << 24  # bytes of sheet XML looked at a time
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>', re.S)
 
 
@@ -724,12 +726,13 @@ def _xlsx_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
             if target is None:
                 return {}
             member = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            found = False
+            found, tail = False, b""
             with zf.open(member) as fh:  # most sheets have no error cell: look before parsing
-                while chunk := fh.read(1 << 24):
-                    if b't="e"' in chunk:
+                while chunk := fh.read(_SCAN_CHUNK):
+                    if _ERROR_MARK in tail + chunk[: len(_ERROR_MARK) - 1] or _ERROR_MARK in chunk:
                         found = True
                         break
+                    tail = (tail + chunk)[-(len(_ERROR_MARK) - 1):]  # a mark cut by a chunk's end: found with the next
             if not found:
                 return {}
             data = zf.read(member)
