@@ -235,3 +235,33 @@ def test_a_register_away_from_the_corner_read_in_small_parts(tmp_path, rules, mo
                                   check_dtype=False)
     assert register.frame.set_index("village").at["大寺村", "_row"] == 6 + next(
         n for n, line in enumerate(lines[1:]) if "大寺村" in line)
+
+
+@pytest.mark.parametrize("register_first", [True, False])
+def test_error_cells_are_taken_from_the_sheet_chosen(tmp_path, monkeypatch, register_first):
+    # the first visible sheet is scanned for error cells while calamine parses; when the register is on
+    # another sheet, that sheet is scanned instead and its error cells patched in
+    import openpyxl
+
+    from kuaidi_cli import loading
+
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = "封面"
+    cover.append(["开封市快递进村台账"])
+    register = book.create_sheet("台账", 0 if register_first else 1)
+    register.append(HEADER.split(","))
+    register.append(["祥符区", "城关镇", "袁楼村", "410212100200", None, "", "", "", "", "", ""])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    calls = []
+
+    def scan(p, sheet):
+        calls.append(sheet)
+        return {(1, 4): "#REF!"} if sheet == "台账" else {}
+
+    monkeypatch.setattr(loading, "_xlsx_error_cells", scan)
+    table = load(path, Kind.VILLAGES)
+    assert table.sheet == "台账"
+    assert calls == (["台账"] if register_first else ["封面", "台账"])
+    assert table.cells.iat[0, 4] == "#REF!"

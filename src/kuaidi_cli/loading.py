@@ -783,16 +783,42 @@ def _preflight_legacy(path: Path, limits: Limits) -> None:
         )
 
 
+def _in_thread(fn, *args):
+    """Start fn(*args) in a thread; the returned function waits and gives its result (or raises its error)."""
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = fn(*args)
+        except BaseException as e:  # handed to the waiting thread
+            box["error"] = e
+
+    thread = threading.Thread(target=work, name="kuaidi-scan", daemon=True)
+    thread.start()
+
+    def wait():
+        thread.join()
+        if "error" in box:
+            raise box["error"]  # type: ignore[misc]
+        return box["value"]
+
+    return wait
+
+
 def _read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: str | None,
                    limits: Limits) -> RawTable:
     if fmt == "xls":
         _preflight_legacy(path, limits)
     wb = _Workbook(path)
+    # the sheet most likely chosen is scanned for error cells in a thread while calamine parses it (both
+    # work without the GIL: unzipping, and calamine's Rust)
+    guess = (sheet if sheet in wb.names else (wb.visible or wb.names or [None])[0]) if fmt == "xlsx" else None
+    scan = _in_thread(_xlsx_error_cells, path, guess) if guess is not None else None
     name, header = _choose_sheet(wb, kind, aliases, sheet)
     _, start = wb.rows(name, 1)
     col0 = wb.start_col(name)
     skip = header.start + header.height
-    errors = _xlsx_error_cells(path, name) if fmt == "xlsx" else {}
+    errors = (scan() if scan is not None and name == guess else _xlsx_error_cells(path, name)) if fmt == "xlsx" else {}
     # error cells by body row: (column, text)
     patches: dict[int, list[tuple[int, str]]] = {}
     for (r, col), text in errors.items():
