@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from kuaidi_cli.errors import InputError
 from kuaidi_cli.fields import AliasTable, Kind
 from kuaidi_cli.findings import Finding, Severity
 from kuaidi_cli.gazetteer import Gazetteer
-from kuaidi_cli.loading import Limits, RawTable, load
+from kuaidi_cli.loading import Limits, RawTable, in_thread, load
 from kuaidi_cli.rules import Rules
 from kuaidi_cli.validation import FileResult, Register, validate
 
@@ -48,24 +47,7 @@ def load_in_background(paths: list[Path], kind: Kind, rules: Rules, *, limits: L
     tables (or raises what reading raised). calamine's parse and pyarrow's CSV reader release the GIL,
     so on two cores the second register is read while the first is checked."""
     aliases = AliasTable.build(kind, rules.header_aliases)
-    box: dict[str, object] = {}
-
-    def work() -> None:
-        try:
-            box["tables"] = [load(p, kind, aliases, limits=limits) for p in paths]
-        except BaseException as e:  # handed to the waiting thread
-            box["error"] = e
-
-    thread = threading.Thread(target=work, name=f"kuaidi-load-{kind.value}", daemon=True)
-    thread.start()
-
-    def wait() -> list[RawTable]:
-        thread.join()
-        if "error" in box:
-            raise box["error"]  # type: ignore[misc]
-        return box["tables"]  # type: ignore[return-value]
-
-    return wait
+    return in_thread(f"load-{kind.value}", lambda: [load(p, kind, aliases, limits=limits) for p in paths])
 
 
 def without_cells(register: Register) -> Register:
@@ -122,7 +104,7 @@ class SecondProcess:
             except (OSError, ValueError):  # it died (result() says so), or close() came first
                 pass
 
-        threading.Thread(target=feed, name="kuaidi-feed", daemon=True).start()
+        in_thread("feed", feed)
 
     def result(self) -> Register:
         import pickle
@@ -159,7 +141,7 @@ def load_register(
     """Load and validate files that together make one register (duplicates are found across them)."""
     aliases = AliasTable.build(kind, rules.header_aliases)
     tables = [load(p, kind, aliases, sheet=sheet, encoding=encoding, limits=limits) for p in paths]
-    return validate(tables, rules, gazetteer, max_findings=(limits or Limits()).max_findings)
+    return validate_loaded(tables, rules, limits=limits, gazetteer=gazetteer)
 
 
 def validate_loaded(tables: list[RawTable], rules: Rules, *, limits: Limits | None = None,

@@ -783,8 +783,10 @@ def _preflight_legacy(path: Path, limits: Limits) -> None:
         )
 
 
-def _in_thread(fn, *args):
-    """Start fn(*args) in a thread; the returned function waits and gives its result (or raises its error)."""
+def in_thread(name: str, fn, *args):
+    """Start fn(*args) in a daemon thread (kuaidi waits for it only if it needs the result); the returned
+    function waits and gives the result, or raises what fn raised. For work that runs without the GIL
+    (calamine's parse, pyarrow's reader, zlib, hashlib) beside the caller's."""
     box: dict[str, object] = {}
 
     def work() -> None:
@@ -793,7 +795,7 @@ def _in_thread(fn, *args):
         except BaseException as e:  # handed to the waiting thread
             box["error"] = e
 
-    thread = threading.Thread(target=work, name="kuaidi-scan", daemon=True)
+    thread = threading.Thread(target=work, name=f"kuaidi-{name}", daemon=True)
     thread.start()
 
     def wait():
@@ -813,7 +815,7 @@ def _read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet:
     # the sheet most likely chosen is scanned for error cells in a thread while calamine parses it (both
     # work without the GIL: unzipping, and calamine's Rust)
     guess = (sheet if sheet in wb.names else (wb.visible or wb.names or [None])[0]) if fmt == "xlsx" else None
-    scan = _in_thread(_xlsx_error_cells, path, guess) if guess is not None else None
+    scan = in_thread("scan", _xlsx_error_cells, path, guess) if guess is not None else None
     name, header = _choose_sheet(wb, kind, aliases, sheet)
     _, start = wb.rows(name, 1)
     col0 = wb.start_col(name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +21,7 @@ from kuaidi_cli.errors import InputError
 from kuaidi_cli.fields import Kind
 from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.inputs import Registers, sha256
-from kuaidi_cli.loading import Limits, is_workbook
+from kuaidi_cli.loading import Limits, in_thread, is_workbook
 from kuaidi_cli.normalise import by_text, text
 from kuaidi_cli.rules import Rules
 
@@ -46,11 +45,6 @@ def _second_process_pays(*paths: Path) -> bool:
     return size >= SECOND_PROCESS_BYTES and any(is_workbook(path) for path in paths)
 
 
-def _digest(path: Path, digests: dict[Path, Future]) -> str:
-    future = digests.get(path)
-    return future.result() if future is not None else sha256(path)
-
-
 def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, counties: list[str] | None = None,
         township: str | None = None, generated_at: str | None = None, gazetteer: Gazetteer | None = None,
         universe: str = "register", limits: Limits | None = None) -> tuple[rep.Report, rep.ReportContext]:
@@ -60,18 +54,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     With a gazetteer, the villages it lists for the townships the register covers but the register
     lacks are findings; `universe="gazetteer"` counts them too (as not reached)."""
     # the inputs' sha256 (for the report's inputs) in a thread meanwhile: hashlib works without the GIL
-    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kuaidi-sha256")
-    try:
-        digests = {p: hashing.submit(sha256, p) for p in (registers.villages, registers.outlets) if p is not None}
-        return _run(registers, rules, rules_sha, as_of, digests, counties=counties, township=township,
-                    generated_at=generated_at, gazetteer=gazetteer, universe=universe, limits=limits)
-    finally:
-        hashing.shutdown(wait=False, cancel_futures=True)
-
-
-def _run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, digests: dict[Path, Future], *,
-         counties: list[str] | None, township: str | None, generated_at: str | None, gazetteer: Gazetteer | None,
-         universe: str, limits: Limits | None) -> tuple[rep.Report, rep.ReportContext]:
+    digests = {p: in_thread("sha256", sha256, p) for p in (registers.villages, registers.outlets) if p is not None}
     if registers.outlets and _second_process_pays(registers.villages, registers.outlets):
         # a province's or the country's workbooks: the village register is loaded and checked in a
         # second process while this one does the outlet register (two cores, two registers)
@@ -118,7 +101,7 @@ def _run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, dig
         raise InputError(f"没有乡镇「{township}」（可选：{towns}）", f"no township '{township}' (choose from: {towns})")
 
     inputs = [
-        rep.InputRef(path=str(reg.files[0].table.path), sha256=_digest(reg.files[0].table.path, digests),
+        rep.InputRef(path=str(reg.files[0].table.path), sha256=digests[reg.files[0].table.path](),
                      rows=reg.files[0].counts.rows, invalid_rows=reg.files[0].counts.invalid)
         for reg in (villages, outlets) if reg is not None
     ]
