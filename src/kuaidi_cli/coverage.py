@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kuaidi_cli.findings import Finding, make
-from kuaidi_cli.normalise import group_ids
+from kuaidi_cli.normalise import first_of, group_ids
 from kuaidi_cli.rules import LEVELS, OPERATORS, AnyOf, Rules
 
 UNSPECIFIED_MODE = "unspecified"
@@ -111,7 +111,7 @@ class _Places:
         one = np.full(k, None, dtype=object)
         single = count[group] == 1
         one[group[single]] = np.asarray(p_uniques, dtype=object)[which[single]]
-        first = _first_of(ids, np.arange(len(ids)), k)  # every row of a group has the same names
+        first = first_of(ids, np.arange(len(ids)), k)  # every row of a group has the same names
         fallback = np.array(["n:" + "\x1f".join(str(col[i]) for col in names) for i in first.tolist()], dtype=object)
         return one, fallback
 
@@ -139,19 +139,10 @@ class _Places:
             code_ids = pd.factorize(pd.Series(self.code, dtype=object))[0]  # None → -1
         vids = group_ids([self.t_ids, pd.factorize(self._village())[0]], len(self.code))
         for ids, usable in ((vids, np.ones(len(vids), dtype=bool)), (code_ids, code_ids >= 0)):
-            first = _first_of(ids, np.flatnonzero(usable[:n]), max(int(ids.max()) + 1, 1))
+            first = first_of(ids, np.flatnonzero(usable[:n]), max(int(ids.max()) + 1, 1))
             hit = np.where(usable[n:], first[np.maximum(ids[n:], 0)], -1)
             result = np.where(hit >= 0, hit, result)  # the code wins: it is looked up last
         return result
-
-
-def _first_of(ids: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
-    """For each id 0..k-1, the first of `rows` (ascending positions) that has it, or -1."""
-    first = np.full(k, -1, dtype=np.int64)
-    if len(rows):
-        found, at = np.unique(ids[rows], return_index=True)
-        first[found] = rows[at]
-    return first
 
 
 def _code_numbers(code: np.ndarray, has: np.ndarray) -> np.ndarray | None:

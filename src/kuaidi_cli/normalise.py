@@ -271,6 +271,15 @@ def group_ids(codes: list[np.ndarray], n: int) -> np.ndarray:
     return pd.factorize(ids)[0] if n else ids
 
 
+def first_of(ids: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
+    """For each id 0..k-1, the first of `rows` (ascending positions) that has it, or -1."""
+    first = np.full(k, -1, dtype=np.int64)
+    if len(rows):
+        found, at = np.unique(ids[rows], return_index=True)
+        first[found] = rows[at]
+    return first
+
+
 class Distinct:
     """A column of cell text as codes into its distinct values.
 

@@ -21,7 +21,7 @@ from kuaidi_cli.fields import FIELDS, Kind, header_key
 from kuaidi_cli.findings import CATALOGUE, Finding, Severity, make, row_ref
 from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.loading import RawTable
-from kuaidi_cli.normalise import Distinct, group_ids
+from kuaidi_cli.normalise import Distinct, first_of, group_ids
 from kuaidi_cli.rules import Rules
 
 MAX_POPULATION = 100_000
@@ -383,8 +383,7 @@ def _first_rows(meta: pd.DataFrame, dup: pd.Series, ids: np.ndarray) -> tuple[pd
     rows = np.flatnonzero(dup.to_numpy())
     if not len(rows):
         return pd.Series(dtype=object), pd.Series(dtype=object)
-    found, first_pos = np.unique(ids, return_index=True)
-    first = first_pos[np.searchsorted(found, ids[rows])]  # every id of `rows` is among `found`
+    first = first_of(ids, np.arange(len(ids)), int(ids.max()) + 1)[ids[rows]]  # ids: dense (group_ids)
     labels = dup.index
     at, first_at = meta.index.get_indexer(labels[rows]), meta.index.get_indexer(labels[first])
     files = meta["_file"].to_numpy(dtype=object)
