@@ -263,5 +263,8 @@ def test_error_cells_are_taken_from_the_sheet_chosen(tmp_path, monkeypatch, regi
     monkeypatch.setattr(loading, "_xlsx_error_cells", scan)
     table = load(path, Kind.VILLAGES)
     assert table.sheet == "台账"
-    assert calls == (["台账"] if register_first else ["封面", "台账"])
+    # the register's sheet is scanned (the wrong guess's scan runs in a thread nobody waits for: when it
+    # records its call is not known, so it is not asserted)
+    assert (calls == ["台账"]) if register_first else ("台账" in calls)
+    assert calls.count("台账") == 1
     assert table.cells.iat[0, 4] == "#REF!"

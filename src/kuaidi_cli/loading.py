@@ -726,13 +726,14 @@ def _xlsx_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
             if target is None:
                 return {}
             member = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            found, tail = False, b""
+            found, tail, k = False, b"", len(_ERROR_MARK) - 1
             with zf.open(member) as fh:  # most sheets have no error cell: look before parsing
                 while chunk := fh.read(_SCAN_CHUNK):
-                    if _ERROR_MARK in tail + chunk[: len(_ERROR_MARK) - 1] or _ERROR_MARK in chunk:
+                    # a mark cut by a chunk's end is found in the seam: the last k bytes and the next k
+                    if _ERROR_MARK in chunk or _ERROR_MARK in tail + chunk[:k]:
                         found = True
                         break
-                    tail = (tail + chunk)[-(len(_ERROR_MARK) - 1):]  # a mark cut by a chunk's end: found with the next
+                    tail = (tail + chunk[-k:])[-k:]  # (not tail + chunk: that copies 16 MiB)
             if not found:
                 return {}
             data = zf.read(member)

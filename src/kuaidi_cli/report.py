@@ -65,7 +65,7 @@ class TargetOut(_Model):
 _SUMMARY_FIELDS: dict[str, object] = {
     "villages": int, "priority_villages": int, "in_village": int, "priority_in_village": int, "reached": int,
     "reach_rate": float | None, "priority_in_village_rate": float | None, "in_village_rate": float | None,
-    "outlets": Outlets, "modes": dict[str, int],  # modes: built with sorted keys (mode_counts)
+    "outlets": Outlets, "modes": dict[str, int],  # modes: built with sorted keys (coverage._summary_of, _by)
 }
 Summary = _sorted_model("Summary", "The metrics of SPEC §3 over a scope.", _SUMMARY_FIELDS)
 County = _sorted_model("County", "A county's metrics and its rate targets.",

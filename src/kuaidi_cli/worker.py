@@ -1,4 +1,4 @@
-"""The second process of a large report: loads and checks one register (checking.check_in_second_process).
+"""The second process of a large report: loads and checks one register (checking.SecondProcess).
 
 It reads the job (pickled arguments of checking.checked_elsewhere) from stdin and writes ("ok",
 register) or ("error", exception) to stdout, pickled. Nothing else is written to stdout.
