@@ -54,7 +54,8 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     With a gazetteer, the villages it lists for the townships the register covers but the register
     lacks are findings; `universe="gazetteer"` counts them too (as not reached)."""
     # the inputs' sha256 (for the report's inputs) in a thread meanwhile: hashlib works without the GIL
-    digests = {p: in_thread("sha256", sha256, p) for p in (registers.villages, registers.outlets) if p is not None}
+    paths = [p for p in (registers.villages, registers.outlets) if p is not None]
+    digests = in_thread("sha256", lambda: {p: sha256(p) for p in paths})  # one after the other, as before
     if registers.outlets and _second_process_pays(registers.villages, registers.outlets):
         # a province's or the country's workbooks: the village register is loaded and checked in a
         # second process while this one does the outlet register (two cores, two registers)
@@ -101,7 +102,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         raise InputError(f"没有乡镇「{township}」（可选：{towns}）", f"no township '{township}' (choose from: {towns})")
 
     inputs = [
-        rep.InputRef(path=str(reg.files[0].table.path), sha256=digests[reg.files[0].table.path](),
+        rep.InputRef(path=str(reg.files[0].table.path), sha256=digests()[reg.files[0].table.path],
                      rows=reg.files[0].counts.rows, invalid_rows=reg.files[0].counts.invalid)
         for reg in (villages, outlets) if reg is not None
     ]
