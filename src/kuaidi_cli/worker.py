@@ -6,11 +6,13 @@ register) or ("error", exception) to stdout, pickled. Nothing else is written to
 
 from __future__ import annotations
 
+import gc
 import pickle
 import sys
 
 
 def main() -> None:
+    gc.disable()  # one batch, like a command of the first process (cli._batch_memory)
     job = pickle.load(sys.stdin.buffer)
     try:
         from kuaidi_cli.checking import checked_elsewhere
