@@ -227,3 +227,39 @@ def test_code_prefixes_from_integers_are_the_codes_own_first_digits():
     other = np.array(["410212100201", "٤١٠٢١٢١٠٠٢٠١"], dtype=object)
     assert _code_numbers(other, np.array([True, True])) is None
     assert _prefix(other, np.array([True, True]), 6, None).tolist() == ["410212", "٤١٠٢١٢"]
+
+
+SERVING_OUTLETS = "服务点编号,服务点名称,层级,县区,乡镇,行政村,所在村区划代码,合作模式,合作企业,启用日期,停用日期,辐射村\n"
+
+
+@pytest.mark.parametrize("arabic_indic", [False, True])
+def test_serves_entries_by_code_then_township_then_a_name_unique_in_the_county(tmp_path, rules, arabic_indic):
+    """An entry of 辐射村 is a village code; else a name in the outlet's township; else (no township
+    given) a name that only one village of the outlet's county has. Codes are matched as integers
+    when every code is twelve ASCII digits, as text otherwise (the second case: one village's code is
+    in Arabic-Indic digits, which validation accepts as digits)."""
+    from conftest import HEADER, write
+
+    arabic = "٤١٠٢١٢١٠٢٢٠١"
+    villages = (f"{HEADER}\n"
+                "祥符区,城关镇,袁楼村,410212100201,800,1,,,,,\n"     # row 2: by its code (O1)
+                "祥符区,城关镇,黄龙村,410212100202,800,1,,,,,\n"     # row 3: its name twice in 祥符区: not reached
+                "祥符区,陈留镇,黄龙村,410212101201,800,1,,,,,\n"     # row 4: by name in 陈留镇 (O2)
+                "祥符区,陈留镇,大寺村,410212101202,800,1,,,,,\n"     # row 5: name unique in 祥符区 (O1)
+                "杞县,城郊乡,范庄村,410221100201,800,1,,,,,\n"       # row 6: by its code, full-width (O3)
+                "祥符区,半坡店乡,西街村,,800,1,,,,,\n"               # row 7: no code, name unique in 祥符区 (O1)
+                + (f"祥符区,仇楼镇,东村,{arabic},800,1,,,,,\n" if arabic_indic else ""))  # row 8: by its code (O3)
+    outlets = (SERVING_OUTLETS
+               + "O1,祥符区园区,县级园区,祥符区,,,,快快合作,,,,410212100201、大寺村、黄龙村、西街村\n"
+               + "O2,陈留镇站,乡镇服务站,祥符区,陈留镇,,,快快合作,,,,黄龙村\n"
+               + "O3,杞县园区,县级园区,杞县,,,,快快合作,,,,４１０２２１１００２０１、999999999999"
+               + (f"、{arabic}" if arabic_indic else "") + "\n")
+    v = run(write(tmp_path, villages, "v.csv"), rules).frame
+    o = run(write(tmp_path, outlets, "o.csv"), rules, Kind.OUTLETS).frame
+    assert len(v) == (7 if arabic_indic else 6) and len(o) == 3
+    c = cov.compute(v, o, D2022, rules)
+    reached = {(r.township, r.village) for r in c.villages.itertuples() if r.reached}
+    expected = {("城关镇", "袁楼村"), ("陈留镇", "黄龙村"), ("陈留镇", "大寺村"), ("城郊乡", "范庄村"), ("半坡店乡", "西街村")}
+    assert reached == (expected | {("仇楼镇", "东村")} if arabic_indic else expected)
+    assert {(f.code, f.row, f.value) for f in c.findings} == {
+        ("serves-unknown", 2, "黄龙村"), ("serves-unknown", 4, "999999999999")}

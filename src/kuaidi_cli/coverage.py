@@ -126,6 +126,13 @@ class _Places:
         named = np.where(township_given, fallback[g], None)
         return np.where(self.has, self.t9, np.where(pd.notna(one[g]), one[g], named))
 
+    def village_names(self) -> tuple[np.ndarray, pd.Index]:
+        """The village names of villages and outlets as codes into their distinct names (once)."""
+        if not hasattr(self, "_names"):
+            codes, uniques = pd.factorize(self._village())
+            self._names = (codes, pd.Index(uniques))
+        return self._names
+
     def village_match(self) -> np.ndarray:
         """For each outlet, the position of the village it stands in (by code, else by names), or -1."""
         n = self.n
@@ -137,7 +144,7 @@ class _Places:
             code_ids = np.where(self.has, pd.factorize(np.where(self.has, self.numbers, -1))[0], -1)
         else:
             code_ids = pd.factorize(pd.Series(self.code, dtype=object))[0]  # None → -1
-        vids = group_ids([self.t_ids, pd.factorize(self._village())[0]], len(self.code))
+        vids = group_ids([self.t_ids, self.village_names()[0]], len(self.code))
         for ids, usable in ((vids, np.ones(len(vids), dtype=bool)), (code_ids, code_ids >= 0)):
             first = first_of(ids, np.flatnonzero(usable[:n]), max(int(ids.max()) + 1, 1))
             hit = np.where(usable[n:], first[np.maximum(ids[n:], 0)], -1)
@@ -176,6 +183,12 @@ def _prefix(code: np.ndarray, has: np.ndarray, width: int, numbers: np.ndarray |
     return out
 
 
+def _within(frame: pd.DataFrame, scope: pd.Series) -> pd.DataFrame:
+    """The rows in scope as a new frame (copy-on-write: the caller's is untouched); all of them, as
+    with a national scope, without copying the columns first."""
+    return (frame if scope.all() else frame[scope]).reset_index(drop=True)
+
+
 def _in_scope(frame: pd.DataFrame, rules: Rules) -> pd.Series:
     if not rules.scope.counties:
         return pd.Series(True, index=frame.index)
@@ -186,9 +199,9 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
     """The status of every village in scope at `as_of`."""
     t = pd.Timestamp(as_of)
     scope = _in_scope(villages, rules)
-    v = villages[scope].reset_index(drop=True)  # a new frame (copy-on-write): the caller's is untouched
+    v = _within(villages, scope)
     out_of_scope = int((~scope).sum())
-    o = outlets[_in_scope(outlets, rules)].reset_index(drop=True) if outlets is not None else None
+    o = _within(outlets, _in_scope(outlets, rules)) if outlets is not None else None
     places = _Places(v, o)
     n = len(v)
     county_keys = places.county_keys()
@@ -217,7 +230,7 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
         points = active[(active["level"] == "village_point") & (active["_village"] >= 0)]
         in_village = pd.Series(False, index=v.index)
         in_village.iloc[points["_village"].unique()] = True
-        served_at, serve_modes, unknown = _served(active, v)
+        served_at, serve_modes, unknown = _served(active, v, places)
         findings += unknown
         served = pd.Series(served_at, index=v.index)
         has_flag = v["in_village"].notna()
@@ -256,13 +269,14 @@ def _unknown_villages(o: pd.DataFrame) -> list[Finding]:
     ]
 
 
-def _served(active: pd.DataFrame, v: pd.DataFrame) -> tuple[np.ndarray, dict[int, str], list[Finding]]:
+def _served(active: pd.DataFrame, v: pd.DataFrame, places: _Places) -> tuple[np.ndarray, dict[int, str], list[Finding]]:
     """Villages listed in `serves` of active outlets (by code, else by name within the outlet's township,
     else within its county when the name is unique there), the serving outlet's mode, and the entries
     that name no village of the register.
 
-    The entries are matched all at once: the villages' and the entries' names are factorised together,
-    so a name is an integer group on both sides."""
+    The entries are matched all at once, by the integer groups `places` gave the villages' and the
+    outlets' names: an entry's county and township are its outlet's, its name the group of the same
+    village name (a name no village or outlet has: one group of its own, matching nothing)."""
     served = np.zeros(len(v), dtype=bool)
     serves = active["serves"].to_numpy(dtype=object)
     lengths = np.fromiter(map(len, serves), dtype=np.int64, count=len(serves))
@@ -270,27 +284,24 @@ def _served(active: pd.DataFrame, v: pd.DataFrame) -> tuple[np.ndarray, dict[int
         return served, {}, []
     with_serves = active[lengths > 0]
     e = with_serves[["county", "township", "mode", "_file", "_sheet", "_row", "serves"]].explode("serves")
+    n, m = len(v), len(e)
+    outlet_at = n + e.index.to_numpy()  # the outlet of each entry, as a row of `places` (after the villages)
     e = e.reset_index(drop=True)
     e["name"] = ["".join(str(x).split()) for x in e["serves"].to_numpy(dtype=object)]
-    n, m = len(v), len(e)
-
-    def joint(a: pd.Series, b: pd.Series) -> np.ndarray:
-        both = np.concatenate([a.to_numpy(dtype=object), b.to_numpy(dtype=object)])
-        both[pd.isna(both)] = "\x00none"
-        return pd.factorize(both)[0]
-
-    county, township, name = joint(v["county"], e["county"]), joint(v["township"], e["township"]), joint(v["village"], e["name"])
+    county = np.concatenate([places.c_ids[:n], places.c_ids[outlet_at]])
+    township = np.concatenate([places.t_ids[:n], places.t_ids[outlet_at]])  # county and township together
+    names, distinct = places.village_names()
+    asked_names = distinct.get_indexer(e["name"].to_numpy(dtype=object))
+    name = np.concatenate([names[:n], np.where(asked_names >= 0, asked_names, len(distinct))])
     hits = []  # (entry, village) pairs
     # by code
-    code_pos = pd.Index(v["code"].to_numpy(dtype=object)).get_indexer_for(e["name"].to_numpy(dtype=object)) \
-        if v["code"].notna().any() else np.full(m, -1)
-    code_pos = np.asarray(code_pos)
+    code_pos = _code_positions(places, e["name"].to_numpy(dtype=object))
     by_code = code_pos >= 0
     hits.append(pd.DataFrame({"entry": np.flatnonzero(by_code), "village": code_pos[by_code]}))
     left = ~by_code
     # by name within the outlet's township
     with_township = left & e["township"].notna().to_numpy()
-    ctv = group_ids([county, township, name], n + m)
+    ctv = group_ids([township, name], n + m)
     villages_of = pd.DataFrame({"g": ctv[:n], "village": np.arange(n)})
     asked = pd.DataFrame({"g": ctv[n:][with_township], "entry": np.flatnonzero(with_township)})
     found = asked.merge(villages_of, on="g")[["entry", "village"]]
@@ -317,6 +328,35 @@ def _served(active: pd.DataFrame, v: pd.DataFrame) -> tuple[np.ndarray, dict[int
         for r in e[left].to_dict("records")
     ]
     return served, modes, unknown
+
+
+def _code_positions(places: _Places, entries: np.ndarray) -> np.ndarray:
+    """For each entry, the village whose code it is, or -1 (valid codes are unique among the villages):
+    as integers when the codes are, else as text."""
+    n = places.n
+    has = places.has[:n]
+    if not has.any():
+        return np.full(len(entries), -1, dtype=np.int64)
+    coded = np.flatnonzero(has)
+    if places.numbers is not None:
+        # a coded village's number is never -1, what an entry that is no code gets
+        pos = pd.Index(places.numbers[:n][coded]).get_indexer(_twelve_digit_numbers(entries))
+    else:
+        pos = pd.Index(places.code[:n][coded]).get_indexer(entries)
+    return np.where(pos >= 0, coded[np.maximum(pos, 0)], -1)
+
+
+def _twelve_digit_numbers(texts: np.ndarray) -> np.ndarray:
+    """Each text that is twelve ASCII digits as an integer, else -1."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(texts, type=pa.string())
+    ok = pc.fill_null(pc.match_substring_regex(arr, "^[0-9]{12}$"), False).to_numpy(zero_copy_only=False)
+    out = np.full(len(texts), -1, dtype=np.int64)
+    if ok.any():
+        out[ok] = pc.cast(pc.filter(arr, pa.array(ok)), pa.int64()).to_numpy()
+    return out
 
 
 def _disagreements(rows: pd.DataFrame, outlet_says: pd.Series, as_of: dt.date) -> list[Finding]:
