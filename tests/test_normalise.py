@@ -128,3 +128,16 @@ def test_codes_are_twelve_decimal_digits_only():
     values, bad = normalise.code(pd.Series(["４１０２１２１００２００", "41021210020a", "4102121002000", "n/a"]))
     assert list(bad) == [False, True, True, False]
     assert values.iat[0] == "410212100200"
+
+
+def test_first_of_names_the_first_listed_row_of_each_id():
+    import numpy as np
+
+    from kuaidi_cli.normalise import first_of
+
+    ids = np.array([2, 0, 2, 1, 0, 2])  # by row 0..5
+    # all rows: id 0 first at row 1, id 1 at row 3, id 2 at row 0; id 3 never (-1)
+    assert first_of(ids, np.arange(6), 4).tolist() == [1, 3, 0, -1]
+    # only rows 2, 3, 4 count: id 2 first at row 2, id 0 at row 4
+    assert first_of(ids, np.array([2, 3, 4]), 3).tolist() == [4, 3, 2]
+    assert first_of(ids, np.array([], dtype=np.int64), 3).tolist() == [-1, -1, -1]

@@ -105,7 +105,7 @@ class _Places:
         coded = np.flatnonzero(self.has[: self.n])
         p_codes, p_uniques = pd.factorize(prefix[coded])
         width = len(p_uniques) + 1
-        pairs = np.unique(ids[coded] * width + p_codes)
+        pairs = pd.unique(ids[coded] * width + p_codes)  # each (name group, prefix) once, by hashing
         group, which = pairs // width, pairs % width
         count = np.bincount(group, minlength=k)
         one = np.full(k, None, dtype=object)
@@ -176,8 +176,8 @@ def _prefix(code: np.ndarray, has: np.ndarray, width: int, numbers: np.ndarray |
     if not has.any():
         return out
     if numbers is not None:
-        distinct, which = np.unique(numbers[has] // 10 ** (12 - width), return_inverse=True)
-        out[has] = np.array([str(x).zfill(width) for x in distinct.tolist()], dtype=object)[which.reshape(-1)]
+        which, distinct = pd.factorize(numbers[has] // 10 ** (12 - width))  # by hashing, not sorting
+        out[has] = np.array([str(x).zfill(width) for x in distinct.tolist()], dtype=object)[which]
     else:
         out[has] = [c[:width] for c in code[has].tolist()]
     return out
