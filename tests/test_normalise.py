@@ -141,3 +141,21 @@ def test_first_of_names_the_first_listed_row_of_each_id():
     # only rows 2, 3, 4 count: id 2 first at row 2, id 0 at row 4
     assert first_of(ids, np.array([2, 3, 4]), 3).tolist() == [4, 3, 2]
     assert first_of(ids, np.array([], dtype=np.int64), 3).tolist() == [-1, -1, -1]
+
+
+def test_row_ids_group_the_rows_equal_in_every_column():
+    import numpy as np
+
+    from kuaidi_cli.normalise import row_ids
+
+    # rows 0..5 over two columns; the second is the most varied (codes up to 4)
+    a = np.array([0, 0, 1, 0, 0, 1])
+    b = np.array([0, 1, 2, 0, 3, 4])
+    ids = row_ids([a, b], 6)
+    # rows 0 and 3 are equal (0, 0); every other row is unlike all others
+    assert ids[0] == ids[3]
+    assert len(set(ids.tolist())) == 5
+    assert ids.min() >= 0 and ids.max() < 12
+    # rows sharing the varied column's value but not the other column stay apart
+    assert len(set(row_ids([np.array([0, 1]), np.array([0, 0])], 2).tolist())) == 2
+    assert row_ids([], 0).tolist() == []

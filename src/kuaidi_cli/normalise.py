@@ -271,6 +271,21 @@ def group_ids(codes: list[np.ndarray], n: int) -> np.ndarray:
     return pd.factorize(ids)[0] if n else ids
 
 
+def row_ids(codes: list[np.ndarray], n: int) -> np.ndarray:
+    """Ids under which rows equal in every column (the same codes) share an id, as group_ids gives,
+    but not dense (each is below 2n): only the rows whose most varied column repeats are grouped; a
+    row whose value there is unique is unlike every other row and keeps an id of its own. A register's
+    rows are mostly unlike each other: a few hundred rows are grouped, not all of them."""
+    if not codes or n == 0:
+        return group_ids(codes, n)
+    widest = max(codes, key=lambda c: int(c.max()))
+    maybe = pd.Series(widest).duplicated(keep=False).to_numpy()
+    ids = np.arange(n, 2 * n, dtype=np.int64)
+    if maybe.any():
+        ids[maybe] = group_ids([c[maybe] for c in codes], int(maybe.sum()))
+    return ids
+
+
 def first_of(ids: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
     """For each id 0..k-1, the first of `rows` (ascending positions) that has it, or -1."""
     first = np.full(k, -1, dtype=np.int64)

@@ -21,7 +21,7 @@ from kuaidi_cli.fields import FIELDS, Kind, header_key
 from kuaidi_cli.findings import CATALOGUE, Finding, Severity, make, row_ref
 from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.loading import RawTable
-from kuaidi_cli.normalise import Distinct, first_of, group_ids
+from kuaidi_cli.normalise import Distinct, first_of, group_ids, row_ids
 from kuaidi_cli.rules import Rules
 
 MAX_POPULATION = 100_000
@@ -185,7 +185,7 @@ def _stack(tables: list[RawTable], kind: Kind) -> tuple[pd.DataFrame, pd.DataFra
 def _distincts(tables: list[RawTable], raw: pd.DataFrame) -> tuple[dict[str, Distinct], list[dict[int, Distinct]]]:
     """Each field's column of all tables, and each column of each table, as a Distinct: every column is
     factorised once, and a table's mapped column shares its field's (one table: the same object)."""
-    fields = {name: Distinct(raw[name]) for name in raw.columns}
+    fields = dict(zip(raw.columns, _factorised([raw[name] for name in raw.columns]), strict=True))
     per_table: list[dict[int, Distinct]] = []
     for table in tables:
         own = {}
@@ -198,6 +198,17 @@ def _distincts(tables: list[RawTable], raw: pd.DataFrame) -> tuple[dict[str, Dis
                 own[c.position] = Distinct(table.cells[c.position])
         per_table.append(own)
     return fields, per_table
+
+
+def _factorised(columns: list[pd.Series]) -> list[Distinct]:
+    """The columns as Distincts; a large register's on two threads (pyarrow hashes a text column
+    without holding the GIL: the 12 columns of 600 000 outlets in ~0.35 s instead of ~0.55 s)."""
+    if sum(map(len, columns)) < 1_000_000:
+        return [Distinct(c) for c in columns]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kuaidi-factorise") as pool:
+        return list(pool.map(Distinct, columns))
 
 
 def _totals(texts: np.ndarray) -> np.ndarray:
@@ -383,7 +394,7 @@ def _first_rows(meta: pd.DataFrame, dup: pd.Series, ids: np.ndarray) -> tuple[pd
     rows = np.flatnonzero(dup.to_numpy())
     if not len(rows):
         return pd.Series(dtype=object), pd.Series(dtype=object)
-    first = first_of(ids, np.arange(len(ids)), int(ids.max()) + 1)[ids[rows]]  # ids: dense (group_ids)
+    first = first_of(ids, np.arange(len(ids)), int(ids.max()) + 1)[ids[rows]]  # ids: below 2n (row_ids)
     labels = dup.index
     at, first_at = meta.index.get_indexer(labels[rows]), meta.index.get_indexer(labels[first])
     files = meta["_file"].to_numpy(dtype=object)
@@ -447,7 +458,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     c.add("note-row", note, None, note_text)
     skipped = blank | total | note
     # an exact repeat: the same text (after NFKC and spaces) in every field
-    fingerprint = group_ids([d.norm_codes() for d in dist.values()], len(raw))
+    fingerprint = row_ids([d.norm_codes() for d in dist.values()], len(raw))
     repeat = pd.Series(_repeats(fingerprint), index=raw.index) & ~skipped
     dz, de = _first_rows(meta, repeat, fingerprint)
     c.add("duplicate-row", repeat, None, None, dz, de)
