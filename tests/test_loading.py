@@ -268,3 +268,42 @@ def test_error_cells_are_taken_from_the_sheet_chosen(tmp_path, monkeypatch, regi
     assert (calls == ["台账"]) if register_first else ("台账" in calls)
     assert calls.count("台账") == 1
     assert table.cells.iat[0, 4] == "#REF!"
+
+
+def _rows(n: int, first: int = 200) -> str:
+    return "".join(f"祥符区,城关镇,村{i},410212100{i:03d},{1000 + i},1.5,是,2021-10-04,是,2021-08-21,邮快合作\r\n"
+                   for i in range(first, first + n))
+
+
+def test_a_large_utf8_file_is_decoded_only_at_its_start(tmp_path, rules, monkeypatch):
+    """Past its first _HEAD_BYTES a UTF-8 file goes to pyarrow undecoded (it checks the cells are UTF-8);
+    Windows line ends (CRLF) stay out of the cells."""
+    from kuaidi_cli import loading
+
+    monkeypatch.setattr(loading, "_HEAD_BYTES", 16384)
+    decoded = []
+    real = loading._decode
+    monkeypatch.setattr(loading, "_decode", lambda *a: decoded.append(a[1]) or real(*a))
+    path = write(tmp_path, f"{HEADER}\r\n" + _rows(400))  # 400 rows of ~90 bytes: twice 16384
+    assert path.stat().st_size > 2 * 16384
+    reg = run(path, rules)
+    assert decoded == []
+    assert reg.files[0].counts.valid == 400
+    assert reg.frame.at[399, "village"] == "村599" and reg.frame.at[399, "mode"] == "邮快合作"
+    assert reg.files[0].table.row_numbers[-1] == 401
+    # with a BOM too
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load(bom, Kind.VILLAGES).encoding == "utf-8-sig" and decoded == []
+
+
+def test_a_large_file_utf8_at_its_start_and_gbk_later_is_one_clear_error(tmp_path, rules, monkeypatch):
+    from kuaidi_cli import loading
+
+    monkeypatch.setattr(loading, "_HEAD_BYTES", 16384)
+    path = tmp_path / "pasted.csv"
+    # lines 1-301 UTF-8 (past the 16384 bytes decoded at the start), line 302 on in GBK
+    path.write_bytes((f"{HEADER}\r\n" + _rows(300)).encode("utf-8") + _rows(3, first=900).encode("gbk"))
+    assert path.stat().st_size > 16384
+    with pytest.raises(InputError, match="第 302 行起却是另一种编码"):
+        load(path, Kind.VILLAGES)
