@@ -5,10 +5,11 @@ on generated registers.
     .venv/bin/python benchmarks/run.py [--sizes 2129,50000,500000] [--runs 3] [--xlsx] [--data DIR]
 
 For each size (and format: CSV UTF-8, CSV GBK, and XLSX with --xlsx) it generates the registers once
-(benchmarks/generate.py, seeded), then runs each command in fresh processes and prints the median wall
-time, the peak RSS (of kuaidi and the second process it may start, together), rows per second, and the floor — the time to read the same files with
-pandas.read_csv(dtype=str) or python-calamine alone — with the ratio to it. Not collected by pytest;
-nothing here asserts a time.
+(benchmarks/generate.py, seeded), then runs each command in fresh processes, in rounds (one run of each
+command and of each floor per round), and prints the median wall time, the peak RSS (of kuaidi and the
+second process it may start, together), rows per second, and the floor — the time to read the same
+files with pandas.read_csv(dtype=str) or python-calamine alone — with the ratio to it. Not collected by
+pytest; nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -69,8 +70,18 @@ def timed(cmd: list[str]) -> tuple[float, float, int]:
 
 
 def median_of(cmd: list[str], runs: int) -> tuple[float, float, int]:
-    results = [timed(cmd) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results), results[-1][2]
+    return medians({"": cmd}, runs)[""]
+
+
+def medians(cmds: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float, int]]:
+    """Each command run `runs` times in rounds (one run of each per round, the floors among them), so
+    that the machine's drift during a benchmark touches a command and its floor alike: per command the
+    median wall time, the largest peak RSS and the last exit code."""
+    results: dict[str, list[tuple[float, float, int]]] = {k: [] for k in cmds}
+    for _ in range(runs):
+        for k, cmd in cmds.items():
+            results[k].append(timed(cmd))
+    return {k: (statistics.median(r[0] for r in rs), max(r[1] for r in rs), rs[-1][2]) for k, rs in results.items()}
 
 
 def main() -> None:
@@ -98,17 +109,19 @@ def main() -> None:
         n_rows = sum(1 for _ in villages.open(encoding="utf-8-sig")) - 1
         for fmt, v, o in variants:
             floor_code = FLOOR_XLSX if fmt == "xlsx" else FLOOR_CSV
-            floor, _, _ = median_of([sys.executable, "-c", floor_code, str(v), str(o)], args.runs)
-            floor_v, _, _ = median_of([sys.executable, "-c", floor_code, str(v)], args.runs)
-            check, check_rss, _ = median_of([*KUAIDI, "check", str(v), "--rules", str(RULES), "--format", "json",
-                                             "--divisions", "none"], args.runs)
-            report, report_rss, code = median_of([*KUAIDI, "report", "--villages", str(v), "--outlets", str(o),
-                                                  "--rules", str(RULES), "--divisions", "none", "--format", "json",
-                                                  "--as-of", "2022-12-31", "-o", str(data / "report.json")], args.runs)
-            export, export_rss, _ = median_of([*KUAIDI, "export", "--out", str(data / "export"), "--formats",
-                                               "xlsx,json,csv", "--no-history", "--quiet", "--villages", str(v),
-                                               "--outlets", str(o), "--rules", str(RULES), "--divisions", "none",
-                                               "--as-of", "2022-12-31"], args.runs)
+            m = medians({
+                "floor": [sys.executable, "-c", floor_code, str(v), str(o)],
+                "floor_v": [sys.executable, "-c", floor_code, str(v)],
+                "check": [*KUAIDI, "check", str(v), "--rules", str(RULES), "--format", "json", "--divisions", "none"],
+                "report": [*KUAIDI, "report", "--villages", str(v), "--outlets", str(o), "--rules", str(RULES),
+                           "--divisions", "none", "--format", "json", "--as-of", "2022-12-31",
+                           "-o", str(data / "report.json")],
+                "export": [*KUAIDI, "export", "--out", str(data / "export"), "--formats", "xlsx,json,csv",
+                           "--no-history", "--quiet", "--villages", str(v), "--outlets", str(o), "--rules", str(RULES),
+                           "--divisions", "none", "--as-of", "2022-12-31"],
+            }, args.runs)
+            (floor, _, _), (floor_v, _, _) = m["floor"], m["floor_v"]
+            (check, check_rss, _), (report, report_rss, code), (export, export_rss, _) = m["check"], m["report"], m["export"]
             past_read = max(check - floor_v, 1e-9)
             rows.append((size, fmt, "check", check, check_rss, n_rows / check, n_rows / past_read, floor_v, check / floor_v))
             rows.append((size, fmt, "report", report, report_rss, n_rows / report, None, floor, report / floor))
@@ -120,7 +133,7 @@ def main() -> None:
           f"{'rows/s past read':>17} {'floor s':>8} {'× floor':>8}")
     for size, fmt, cmd, wall, rss, rate, past, floor, ratio in rows:
         past_text = f"{past:17.0f}" if past is not None else f"{'':17}"
-        print(f"{size:>7} {fmt:8} {cmd:7} {wall:9.2f} {rss:9.0f} {rate:9.0f} {past_text} {floor:8.2f} {ratio:8.1f}")
+        print(f"{size:>7} {fmt:8} {cmd:7} {wall:9.2f} {rss:9.0f} {rate:9.0f} {past_text} {floor:8.2f} {ratio:8.2f}")
     by = {(size, fmt, cmd): wall for size, fmt, cmd, wall, *_ in rows}
     sizes = sorted({r[0] for r in rows})
     for small, big in itertools.pairwise(sizes):
