@@ -263,3 +263,21 @@ def test_serves_entries_by_code_then_township_then_a_name_unique_in_the_county(t
     assert reached == (expected | {("仇楼镇", "东村")} if arabic_indic else expected)
     assert {(f.code, f.row, f.value) for f in c.findings} == {
         ("serves-unknown", 2, "黄龙村"), ("serves-unknown", 4, "999999999999")}
+
+
+@pytest.mark.parametrize("as_integers", [True, False])
+def test_a_code_in_serves_names_the_first_village_with_it(as_integers):
+    # validated registers never hold a code twice; should a frame do, the first village has it (as for
+    # an outlet's own village) rather than an error
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from kuaidi_cli.coverage import _code_positions
+
+    code = np.array(["410212100201", "410212100201", "410212100202", "410212100203"], dtype=object)
+    places = SimpleNamespace(n=3, has=np.array([True, True, True, True]), code=code,
+                             numbers=np.array([int(c) for c in code]) if as_integers else None)
+    # the fourth code is an outlet's (row 3 of places is not a village); "abc" and a 13-digit text are no code
+    entries = np.array(["410212100202", "410212100201", "abc", "4102121002010", "410212100203"], dtype=object)
+    assert _code_positions(places, entries).tolist() == [2, 0, -1, -1, -1]

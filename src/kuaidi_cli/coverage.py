@@ -89,6 +89,7 @@ class _Places:
         codes.append(pd.factorize(self.township)[0])
         self.t_ids = group_ids(codes, len(self.county))
         self._village = (lambda: both("village")) if o is not None else None
+        self._names: tuple[np.ndarray, pd.Index] | None = None
         code = v["code"].to_numpy(dtype=object)
         if o is not None:
             code = np.concatenate([code, o["village_code"].to_numpy(dtype=object)])
@@ -128,7 +129,7 @@ class _Places:
 
     def village_names(self) -> tuple[np.ndarray, pd.Index]:
         """The village names of villages and outlets as codes into their distinct names (once)."""
-        if not hasattr(self, "_names"):
+        if self._names is None:
             codes, uniques = pd.factorize(self._village())
             self._names = (codes, pd.Index(uniques))
         return self._names
@@ -338,11 +339,12 @@ def _code_positions(places: _Places, entries: np.ndarray) -> np.ndarray:
     if not has.any():
         return np.full(len(entries), -1, dtype=np.int64)
     coded = np.flatnonzero(has)
-    if places.numbers is not None:
-        # a coded village's number is never -1, what an entry that is no code gets
-        pos = pd.Index(places.numbers[:n][coded]).get_indexer(_twelve_digit_numbers(entries))
-    else:
-        pos = pd.Index(places.code[:n][coded]).get_indexer(entries)
+    # a coded village's number is never -1, what an entry that is no code gets
+    codes = pd.Index(places.numbers[:n][coded] if places.numbers is not None else places.code[:n][coded])
+    if not codes.is_unique:  # not after validation; the first village with the code, as in village_match
+        first = ~codes.duplicated(keep="first")
+        codes, coded = codes[first], coded[first]
+    pos = codes.get_indexer(_twelve_digit_numbers(entries) if places.numbers is not None else entries)
     return np.where(pos >= 0, coded[np.maximum(pos, 0)], -1)
 
 
