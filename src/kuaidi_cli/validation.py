@@ -120,7 +120,7 @@ class Collector:
     def add(self, code: str, mask: pd.Series, field_name: str | None, raw: pd.Series | None = None,
             detail_zh: str | pd.Series = "", detail_en: str | pd.Series | None = None) -> None:
         if mask.index is not self.meta.index and not mask.index.equals(self.meta.index):
-            mask = mask.reindex(self.meta.index)  # a mask over some of the rows
+            mask = mask.reindex(self.meta.index, fill_value=False)  # a mask over some of the rows (stays bool)
         hit = mask.to_numpy(dtype=bool, na_value=False)
         if not hit.any():
             return
@@ -397,9 +397,9 @@ def _first_rows(meta: pd.DataFrame, dup: pd.Series, ids: np.ndarray) -> tuple[pd
     first = first_of(ids, np.arange(len(ids)), int(ids.max()) + 1)[ids[rows]]  # ids: below 2n (row_ids)
     labels = dup.index
     at, first_at = meta.index.get_indexer(labels[rows]), meta.index.get_indexer(labels[first])
-    files = meta["_file"].to_numpy(dtype=object)
+    files = meta["_file"]  # only the rows named are taken (not the whole column as objects)
     numbers = meta["_row"].to_numpy()[first_at].tolist()
-    others = [f if f != g else None for f, g in zip(files[first_at].tolist(), files[at].tolist(), strict=True)]
+    others = [f if f != g else None for f, g in zip(files.iloc[first_at].tolist(), files.iloc[at].tolist(), strict=True)]
     index = labels[rows]
     return (pd.Series([row_ref(r, o, "zh") for r, o in zip(numbers, others, strict=True)], index=index, dtype=object),
             pd.Series([row_ref(r, o, "en") for r, o in zip(numbers, others, strict=True)], index=index, dtype=object))
