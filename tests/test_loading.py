@@ -307,3 +307,14 @@ def test_a_large_file_utf8_at_its_start_and_gbk_later_is_one_clear_error(tmp_pat
     assert path.stat().st_size > 16384
     with pytest.raises(InputError, match="第 302 行起却是另一种编码"):
         load(path, Kind.VILLAGES)
+
+
+def test_the_header_is_sought_in_the_first_32_lines():
+    from kuaidi_cli.loading import HEADER_SEARCH_ROWS, _preview
+
+    assert HEADER_SEARCH_ROWS + 2 == 32
+    lines = [f"L{i}" for i in range(1, 41)]
+    assert _preview("\n".join(lines) + "\n") == "\n".join(lines[:32])
+    assert _preview("L1\nL2\nL3") == "L1\nL2\nL3"
+    assert _preview("\n" * 32) == "\n" * 31  # 32 empty lines, the line end after the last left out
+    assert _preview("") == ""

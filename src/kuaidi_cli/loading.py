@@ -447,8 +447,14 @@ def _utf8_start(data: bytes) -> tuple[str, str, bytes] | None:
 
 
 def _preview(text: str) -> str:
-    """The lines of a CSV text that its header is sought in."""
-    return "\n".join(text.split("\n", HEADER_SEARCH_ROWS + 2)[: HEADER_SEARCH_ROWS + 2])
+    """The lines of a CSV text that its header is sought in: its first HEADER_SEARCH_ROWS + 2 lines
+    (without the line end after the last), found without copying the rest of the text."""
+    end = -1
+    for _ in range(HEADER_SEARCH_ROWS + 2):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[:end]
 
 
 def _csv_header(path: Path, kind: Kind, aliases: AliasTable, preview_text: str, limits: Limits) -> tuple[_Header, str]:
