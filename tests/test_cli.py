@@ -155,3 +155,17 @@ def test_the_garbage_collector_is_paused_while_a_command_runs_and_restored_after
     result = invoke("check", tmp_path / "missing.csv")
     assert result.exit_code == 2
     assert gc.isenabled()
+
+
+def test_the_collector_stays_off_when_the_process_ends_with_the_command(monkeypatch):
+    import gc
+
+    from kuaidi_cli import cli
+
+    monkeypatch.setattr(cli, "_ENDS_WITH_COMMAND", True)  # as main() sets it
+    try:
+        result = invoke("check", FIXTURES / "villages_clean.csv")
+        assert result.exit_code == 0, result.output
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

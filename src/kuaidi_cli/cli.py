@@ -87,8 +87,13 @@ def _batch_memory():
     try:
         yield
     finally:
-        if was:
+        if was and not _ENDS_WITH_COMMAND:
             gc.enable()
+
+
+# Set by main(): the process ends with its command. The collector then stays off: started again it would
+# first walk every object the command made (~0.2 s after a national report), and once more at exit.
+_ENDS_WITH_COMMAND = False
 
 
 @contextmanager
@@ -422,4 +427,6 @@ def _root(
 
 
 def main() -> None:
+    global _ENDS_WITH_COMMAND
+    _ENDS_WITH_COMMAND = True
     app()
