@@ -281,3 +281,33 @@ def test_a_code_in_serves_names_the_first_village_with_it(as_integers):
     # the fourth code is an outlet's (row 3 of places is not a village); "abc" and a 13-digit text are no code
     entries = np.array(["410212100202", "410212100201", "abc", "4102121002010", "410212100203"], dtype=object)
     assert _code_positions(places, entries).tolist() == [2, 0, -1, -1, -1]
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_village_with_several_modes_takes_the_first_in_the_rules_order_whatever_the_row_order(
+        tmp_path, rules, reverse):
+    """袁楼村 has three active points: no mode, 快快合作, 交快合作 → 交快合作 (before 快快合作 in the rules).
+    黄龙村 has no point; two outlets serve it: 快销合作 (S1) and 快商合作 (S2) → 快商合作. 范庄村 has a
+    point without a mode, so the serving outlets' decide: 快商合作 (S2) and 邮快合作 (S3) → 邮快合作. The
+    same with the outlet rows in reverse order."""
+    from conftest import HEADER, write
+
+    villages = (f"{HEADER}\n"
+                "祥符区,城关镇,袁楼村,410212100201,800,1,,,,,驻村设点\n"
+                "祥符区,城关镇,黄龙村,410212100202,800,1,,,,,\n"
+                "祥符区,城关镇,范庄村,410212100203,800,1,,,,,\n")
+    rows = ["P1,袁楼村点1,村级服务点,祥符区,城关镇,袁楼村,410212100201,,,,,",
+            "P2,袁楼村点2,村级服务点,祥符区,城关镇,袁楼村,410212100201,快快合作,,,,",
+            "P3,袁楼村点3,村级服务点,祥符区,城关镇,袁楼村,410212100201,交快合作,,,,",
+            "S1,城关镇站,乡镇服务站,祥符区,城关镇,,,快销合作,,,,黄龙村",
+            "S2,城关镇二站,乡镇服务站,祥符区,城关镇,,,快商合作,,,,黄龙村、范庄村",
+            "P4,范庄村点,村级服务点,祥符区,城关镇,范庄村,410212100203,,,,,",
+            "S3,城关镇三站,乡镇服务站,祥符区,城关镇,,,邮快合作,,,,范庄村"]
+    if reverse:
+        rows.reverse()
+    v = run(write(tmp_path, villages, "v.csv"), rules).frame
+    o = run(write(tmp_path, SERVING_OUTLETS + "\n".join(rows) + "\n", "o.csv"), rules, Kind.OUTLETS).frame
+    assert len(o) == 7
+    c = cov.compute(v, o, D2022, rules)
+    assert dict(zip(c.villages["village"], c.villages["mode"], strict=True)) == {
+        "袁楼村": "交快合作", "黄龙村": "快商合作", "范庄村": "邮快合作"}

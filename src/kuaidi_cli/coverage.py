@@ -233,20 +233,18 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
         points = active[(active["level"] == "village_point") & (active["_village"] >= 0)]
         in_village = pd.Series(False, index=v.index)
         in_village.iloc[points["_village"].unique()] = True
-        served_at, serve_modes, unknown = _served(active, v, places)
+        served_at, serving, unknown = _served(active, v, places)
         findings += unknown
         served = pd.Series(served_at, index=v.index)
         has_flag = v["in_village"].notna()
         disagree = has_flag & (register_in_village != in_village)
         findings += _disagreements(v[disagree], in_village[disagree], as_of)
-        # a village's mode: its own point's (the first listed), else a serving outlet's, else the register's
+        # a village's mode: its own points' mode, else a serving outlet's, else the register's; of several,
+        # the first in the rules' order (never the first row: the order of the rows changes nothing)
         mode = v["mode"].to_numpy(dtype=object).copy()
-        if serve_modes:
-            mode[np.fromiter(serve_modes.keys(), dtype=np.int64)] = list(serve_modes.values())
-        first_points = points.drop_duplicates("_village")
-        point_mode = first_points["mode"].to_numpy(dtype=object)
-        has_mode = pd.notna(point_mode)
-        mode[first_points["_village"].to_numpy()[has_mode]] = point_mode[has_mode]
+        for at, modes in (serving, (points["_village"].to_numpy(), points["mode"].to_numpy(dtype=object))):
+            chosen, first = _first_modes(at, modes, rules)
+            mode[chosen] = first
         mode = pd.Series(mode, index=v.index, dtype=object)
         v["in_village"] = in_village
         v["reached"] = in_village | served | register_reached
@@ -272,10 +270,27 @@ def _unknown_villages(o: pd.DataFrame) -> list[Finding]:
     ]
 
 
-def _served(active: pd.DataFrame, v: pd.DataFrame, places: _Places) -> tuple[np.ndarray, dict[int, str], list[Finding]]:
+def _first_modes(villages: np.ndarray, modes: np.ndarray, rules: Rules) -> tuple[np.ndarray, np.ndarray]:
+    """Each village of `villages` (positions, one per outlet) and, of the modes beside it (NA left out),
+    the first in the rules' order (a mode the rules do not list after theirs, by its text): the same
+    answer however the rows are ordered."""
+    ok = pd.notna(modes)
+    if not ok.any():
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+    at, given = villages[ok], modes[ok]
+    codes, uniques = pd.factorize(given)
+    listed = {m.id: i for i, m in enumerate(rules.modes)}
+    unlisted = sorted(u for u in uniques if u not in listed)
+    rank = np.array([listed[u] if u in listed else len(listed) + unlisted.index(u) for u in uniques])[codes]
+    order = np.lexsort((rank, at))  # by village, then by rank
+    first = order[np.r_[True, at[order][1:] != at[order][:-1]]]
+    return at[first], given[first]
+
+
+def _served(active: pd.DataFrame, v: pd.DataFrame, places: _Places) -> tuple[np.ndarray, tuple, list[Finding]]:
     """Villages listed in `serves` of active outlets (by code, else by name within the outlet's township,
-    else within its county when the name is unique there), the serving outlet's mode, and the entries
-    that name no village of the register.
+    else within its county when the name is unique there), the (village, mode) of each match, and the
+    entries that name no village of the register.
 
     The entries are matched all at once, by the integer groups `places` gave the villages' and the
     outlets' names: an entry's county and township are its outlet's, its name the group of the same
@@ -284,7 +299,7 @@ def _served(active: pd.DataFrame, v: pd.DataFrame, places: _Places) -> tuple[np.
     serves = active["serves"].to_numpy(dtype=object)
     lengths = np.fromiter(map(len, serves), dtype=np.int64, count=len(serves))
     if not lengths.any():
-        return served, {}, []
+        return served, (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)), []
     with_serves = active[lengths > 0]
     e = with_serves[["county", "township", "mode", "_file", "_sheet", "_row", "serves"]].explode("serves")
     n, m = len(v), len(e)
@@ -322,15 +337,12 @@ def _served(active: pd.DataFrame, v: pd.DataFrame, places: _Places) -> tuple[np.
 
     matched = pd.concat(hits, ignore_index=True).sort_values("entry", kind="stable")
     served[matched["village"].to_numpy()] = True
-    modes_of = e["mode"].to_numpy(dtype=object)[matched["entry"].to_numpy()]
-    with_mode = matched[pd.notna(modes_of)].assign(mode=modes_of[pd.notna(modes_of)])
-    first_mode = with_mode.drop_duplicates("village", keep="first")
-    modes = dict(zip(first_mode["village"].tolist(), first_mode["mode"].tolist(), strict=True))
+    serving = (matched["village"].to_numpy(), e["mode"].to_numpy(dtype=object)[matched["entry"].to_numpy()])
     unknown = [
         make("serves-unknown", file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]), field="serves", value=r["serves"])
         for r in e[left].to_dict("records")
     ]
-    return served, modes, unknown
+    return served, serving, unknown
 
 
 def _code_positions(places: _Places, entries: np.ndarray) -> np.ndarray:
