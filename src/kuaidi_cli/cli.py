@@ -74,9 +74,15 @@ DivisionsOpt = Annotated[
 ]
 
 
+# Set by main(): the process ends with its command. The collector then stays off: started again it would
+# first walk every object the command made (~0.2 s after a national report), and once more at exit.
+_ENDS_WITH_COMMAND = False
+
+
 @contextmanager
 def _batch_memory():
-    """The cyclic garbage collector paused while a command runs (and restored after it).
+    """The cyclic garbage collector paused while a command runs (restored after it, unless the process
+    ends with it: _ENDS_WITH_COMMAND).
 
     A command is one batch over the registers: it holds millions of objects until it ends and makes
     almost no reference cycles, yet the collector would walk its young objects again and again (the
@@ -89,11 +95,6 @@ def _batch_memory():
     finally:
         if was and not _ENDS_WITH_COMMAND:
             gc.enable()
-
-
-# Set by main(): the process ends with its command. The collector then stays off: started again it would
-# first walk every object the command made (~0.2 s after a national report), and once more at exit.
-_ENDS_WITH_COMMAND = False
 
 
 @contextmanager

@@ -158,13 +158,9 @@ def _code_numbers(code: np.ndarray, has: np.ndarray) -> np.ndarray | None:
     validated codes are (else None: the callers then work on the text)."""
     if not has.any():
         return None
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    text = pa.array(code[has], type=pa.string())
-    if not pc.all(pc.match_substring_regex(text, "^[0-9]{12}$")).as_py():  # e.g. Arabic-Indic digits
+    values = _twelve_digit_numbers(code[has])
+    if (values < 0).any():  # e.g. Arabic-Indic digits
         return None
-    values = pc.cast(text, pa.int64()).to_numpy()
     numbers = np.full(len(code), -1, dtype=np.int64)
     numbers[has] = values
     return numbers
@@ -369,6 +365,8 @@ def _twelve_digit_numbers(texts: np.ndarray) -> np.ndarray:
 
     arr = pa.array(texts, type=pa.string())
     ok = pc.fill_null(pc.match_substring_regex(arr, "^[0-9]{12}$"), False).to_numpy(zero_copy_only=False)
+    if ok.all():  # validated codes: the whole column at once
+        return pc.cast(arr, pa.int64()).to_numpy()
     out = np.full(len(texts), -1, dtype=np.int64)
     if ok.any():
         out[ok] = pc.cast(pc.filter(arr, pa.array(ok)), pa.int64()).to_numpy()
