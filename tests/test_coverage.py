@@ -173,14 +173,16 @@ def test_targets_end_2022(frames, rules):
     }
 
 
-def test_met_on_the_due_date_and_null_rates(rules, frames):
-    """A target due today is judged today; an empty denominator gives a null rate whose target is met."""
+def test_null_rates_have_no_data_never_met(rules, frames):
+    """An empty denominator gives a null rate: no-data (never met), a failure for --fail-on once due."""
     c = cov.compute(*frames, D2021, rules)
     empty = cov.summary(c.villages.iloc[0:0], c.outlets.iloc[0:0], rules)
     target = next(t for t in rules.targets if t.id == "priority-in-village-100")
     result = evaluate(target, empty, D2021)
-    assert (result.value, result.status, result.gap) == (None, "met", 0)
-    assert evaluate(target, empty, dt.date(2021, 12, 30)).status == "pending"
+    assert (result.value, result.status, result.gap) == (None, "no-data", 0)
+    assert result.due_missed
+    before = evaluate(target, empty, dt.date(2021, 12, 30))
+    assert before.status == "no-data" and not before.due_missed
 
 
 def test_report_attention_and_county_targets(frames, rules):

@@ -45,29 +45,34 @@ def test_golden_json(as_of):
 
 
 SUMMARY_KEYS = {"villages", "priority_villages", "in_village", "priority_in_village", "reached", "reach_rate",
-                "priority_in_village_rate", "in_village_rate", "outlets", "modes"}
+                "priority_in_village_rate", "in_village_rate", "outlets", "modes", "priority_unknown"}
 
 
 def test_json_follows_the_contract():
     data = report_json("2021-12-31")
     assert set(data) == {"schema", "as_of", "generated_at", "rules", "inputs", "summary", "targets", "counties",
-                         "townships", "attention"}
+                         "townships", "attention", "scope", "samples"}
     assert data["schema"] == "kuaidi.report/1" and data["as_of"] == "2021-12-31"
+    assert data["scope"] == {"level": "city", "name": "开封市", "counties": ["祥符区", "杞县", "通许县", "尉氏县", "兰考县"],
+                             "township": None}
+    assert data["samples"] is False  # the sample files given by --villages/--outlets: not --samples
     assert set(data["rules"]) == {"name", "sha256"}
     assert all(set(i) == {"path", "sha256", "rows", "invalid_rows"} for i in data["inputs"])
     assert set(data["summary"]) == SUMMARY_KEYS
     assert set(data["summary"]["outlets"]) == {"park", "township_station", "village_point"}
-    target_keys = {"id", "kind", "metric", "target", "due", "value", "status", "gap"}
+    target_keys = {"id", "kind", "metric", "target", "due", "value", "status", "gap", "undecided", "unsubmitted"}
     assert all(set(t) == target_keys for t in data["targets"])
-    assert all(set(c) == SUMMARY_KEYS | {"county", "targets"} for c in data["counties"])
+    assert all(set(c) == SUMMARY_KEYS | {"county", "targets", "submitted"} for c in data["counties"])
     assert all(set(t) == target_keys for c in data["counties"] for t in c["targets"])
-    assert all(set(t) == SUMMARY_KEYS | {"county", "township"} for t in data["townships"])
-    assert all(set(a) == {"code", "county", "township", "village", "priority_reasons", "in_village", "reached"}
+    assert all(set(t) == SUMMARY_KEYS | {"county", "township", "submitted"} for t in data["townships"])
+    assert all(set(a) == {"code", "county", "township", "village", "priority_reasons", "in_village", "reached",
+                          "priority_unknown", "missing"}
                for a in data["attention"])
     for scope in [data["summary"], *data["counties"], *data["townships"]]:
         for key in ("reach_rate", "priority_in_village_rate", "in_village_rate"):
             assert scope[key] is None or 0 <= scope[key] <= 1
-    assert {t["status"] for t in data["targets"]} <= {"met", "missed", "pending", "info"}
+    assert {t["status"] for t in data["targets"]} <= {"met", "missed", "pending", "info", "no-data", "unverified",
+                                                      "incomplete"}
 
 
 @pytest.mark.parametrize("as_of", ["2021-12-31", "2022-12-31"])
@@ -120,8 +125,8 @@ def test_township_and_unknown_names():
     assert {t["township"] for t in data["townships"]} == {"陈留镇"}
     bad = invoke("report", *SAMPLE_ARGS, "--county", "朝阳区")
     assert bad.exit_code == 2 and "朝阳区" in bad.stderr and "祥符区" in bad.stderr
-    bad_date = invoke("report", *SAMPLE_ARGS, "--as-of", "2021/12/31")
-    assert bad_date.exit_code == 2 and "YYYY-MM-DD" in bad_date.stderr
+    bad_date = invoke("report", *SAMPLE_ARGS, "--as-of", "2021-13-01")
+    assert bad_date.exit_code == 2 and "2021-13-01" in bad_date.stderr and "2021年12月31日" in bad_date.stderr
 
 
 def test_csv_is_the_county_table_with_a_bom(tmp_path):
@@ -141,18 +146,23 @@ def test_output_over_an_input_is_refused(tmp_path):
     copy = tmp_path / "villages.csv"
     copy.write_bytes((SAMPLES / "villages.csv").read_bytes())
     before = copy.read_bytes()
-    result = invoke("report", "--villages", copy, "--format", "json", "-o", copy)
-    assert result.exit_code == 2 and "输入文件" in result.stderr
-    assert copy.read_bytes() == before
+    for extra in ([], ["--force"]):  # an input is never written, --force or not
+        result = invoke("report", "--villages", copy, "--format", "csv", "-o", copy, *extra)
+        assert result.exit_code == 2 and "输入文件" in result.stderr
+        assert copy.read_bytes() == before
 
 
 def test_registers_from_env_toml_and_samples(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     env = {"KUAIDI_VILLAGES": "", "KUAIDI_OUTLETS": ""}
-    samples = invoke("report", "--format", "json", "--as-of", "2021-12-31", env=env)
+    nothing = invoke("report", "--format", "json", "--as-of", "2021-12-31", env=env)
+    assert nothing.exit_code == 2 and "--villages" in nothing.stderr and "--samples" in nothing.stderr
+    assert nothing.stdout == ""
+    samples = invoke("report", "--samples", "--format", "json", "--as-of", "2021-12-31", env=env)
     assert samples.exit_code == 0
     assert "内置示例台账" in samples.stderr
     assert json.loads(samples.stdout)["summary"]["villages"] == 2137
+    assert json.loads(samples.stdout)["samples"] is True
     (tmp_path / "kuaidi.toml").write_text(f'villages = "{(FIXTURES / "coverage_villages.csv").as_posix()}"\n',
                                           encoding="utf-8")
     toml = invoke("report", "--format", "json", "--as-of", "2021-12-31", env=env)
@@ -206,7 +216,8 @@ def test_mode_counts_keep_sorted_keys_with_a_mode_the_rules_do_not_name(tmp_path
     rules, _ = load_rules(ROOT / "rules" / "targets.yaml")
     villages = pd.DataFrame({"county_key": ["A", "A"], "township_key": ["A/a", "A/a"], "reached": [True, True],
                              "priority": [False, False], "in_village": [False, False], "focus": [False, False],
-                             "mode": ["zz-other", rules.modes[0].id]})
+                             "priority_unknown": [False, False], "focus_unknown": [False, False],
+                             "_file": ["v.csv", "v.csv"], "mode": ["zz-other", rules.modes[0].id]})
     c = coverage.Coverage(as_of=dt.date(2022, 12, 31), villages=villages, outlets=pd.DataFrame(),
                           counties=pd.DataFrame({"county_key": ["A"], "county": ["A"]}),
                           townships=pd.DataFrame({"township_key": ["A/a"], "county": ["A"], "township": ["a"]}),

@@ -13,7 +13,7 @@ from kuaidi_cli.findings import Finding, Severity
 from kuaidi_cli.gazetteer import Gazetteer
 from kuaidi_cli.loading import Limits, RawTable, in_thread, load
 from kuaidi_cli.rules import Rules
-from kuaidi_cli.validation import FileResult, Register, validate
+from kuaidi_cli.validation import FileResult, Register, validate, with_outlet_register
 
 
 @dataclass
@@ -165,6 +165,8 @@ def check(
                                        gazetteer=gazetteer))
     if outlets:
         registers.append(load_register(outlets, Kind.OUTLETS, rules, encoding=encoding, limits=limits))
+    if villages and outlets:
+        with_outlet_register(registers[0])
     result = CheckResult(registers)
     if villages and gazetteer is not None:
         # official villages of the covered townships that the register lacks

@@ -169,14 +169,42 @@ def check(
 
 
 def _as_of(value: str | None, lang: Lang) -> dt.date:
-    """--as-of, default today: the one place kuaidi reads the clock."""
+    """--as-of, default today: the one place kuaidi reads the clock. A date after today is one warning
+    line on stderr (the registers can only say what is known today)."""
+    from kuaidi_cli.asof import future_warning, parse
+
+    today = dt.date.today()
     if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise KuaidiError(f"--as-of 应写作 YYYY-MM-DD（如 2021-12-31），不是「{value}」",
-                          f"--as-of takes YYYY-MM-DD (e.g. 2021-12-31), not '{value}'") from None
+        return today
+    when = parse(value)
+    note = future_warning(when, today, lang.value)
+    if note:
+        typer.echo(f"kuaidi: {note}", err=True)
+    return when
+
+
+SamplesOpt = Annotated[bool, typer.Option("--samples", help="用内置示例台账（合成数据）试运行 / run on the bundled example registers")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已存在的文件 / overwrite an existing file")]
+
+_SUFFIX_FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".json": "json", ".csv": "csv", ".txt": "table"}
+
+
+def _output_format(fmt: ReportFormat | None, output: Path | None) -> ReportFormat:
+    """The format of `report`: --format, else -o's extension, else the terminal table; a --format that
+    contradicts the extension, or an extension kuaidi cannot tell without --format, stops the run."""
+    by_suffix = _SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        if output is None:
+            return ReportFormat.table
+        if by_suffix is None:
+            raise KuaidiError(f"无法从文件名 {output.name} 判断格式：用 .xlsx .html .json .csv .txt 结尾，或加 --format",
+                              f"cannot tell the format from {output.name}: end it in .xlsx .html .json .csv .txt, "
+                              "or give --format")
+        return ReportFormat(by_suffix)
+    if by_suffix is not None and by_suffix != fmt.value:
+        raise KuaidiError(f"--format {fmt.value} 与输出文件 {output.name} 的扩展名不符",
+                          f"--format {fmt.value} contradicts the extension of {output.name}")
+    return fmt
 
 
 @app.command()
@@ -187,25 +215,37 @@ def report(
     township: Annotated[str | None, typer.Option("--township", help="只看这个乡镇 / one township")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of this date")] = None,
     rules_file: RulesOpt = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", case_sensitive=False, help="table | json | csv | xlsx | html（xlsx 须配 -o）")] = ReportFormat.table,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而不是屏幕 / write to this file")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", case_sensitive=False, help="missed：到期必达目标未达标时退出码为1")] = FailOn.never,
+    fmt: Annotated[ReportFormat | None, typer.Option("--format", case_sensitive=False, help="table | json | csv | xlsx | html；默认按 -o 的扩展名，否则 table")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而不是屏幕（.xlsx .html .json .csv .txt）/ write to this file")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", case_sensitive=False, help="missed：到期必达目标未确认达标（未达标、无数据、待核实、数据不全）时退出码为1")] = FailOn.never,
     divisions: DivisionsOpt = None,
     universe: Annotated[Universe, typer.Option("--universe", case_sensitive=False, help="register：按台账计算比率；gazetteer：按官方名单（缺的村计为未通达）")] = None,
+    samples: SamplesOpt = False,
+    force: ForceOpt = False,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
     """覆盖率报表：目标达成、分县区、分乡镇、待整改村。
 
     Coverage report: targets with status and gap, counties, townships, villages needing attention.
-    Registers come from --villages/--outlets, else KUAIDI_VILLAGES/KUAIDI_OUTLETS, else kuaidi.toml,
-    else the bundled samples.
+    Registers come from --villages/--outlets, else KUAIDI_VILLAGES/KUAIDI_OUTLETS, else kuaidi.toml;
+    --samples runs on the bundled example registers.
     """
     with _errors_to_exit(lang, debug):
         from kuaidi_cli import gazetteer, inputs, reporting
         from kuaidi_cli.rules import load_rules
 
-        registers = inputs.resolve(villages, outlets, rules_file)
+        fmt = _output_format(fmt, output)
+        if fmt is ReportFormat.xlsx and output is None:
+            raise KuaidiError("xlsx 须用 -o 指定输出文件，如 -o 报表.xlsx", "xlsx needs an output file: -o report.xlsx")
+        registers = inputs.resolve(villages, outlets, rules_file, samples=samples)
+        if output is not None:  # before any work: an input is never written, nor a file kuaidi did not write
+            from kuaidi_cli.output import refuse_existing, refuse_input
+            from kuaidi_cli.render.report_out import csv_headers
+
+            refuse_input(output, reporting.input_paths(registers))
+            if not force:
+                refuse_existing(output, own=True, csv_headers=csv_headers())
         rules, rules_sha = load_rules(registers.rules)
         when = _as_of(as_of, lang)
         official = gazetteer.load(rules, divisions)
@@ -233,8 +273,6 @@ def report(
         else:
             from kuaidi_cli.exporting import render as render_bytes
 
-            if fmt is ReportFormat.xlsx and output is None:
-                raise KuaidiError("xlsx 须用 -o 指定输出文件，如 -o 报表.xlsx", "xlsx needs an output file: -o report.xlsx")
             data = render_bytes(fmt.value, result, context, rules, lang.value)
             if output is None:
                 sys.stdout.buffer.write(data)
@@ -265,6 +303,7 @@ def export(
     fail_on: Annotated[FailOn, typer.Option("--fail-on", case_sensitive=False, help="missed：到期必达目标未达标时退出码为1")] = FailOn.never,
     wait: Annotated[float, typer.Option("--wait", min=0, help="另一个 export 在写同一文件夹时最多等待的秒数")] = 60.0,
     divisions: DivisionsOpt = None,
+    samples: SamplesOpt = False,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
@@ -278,11 +317,12 @@ def export(
         from kuaidi_cli.render.progress import steps
         from kuaidi_cli.rules import load_rules
 
-        registers = inputs.resolve(villages, outlets, rules_file)
+        registers = inputs.resolve(villages, outlets, rules_file, samples=samples)
         rules, rules_sha = load_rules(registers.rules)
         when = _as_of(as_of, lang)
         chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
-        where = None if no_history else (history_file or history.default_path())
+        # a run on the sample registers is never recorded: its synthetic figures would join the real series
+        where = None if no_history or registers.source == "samples" else (history_file or history.default_path())
         from kuaidi_cli import gazetteer
 
         official = gazetteer.load(rules, divisions)
@@ -297,8 +337,11 @@ def export(
 
             names = ",".join(dict.fromkeys(p.suffix.lstrip(".") for p in result.written))
             files = str(out / exporting.file_name(when, "{" + names + "}")) if result.written else str(out)
-            typer.echo(t("export_done", lang.value, date=when.isoformat(), files=files,
-                         rate=pct(result.report.summary.reach_rate), missed=len(missed)))
+            done = t("export_done", lang.value, date=when.isoformat(), files=files,
+                     rate=pct(result.report.summary.reach_rate), missed=len(missed))
+            if registers.source == "samples":
+                done = t("samples_mark", lang.value) + done + t("export_samples", lang.value)
+            typer.echo(done)
     raise typer.Exit(1 if fail_on is FailOn.missed and missed else 0)
 
 
@@ -308,6 +351,7 @@ def trend(
     history_file: Annotated[Path | None, typer.Option("--history", help="历史库（SQLite），默认在用户数据目录")] = None,
     chart: Annotated[Path | None, typer.Option("--chart", help="趋势图 SVG 的路径，默认 kuaidi-trend.svg")] = None,
     no_chart: Annotated[bool, typer.Option("--no-chart", help="不写趋势图")] = False,
+    force: Annotated[bool, typer.Option("--force", help="覆盖不是 kuaidi 写的同名文件 / overwrite a file kuaidi did not write")] = False,
     rules_file: RulesOpt = None,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
@@ -343,6 +387,10 @@ def trend(
         render(points, project(points, rules, rates_only=bool(name)), scope, Console(), lang=lang.value)
         if not no_chart:
             target = chart or Path("kuaidi-trend.svg")
+            if not force:
+                from kuaidi_cli.output import refuse_existing
+
+                refuse_existing(target, own=True)
             _write(target, svg(points, scope, lang.value).encode("utf-8"), [path])
             typer.echo(t("chart_written", lang.value, path=target), err=True)
 
@@ -354,6 +402,7 @@ def template(
     with_outlets: Annotated[bool, typer.Option("--with-outlets", help="同时生成服务点台账工作表")] = False,
     divisions: DivisionsOpt = None,
     rules_file: RulesOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件（已填写的台账会被空白模板替换）/ overwrite an existing file")] = False,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
@@ -367,6 +416,10 @@ def template(
         from kuaidi_cli.reporting import canonical_county
         from kuaidi_cli.rules import load_rules
 
+        if not force:  # a filled register must never be replaced by a blank template
+            from kuaidi_cli.output import refuse_existing
+
+            refuse_existing(output)
         rules, _ = load_rules(rules_file)
         official = gazetteer.load(rules, divisions)
         chosen = [canonical_county(c, rules) for c in county or []] or list(rules.scope.counties)

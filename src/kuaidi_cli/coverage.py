@@ -24,7 +24,7 @@ import pandas as pd
 
 from kuaidi_cli.findings import Finding, make
 from kuaidi_cli.normalise import first_of, group_ids
-from kuaidi_cli.rules import LEVELS, OPERATORS, AnyOf, Rules
+from kuaidi_cli.rules import COUNT_METRICS, LEVELS, AnyOf, Rules
 
 UNSPECIFIED_MODE = "unspecified"
 FROM_GAZETTEER = "(gazetteer)"  # the _file of villages added from the official list
@@ -41,25 +41,26 @@ class Coverage:
     townships: pd.DataFrame  # township_key, county_key, county, township
     out_of_scope: int = 0
     findings: list[Finding] = field(default_factory=list)
+    unknown_metrics: frozenset[str] = frozenset()  # rates no register column can establish (_unknown_metrics)
 
 
-def _holds(frame: pd.DataFrame, rule: AnyOf | None) -> tuple[pd.Series, pd.Series]:
-    """(mask, reasons) of the villages meeting any condition; reasons lists the conditions met (one
-    list per combination of conditions, shared by the villages with that combination)."""
+def _holds(frame: pd.DataFrame, rule: AnyOf | None) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(mask, reasons, undecided) of the villages meeting any condition; reasons lists the conditions met
+    (one list per combination of conditions, shared by the villages with that combination); undecided:
+    no condition holds and one of them reads a blank value (AnyOf.decide)."""
     if rule is None:
         empty = np.empty(len(frame), dtype=object)
         empty[:] = [[] for _ in range(len(frame))]
-        return pd.Series(False, index=frame.index), pd.Series(empty, index=frame.index, dtype=object)
-    combo = np.zeros(len(frame), dtype=np.int64)
-    for bit, c in enumerate(rule.any):
-        values = pd.to_numeric(frame[c.field], errors="coerce")
-        hit = OPERATORS[c.op](values, c.value).fillna(False).astype(bool).to_numpy()
-        combo |= hit.astype(np.int64) << bit
+        no = pd.Series(False, index=frame.index)
+        return no, pd.Series(empty, index=frame.index, dtype=object), no.copy()
+    combo, undecided = rule.decide(lambda name: frame[name])
     combos, which = np.unique(combo, return_inverse=True)
     lists = np.empty(len(combos), dtype=object)
     for i, m in enumerate(combos.tolist()):
         lists[i] = [c.reason for bit, c in enumerate(rule.any) if m >> bit & 1]
-    return pd.Series(combo != 0, index=frame.index), pd.Series(lists[which.reshape(-1)], index=frame.index, dtype=object)
+    return (pd.Series(combo != 0, index=frame.index),
+            pd.Series(lists[which.reshape(-1)], index=frame.index, dtype=object),
+            pd.Series(undecided, index=frame.index))
 
 
 def _dated_yes(flag: pd.Series, since: pd.Series, t: pd.Timestamp) -> pd.Series:
@@ -208,8 +209,9 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
     # the scopes are looked up and iterated faster so (township_key: 0.25 s less for 500 000 villages)
     v["county_key"] = pd.Series(county_keys[:n], dtype=object)
     v["township_key"] = pd.Series(township_keys[:n], dtype=object)
-    v["priority"], v["priority_reasons"] = _holds(v, rules.priority)
-    v["focus"], _ = _holds(v, rules.focus)
+    v["priority"], v["priority_reasons"], v["priority_unknown"] = _holds(v, rules.priority)
+    v["focus"], _, v["focus_unknown"] = _holds(v, rules.focus)
+    unknown_metrics = _unknown_metrics(v, outlets)  # before the register's flags are read as yes/no
     register_in_village = _dated_yes(v["in_village"], v["in_village_since"], t)
     register_reached = _dated_yes(v["reached"], v["reached_since"], t)
     findings: list[Finding] = []
@@ -254,7 +256,25 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
 
     counties, townships = _scopes(v, rules)
     return Coverage(as_of=as_of, villages=v, outlets=active, counties=counties, townships=townships,
-                    out_of_scope=out_of_scope, findings=findings)
+                    out_of_scope=out_of_scope, findings=findings, unknown_metrics=unknown_metrics)
+
+
+def _unknown_metrics(v: pd.DataFrame, outlets: pd.DataFrame | None) -> frozenset[str]:
+    """The rates no row can establish: without an outlet register, a 驻村设点 column blank in every valid
+    row (or absent) leaves the in-village rates unknown, and with the 通达 column blank too, the reach
+    rates. (A blank cell in a filled column reads "no", as the register's convention is.) Without an
+    outlet register, the outlet counts are unknown too."""
+    if outlets is not None:
+        return frozenset()
+    unknown: set[str] = set(COUNT_METRICS)
+    if not len(v):
+        return frozenset(unknown)
+    registered = v["_file"] != FROM_GAZETTEER
+    if not v.loc[registered, "in_village"].notna().any():
+        unknown |= {"in_village_rate", "priority_in_village_rate"}
+        if not v.loc[registered, "reached"].notna().any():
+            unknown |= {"reach_rate", "focus_reach_rate"}
+    return frozenset(unknown)
 
 
 def _unknown_villages(o: pd.DataFrame) -> list[Finding]:
@@ -423,8 +443,25 @@ def _summary_of(counts: dict, levels: dict, modes: dict, rules: Rules) -> dict:
         "in_village_rate": _rate(in_village, n),
         "outlets": {level: int(levels.get(level, 0)) for level in LEVELS},
         "modes": all_modes,
+        "priority_unknown": counts["priority_unknown"],
         # for targets only (not part of the summary of the report contract)
-        "_focus": (counts["focus_reached"], counts["focus"]),
+        **_private(counts["focus_reached"], counts["focus"], counts["priority_unknown_in_village"],
+                   counts["priority_unknown"], counts["focus_unknown_reached"], counts["focus_unknown"],
+                   counts["registered"]),
+    }
+
+
+def _private(focus_reached: int, focus: int, unknown_in_village: int, unknown: int, focus_unknown_reached: int,
+             focus_unknown: int, registered: int) -> dict:
+    """The target-only keys of a scope's summary: the focus rate's parts; the undecided villages of each
+    rate's denominator as (favourable, unfavourable) — in the priority set, those with and without a
+    point of their own; in the focus set, those reached and not; the villages from the register (not
+    added from the official list)."""
+    return {
+        "_focus": (focus_reached, focus),
+        "_unknown": {"priority_in_village_rate": (unknown_in_village, unknown - unknown_in_village),
+                     "focus_reach_rate": (focus_unknown_reached, focus_unknown - focus_unknown_reached)},
+        "_registered": registered,
     }
 
 
@@ -437,13 +474,22 @@ def _flags(v: pd.DataFrame) -> pd.DataFrame:
         "reached": v["reached"].astype(int),
         "focus": v["focus"].astype(int),
         "focus_reached": (v["focus"] & v["reached"]).astype(int),
+        "priority_unknown": v["priority_unknown"].astype(int),
+        "priority_unknown_in_village": (v["priority_unknown"] & v["in_village"]).astype(int),
+        "focus_unknown": v["focus_unknown"].astype(int),
+        "focus_unknown_reached": (v["focus_unknown"] & v["reached"]).astype(int),
+        "registered": (v["_file"] != FROM_GAZETTEER).astype(int),
     }, index=v.index)
+
+
+_FLAG_NAMES = ("villages", "priority_villages", "in_village", "priority_in_village", "reached", "focus",
+               "focus_reached", "priority_unknown", "priority_unknown_in_village", "focus_unknown",
+               "focus_unknown_reached", "registered")
 
 
 def summary(v: pd.DataFrame, active: pd.DataFrame, rules: Rules) -> dict:
     """The metrics of SPEC §3 over a set of villages and the active outlets of the same scope."""
-    counts = {k: int(x) for k, x in _flags(v).sum().items()} if len(v) else dict.fromkeys(
-        ("villages", "priority_villages", "in_village", "priority_in_village", "reached", "focus", "focus_reached"), 0)
+    counts = {k: int(x) for k, x in _flags(v).sum().items()} if len(v) else dict.fromkeys(_FLAG_NAMES, 0)
     levels = active["level"].value_counts().to_dict() if len(active) else {}
     modes = v.loc[v["reached"], "mode"].value_counts().to_dict() if len(v) else {}
     return _summary_of(counts, levels, modes, rules)
@@ -498,10 +544,13 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
     listed = [m in mode_ids for m in mode_keys]
     level_cols = [levels.get(level, [0] * k) for level in LEVELS]
     out = []
-    for row, n, reached, in_village, priority, priority_in_village, focus_reached, focus, mode_row, level_row in zip(
+    for (row, n, reached, in_village, priority, priority_in_village, focus_reached, focus, mode_row, level_row,
+         unknown, unknown_in_village, focus_unknown, focus_unknown_reached, registered) in zip(
             scopes.itertuples(index=False), counts["villages"], counts["reached"], counts["in_village"],
             counts["priority_villages"], counts["priority_in_village"], counts["focus_reached"], counts["focus"],
-            zip(*mode_cols, strict=True) if mode_cols else [()] * k, zip(*level_cols, strict=True), strict=True):
+            zip(*mode_cols, strict=True) if mode_cols else [()] * k, zip(*level_cols, strict=True),
+            counts["priority_unknown"], counts["priority_unknown_in_village"], counts["focus_unknown"],
+            counts["focus_unknown_reached"], counts["registered"], strict=True):
         out.append((row, {
             "villages": n,
             "priority_villages": priority,
@@ -514,7 +563,9 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
             "outlets": dict(zip(LEVELS, level_row, strict=True)),
             "modes": (dict(zip(mode_keys, mode_row, strict=True)) if all(listed) else
                       {m: x for m, x, keep in zip(mode_keys, mode_row, listed, strict=True) if keep or x}),
-            "_focus": (focus_reached, focus),
+            "priority_unknown": unknown,
+            **_private(focus_reached, focus, unknown_in_village, unknown, focus_unknown_reached, focus_unknown,
+                       registered),
         }))
     return out
 
@@ -529,12 +580,13 @@ def by_township(c: Coverage, rules: Rules) -> list[tuple[object, dict]]:
 
 
 def attention(c: Coverage) -> pd.DataFrame:
-    """Villages that need attention: priority villages without an outlet of their own, and villages not
-    reached. Priority villages first, then the unreached, each by population (largest first)."""
+    """Villages that need attention: priority villages without an outlet of their own, villages whose
+    priority is undecided (population or distance blank), and villages not reached. Priority villages
+    first, then the undecided, then the unreached, each by population (largest first)."""
     v = c.villages
-    need = (v["priority"] & ~v["in_village"]) | ~v["reached"]
+    need = (v["priority"] & ~v["in_village"]) | v["priority_unknown"] | ~v["reached"]
     out = v[need].copy()
-    out["_rank"] = np.where(out["priority"], 0, 1)
+    out["_rank"] = np.where(out["priority"], 0, np.where(out["priority_unknown"], 1, 2))
     out["_pop"] = pd.to_numeric(out["population"], errors="coerce").fillna(-1)
     return out.sort_values(["_rank", "_pop", "county_key", "township_key", "village"],
                            ascending=[True, False, True, True, True]).drop(columns=["_rank", "_pop"])

@@ -97,6 +97,16 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
                         "the register lacks '{value}' of {detail} (in the official list)"),
     "findings-truncated": (Severity.INFO, "另有 {value} 条问题未保留（上限 {detail} 条，--max-findings-kept 可调）；行数统计不受影响",
                            "{value} more findings not kept (limit {detail}, see --max-findings-kept); the row counts are unaffected"),
+    "priority-unknown": (
+        Severity.WARNING,
+        "「{column}」为空，无法判定是否重点村（{detail}）；报表中列为待核实",
+        "{column} is blank, so whether this is a priority village ({detail}) is undecided; the report marks it unverified",
+    ),
+    "column-empty": (
+        Severity.WARNING,
+        "列「{column}」缺失或全部为空：{detail}",
+        "column {column} is absent or blank in every row: {detail}",
+    ),
     "empty-register": (Severity.ERROR, "表头下没有数据行", "no data rows under the header"),
     "total-row": (Severity.INFO, "合计/小计行，已跳过", "total or subtotal row; skipped"),
     "note-row": (Severity.INFO, "说明或落款行「{value}」，已跳过", "note row '{value}'; skipped"),

@@ -1,5 +1,6 @@
 """Where the registers of a report come from: the flags, else the environment (KUAIDI_VILLAGES,
-KUAIDI_OUTLETS), else `kuaidi.toml` in the working directory, else the bundled sample data."""
+KUAIDI_OUTLETS), else `kuaidi.toml` in the working directory. The bundled sample data only when asked
+(`--samples`): a report of synthetic figures must never be made, or sent on, by mistake."""
 
 from __future__ import annotations
 
@@ -29,10 +30,20 @@ def samples_dir() -> Path:
     return Path(str(resources.files("kuaidi_cli") / "samples"))
 
 
-def resolve(villages: Path | None, outlets: Path | None, rules: Path | None, *,
+def resolve(villages: Path | None, outlets: Path | None, rules: Path | None, *, samples: bool = False,
             env: dict[str, str] | None = None, cwd: Path | None = None) -> Registers:
+    """The registers to report on; raises InputError when none is given (and `samples` is not asked)."""
     env = os.environ if env is None else env
     cwd = cwd or Path.cwd()
+    if samples:
+        if villages is not None or outlets is not None:
+            raise InputError("--samples 使用内置示例台账，不能与 --villages/--outlets 同时使用",
+                             "--samples runs on the bundled example registers; it cannot be combined with "
+                             "--villages/--outlets")
+        base = samples_dir()
+        if base.is_relative_to(cwd.resolve()):
+            base = base.relative_to(cwd.resolve())  # shown as data/samples/… when run from the checkout
+        return Registers(base / "villages.csv", base / "outlets.csv", rules, "samples")
     if villages is not None:
         return Registers(villages, outlets, rules, "flags")
     if env.get("KUAIDI_VILLAGES"):
@@ -51,10 +62,11 @@ def resolve(villages: Path | None, outlets: Path | None, rules: Path | None, *,
             return (config.parent / str(data[key])) if key in data else None
 
         return Registers(rel("villages"), outlets or rel("outlets"), rules or rel("rules"), "kuaidi.toml")
-    base = samples_dir()
-    if base.is_relative_to(cwd.resolve()):
-        base = base.relative_to(cwd.resolve())  # shown as data/samples/… when run from the checkout
-    return Registers(base / "villages.csv", outlets or base / "outlets.csv", rules, "samples")
+    raise InputError(
+        "没有指定行政村台账：用 --villages 文件（或环境变量 KUAIDI_VILLAGES、当前目录的 kuaidi.toml）指定；"
+        "加 --samples 可用内置示例台账试运行",
+        "no village register given: use --villages FILE (or KUAIDI_VILLAGES, or a kuaidi.toml here); "
+        "--samples runs on the bundled example registers")
 
 
 def sha256(path: Path) -> str:

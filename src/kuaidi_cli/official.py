@@ -114,14 +114,19 @@ def check_villages(c: Collector, raw: pd.DataFrame, out: dict, gz: Gazetteer) ->
     return not_village
 
 
-def missing_villages(frame: pd.DataFrame, gz: Gazetteer, covering: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Official administrative villages of the townships the register covers (those of `covering`, by
-    default `frame`) that `frame` lacks, matched by code or by name."""
-    cover = frame if covering is None else covering
-    covered = set(zip(cover["county"], cover["township"], strict=True))
-    official = gz.administrative_villages()
-    official = official[[(a, b) in covered for a, b in zip(official["county_name"], official["township_name"],
-                                                               strict=True)]]
+def missing_villages(frame: pd.DataFrame, gz: Gazetteer, covering: pd.DataFrame | None = None,
+                     counties: list[str] | None = None) -> pd.DataFrame:
+    """Official administrative villages that `frame` lacks, matched by code or by name: of the given
+    `counties` (all their townships), else of the townships the register covers (those of `covering`,
+    by default `frame`)."""
+    if counties is not None:
+        official = gz.administrative_villages(counties)
+    else:
+        cover = frame if covering is None else covering
+        covered = set(zip(cover["county"], cover["township"], strict=True))
+        official = gz.administrative_villages()
+        official = official[[(a, b) in covered for a, b in zip(official["county_name"], official["township_name"],
+                                                                   strict=True)]]
     have_codes = set(frame["code"].dropna())
     keys = frame["village"].map(lambda n: name_key(n) if isinstance(n, str) else None)
     have_names = set(zip(frame["county"], frame["township"], keys, strict=True))

@@ -1,13 +1,24 @@
-"""Writing outputs safely: never over an input, never a half-written file where a good one was."""
+"""Writing outputs safely: never over an input, never over a file kuaidi did not write (unless forced),
+never a half-written file where a good one was."""
 
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 from kuaidi_cli.errors import KuaidiError
+
+# What kuaidi writes into each of its outputs so that it knows them again (report -o, trend --chart
+# may replace them; any other existing file needs --force).
+JSON_MARK = b'"schema": "kuaidi.report/1"'
+HTML_MARK = '<meta name="generator" content="kuaidi">'
+SVG_MARK = "<!-- generator: kuaidi -->"
+XLSX_MARK = "kuaidi.report/1"  # the workbook's comments (docProps/core.xml, dc:description)
+TEXT_MARKS = ("“快递进村”工作进展", "快递进村 progress")  # the first line of a text report
 
 
 def _mode(path: Path) -> int:
@@ -20,13 +31,66 @@ def _mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: Path, data: bytes, inputs: list[Path]) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
+def _contains(path: Path, needle: bytes, limit: int | None = None) -> bool:
+    with path.open("rb") as fh:
+        if limit is not None:
+            return needle in fh.read(limit)
+        try:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+                return m.find(needle) >= 0
+        except ValueError:  # an empty file
+            return False
+
+
+def written_by_kuaidi(path: Path, csv_headers: tuple[str, ...] = ()) -> bool:
+    """Whether an existing file is one of kuaidi's own outputs (by the mark each kind carries; a CSV by
+    its header row, one of `csv_headers`)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            return _contains(path, JSON_MARK)
+        if suffix in (".html", ".htm"):
+            return _contains(path, HTML_MARK.encode(), 4096)
+        if suffix == ".svg":
+            return _contains(path, SVG_MARK.encode(), 4096)
+        if suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                return XLSX_MARK in z.read("docProps/core.xml").decode("utf-8", "replace")
+        with path.open("rb") as fh:
+            first = fh.read(4096).decode("utf-8-sig", "replace").splitlines()[:1]
+        if not first:
+            return False
+        if suffix == ".csv":
+            return first[0] in csv_headers
+        return any(mark in first[0] for mark in TEXT_MARKS)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False
+
+
+def refuse_existing(path: Path, *, own: bool = False, csv_headers: tuple[str, ...] = ()) -> None:
+    """Raise unless `path` may be written: it does not exist, or (with `own`) it is kuaidi's own output."""
+    if not path.exists() or path.is_dir():
+        return  # a folder is refused by write_atomic, with its own message
+    if own and written_by_kuaidi(path, csv_headers):
+        return
+    what = "不是 kuaidi 生成的报表，" if own else ""
+    what_en = " and was not written by kuaidi" if own else ""
+    raise KuaidiError(f"{path} 已存在，{what}不会覆盖；换一个 -o 路径，或加 --force 覆盖",
+                      f"{path} exists{what_en}; not overwritten: choose another -o path, or add --force")
+
+
+def refuse_input(path: Path, inputs: list[Path]) -> None:
+    """Raise when `path` is one of the inputs (whatever --force says: an input is never overwritten)."""
     target = path.resolve()
     for p in inputs:
         if p.exists() and p.resolve() == target:
             raise KuaidiError(f"输出文件 {path} 是输入文件之一，已拒绝覆盖；请换一个 -o 路径",
                               f"the output {path} is one of the inputs; refused; choose another -o path")
+
+
+def write_atomic(path: Path, data: bytes, inputs: list[Path]) -> None:
+    """Write to a temporary file beside `path`, then rename it into place."""
+    refuse_input(path, inputs)
     if path.is_dir():
         raise KuaidiError(f"{path} 是文件夹，请给出文件名", f"{path} is a directory; give a file name")
     try:

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 
@@ -51,33 +52,52 @@ class Outlets(_Model):
     village_point: int
 
 
+Status = Literal["met", "missed", "pending", "info", "no-data", "unverified", "incomplete"]  # targets.STATUSES
+
+
 class TargetOut(_Model):
     due: dt.date
     gap: int
     id: str
     kind: Literal["required", "stretch", "info"]
     metric: str
-    status: Literal["met", "missed", "pending", "info"]
+    status: Status
     target: float
+    undecided: int  # villages of the denominator not decided (population or distance blank)
+    unsubmitted: int  # counties or official townships of the scope with no valid village row
     value: float | None
+
+
+class ScopeOut(_Model):
+    """What the report covers: the city, some counties, or one township."""
+
+    counties: list[str]  # the counties of the scope (all of the rules' scope for the city)
+    level: Literal["city", "county", "township"]
+    name: str  # 开封市 / 开封市祥符区 / 开封市祥符区陈留镇
+    township: str | None
 
 
 _SUMMARY_FIELDS: dict[str, object] = {
     "villages": int, "priority_villages": int, "in_village": int, "priority_in_village": int, "reached": int,
     "reach_rate": float | None, "priority_in_village_rate": float | None, "in_village_rate": float | None,
     "outlets": Outlets, "modes": dict[str, int],  # modes: built with sorted keys (coverage._summary_of, _by)
+    "priority_unknown": int,  # villages whose priority is undecided (population or distance blank)
 }
 Summary = _sorted_model("Summary", "The metrics of SPEC §3 over a scope.", _SUMMARY_FIELDS)
+# submitted: the scope has at least one valid village row of the registers (未报送 when not)
 County = _sorted_model("County", "A county's metrics and its rate targets.",
-                       {**_SUMMARY_FIELDS, "county": str, "targets": list[TargetOut]})
-Township = _sorted_model("Township", "A township's metrics.", {**_SUMMARY_FIELDS, "county": str, "township": str})
+                       {**_SUMMARY_FIELDS, "county": str, "submitted": bool, "targets": list[TargetOut]})
+Township = _sorted_model("Township", "A township's metrics.",
+                         {**_SUMMARY_FIELDS, "county": str, "submitted": bool, "township": str})
 
 
 class AttentionVillage(_Model):
     code: str | None
     county: str
     in_village: bool
+    missing: list[str]  # the blank fields that leave its priority undecided (population, distance_km)
     priority_reasons: list[str]
+    priority_unknown: bool
     reached: bool
     township: str
     village: str
@@ -90,7 +110,9 @@ class Report(_Model):
     generated_at: str
     inputs: list[InputRef]
     rules: RulesRef
+    samples: bool  # made from the bundled sample registers (synthetic figures), never a real report
     schema_: str = Field(SCHEMA, serialization_alias="schema")
+    scope: ScopeOut
     summary: Summary
     targets: list[TargetOut]
     townships: list[Township]
@@ -125,27 +147,47 @@ class ReportContext:
     counts_omitted: bool = False  # count targets left out for a part of the city
     results: list[TargetResult] = field(default_factory=list)
     reference: Reference | None = None
+    unknown_metrics: frozenset[str] = frozenset()  # rates no column of the registers establishes
 
 
-def _named(s: dict, **names: str) -> dict:
-    """A scope's summary dict made a row of the contract in place: the names added, the target-only
-    keys dropped (no copy: there is one such dict per township)."""
+def _named(s: dict, unknown: frozenset[str], **names: str) -> dict:
+    """A scope's summary dict made a row of the contract in place: the names and whether it was
+    submitted added, the target-only keys dropped (no copy: there is one such dict per township)."""
+    s["submitted"] = s["_registered"] > 0
     for k in [k for k in s if k.startswith("_")]:
         del s[k]
+    for k in unknown:
+        if k in s:
+            s[k] = None
     s.update(names)
     return s
 
 
-def _summary(s: dict) -> dict:
-    return {k: v for k, v in s.items() if not k.startswith("_")}
+def _summary(s: dict, unknown: frozenset[str]) -> dict:
+    """The contract's keys of a scope's summary; a rate no column establishes is null."""
+    return {k: (None if k in unknown else v) for k, v in s.items() if not k.startswith("_")}
 
 
 def _targets(results: list[TargetResult]) -> list[TargetOut]:
     return [
         TargetOut(id=r.target.id, kind=r.target.kind, metric=r.target.metric, target=r.target.target,
-                  due=r.target.due, value=r.value, status=r.status, gap=r.gap)
+                  due=r.target.due, value=r.value, status=r.status, gap=r.gap, undecided=r.undecided,
+                  unsubmitted=r.unsubmitted)
         for r in results
     ]
+
+
+def _missing_fields(need: pd.DataFrame, rules: Rules) -> list[list[str]]:
+    """For each village of `need`, the priority fields left blank when they leave its priority undecided
+    (one list per combination, shared)."""
+    fields = rules.priority.fields
+    combo = np.zeros(len(need), dtype=np.int64)
+    for bit, name in enumerate(fields):
+        blank = pd.to_numeric(need[name], errors="coerce").isna().to_numpy()
+        combo |= blank.astype(np.int64) << bit
+    combo = np.where(need["priority_unknown"].to_numpy(dtype=bool), combo, 0)
+    lists = {m: [f for bit, f in enumerate(fields) if m >> bit & 1] for m in set(combo.tolist())}
+    return [lists[m] for m in combo.tolist()]
 
 
 def select(c: cov.Coverage, counties: list[str], township: str | None) -> cov.Coverage:
@@ -160,36 +202,64 @@ def select(c: cov.Coverage, counties: list[str], township: str | None) -> cov.Co
         v = v[v["township_key"].isin(tw["township_key"])]
         o = o[o["township_key"].isin(tw["township_key"])] if len(o) else o
     return cov.Coverage(as_of=c.as_of, villages=v, outlets=o, counties=ck.reset_index(drop=True),
-                        townships=tw.reset_index(drop=True), out_of_scope=c.out_of_scope, findings=c.findings)
+                        townships=tw.reset_index(drop=True), out_of_scope=c.out_of_scope, findings=c.findings,
+                        unknown_metrics=c.unknown_metrics)
 
 
 def build(
     c: cov.Coverage, rules: Rules, *, rules_ref: RulesRef, inputs: list[InputRef], generated_at: str,
-    partial: bool = False,
+    scope: ScopeOut | None = None, samples: bool = False, partial: bool = False,
+    complete_by_definition: bool = False,
 ) -> tuple[Report, list[TargetResult]]:
     """The report of a coverage. `partial`: a part of the city was selected, so the city-wide count
-    targets (parks, stations, points) are left out rather than compared with a county's count."""
+    targets (parks, stations, points) are left out rather than compared with a county's count.
+
+    Counties and townships of `c` with no valid village row are not submitted (未报送); a rate target over
+    a scope with such parts is incomplete, unless `complete_by_definition` (the official list is the
+    denominator: the villages of a part that sent nothing count as not reached)."""
+    if scope is None:  # the whole city
+        scope = ScopeOut(level="city", name=rules.city or "", counties=list(c.counties["county"]), township=None)
+    unknown = c.unknown_metrics
+    county_scopes = cov.by_county(c, rules)
+    township_scopes = cov.by_township(c, rules)
+    county_sent = {row.county_key: s["_registered"] > 0 for row, s in county_scopes}
+    # townships that sent nothing, in counties that did (a county that sent nothing counts once)
+    silent = {row.county_key: 0 for row, _ in county_scopes}
+    for row, s in township_scopes:
+        if s["_registered"] == 0 and county_sent.get(row.county_key, False):
+            silent[row.county_key] = silent.get(row.county_key, 0) + 1
+
+    def missing(count: int) -> int:
+        return 0 if complete_by_definition else count
+
     total = cov.summary(c.villages, c.outlets, rules)
-    results = evaluate_all(rules.targets, total, c.as_of, rates_only=partial)
+    unsent = sum(not sent for sent in county_sent.values()) + sum(silent.values())
+    results = evaluate_all(rules.targets, total, c.as_of, rates_only=partial, unsubmitted=missing(unsent),
+                           unknown=unknown)
     counties = [
-        County(county=row.county, **_summary(s), targets=_targets(evaluate_all(rules.targets, s, c.as_of, rates_only=True)))
-        for row, s in cov.by_county(c, rules)
+        County(county=row.county, submitted=s["_registered"] > 0, **_summary(s, unknown),
+               targets=_targets(evaluate_all(rules.targets, s, c.as_of, rates_only=True,
+                                             unsubmitted=missing(silent.get(row.county_key, 0)), unknown=unknown)))
+        for row, s in county_scopes
     ]
     # the two long lists (a national report: ~40 000 townships, ~100 000 villages) are validated as a
     # whole by one TypeAdapter (in pydantic-core), about a third faster than a model per row
-    townships = _TOWNSHIPS.validate_python([_named(s, county=row.county, township=row.township)
-                                            for row, s in cov.by_township(c, rules)])
+    townships = _TOWNSHIPS.validate_python([_named(s, unknown, county=row.county, township=row.township)
+                                            for row, s in township_scopes])
     need = cov.attention(c)
     attention = _ATTENTION.validate_python([
         {"code": code if isinstance(code, str) else None, "county": county, "township": township, "village": village,
-         "priority_reasons": list(reasons), "in_village": bool(in_village), "reached": bool(reached)}
-        for code, county, township, village, reasons, in_village, reached in zip(
+         "priority_reasons": list(reasons), "in_village": bool(in_village), "reached": bool(reached),
+         "priority_unknown": bool(undecided), "missing": blank}
+        for code, county, township, village, reasons, in_village, reached, undecided, blank in zip(
             *(need[col].to_numpy(dtype=object) for col in
-              ("code", "county", "township", "village", "priority_reasons", "in_village", "reached")), strict=True)
+              ("code", "county", "township", "village", "priority_reasons", "in_village", "reached",
+               "priority_unknown")), _missing_fields(need, rules), strict=True)
     ])
     report = Report(
-        as_of=c.as_of, generated_at=generated_at, rules=rules_ref, inputs=inputs, summary=Summary(**_summary(total)),
-        targets=_targets(results), counties=counties, townships=townships, attention=attention,
+        as_of=c.as_of, generated_at=generated_at, rules=rules_ref, inputs=inputs,
+        summary=Summary(**_summary(total, unknown)), targets=_targets(results), counties=counties,
+        townships=townships, attention=attention, scope=scope, samples=samples,
     )
     return report, results
 

@@ -24,6 +24,7 @@ from kuaidi_cli.inputs import Registers, sha256
 from kuaidi_cli.loading import Limits, in_thread, is_workbook
 from kuaidi_cli.normalise import by_text, text
 from kuaidi_cli.rules import Rules
+from kuaidi_cli.validation import with_outlet_register
 
 
 def canonical_county(name: str, rules: Rules) -> str:
@@ -73,6 +74,8 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         villages = without_cells(load_register([registers.villages], Kind.VILLAGES, rules, gazetteer=gazetteer,
                                             limits=limits))
         outlets = without_cells(validate_loaded(outlet_tables(), rules, limits=limits)) if outlet_tables else None
+    if outlets is not None:
+        with_outlet_register(villages)
     frame = villages.frame
     lacking = pd.DataFrame()
     extra: list = []
@@ -83,12 +86,15 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         first = villages.files[0].table
         extra = official.missing_findings(lacking, first.name, first.sheet)
         if universe == "gazetteer":
-            # the official list is the denominator: every official village of the covered townships that
-            # is not a valid row (absent, or invalid) counts, as not reached
-            absent = official.missing_villages(frame, gazetteer, covering=villages.seen)
+            # the official list of the whole scope is the denominator: every official village that is not
+            # a valid row (absent, invalid, or of a county or township that sent nothing) counts, as not
+            # reached
+            absent = official.missing_villages(frame, gazetteer, counties=_scope_counties(rules, gazetteer))
             if len(absent):
                 frame = pd.concat([frame, official.as_register_rows(absent)], ignore_index=True)
     full = cov.compute(frame, outlets.frame if outlets else None, as_of, rules)
+    if gazetteer is not None:
+        full.townships = _with_official_townships(full, gazetteer)
 
     wanted = [canonical_county(c, rules) for c in counties or []]
     known = list(full.counties["county"])
@@ -108,7 +114,9 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     ]
     generated_at = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     report, results = rep.build(part, rules, rules_ref=rep.RulesRef(name=rules.name, sha256=rules_sha),
-                                inputs=inputs, generated_at=generated_at, partial=bool(wanted or township))
+                                inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),
+                                scope=scope_of(part, rules, wanted, township), samples=registers.source == "samples",
+                                complete_by_definition=universe == "gazetteer")
     findings = villages.findings + (outlets.findings if outlets else []) + full.findings + extra
     reference = None
     if gazetteer is not None:
@@ -120,10 +128,46 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     context = rep.ReportContext(
         source=registers.source, selection=[*(counties or []), *([township] if township else [])],
         out_of_scope=full.out_of_scope, findings=findings, counts_omitted=bool(wanted or township), results=results,
-        reference=reference,
+        reference=reference, unknown_metrics=full.unknown_metrics,
     )
     return report, context
 
 
 def input_paths(registers: Registers) -> list[Path]:
     return [p for p in (registers.villages, registers.outlets, registers.rules) if p is not None]
+
+
+def _scope_counties(rules: Rules, gazetteer: Gazetteer) -> list[str]:
+    """The counties of the rules' scope (every county of the official list when the rules name none)."""
+    return list(rules.scope.counties) or sorted(gazetteer.county_names)
+
+
+def _with_official_townships(c: cov.Coverage, gazetteer: Gazetteer) -> pd.DataFrame:
+    """The coverage's townships and, after them, the official townships (with administrative villages) of
+    its counties that hold no village of the registers: listed as not submitted, never left out."""
+    have = set(zip(c.townships["county"], c.townships["township"], strict=True))
+    keys = dict(zip(c.counties["county"], c.counties["county_key"], strict=True))
+    official = gazetteer.administrative_villages(list(keys)).drop_duplicates("township_code")
+    rows = [(code, keys[county], county, township)
+            for code, county, township in zip(official["township_code"], official["county_name"],
+                                              official["township_name"], strict=True)
+            if (county, township) not in have]
+    if not rows:
+        return c.townships
+    extra = pd.DataFrame(rows, columns=["township_key", "county_key", "county", "township"])
+    order = {k: i for i, k in enumerate(c.counties["county_key"])}
+    both = pd.concat([c.townships, extra], ignore_index=True)
+    both["_order"] = both["county_key"].map(order)
+    return both.sort_values(["_order", "township_key"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def scope_of(part: cov.Coverage, rules: Rules, counties: list[str], township: str | None) -> rep.ScopeOut:
+    """The scope a report covers, named as a title says it: 开封市, 开封市祥符区, 开封市祥符区陈留镇."""
+    city = rules.city or ""
+    names = list(part.counties["county"])
+    if township:
+        county = str(part.townships["county"].iat[0]) if len(part.townships) else "、".join(counties)
+        return rep.ScopeOut(level="township", name=f"{city}{county}{township}", counties=[county], township=township)
+    if counties:
+        return rep.ScopeOut(level="county", name=city + "、".join(names), counties=names, township=None)
+    return rep.ScopeOut(level="city", name=city, counties=names, township=None)

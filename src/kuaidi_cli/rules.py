@@ -8,11 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
+from collections.abc import Callable
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+import pandas as pd
 import yaml
 from pydantic import (
     BaseModel,
@@ -70,6 +73,10 @@ class Condition(_Strict):
         name = unit[1] if lang == "en" else unit[0]
         return f"{name}{self.op}{self.value:g}{unit[2]}"
 
+    def shown(self, lang: str = "zh") -> str:
+        """As a reader writes it: 人口≥2500, 距离>5km."""
+        return self.describe(lang).replace(">=", "≥").replace("<=", "≤")
+
 
 class AnyOf(_Strict):
     """True for a village when any condition holds."""
@@ -78,6 +85,31 @@ class AnyOf(_Strict):
 
     def describe(self, lang: str = "zh") -> str:
         return (" or " if lang == "en" else " 或 ").join(c.describe(lang) for c in self.any)
+
+    def shown(self, lang: str = "zh") -> str:
+        return (" or " if lang == "en" else " 或 ").join(c.shown(lang) for c in self.any)
+
+    @property
+    def fields(self) -> list[str]:
+        """The fields the conditions read, each once, in the rules' order."""
+        return list(dict.fromkeys(c.field for c in self.any))
+
+    def decide(self, values: Callable[[str], pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+        """(combo, undecided) over the rows of `values(field)` (numbers, NA where blank or invalid).
+
+        combo: bit i set where condition i holds. undecided: where no condition holds and some condition
+        reads a blank value, so the answer depends on what the blank turns out to be (a village of 3000
+        people is priority whatever its distance; one of 900 people with no distance is undecided)."""
+        combo: np.ndarray | None = None
+        blank: np.ndarray | None = None
+        for bit, c in enumerate(self.any):
+            column = pd.to_numeric(values(c.field), errors="coerce")
+            hit = OPERATORS[c.op](column, c.value).fillna(False).astype(bool).to_numpy()
+            na = column.isna().to_numpy()
+            combo = hit.astype(np.int64) << bit if combo is None else combo | (hit.astype(np.int64) << bit)
+            blank = na if blank is None else blank | na
+        assert combo is not None and blank is not None  # at least one condition (min_length=1)
+        return combo, (combo == 0) & blank
 
 
 class Scope(_Strict):

@@ -1,7 +1,9 @@
 """`trend`: the history as a series, and when each unmet target would be reached at the recent pace.
 
 The pace is the least-squares slope of the metric over the last three points (per day). A target is
-projected only when the latest value is below it and the pace is positive; otherwise "not at this pace".
+projected only from at least MIN_POINTS as-of dates spanning at least MIN_SPAN_DAYS days (two exports a
+day apart say nothing of a pace: 数据不足), when the latest value is below it and the pace is positive;
+otherwise "not at this pace".
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from kuaidi_cli.rules import Rules, Target
 
 PACE_POINTS = 3
+MIN_POINTS = 3  # as-of dates needed before a projection is made
+MIN_SPAN_DAYS = 28  # days they must span
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,7 @@ class Projection:
     latest: float | None
     reached_on: dt.date | None  # the projected date, None when not at this pace
     met: bool  # already met at the latest point
+    insufficient: bool = False  # too few as-of dates, or too short a span, to project
 
 
 def _slope(points: list[tuple[dt.date, float]]) -> float:
@@ -45,6 +50,9 @@ def project(series: list[dict], rules: Rules, *, rates_only: bool = False) -> li
         last_day, last = points[-1]
         if last >= target.target - 1e-12:
             out.append(Projection(target, last, None, True))
+            continue
+        if len(points) < MIN_POINTS or (last_day - points[0][0]).days < MIN_SPAN_DAYS:
+            out.append(Projection(target, last, None, False, insufficient=True))
             continue
         recent = points[-PACE_POINTS:]
         pace = _slope(recent) if len(recent) >= 2 else 0.0

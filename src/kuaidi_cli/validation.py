@@ -498,6 +498,10 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     if kind is Kind.VILLAGES:
         contradiction = (out["in_village"] == True) & (out["reached"] == False)  # noqa: E712 (object dtype)
         sub.add("inconsistent-flags", contradiction, "reached", live["reached"])
+        blank_columns = _empty_columns(tables, meta.loc[live.index, "_t"].to_numpy(), live_dist, rules)
+        findings += blank_columns.findings
+        _undecided_priority(sub, live, out, live_dist, rules, blank_columns.per_table,
+                            meta.loc[live.index, "_t"].to_numpy())
         if gazetteer is not None:
             from kuaidi_cli.official import check_villages
 
@@ -533,6 +537,102 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     files = _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings, not_village_t)
     seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code") if c in typed]]
     return Register(kind=kind, frame=frame, files=files, findings=findings, seen=seen.reset_index(drop=True))
+
+
+# The village register's columns that figures are computed from, and what each leaves undecided when it
+# is absent or blank in every row of a file (a template sent back unfilled, a column left out).
+_METRIC_COLUMNS = ("population", "distance_km", "in_village", "reached", "mode")
+
+
+def _figures_of(name: str, rules: Rules, lang: str) -> str:
+    """What a village column's figures are, for the message that it is blank."""
+    zh = lang != "en"
+    if name in ("population", "distance_km"):
+        parts = []
+        used = [c.shown(lang) for c in rules.priority.any if c.field == name]
+        if used:
+            parts.append(f"无法判定重点村（{'、'.join(used)}），重点村驻村设点率待核实" if zh else
+                         f"priority villages ({', '.join(used)}) cannot be decided; the priority in-village rate "
+                         "is unverified")
+        focus = [c.shown(lang) for c in (rules.focus.any if rules.focus else []) if c.field == name]
+        if focus:
+            parts.append(f"推进重点村（{'、'.join(focus)}）无法判定" if zh else
+                         f"focus villages ({', '.join(focus)}) cannot be decided")
+        return ("；" if zh else "; ").join(parts) or ("不影响目标" if zh else "no target reads it")
+    return {
+        "in_village": ("未给服务点台账时，驻村设点率、重点村驻村设点率无法计算",
+                       "without an outlet register, the in-village rates cannot be computed"),
+        "reached": ("未给服务点台账时，通达率只能按驻村设点计算（全空则无法计算）",
+                    "without an outlet register, the reach rate counts only the in-village outlets "
+                    "(none at all when that column is blank too)"),
+        "mode": ("合作模式分布无法统计（通达村计为“未填写”）", "the mode breakdown cannot be counted"),
+    }[name][0 if zh else 1]
+
+
+@dataclass
+class _EmptyColumns:
+    findings: list[Finding]
+    per_table: list[set[str]]  # for each table, the metric fields absent or blank in every row
+
+
+def _empty_columns(tables: list[RawTable], table_of_row: np.ndarray, dist: dict[str, Distinct],
+                   rules: Rules) -> _EmptyColumns:
+    """One file-level warning for each metric column a village file lacks, or leaves blank in every row
+    (of its rows that are records): the figures it leaves undecided named."""
+    findings: list[Finding] = []
+    per_table: list[set[str]] = []
+    for t_index, table in enumerate(tables):
+        rows = table_of_row == t_index
+        empty: set[str] = set()
+        if rows.any():
+            for name in _METRIC_COLUMNS:
+                column = table.column_of(name)
+                d = dist[name]
+                if column is None or d.empty[d.codes[rows]].all():
+                    empty.add(name)
+                    f = next(x for x in FIELDS[Kind.VILLAGES] if x.name == name)
+                    findings.append(make(
+                        "column-empty", file=table.name, sheet=table.sheet, row=table.header_rows[0],
+                        column=column.label if column is not None else f.zh, field=name,
+                        detail_zh=_figures_of(name, rules, "zh"), detail_en=_figures_of(name, rules, "en")))
+        per_table.append(empty)
+    return _EmptyColumns(findings, per_table)
+
+
+def _undecided_priority(c: Collector, raw: _Rows, out: dict, dist: dict[str, Distinct], rules: Rules,
+                        empty_columns: list[set[str]], table_of_row: np.ndarray) -> None:
+    """A warning on each village whose priority cannot be decided (AnyOf.decide): population or distance
+    blank, and what is filled does not already make it a priority village. Rows with an error are
+    reported already; a column blank in the whole file has its one file-level warning instead."""
+    _, undecided = rules.priority.decide(lambda name: out[name])
+    undecided &= ~c.error.reindex(raw.index, fill_value=False).to_numpy()
+    if not undecided.any():
+        return
+    told = np.zeros(len(undecided), dtype=bool)
+    describe = rules.priority.shown("zh"), rules.priority.shown("en")
+    for name in rules.priority.fields:
+        d = dist[name]
+        blank = out[name].isna().to_numpy()
+        whole_file = np.array([name in empty_columns[t] for t in table_of_row.tolist()], dtype=bool) \
+            if any(name in e for e in empty_columns) else np.zeros(len(blank), dtype=bool)
+        here = undecided & blank & ~told & ~whole_file & d.empty[d.codes]
+        told |= here
+        c.add("priority-unknown", pd.Series(here, index=raw.index), name, None, describe[0], describe[1])
+
+
+def with_outlet_register(register: Register) -> Register:
+    """A village register checked beside an outlet register: its 驻村设点 and 通达 columns decide nothing
+    then (the outlets do), so their column-empty warnings are dropped."""
+    drop = [f for f in register.findings if f.code == "column-empty" and f.field in ("in_village", "reached")]
+    if not drop:
+        return register
+    register.findings = [f for f in register.findings if f not in drop]
+    for f in drop:
+        for fr in register.files:
+            if fr.table.name == f.file and fr.table.sheet == f.sheet:
+                fr.warnings -= 1
+                break
+    return register
 
 
 def _outlet_rules(c: Collector, raw: pd.DataFrame, out: dict) -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from html import escape
 
+from kuaidi_cli.output import HTML_MARK
 from kuaidi_cli.render.labels import t
+from kuaidi_cli.render.scope import scope_name_cell, status_note, target_label, title as scope_title, trust_notes
 from kuaidi_cli.render.report_table import pct, reason_text
 from kuaidi_cli.report import Report, ReportContext
 from kuaidi_cli.rules import Rules
@@ -19,6 +21,8 @@ th,td{border:1px solid #bbb;padding:4px 8px}th{background:#d9e1f2}td.n{text-alig
 tr.total td{font-weight:bold;background:#f2f2f2}.met{background:#c6efce;color:#006100;font-weight:bold}
 .missed{background:#ffc7ce;color:#9c0006;font-weight:bold}.pending{background:#ffeb9c;color:#9c5700}
 .info{background:#ddebf7;color:#1f4e78}.foot{color:#777;font-size:12px;margin-top:24px}
+.no-data,.unverified,.incomplete{background:#e4dfec;color:#5b2c6f;font-weight:bold}
+.warn{background:#fff4ce;border-left:4px solid #c98a00;padding:6px 10px;margin:6px 0;font-weight:bold;color:#6b4a00}
 svg text{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}
 """
 
@@ -72,15 +76,14 @@ def _target_lines(rules: Rules, metric: str) -> list[tuple[float, str]]:
 def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "zh") -> str:
     by_id = {x.id: x for x in rules.targets}
     en = lang == "en"
-    date = report.as_of.isoformat() if en else f"{report.as_of.year}年{report.as_of.month}月{report.as_of.day}日"
-    title = t("report_title", lang, city=rules.city or "", date=date)
+    title = scope_title(report, lang)
     rows = []
     for x in report.targets:
         rule = by_id[x.id]
         value = (pct(x.value) if rule.is_rate else f"{x.value:g}") if x.value is not None else "—"
         target = pct(x.target) if rule.is_rate else f"{x.target:g}"
-        gap = "—" if x.gap == 0 else t("gap.villages" if rule.is_rate else "gap.count", lang, n=x.gap)
-        label = (rule.label_en or rule.label) if en else rule.label
+        gap = status_note(x, lang, is_rate=rule.is_rate)
+        label = target_label(rule, report, rules, lang)
         rows.append(f"<tr><td>{escape(label)}<br><small>{escape(x.id)}</small></td><td>{t('kind.' + x.kind, lang)}</td>"
                     f'<td class="n">{target}</td><td class="n">{value}</td><td>{x.due.isoformat()}</td>'
                     f'<td class="{x.status}">{t("status." + x.status, lang)}</td><td class="n">{gap}</td></tr>')
@@ -91,14 +94,24 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
              "priority_in_village_rate", "in_village_rate", "parks", "township_stations", "village_points")
 
     def scope_row(name: str, s, cls: str = "") -> str:
+        if not s.villages:  # nothing was sent: no figure to show (not zeros)
+            return f'<tr class="{cls}"><td>{escape(name)}</td>' + '<td class="n">—</td>' * 10 + "</tr>"
         cells = [s.villages, s.reached, pct(s.reach_rate), s.priority_villages, s.priority_in_village,
                  pct(s.priority_in_village_rate), pct(s.in_village_rate), s.outlets.park, s.outlets.township_station,
                  s.outlets.village_point]
         return f'<tr class="{cls}"><td>{escape(name)}</td>' + "".join(f'<td class="n">{c}</td>' for c in cells) + "</tr>"
 
     counties = ("<table><tr>" + "".join(f"<th>{t(k, lang)}</th>" for k in heads) + "</tr>"
-                + "".join(scope_row(c.county, c) for c in report.counties)
+                + "".join(scope_row(scope_name_cell(c.county, c.submitted, lang), c) for c in report.counties)
                 + scope_row(t("total_row", lang), report.summary, "total") + "</table>")
+    townships = ""
+    if report.scope.level != "city" or len(report.counties) == 1:  # a county's page: its townships
+        townships = (f"<h2>{t('by_township', lang)}</h2><table><tr><th>{t('county', lang)}</th>"
+                     + "".join(f"<th>{t(k, lang)}</th>" for k in ("township", *heads[1:])) + "</tr>"
+                     + "".join(scope_row(scope_name_cell(w.township, w.submitted, lang), w).replace(
+                         "<td>", f"<td>{escape(w.county)}</td><td>", 1) for w in report.townships)
+                     + scope_row(t("total_row", lang), report.summary, "total").replace("<td>", '<td colspan="2">', 1)
+                     + "</table>")
     names = [c.county for c in report.counties]
     chart_reach = _bar_chart(t("reach_rate", lang), names, [c.reach_rate for c in report.counties],
                              _target_lines(rules, "reach_rate"), "#2f5597")
@@ -114,14 +127,14 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     attention_title = t("attention", lang, n=min(200, len(report.attention)), total=len(report.attention))
     foot = [t("footer.rules", lang, name=report.rules.name, sha=report.rules.sha256[:12])]
     foot += [t("footer.input", lang, path=i.path, rows=i.rows, invalid=i.invalid_rows) for i in report.inputs]
-    if context.source == "samples":
-        foot.append(t("footer.samples", lang))
-    foot.append(f"generated {report.generated_at} · kuaidi.report/1")
+    foot.append(t("footer.generated", lang, at=report.generated_at))
+    warnings = "".join(f'<div class="warn">⚠ {escape(note)}</div>' for note in trust_notes(report, context, lang))
     return f"""<!doctype html>
-<html lang="{'en' if en else 'zh-CN'}"><head><meta charset="utf-8"><title>{escape(title)}</title>
+<html lang="{'en' if en else 'zh-CN'}"><head><meta charset="utf-8">{HTML_MARK}<title>{escape(title)}</title>
 <style>{_CSS}</style></head><body>
 <h1>{escape(title)}</h1>
 <div class="sub">{escape(report.rules.name)}</div>
+{warnings}
 <h2>{t("targets", lang)}</h2>
 {targets}
 <h2>{t("by_county", lang)}</h2>
@@ -130,6 +143,7 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
 {chart_priority}
 </div>
 {counties}
+{townships}
 <h2>{escape(attention_title)}</h2>
 <table><tr><th>{t("county", lang)}</th><th>{t("township", lang)}</th><th>{t("village", lang)}</th><th>{t("reasons", lang)}</th></tr>
 {attention}</table>

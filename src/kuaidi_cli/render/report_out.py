@@ -9,6 +9,7 @@ import io
 
 from kuaidi_cli.findings import Finding
 from kuaidi_cli.render.labels import t
+from kuaidi_cli.render.scope import scope_name_cell
 from kuaidi_cli.render.safety import csv_cell
 from kuaidi_cli.report import Report, county_rows
 from kuaidi_cli.rules import Rules
@@ -22,14 +23,31 @@ def to_json(report: Report) -> str:
     return report.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
+def csv_headers() -> tuple[str, ...]:
+    """The header rows of the county CSV in each language (how `report -o` knows its own CSV again)."""
+    return tuple(",".join(t(c, lang) for c in county_rows_columns()) for lang in ("zh", "en"))
+
+
+def county_rows_columns() -> list[str]:
+    return ["county", "villages", "reached", "reach_rate", "priority_villages", "priority_in_village",
+            "priority_in_village_rate", "in_village", "in_village_rate", "parks", "township_stations",
+            "village_points"]
+
+
 def to_csv(report: Report, lang: str = "zh") -> bytes:
-    """The county table with a 合计 row; UTF-8 with BOM so that Excel opens it; rates as fractions."""
+    """The county table with a 合计 row; UTF-8 with BOM so that Excel opens it; rates as fractions. A
+    county that sent nothing is named so (未报送), its figures empty, not zeros."""
     frame = county_rows(report, total=t("total_row", lang))
+    assert list(frame.columns) == county_rows_columns()
+    names = [scope_name_cell(c.county, c.submitted, lang) for c in report.counties] + [t("total_row", lang)]
+    empty = [not c.villages for c in report.counties] + [not report.summary.villages]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([t(c, lang) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        w.writerow(["" if v is None or v != v else (f"{v:.6f}" if isinstance(v, float) else csv_cell(v)) for v in row])
+    for name, blank, row in zip(names, empty, frame.itertuples(index=False), strict=True):
+        cells = ["" if blank or v is None or v != v else (f"{v:.6f}" if isinstance(v, float) else csv_cell(v))
+                 for v in row[1:]]
+        w.writerow([csv_cell(name), *cells])
     return buf.getvalue().encode("utf-8-sig")
 
 

@@ -10,10 +10,12 @@ from rich.text import Text
 
 from kuaidi_cli.findings import Severity
 from kuaidi_cli.render.labels import t
+from kuaidi_cli.render.scope import scope_name_cell, status_note, target_label, title, trust_notes
 from kuaidi_cli.report import AttentionVillage, Report, ReportContext, Summary
 from kuaidi_cli.rules import Rules
 
-_STATUS_STYLE = {"met": "bold green", "missed": "bold red", "pending": "yellow", "info": "cyan"}
+_STATUS_STYLE = {"met": "bold green", "missed": "bold red", "pending": "yellow", "info": "cyan",
+                 "no-data": "bold magenta", "unverified": "bold magenta", "incomplete": "bold magenta"}
 ATTENTION_ROWS = 20
 
 
@@ -51,8 +53,8 @@ def _targets(report: Report, rules: Rules, lang: str, context: ReportContext) ->
         table.add_column(t(key, lang), justify=justify, overflow="fold")
     for r in report.targets:
         rule = by_id[r.id]
-        label = (rule.label_en or rule.label) if lang == "en" else rule.label
-        gap = "—" if r.gap == 0 else t("gap.villages" if rule.is_rate else "gap.count", lang, n=r.gap)
+        label = target_label(rule, report, rules, lang)
+        gap = status_note(r, lang, is_rate=rule.is_rate)
         note = reference_note(rule.metric, context, lang)
         table.add_row(
             f"{label}\n[dim]{r.id}[/dim]" + (f"\n[dim]{note}[/dim]" if note else ""), t(f"kind.{r.kind}", lang), _value(rule.is_rate, r.target),
@@ -67,6 +69,8 @@ _COLUMNS = ("villages", "reached", "reach_rate", "priority_villages", "priority_
 
 
 def _cells(s: Summary) -> list[str]:
+    if not s.villages:  # nothing was sent: no figure to show (not zeros)
+        return ["—"] * len(_COLUMNS)
     return [str(s.villages), str(s.reached), pct(s.reach_rate), str(s.priority_villages), str(s.priority_in_village),
             pct(s.priority_in_village_rate), pct(s.in_village_rate), str(s.outlets.park),
             str(s.outlets.township_station), str(s.outlets.village_point)]
@@ -89,9 +93,12 @@ def reason_text(rules: Rules, lang: str) -> Callable[[AttentionVillage], str]:
     names = {c.reason: c.describe(lang).replace(">=", "≥").replace("<=", "≤") for c in rules.priority.any}
     not_in_village, not_reached = t("reason.not_in_village", lang), t("reason.not_reached", lang)
     sep = ", " if lang == "en" else "、"
+    fields = {f: t(f"field.{f}", lang) for f in ("population", "distance_km")}
 
     def text(a: AttentionVillage) -> str:
         why = [names.get(r, r) for r in a.priority_reasons]
+        if a.priority_unknown:
+            why.append(t("reason.missing", lang, fields="/".join(fields.get(f, f) for f in a.missing)))
         if a.priority_reasons and not a.in_village:
             why.append(not_in_village)
         if not a.reached:
@@ -102,13 +109,14 @@ def reason_text(rules: Rules, lang: str) -> Callable[[AttentionVillage], str]:
 
 
 def render(report: Report, context: ReportContext, rules: Rules, console: Console, *, lang: str = "zh") -> None:
-    city = rules.city or ""
-    console.print(Text(t("report_title", lang, city=city, date=_date(report.as_of, lang)), style="bold"))
+    console.print(Text(title(report, lang), style="bold"))
+    for note in trust_notes(report, context, lang):
+        console.print(Text("⚠" + note, style="bold yellow"))
     console.print(_targets(report, rules, lang, context))
-    counties = [([c.county], c) for c in report.counties]
+    counties = [([scope_name_cell(c.county, c.submitted, lang)], c) for c in report.counties]
     console.print(_scope_table(t("by_county", lang), ["county"], counties, report.summary, lang))
     if len(report.counties) == 1 or any(context.selection):
-        townships = [([w.county, w.township], w) for w in report.townships]
+        townships = [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships]
         console.print(_scope_table(t("by_township", lang), ["county", "township"], townships, report.summary, lang))
     _attention(report, rules, console, lang, context)
     _footer(report, context, console, lang)
@@ -133,9 +141,7 @@ def _footer(report: Report, context: ReportContext, console: Console, lang: str)
     lines = [t("footer.as_of", lang, date=report.as_of.isoformat()),
              t("footer.rules", lang, name=report.rules.name, sha=report.rules.sha256[:12])]
     lines += [t("footer.input", lang, path=i.path, rows=i.rows, invalid=i.invalid_rows) for i in report.inputs]
-    if context.source == "samples":
-        lines.append(t("footer.samples", lang))
-    elif context.source != "flags":
+    if context.source not in ("flags", "samples"):
         lines.append(t("footer.source", lang, source=context.source))
     if context.reference is not None:
         ref = context.reference

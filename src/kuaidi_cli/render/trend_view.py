@@ -8,9 +8,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from kuaidi_cli.output import SVG_MARK
 from kuaidi_cli.render.labels import t
 from kuaidi_cli.render.report_table import pct
-from kuaidi_cli.trend import Projection
+from kuaidi_cli.trend import MIN_POINTS, MIN_SPAN_DAYS, Projection
 
 _RATES = (("reach_rate", "#2f5597"), ("priority_in_village_rate", "#c55a11"), ("in_village_rate", "#548235"))
 
@@ -33,6 +34,8 @@ def render(series: list[dict], projections: list[Projection], scope: str, consol
         value = (pct(x.latest) if target.is_rate else _count(x.latest)) if x.latest is not None else "—"
         if x.met:
             when = Text(t("status.met", lang), style="green")
+        elif x.insufficient:
+            when = Text(t("too_few_points", lang, n=MIN_POINTS, days=MIN_SPAN_DAYS), style="yellow")
         elif x.reached_on is None:
             when = Text(t("not_at_pace", lang), style="red")
         else:
@@ -62,6 +65,7 @@ def svg(series: list[dict], title: str, lang: str = "zh") -> str:
         return top + (height - top - bottom) * (1 - v)
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+           SVG_MARK,
            '<rect width="100%" height="100%" fill="white"/>',
            f'<text x="{(width - right) / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold" '
            f'font-family="Noto Sans CJK SC, Microsoft YaHei, sans-serif">{escape(title)}</text>']

@@ -19,7 +19,9 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from kuaidi_cli.findings import Finding
+from kuaidi_cli.output import XLSX_MARK
 from kuaidi_cli.render.labels import t
+from kuaidi_cli.render.scope import scope_heading, scope_name_cell, status_note, target_label, trust_notes
 from kuaidi_cli.render.safety import is_dangerous
 from kuaidi_cli.report import Report, ReportContext, Summary
 from kuaidi_cli.rules import Rules
@@ -27,8 +29,10 @@ from kuaidi_cli.rules import Rules
 SHEETS = ("汇总", "分县区", "分乡镇", "待整改村", "数据问题", "说明")
 MAX_DETAIL_ROWS = 20_000  # rows of 待整改村 and 数据问题 kept in the workbook
 
-_STATUS_FILL = {"met": "#C6EFCE", "missed": "#FFC7CE", "pending": "#FFEB9C", "info": "#DDEBF7"}
-_STATUS_FONT = {"met": "#006100", "missed": "#9C0006", "pending": "#9C5700", "info": "#1F4E78"}
+_STATUS_FILL = {"met": "#C6EFCE", "missed": "#FFC7CE", "pending": "#FFEB9C", "info": "#DDEBF7",
+                "no-data": "#E4DFEC", "unverified": "#E4DFEC", "incomplete": "#E4DFEC"}
+_STATUS_FONT = {"met": "#006100", "missed": "#9C0006", "pending": "#9C5700", "info": "#1F4E78",
+                "no-data": "#5B2C6F", "unverified": "#5B2C6F", "incomplete": "#5B2C6F"}
 
 
 class _Book:
@@ -52,6 +56,7 @@ class _Book:
         self.total_int = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2", "num_format": "0"})
         self.total_pct = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2", "num_format": "0.0%"})
         self.note = wb.add_format({**base, "italic": True, "font_color": "#7F7F7F"})
+        self.warn = wb.add_format({**base, "bold": True, "font_color": "#9C5700"})
         self.status = {
             s: wb.add_format({**base, "border": 1, "bold": True, "bg_color": _STATUS_FILL[s], "font_color": _STATUS_FONT[s]})
             for s in _STATUS_FILL
@@ -180,6 +185,8 @@ def _date_text(report: Report, lang: str) -> str:
 
 
 def _scope_values(s: Summary) -> tuple:
+    if not s.villages:  # nothing was sent: blank cells, not zeros
+        return (None,) * len(_SCOPE_RATES)
     return (s.villages, s.reached, s.reach_rate, s.priority_villages, s.priority_in_village,
             s.priority_in_village_rate, s.in_village, s.in_village_rate, s.outlets.park, s.outlets.township_station,
             s.outlets.village_point)
@@ -208,21 +215,22 @@ def _scope_sheet(book: _Book, name: str, title: str, report: Report, rows: list[
         book.put(ws, r, j, value, book.total_pct if rate else book.total_int)
 
 
-def _targets_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> None:
+def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: Rules, lang: str) -> None:
     ws = book.wb.add_worksheet("汇总")
     by_id = {x.id: x for x in rules.targets}
     headers = ["序号" if lang != "en" else "No.", t("target_label", lang), "id", t("kind", lang), "metric",
                t("target_value", lang), t("current", lang), t("due", lang), t("status", lang), t("gap", lang),
-               "依据" if lang != "en" else "Source"]
-    title = (f"{rules.city or ''}“快递进村”工作目标完成情况" if lang != "en" else f"{rules.city or ''} targets")
-    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 36, 24, 8, 24, 10, 10, 12, 10, 8, 60])
+               "依据" if lang != "en" else "Source", "备注" if lang != "en" else "Note"]
+    title = scope_heading(report, lang, "{scope}“快递进村”工作目标完成情况", "{scope} targets")
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers,
+                         [6, 36, 24, 8, 24, 10, 10, 12, 10, 8, 60, 30])
     r = head
     for n, x in enumerate(report.targets, start=1):
         rule = by_id[x.id]
         r += 1
         num = book.pct if rule.is_rate else book.int
         book.put(ws, r, 0, n, book.int)
-        book.put(ws, r, 1, (rule.label_en or rule.label) if lang == "en" else rule.label)
+        book.put(ws, r, 1, target_label(rule, report, rules, lang))
         book.put(ws, r, 2, x.id)
         book.put(ws, r, 3, t(f"kind.{x.kind}", lang))
         book.put(ws, r, 4, x.metric)
@@ -232,7 +240,12 @@ def _targets_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> None
         book.put(ws, r, 8, t(f"status.{x.status}", lang), book.status[x.status])
         book.put(ws, r, 9, x.gap, book.int)
         book.put(ws, r, 10, rule.source or "")
+        if x.status in ("no-data", "unverified", "incomplete"):
+            book.put(ws, r, 11, status_note(x, lang, is_rate=rule.is_rate))
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
+    for note in trust_notes(report, context, lang):  # what the figures cannot establish, under them
+        r += 2 if r == head + len(report.targets) else 1
+        ws.write_string(r, 1, "⚠" + note, book.warn)
 
 
 def _as_datetime(d):
@@ -247,7 +260,7 @@ def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> No
     ws = book.wb.add_worksheet("待整改村")
     headers = ["序号" if lang != "en" else "No.", t("county", lang), t("township", lang), t("village", lang),
                "区划代码" if lang != "en" else "Code", t("reasons", lang), t("in_village", lang), t("reached", lang)]
-    title = "待整改村清单" if lang != "en" else "Villages needing attention"
+    title = scope_heading(report, lang, "{scope}待整改村清单", "{scope}: villages needing attention")
     head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 10, 12, 14, 15, 36, 10, 8])
     yes, no = ("是", "否") if lang != "en" else ("yes", "no")
     why = reason_text(rules, lang)
@@ -273,7 +286,7 @@ def _findings_sheet(book: _Book, report: Report, findings: list[Finding], lang: 
     ws = book.wb.add_worksheet("数据问题")
     headers = (["File", "Sheet", "Row", "Column", "Value", "Code", "Severity", "Message"] if lang == "en" else
                ["文件", "工作表", "行号", "列", "值", "代码", "级别", "说明"])
-    title = "数据问题清单" if lang != "en" else "Data findings"
+    title = scope_heading(report, lang, "{scope}台账数据问题清单", "{scope}: data findings")
     head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [30, 10, 8, 16, 20, 22, 8, 60])
     r = book.rows(ws, head + 1, [None, None, book.int, *([None] * 5)], [
         (f.file, f.sheet, f.row, f.column, f.value, f.code, t(str(f.severity), lang), f.message(lang))
@@ -298,10 +311,9 @@ def _about_sheet(book: _Book, report: Report, context: ReportContext, rules: Rul
     for i in report.inputs:
         rows += [("输入文件" if not en else "Input", i.path), ("  sha256", i.sha256),
                  ("  行数 / 无效" if not en else "  rows / invalid", f"{i.rows} / {i.invalid_rows}")]
-    if context.source == "samples":
-        rows.append(("数据来源" if not en else "Source", t("footer.samples", lang)))
-    if context.selection:
-        rows.append(("范围" if not en else "Selection", "、".join(context.selection)))
+    rows.append(("范围" if not en else "Scope", report.scope.name))
+    for note in trust_notes(report, context, lang):
+        rows.append(("注意" if not en else "Note", note))
     rows += [
         ("通达率" if not en else "reach_rate", "通达村数 ÷ 行政村数" if not en else "reached / villages"),
         ("重点村驻村设点率" if not en else "priority_in_village_rate",
@@ -321,12 +333,14 @@ def _about_sheet(book: _Book, report: Report, context: ReportContext, rules: Rul
 def to_xlsx(report: Report, context: ReportContext, rules: Rules, lang: str = "zh") -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties({"title": report.scope.name, "author": "kuaidi", "comments": XLSX_MARK})
     book = _Book(wb)
-    city = rules.city or ""
-    _targets_sheet(book, report, rules, lang)
-    title = f"{city}“快递进村”工作进展统计表" if lang != "en" else f"{city} 快递进村 progress"
-    _scope_sheet(book, "分县区", title, report, [([c.county], c) for c in report.counties], ["county"], lang)
-    _scope_sheet(book, "分乡镇", title, report, [([w.county, w.township], w) for w in report.townships],
+    _targets_sheet(book, report, context, rules, lang)
+    title = scope_heading(report, lang, "{scope}“快递进村”工作进展统计表", "{scope} 快递进村 progress")
+    _scope_sheet(book, "分县区", title, report,
+                 [([scope_name_cell(c.county, c.submitted, lang)], c) for c in report.counties], ["county"], lang)
+    _scope_sheet(book, "分乡镇", title, report,
+                 [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships],
                  ["county", "township"], lang)
     _attention_sheet(book, report, rules, lang)
     _findings_sheet(book, report, context.findings, lang)
