@@ -20,8 +20,8 @@ demo: $(STAMP)
 	@echo '--- the same register as a county office sends it (GBK, title rows, 合计, mixed forms, 4 broken rows):'
 	$(BIN)/kuaidi check data/samples/villages_messy.csv; test $$? -le 1
 	@echo
-	@echo '--- the coverage report of the samples at the end of 2021 (try also: .venv/bin/kuaidi report --county 祥符区):'
-	$(BIN)/kuaidi report --as-of 2021-12-31
+	@echo '--- the coverage report of the samples at the end of 2021 (try also: .venv/bin/kuaidi report --samples --county 祥符区):'
+	$(BIN)/kuaidi report --samples --as-of 2021-12-31
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -40,7 +40,7 @@ def test_errors_exit_1_and_are_listed(tmp_path):
 
 def test_english(tmp_path):
     path = write(tmp_path, f"{HEADER}\n祥符区,城关镇,袁楼村,410212100200,abc,,,,,,\n")
-    result = invoke("check", path, "--lang", "en", "--divisions", "none")
+    result = runner.invoke(app, ["check", str(path), "--lang", "en", "--divisions", "none"], env={"COLUMNS": "200"})
     assert "'abc' is not a valid number" in result.stdout
     assert "rows 1 = valid 0 + invalid 1 + skipped 0" in result.stdout
 
@@ -49,8 +49,9 @@ def test_max_findings_caps_the_table_and_says_how_many_more(tmp_path):
     body = "".join(f"祥符区,城关镇,村{i},4102121002{i:02d},bad{i},,,,,,\n" for i in range(30))
     result = invoke("check", write(tmp_path, HEADER + "\n" + body), "--max-findings", "5", "--divisions", "none")
     assert result.exit_code == 1
-    # 30 bad numbers, and the four columns blank in every row (距离, 驻村设点, 通达, 合作模式): 34
-    assert "还有 29 条未显示" in result.stdout
+    # 30 bad numbers, 30 villages whose priority is then undecided, and the four columns blank in every
+    # row (距离, 驻村设点, 通达, 合作模式): 64
+    assert "还有 59 条未显示" in result.stdout
 
 
 def test_json_lists_every_finding(tmp_path):
@@ -60,7 +61,8 @@ def test_json_lists_every_finding(tmp_path):
     data = json.loads(result.stdout)
     assert data["schema"] == "kuaidi.check/1"
     assert data["ok"] is False
-    assert len(data["findings"]) == 34  # the 30 bad numbers, and one column-empty each for four columns
+    assert len(data["findings"]) == 64  # 30 bad numbers, 30 priority-unknown, 4 column-empty
+    assert [f["code"] for f in data["findings"]].count("priority-unknown") == 30
     assert [f["code"] for f in data["findings"]].count("column-empty") == 4
     f = next(f for f in data["findings"] if f["code"] == "bad-number")
     assert (f["code"], f["row"], f["column"], f["value"], f["severity"]) == ("bad-number", 2, "人口数(人)", "bad0", "error")

@@ -99,8 +99,8 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
                            "{value} more findings not kept (limit {detail}, see --max-findings-kept); the row counts are unaffected"),
     "priority-unknown": (
         Severity.WARNING,
-        "「{column}」为空，无法判定是否重点村（{detail}）；报表中列为待核实",
-        "{column} is blank, so whether this is a priority village ({detail}) is undecided; the report marks it unverified",
+        "「{column}」为空或无效，无法判定是否重点村（{detail}）；报表仍计入此村，是否重点村待核实",
+        "{column} is blank or invalid, so whether this is a priority village ({detail}) is undecided; the report counts the village and marks its priority unverified",
     ),
     "column-empty": (
         Severity.WARNING,

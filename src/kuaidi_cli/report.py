@@ -47,9 +47,11 @@ class InputRef(_Model):
 
 
 class Outlets(_Model):
-    park: int
-    township_station: int
-    village_point: int
+    """Active outlets by level; null without an outlet register (nothing to count them from)."""
+
+    park: int | None
+    township_station: int | None
+    village_point: int | None
 
 
 Status = Literal["met", "missed", "pending", "info", "no-data", "unverified", "incomplete"]  # targets.STATUSES
@@ -148,6 +150,7 @@ class ReportContext:
     results: list[TargetResult] = field(default_factory=list)
     reference: Reference | None = None
     unknown_metrics: frozenset[str] = frozenset()  # rates no column of the registers establishes
+    uncertain_rows: int = 0  # invalid only through 人口/距离: counted, with their priority maybe undecided
 
 
 def _named(s: dict, unknown: frozenset[str], **names: str) -> dict:
@@ -156,16 +159,28 @@ def _named(s: dict, unknown: frozenset[str], **names: str) -> dict:
     s["submitted"] = s["_registered"] > 0
     for k in [k for k in s if k.startswith("_")]:
         del s[k]
-    for k in unknown:
-        if k in s:
-            s[k] = None
+    if unknown:
+        s.update(_unknown_nulls(s, unknown))
     s.update(names)
     return s
 
 
 def _summary(s: dict, unknown: frozenset[str]) -> dict:
-    """The contract's keys of a scope's summary; a rate no column establishes is null."""
-    return {k: (None if k in unknown else v) for k, v in s.items() if not k.startswith("_")}
+    """The contract's keys of a scope's summary; a figure nothing establishes is null (a new dict: the
+    targets are evaluated on `s` as it is)."""
+    out = {k: v for k, v in s.items() if not k.startswith("_")}
+    if unknown:
+        out.update(_unknown_nulls(s, unknown))
+    return out
+
+
+def _unknown_nulls(s: dict, unknown: frozenset[str]) -> dict:
+    """The keys of a summary to set to null for the metrics nothing establishes (rates; outlet counts)."""
+    nulls: dict[str, object] = {k: None for k in unknown if k in s}
+    levels = {k.split(".", 1)[1] for k in unknown if k.startswith("outlets.")}
+    if levels:
+        nulls["outlets"] = {level: (None if level in levels else n) for level, n in s["outlets"].items()}
+    return nulls
 
 
 def _targets(results: list[TargetResult]) -> list[TargetOut]:

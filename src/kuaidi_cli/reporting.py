@@ -76,7 +76,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         outlets = without_cells(validate_loaded(outlet_tables(), rules, limits=limits)) if outlet_tables else None
     if outlets is not None:
         with_outlet_register(villages)
-    frame = villages.frame
+    frame = villages.counted()  # the valid rows, and those invalid only through 人口/距离 (priority undecided)
     lacking = pd.DataFrame()
     extra: list = []
     if gazetteer is not None:
@@ -129,6 +129,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         source=registers.source, selection=[*(counties or []), *([township] if township else [])],
         out_of_scope=full.out_of_scope, findings=findings, counts_omitted=bool(wanted or township), results=results,
         reference=reference, unknown_metrics=full.unknown_metrics,
+        uncertain_rows=0 if villages.uncertain is None else len(villages.uncertain),
     )
     return report, context
 

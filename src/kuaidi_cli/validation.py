@@ -24,6 +24,10 @@ from kuaidi_cli.loading import RawTable
 from kuaidi_cli.normalise import Distinct, first_of, group_ids, row_ids
 from kuaidi_cli.rules import Rules
 
+# The numbers the priority rules read. A village row whose only errors are in these is still a village
+# the report counts (Register.uncertain): its reach is known, its priority undecided (priority-unknown).
+RULE_NUMBERS = frozenset({"population", "distance_km"})
+
 MAX_POPULATION = 100_000
 MAX_DISTANCE_KM = 200.0
 MAX_NAME_CHARS = 100  # a name or id longer than this is not a name
@@ -69,6 +73,15 @@ class Register:
     findings: list[Finding] = field(default_factory=list)
     # every row that names a village, valid or not (skipped rows left out): what the register mentions
     seen: pd.DataFrame | None = None
+    # invalid village rows whose only errors are in 人口 or 距离 (the value left blank): check counts them
+    # invalid (they must be fixed), the report counts them as villages whose priority may be undecided
+    uncertain: pd.DataFrame | None = None
+
+    def counted(self) -> pd.DataFrame:
+        """The rows a report counts: the valid rows, and the uncertain ones after them."""
+        if self.uncertain is None or not len(self.uncertain):
+            return self.frame
+        return pd.concat([self.frame, self.uncertain], ignore_index=True)
 
     @property
     def errors(self) -> int:
@@ -109,6 +122,7 @@ class Collector:
         self.labels = [{c.field: c.label for c in t.columns if c.field} for t in tables]
         self.findings: list[Finding] = []
         self._error = np.zeros(len(meta), dtype=bool)
+        self._other_error = np.zeros(len(meta), dtype=bool)  # an error in a field that is not a number of the rules
         # [findings that may still be kept, findings dropped]: shared by the collectors of one validation
         self.budget = budget if budget is not None else [1 << 62, 0]
 
@@ -116,6 +130,11 @@ class Collector:
     def error(self) -> pd.Series:
         """Rows with an error finding."""
         return pd.Series(self._error, index=self.meta.index)
+
+    @property
+    def other_error(self) -> pd.Series:
+        """Rows with an error finding in a field other than the rules' numbers (人口, 距离)."""
+        return pd.Series(self._other_error, index=self.meta.index)
 
     def add(self, code: str, mask: pd.Series, field_name: str | None, raw: pd.Series | None = None,
             detail_zh: str | pd.Series = "", detail_en: str | pd.Series | None = None) -> None:
@@ -126,6 +145,8 @@ class Collector:
             return
         if CATALOGUE[code][0] is Severity.ERROR:
             self._error |= hit
+            if field_name not in RULE_NUMBERS:
+                self._other_error |= hit
         rows = self.meta.index[hit]
         keep = min(len(rows), self.budget[0])
         self.budget[0] -= keep
@@ -500,8 +521,6 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
         sub.add("inconsistent-flags", contradiction, "reached", live["reached"])
         blank_columns = _empty_columns(tables, meta.loc[live.index, "_t"].to_numpy(), live_dist, rules)
         findings += blank_columns.findings
-        _undecided_priority(sub, live, out, live_dist, rules, blank_columns.per_table,
-                            meta.loc[live.index, "_t"].to_numpy())
         if gazetteer is not None:
             from kuaidi_cli.official import check_villages
 
@@ -511,6 +530,12 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
 
     # a 居委会/社区 row is not an administrative village: skipped (with its warning), never invalid
     invalid = (sub.error | lack.any(axis=1)) & ~not_village
+    # rows invalid only through 人口/距离: still villages for the report (their priority maybe undecided)
+    uncertain = (invalid & ~sub.other_error & ~lack.any(axis=1)) if kind is Kind.VILLAGES \
+        else pd.Series(False, index=live.index)
+    if kind is Kind.VILLAGES:
+        _undecided_priority(sub, live, out, live_dist, rules, blank_columns.per_table,
+                            meta.loc[live.index, "_t"].to_numpy(), counted=~invalid | uncertain)
     typed = pd.DataFrame(out, index=live.index)
     typed = pd.concat([typed, meta.loc[live.index, ["_file", "_sheet", "_row"]]], axis=1)
 
@@ -521,8 +546,10 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     changed |= replaced
     ids = {name: _typed_ids(live_dist[name]) for name in ("code", "county", "township", "village", "outlet_id")
            if name in live_dist and name not in changed and live_dist[name].cached("typed") is not None}
-    dup = _duplicates(sub, typed, invalid | not_village, meta, kind, ids)
+    # the uncertain rows take part: the same village twice is a duplicate, whichever row is uncertain
+    dup = _duplicates(sub, typed, (invalid & ~uncertain) | not_village, meta, kind, ids)
     invalid |= dup
+    uncertain &= ~dup
     findings += c.findings + sub.findings
     findings.sort(key=_position_key(tables))
     if budget[1]:
@@ -532,11 +559,13 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
 
     keep = ~invalid & ~not_village
     frame = typed[keep].reset_index(drop=True)
+    soft = typed[uncertain.to_numpy() & ~not_village.to_numpy()].reset_index(drop=True)
     valid_t = meta.loc[typed.index[keep.to_numpy()], "_t"]
     not_village_t = meta.loc[typed.index[not_village.to_numpy()], "_t"]
     files = _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings, not_village_t)
     seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code") if c in typed]]
-    return Register(kind=kind, frame=frame, files=files, findings=findings, seen=seen.reset_index(drop=True))
+    return Register(kind=kind, frame=frame, files=files, findings=findings, seen=seen.reset_index(drop=True),
+                    uncertain=soft)
 
 
 # The village register's columns that figures are computed from, and what each leaves undecided when it
@@ -600,24 +629,24 @@ def _empty_columns(tables: list[RawTable], table_of_row: np.ndarray, dist: dict[
 
 
 def _undecided_priority(c: Collector, raw: _Rows, out: dict, dist: dict[str, Distinct], rules: Rules,
-                        empty_columns: list[set[str]], table_of_row: np.ndarray) -> None:
+                        empty_columns: list[set[str]], table_of_row: np.ndarray, counted: pd.Series) -> None:
     """A warning on each village whose priority cannot be decided (AnyOf.decide): population or distance
-    blank, and what is filled does not already make it a priority village. Rows with an error are
-    reported already; a column blank in the whole file has its one file-level warning instead."""
+    blank or invalid, and what is filled does not already make it a priority village. Only rows a
+    report counts (`counted`: valid, or invalid only through those numbers); a column blank in the
+    whole file has its one file-level warning instead."""
     _, undecided = rules.priority.decide(lambda name: out[name])
-    undecided &= ~c.error.reindex(raw.index, fill_value=False).to_numpy()
+    undecided &= counted.to_numpy(dtype=bool)
     if not undecided.any():
         return
     told = np.zeros(len(undecided), dtype=bool)
     describe = rules.priority.shown("zh"), rules.priority.shown("en")
     for name in rules.priority.fields:
-        d = dist[name]
         blank = out[name].isna().to_numpy()
         whole_file = np.array([name in empty_columns[t] for t in table_of_row.tolist()], dtype=bool) \
             if any(name in e for e in empty_columns) else np.zeros(len(blank), dtype=bool)
-        here = undecided & blank & ~told & ~whole_file & d.empty[d.codes]
+        here = undecided & blank & ~told & ~whole_file
         told |= here
-        c.add("priority-unknown", pd.Series(here, index=raw.index), name, None, describe[0], describe[1])
+        c.add("priority-unknown", pd.Series(here, index=raw.index), name, raw[name], describe[0], describe[1])
 
 
 def with_outlet_register(register: Register) -> Register:

@@ -99,7 +99,8 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
         cells = [s.villages, s.reached, pct(s.reach_rate), s.priority_villages, s.priority_in_village,
                  pct(s.priority_in_village_rate), pct(s.in_village_rate), s.outlets.park, s.outlets.township_station,
                  s.outlets.village_point]
-        return f'<tr class="{cls}"><td>{escape(name)}</td>' + "".join(f'<td class="n">{c}</td>' for c in cells) + "</tr>"
+        return f'<tr class="{cls}"><td>{escape(name)}</td>' + "".join(
+            f'<td class="n">{"—" if c is None else c}</td>' for c in cells) + "</tr>"
 
     counties = ("<table><tr>" + "".join(f"<th>{t(k, lang)}</th>" for k in heads) + "</tr>"
                 + "".join(scope_row(scope_name_cell(c.county, c.submitted, lang), c) for c in report.counties)

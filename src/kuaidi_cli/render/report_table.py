@@ -10,7 +10,7 @@ from rich.text import Text
 
 from kuaidi_cli.findings import Severity
 from kuaidi_cli.render.labels import t
-from kuaidi_cli.render.scope import scope_name_cell, status_note, target_label, title, trust_notes
+from kuaidi_cli.render.scope import scope_name_cell, short_name, status_note, target_label, title, trust_notes
 from kuaidi_cli.report import AttentionVillage, Report, ReportContext, Summary
 from kuaidi_cli.rules import Rules
 
@@ -72,8 +72,12 @@ def _cells(s: Summary) -> list[str]:
     if not s.villages:  # nothing was sent: no figure to show (not zeros)
         return ["—"] * len(_COLUMNS)
     return [str(s.villages), str(s.reached), pct(s.reach_rate), str(s.priority_villages), str(s.priority_in_village),
-            pct(s.priority_in_village_rate), pct(s.in_village_rate), str(s.outlets.park),
-            str(s.outlets.township_station), str(s.outlets.village_point)]
+            pct(s.priority_in_village_rate), pct(s.in_village_rate), _count(s.outlets.park),
+            _count(s.outlets.township_station), _count(s.outlets.village_point)]
+
+
+def _count(n: int | None) -> str:
+    return "—" if n is None else str(n)
 
 
 def _scope_table(title: str, first: list[str], rows: list[tuple[list[str], Summary]], total: Summary, lang: str) -> Table:
@@ -155,6 +159,7 @@ def _footer(report: Report, context: ReportContext, console: Console, lang: str)
     if errors or warnings:
         lines.append(t("footer.findings", lang, errors=errors, warnings=warnings, date=report.as_of.isoformat()))
     if context.counts_omitted:
-        lines.append(t("footer.partial", lang, what="、".join(x for x in context.selection if x)))
+        lines.append(t("footer.partial", lang, what="、".join(x for x in context.selection if x),
+                       city=report.scope.name[: len(report.scope.name) - len(short_name(report))] or "—"))
     for line in lines:
         console.print(Text(line, style="dim"))

@@ -104,6 +104,8 @@ def trust_notes(report: Report, context: ReportContext, lang: str) -> list[str]:
         notes.append(line)
     if report.summary.priority_unknown:
         notes.append(t("undecided_line", lang, n=report.summary.priority_unknown))
+    if context.uncertain_rows:
+        notes.append(t("uncertain_line", lang, n=context.uncertain_rows))
     names = [t(m, lang) for m in ("reach_rate", "in_village_rate", "priority_in_village_rate")
              if m in context.unknown_metrics]
     if names:
