@@ -109,7 +109,10 @@ def test_rates_in_range_and_reach_covers_in_village(data):
         assert scope["priority_in_village"] <= scope["priority_villages"] <= scope["villages"]
         assert scope["priority_in_village"] <= scope["in_village"]
     for t in d["targets"]:
-        assert t["gap"] >= 0
+        # a gap only to an established figure: none for no-data and incomplete
+        assert (t["gap"] is None) == (t["status"] in ("no-data", "incomplete"))
+        assert t["gap"] is None or t["gap"] >= 0
+        assert t["status"] != "met" or t["value"] is not None
 
 
 @SETTINGS

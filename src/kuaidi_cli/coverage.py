@@ -584,7 +584,11 @@ def attention(c: Coverage) -> pd.DataFrame:
     priority is undecided (population or distance blank), and villages not reached. Priority villages
     first, then the undecided, then the unreached, each by population (largest first)."""
     v = c.villages
-    need = (v["priority"] & ~v["in_village"]) | v["priority_unknown"] | ~v["reached"]
+    need = v["priority_unknown"].copy()
+    if "priority_in_village_rate" not in c.unknown_metrics:  # (else nothing says who has a point)
+        need |= v["priority"] & ~v["in_village"]
+    if "reach_rate" not in c.unknown_metrics:
+        need |= ~v["reached"]
     out = v[need].copy()
     out["_rank"] = np.where(out["priority"], 0, np.where(out["priority_unknown"], 1, 2))
     out["_pop"] = pd.to_numeric(out["population"], errors="coerce").fillna(-1)

@@ -86,6 +86,10 @@ def _values(s: Summary) -> dict[str, float | None]:
     return out
 
 
+def _gap(gap: int | None) -> int:
+    return -1 if gap is None else gap
+
+
 def record(path: Path, report: Report, run_at: dt.datetime, timeout: float = 30.0) -> int:
     """Record one export in one transaction; returns the run id."""
     try:
@@ -104,9 +108,10 @@ def record(path: Path, report: Report, run_at: dt.datetime, timeout: float = 30.
                 for w in report.townships:
                     rows += [(run_id, "township", w.county, w.township, k, v) for k, v in _values(w).items()]
                 conn.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)", rows)
-                targets = [(run_id, "", x.id, x.value, x.status, x.gap) for x in report.targets]
+                # gap -1: not established (status no-data or incomplete); the column is NOT NULL in every history
+                targets = [(run_id, "", x.id, x.value, x.status, _gap(x.gap)) for x in report.targets]
                 for c in report.counties:
-                    targets += [(run_id, c.county, x.id, x.value, x.status, x.gap) for x in c.targets]
+                    targets += [(run_id, c.county, x.id, x.value, x.status, _gap(x.gap)) for x in c.targets]
                 conn.executemany("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?)", targets)
                 conn.execute("COMMIT")
             except BaseException:

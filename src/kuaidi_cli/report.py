@@ -59,7 +59,7 @@ Status = Literal["met", "missed", "pending", "info", "no-data", "unverified", "i
 
 class TargetOut(_Model):
     due: dt.date
-    gap: int
+    gap: int | None  # null when the value is not established (no-data, incomplete)
     id: str
     kind: Literal["required", "stretch", "info"]
     metric: str
@@ -79,8 +79,10 @@ class ScopeOut(_Model):
     township: str | None
 
 
+# reached, in_village, priority_in_village: null when nothing establishes them (Coverage.unknown_metrics)
 _SUMMARY_FIELDS: dict[str, object] = {
-    "villages": int, "priority_villages": int, "in_village": int, "priority_in_village": int, "reached": int,
+    "villages": int, "priority_villages": int, "in_village": int | None, "priority_in_village": int | None,
+    "reached": int | None,
     "reach_rate": float | None, "priority_in_village_rate": float | None, "in_village_rate": float | None,
     "outlets": Outlets, "modes": dict[str, int],  # modes: built with sorted keys (coverage._summary_of, _by)
     "priority_unknown": int,  # villages whose priority is undecided (population or distance blank)
@@ -96,11 +98,11 @@ Township = _sorted_model("Township", "A township's metrics.",
 class AttentionVillage(_Model):
     code: str | None
     county: str
-    in_village: bool
+    in_village: bool | None  # null: nothing in the registers establishes it
     missing: list[str]  # the blank fields that leave its priority undecided (population, distance_km)
     priority_reasons: list[str]
     priority_unknown: bool
-    reached: bool
+    reached: bool | None  # null: nothing in the registers establishes it
     township: str
     village: str
 
@@ -153,10 +155,10 @@ class ReportContext:
     uncertain_rows: int = 0  # invalid only through 人口/距离: counted, with their priority maybe undecided
 
 
-def _named(s: dict, unknown: frozenset[str], **names: str) -> dict:
+def _named(s: dict, unknown: frozenset[str], submitted: bool, **names: str) -> dict:
     """A scope's summary dict made a row of the contract in place: the names and whether it was
     submitted added, the target-only keys dropped (no copy: there is one such dict per township)."""
-    s["submitted"] = s["_registered"] > 0
+    s["submitted"] = submitted
     for k in [k for k in s if k.startswith("_")]:
         del s[k]
     if unknown:
@@ -174,9 +176,16 @@ def _summary(s: dict, unknown: frozenset[str]) -> dict:
     return out
 
 
+# the count a rate is made of, null with it when nothing establishes the rate
+_COUNT_OF_RATE = {"reach_rate": "reached", "in_village_rate": "in_village", "priority_in_village_rate": "priority_in_village"}
+
+
 def _unknown_nulls(s: dict, unknown: frozenset[str]) -> dict:
     """The keys of a summary to set to null for the metrics nothing establishes (rates; outlet counts)."""
     nulls: dict[str, object] = {k: None for k in unknown if k in s}
+    for rate, count in _COUNT_OF_RATE.items():
+        if rate in unknown:
+            nulls[count] = None
     levels = {k.split(".", 1)[1] for k in unknown if k.startswith("outlets.")}
     if levels:
         nulls["outlets"] = {level: (None if level in levels else n) for level, n in s["outlets"].items()}
@@ -205,6 +214,22 @@ def _missing_fields(need: pd.DataFrame, rules: Rules) -> list[list[str]]:
     return [lists[m] for m in combo.tolist()]
 
 
+@dataclass(frozen=True)
+class Sent:
+    """The county and township keys that hold at least one village row of the registers (not a village
+    added from the official list): the parts of the scope that were submitted."""
+
+    counties: frozenset[object]
+    townships: frozenset[object]
+
+    @classmethod
+    def of(cls, c: cov.Coverage) -> Sent:
+        v = c.villages
+        registered = (v["_file"] != cov.FROM_GAZETTEER).to_numpy(dtype=bool)
+        return cls(frozenset(v["county_key"].to_numpy(dtype=object)[registered].tolist()),
+                   frozenset(v["township_key"].to_numpy(dtype=object)[registered].tolist()))
+
+
 def select(c: cov.Coverage, counties: list[str], township: str | None) -> cov.Coverage:
     """The part of a coverage within some counties (names after alias normalisation) and a township."""
     v, o = c.villages, c.outlets
@@ -214,6 +239,7 @@ def select(c: cov.Coverage, counties: list[str], township: str | None) -> cov.Co
     tw = c.townships[c.townships["county_key"].isin(ck["county_key"])]
     if township:
         tw = tw[tw["township"] == township]
+        ck = ck[ck["county_key"].isin(tw["county_key"])]  # the township's county, not every county
         v = v[v["township_key"].isin(tw["township_key"])]
         o = o[o["township_key"].isin(tw["township_key"])] if len(o) else o
     return cov.Coverage(as_of=c.as_of, villages=v, outlets=o, counties=ck.reset_index(drop=True),
@@ -224,24 +250,27 @@ def select(c: cov.Coverage, counties: list[str], township: str | None) -> cov.Co
 def build(
     c: cov.Coverage, rules: Rules, *, rules_ref: RulesRef, inputs: list[InputRef], generated_at: str,
     scope: ScopeOut | None = None, samples: bool = False, partial: bool = False,
-    complete_by_definition: bool = False,
+    complete_by_definition: bool = False, sent: Sent | None = None,
 ) -> tuple[Report, list[TargetResult]]:
     """The report of a coverage. `partial`: a part of the city was selected, so the city-wide count
     targets (parks, stations, points) are left out rather than compared with a county's count.
 
     Counties and townships of `c` with no valid village row are not submitted (未报送); a rate target over
     a scope with such parts is incomplete, unless `complete_by_definition` (the official list is the
-    denominator: the villages of a part that sent nothing count as not reached)."""
+    denominator: the villages of a part that sent nothing count as not reached). `sent`: the counties and
+    townships with village rows, of the whole register (by default those of `c`): a part of the city
+    is judged by what its counties sent, not by what the part holds."""
     if scope is None:  # the whole city
         scope = ScopeOut(level="city", name=rules.city or "", counties=list(c.counties["county"]), township=None)
+    sent = sent or Sent.of(c)
     unknown = c.unknown_metrics
     county_scopes = cov.by_county(c, rules)
     township_scopes = cov.by_township(c, rules)
-    county_sent = {row.county_key: s["_registered"] > 0 for row, s in county_scopes}
+    county_sent = {row.county_key: row.county_key in sent.counties for row, _ in county_scopes}
     # townships that sent nothing, in counties that did (a county that sent nothing counts once)
     silent = {row.county_key: 0 for row, _ in county_scopes}
-    for row, s in township_scopes:
-        if s["_registered"] == 0 and county_sent.get(row.county_key, False):
+    for row, _ in township_scopes:
+        if row.township_key not in sent.townships and county_sent.get(row.county_key, False):
             silent[row.county_key] = silent.get(row.county_key, 0) + 1
 
     def missing(count: int) -> int:
@@ -252,19 +281,21 @@ def build(
     results = evaluate_all(rules.targets, total, c.as_of, rates_only=partial, unsubmitted=missing(unsent),
                            unknown=unknown)
     counties = [
-        County(county=row.county, submitted=s["_registered"] > 0, **_summary(s, unknown),
+        County(county=row.county, submitted=county_sent[row.county_key], **_summary(s, unknown),
                targets=_targets(evaluate_all(rules.targets, s, c.as_of, rates_only=True,
                                              unsubmitted=missing(silent.get(row.county_key, 0)), unknown=unknown)))
         for row, s in county_scopes
     ]
     # the two long lists (a national report: ~40 000 townships, ~100 000 villages) are validated as a
     # whole by one TypeAdapter (in pydantic-core), about a third faster than a model per row
-    townships = _TOWNSHIPS.validate_python([_named(s, unknown, county=row.county, township=row.township)
+    townships = _TOWNSHIPS.validate_python([_named(s, unknown, row.township_key in sent.townships,
+                                                   county=row.county, township=row.township)
                                             for row, s in township_scopes])
     need = cov.attention(c)
     attention = _ATTENTION.validate_python([
         {"code": code if isinstance(code, str) else None, "county": county, "township": township, "village": village,
-         "priority_reasons": list(reasons), "in_village": bool(in_village), "reached": bool(reached),
+         "priority_reasons": list(reasons), "in_village": None if "in_village_rate" in unknown else bool(in_village),
+         "reached": None if "reach_rate" in unknown else bool(reached),
          "priority_unknown": bool(undecided), "missing": blank}
         for code, county, township, village, reasons, in_village, reached, undecided, blank in zip(
             *(need[col].to_numpy(dtype=object) for col in
@@ -277,20 +308,3 @@ def build(
         townships=townships, attention=attention, scope=scope, samples=samples,
     )
     return report, results
-
-
-def county_rows(report: Report, total: str = "合计") -> pd.DataFrame:
-    """The county table as a frame (for CSV), with a total row from the summary."""
-    rows = [{"county": c.county, **_flat(c)} for c in report.counties]
-    rows.append({"county": total, **_flat(report.summary)})
-    return pd.DataFrame(rows)
-
-
-def _flat(s: Summary) -> dict:
-    return {
-        "villages": s.villages, "reached": s.reached, "reach_rate": s.reach_rate,
-        "priority_villages": s.priority_villages, "priority_in_village": s.priority_in_village,
-        "priority_in_village_rate": s.priority_in_village_rate, "in_village": s.in_village,
-        "in_village_rate": s.in_village_rate, "parks": s.outlets.park, "township_stations": s.outlets.township_station,
-        "village_points": s.outlets.village_point,
-    }

@@ -116,7 +116,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     report, results = rep.build(part, rules, rules_ref=rep.RulesRef(name=rules.name, sha256=rules_sha),
                                 inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),
                                 scope=scope_of(part, rules, wanted, township), samples=registers.source == "samples",
-                                complete_by_definition=universe == "gazetteer")
+                                complete_by_definition=universe == "gazetteer", sent=rep.Sent.of(full))
     findings = villages.findings + (outlets.findings if outlets else []) + full.findings + extra
     reference = None
     if gazetteer is not None:

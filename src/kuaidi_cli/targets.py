@@ -44,7 +44,7 @@ class TargetResult:
     target: Target
     value: float | None
     status: str  # one of STATUSES
-    gap: int
+    gap: int | None  # None when the value is not established (no-data, incomplete)
     due: bool = False  # as of the date, the due date has come
     undecided: int = 0  # villages of the denominator whose membership is not decided (blank fields)
     unsubmitted: int = 0  # parts of the scope with no valid village row (counties, townships)
@@ -115,7 +115,8 @@ def evaluate(target: Target, s: dict, as_of: dt.date, *, unsubmitted: int = 0,
             status = "met" if gap == 0 else "missed"
     if target.kind == "info" and status != "no-data":
         status = "info"
-    return TargetResult(target=target, value=value, status=status, gap=gap, due=due, undecided=undecided,
+    shown_gap = None if status in ("no-data", "incomplete") else gap  # a gap over a figure not established
+    return TargetResult(target=target, value=value, status=status, gap=shown_gap, due=due, undecided=undecided,
                         unsubmitted=unsubmitted)
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 from html import escape
 
 from kuaidi_cli.output import HTML_MARK
+from kuaidi_cli.render.columns import scope_columns, values
 from kuaidi_cli.render.labels import t
-from kuaidi_cli.render.scope import scope_name_cell, status_note, target_label, title as scope_title, trust_notes
 from kuaidi_cli.render.report_table import pct, reason_text
+from kuaidi_cli.render.scope import scope_name_cell, status_note, target_label, trust_notes
+from kuaidi_cli.render.scope import title as scope_title
 from kuaidi_cli.report import Report, ReportContext
 from kuaidi_cli.rules import Rules
 
@@ -90,17 +92,12 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     targets = ("<table><tr>" + "".join(f"<th>{t(k, lang)}</th>" for k in
                ("target_label", "kind", "target_value", "current", "due", "status", "gap")) + "</tr>"
                + "".join(rows) + "</table>")
-    heads = ("county", "villages", "reached", "reach_rate", "priority_villages", "priority_in_village",
-             "priority_in_village_rate", "in_village_rate", "parks", "township_stations", "village_points")
+    columns = scope_columns(report)
+    heads = ("county", *(c.key for c in columns))
 
     def scope_row(name: str, s, cls: str = "") -> str:
-        if not s.villages:  # nothing was sent: no figure to show (not zeros)
-            return f'<tr class="{cls}"><td>{escape(name)}</td>' + '<td class="n">—</td>' * 10 + "</tr>"
-        cells = [s.villages, s.reached, pct(s.reach_rate), s.priority_villages, s.priority_in_village,
-                 pct(s.priority_in_village_rate), pct(s.in_village_rate), s.outlets.park, s.outlets.township_station,
-                 s.outlets.village_point]
-        return f'<tr class="{cls}"><td>{escape(name)}</td>' + "".join(
-            f'<td class="n">{"—" if c is None else c}</td>' for c in cells) + "</tr>"
+        cells = ["—" if x is None else pct(x) if c.rate else x for c, x in zip(columns, values(s, columns), strict=True)]
+        return f'<tr class="{cls}"><td>{escape(name)}</td>' + "".join(f'<td class="n">{c}</td>' for c in cells) + "</tr>"
 
     counties = ("<table><tr>" + "".join(f"<th>{t(k, lang)}</th>" for k in heads) + "</tr>"
                 + "".join(scope_row(scope_name_cell(c.county, c.submitted, lang), c) for c in report.counties)

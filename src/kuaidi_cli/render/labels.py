@@ -94,6 +94,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "priority_in_village": ("重点村已设点", "Priority w/ outlet"),
     "priority_in_village_rate": ("重点村设点率", "Priority in-village rate"),
     "in_village": ("驻村设点", "In-village"),
+    "priority_unknown": ("缺人口/距离", "Priority undecided"),
     "in_village_rate": ("驻村设点率", "In-village rate"),
     "parks": ("园区", "Parks"),
     "township_stations": ("服务站", "Stations"),
@@ -144,3 +145,10 @@ LABELS: dict[str, tuple[str, str]] = {
 def t(key: str, lang: str = "zh", **kw: object) -> str:
     zh, en = LABELS[key]
     return (en if lang == "en" else zh).format(**kw)
+
+
+def yes_no(value: bool | None, lang: str = "zh") -> str:
+    """是 / 否, or — when nothing establishes it."""
+    if value is None:
+        return "—"
+    return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")

@@ -8,10 +8,11 @@ import csv
 import io
 
 from kuaidi_cli.findings import Finding
-from kuaidi_cli.render.labels import t
-from kuaidi_cli.render.scope import scope_name_cell
+from kuaidi_cli.render.columns import scope_columns, values
+from kuaidi_cli.render.labels import t, yes_no
 from kuaidi_cli.render.safety import csv_cell
-from kuaidi_cli.report import Report, county_rows
+from kuaidi_cli.render.scope import scope_name_cell
+from kuaidi_cli.report import Report
 from kuaidi_cli.rules import Rules
 
 
@@ -24,30 +25,28 @@ def to_json(report: Report) -> str:
 
 
 def csv_headers() -> tuple[str, ...]:
-    """The header rows of the county CSV in each language (how `report -o` knows its own CSV again)."""
-    return tuple(",".join(t(c, lang) for c in county_rows_columns()) for lang in ("zh", "en"))
-
-
-def county_rows_columns() -> list[str]:
-    return ["county", "villages", "reached", "reach_rate", "priority_villages", "priority_in_village",
-            "priority_in_village_rate", "in_village", "in_village_rate", "parks", "township_stations",
-            "village_points"]
+    """The header rows of the CSV files kuaidi writes, in each language (how `report -o` knows its own
+    CSV again): the county table (with and without its optional columns) and the two long lists."""
+    heads = []
+    for lang in ("zh", "en"):
+        for every in (False, True):
+            heads.append(",".join([t("county", lang), *(t(c.key, lang) for c in scope_columns(every=every))]))
+        heads += [",".join(_attention_header(lang)), ",".join(_findings_header(lang))]
+    return tuple(heads)
 
 
 def to_csv(report: Report, lang: str = "zh") -> bytes:
     """The county table with a 合计 row; UTF-8 with BOM so that Excel opens it; rates as fractions. A
     county that sent nothing is named so (未报送), its figures empty, not zeros."""
-    frame = county_rows(report, total=t("total_row", lang))
-    assert list(frame.columns) == county_rows_columns()
-    names = [scope_name_cell(c.county, c.submitted, lang) for c in report.counties] + [t("total_row", lang)]
-    empty = [not c.villages for c in report.counties] + [not report.summary.villages]
+    columns = scope_columns(report)
+    rows = [(scope_name_cell(c.county, c.submitted, lang), values(c, columns)) for c in report.counties]
+    rows.append((t("total_row", lang), values(report.summary, columns)))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([t(c, lang) for c in frame.columns])
-    for name, blank, row in zip(names, empty, frame.itertuples(index=False), strict=True):
-        cells = ["" if blank or v is None or v != v else (f"{v:.6f}" if isinstance(v, float) else csv_cell(v))
-                 for v in row[1:]]
-        w.writerow([csv_cell(name), *cells])
+    w.writerow([t("county", lang), *(t(c.key, lang) for c in columns)])
+    for name, cells in rows:
+        w.writerow([csv_cell(name), *("" if v is None else f"{v:.6f}" if c.rate else str(v)
+                                      for c, v in zip(columns, cells, strict=True))])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -60,21 +59,26 @@ def _csv(header: list[str], rows) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
+def _attention_header(lang: str) -> list[str]:
+    return [t("county", lang), t("township", lang), t("village", lang), "区划代码" if lang != "en" else "Code",
+            t("reasons", lang), t("in_village", lang), t("reached", lang)]
+
+
+def _findings_header(lang: str) -> list[str]:
+    return (["File", "Sheet", "Row", "Column", "Value", "Code", "Severity", "Message"] if lang == "en" else
+            ["文件", "工作表", "行号", "列", "值", "代码", "级别", "说明"])
+
+
 def attention_csv(report: Report, rules: Rules, lang: str = "zh") -> bytes:
     """Every village needing attention (the 待整改村 sheet, uncapped)."""
     from kuaidi_cli.render.report_table import reason_text
 
     why = reason_text(rules, lang)
-    yes, no = ("是", "否") if lang != "en" else ("yes", "no")
-    header = [t("county", lang), t("township", lang), t("village", lang), "区划代码" if lang != "en" else "Code",
-              t("reasons", lang), t("in_village", lang), t("reached", lang)]
-    return _csv(header, ((a.county, a.township, a.village, a.code, why(a), yes if a.in_village else no,
-                          yes if a.reached else no) for a in report.attention))
+    return _csv(_attention_header(lang), ((a.county, a.township, a.village, a.code, why(a), yes_no(a.in_village, lang),
+                                           yes_no(a.reached, lang)) for a in report.attention))
 
 
 def findings_csv(findings: list[Finding], lang: str = "zh") -> bytes:
     """Every data finding (the 数据问题 sheet, uncapped)."""
-    header = (["File", "Sheet", "Row", "Column", "Value", "Code", "Severity", "Message"] if lang == "en" else
-              ["文件", "工作表", "行号", "列", "值", "代码", "级别", "说明"])
-    return _csv(header, ((f.file, f.sheet, f.row, f.column, f.value, f.code, t(str(f.severity), lang), f.message(lang))
-                         for f in findings))
+    return _csv(_findings_header(lang), ((f.file, f.sheet, f.row, f.column, f.value, f.code, t(str(f.severity), lang),
+                                          f.message(lang)) for f in findings))

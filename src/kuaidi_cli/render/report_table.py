@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kuaidi_cli.findings import Severity
+from kuaidi_cli.render.columns import Column, scope_columns, values
 from kuaidi_cli.render.labels import t
 from kuaidi_cli.render.scope import scope_name_cell, short_name, status_note, target_label, title, trust_notes
 from kuaidi_cli.report import AttentionVillage, Report, ReportContext, Summary
@@ -64,30 +65,19 @@ def _targets(report: Report, rules: Rules, lang: str, context: ReportContext) ->
     return table
 
 
-_COLUMNS = ("villages", "reached", "reach_rate", "priority_villages", "priority_in_village", "priority_in_village_rate",
-            "in_village_rate", "parks", "township_stations", "village_points")
+def _cells(s: Summary, columns: list[Column]) -> list[str]:
+    return [("—" if x is None else pct(x) if c.rate else str(x)) for c, x in zip(columns, values(s, columns), strict=True)]
 
 
-def _cells(s: Summary) -> list[str]:
-    if not s.villages:  # nothing was sent: no figure to show (not zeros)
-        return ["—"] * len(_COLUMNS)
-    return [str(s.villages), str(s.reached), pct(s.reach_rate), str(s.priority_villages), str(s.priority_in_village),
-            pct(s.priority_in_village_rate), pct(s.in_village_rate), _count(s.outlets.park),
-            _count(s.outlets.township_station), _count(s.outlets.village_point)]
-
-
-def _count(n: int | None) -> str:
-    return "—" if n is None else str(n)
-
-
-def _scope_table(title: str, first: list[str], rows: list[tuple[list[str], Summary]], total: Summary, lang: str) -> Table:
+def _scope_table(title: str, first: list[str], rows: list[tuple[list[str], Summary]], total: Summary, lang: str,
+                 columns: list[Column]) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", show_footer=True)
     for i, key in enumerate(first):
         table.add_column(t(key, lang), footer=t("total_row", lang) if i == 0 else "", overflow="fold")
-    for key, cell in zip(_COLUMNS, _cells(total), strict=True):
-        table.add_column(t(key, lang), justify="right", footer=cell, overflow="fold")
+    for column, cell in zip(columns, _cells(total, columns), strict=True):
+        table.add_column(t(column.key, lang), justify="right", footer=cell, overflow="fold")
     for names, s in rows:
-        table.add_row(*names, *_cells(s))
+        table.add_row(*names, *_cells(s, columns))
     return table
 
 
@@ -103,9 +93,9 @@ def reason_text(rules: Rules, lang: str) -> Callable[[AttentionVillage], str]:
         why = [names.get(r, r) for r in a.priority_reasons]
         if a.priority_unknown:
             why.append(t("reason.missing", lang, fields="/".join(fields.get(f, f) for f in a.missing)))
-        if a.priority_reasons and not a.in_village:
+        if a.priority_reasons and a.in_village is False:
             why.append(not_in_village)
-        if not a.reached:
+        if a.reached is False:
             why.append(not_reached)
         return sep.join(why)
 
@@ -118,10 +108,12 @@ def render(report: Report, context: ReportContext, rules: Rules, console: Consol
         console.print(Text("⚠" + note, style="bold yellow"))
     console.print(_targets(report, rules, lang, context))
     counties = [([scope_name_cell(c.county, c.submitted, lang)], c) for c in report.counties]
-    console.print(_scope_table(t("by_county", lang), ["county"], counties, report.summary, lang))
+    columns = scope_columns(report)
+    console.print(_scope_table(t("by_county", lang), ["county"], counties, report.summary, lang, columns))
     if len(report.counties) == 1 or any(context.selection):
         townships = [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships]
-        console.print(_scope_table(t("by_township", lang), ["county", "township"], townships, report.summary, lang))
+        console.print(_scope_table(t("by_township", lang), ["county", "township"], townships, report.summary, lang,
+                                   columns))
     _attention(report, rules, console, lang, context)
     _footer(report, context, console, lang)
 

@@ -69,7 +69,7 @@ def status_note(x: TargetOut, lang: str, *, is_rate: bool) -> str:
         return t("gap.unsubmitted", lang, n=x.unsubmitted)
     if x.status == "unverified":
         return t("gap.undecided", lang, n=x.undecided)
-    return "—" if x.gap == 0 else t("gap.villages" if is_rate else "gap.count", lang, n=x.gap)
+    return "—" if not x.gap else t("gap.villages" if is_rate else "gap.count", lang, n=x.gap)
 
 
 def unsubmitted_names(report: Report) -> list[str]:

@@ -20,9 +20,10 @@ from xlsxwriter.utility import xl_col_to_name
 
 from kuaidi_cli.findings import Finding
 from kuaidi_cli.output import XLSX_MARK
-from kuaidi_cli.render.labels import t
-from kuaidi_cli.render.scope import scope_heading, scope_name_cell, status_note, target_label, trust_notes
+from kuaidi_cli.render.columns import scope_columns, values
+from kuaidi_cli.render.labels import t, yes_no
 from kuaidi_cli.render.safety import is_dangerous
+from kuaidi_cli.render.scope import scope_heading, scope_name_cell, status_note, target_label, trust_notes
 from kuaidi_cli.report import Report, ReportContext, Summary
 from kuaidi_cli.rules import Rules
 
@@ -184,35 +185,21 @@ def _date_text(report: Report, lang: str) -> str:
     return f"as of {d.isoformat()}" if lang == "en" else f"截至{d.year}年{d.month}月{d.day}日"
 
 
-def _scope_values(s: Summary) -> tuple:
-    if not s.villages:  # nothing was sent: blank cells, not zeros
-        return (None,) * len(_SCOPE_RATES)
-    return (s.villages, s.reached, s.reach_rate, s.priority_villages, s.priority_in_village,
-            s.priority_in_village_rate, s.in_village, s.in_village_rate, s.outlets.park, s.outlets.township_station,
-            s.outlets.village_point)
-
-
-_SCOPE_RATES = (False, False, True, False, False, True, False, True, False, False, False)  # of _scope_values
-
-
-_SCOPE_HEADERS = ("villages", "reached", "reach_rate", "priority_villages", "priority_in_village",
-                  "priority_in_village_rate", "in_village", "in_village_rate", "parks", "township_stations",
-                  "village_points")
-
-
 def _scope_sheet(book: _Book, name: str, title: str, report: Report, rows: list[tuple[list[str], Summary]],
                  first: list[str], lang: str) -> None:
     ws = book.wb.add_worksheet(name)
-    headers = ["序号" if lang != "en" else "No.", *(t(k, lang) for k in first), *(t(k, lang) for k in _SCOPE_HEADERS)]
-    widths = [6, *([12] * len(first)), *([11] * len(_SCOPE_HEADERS))]
+    columns = scope_columns(report)
+    headers = ["序号" if lang != "en" else "No.", *(t(k, lang) for k in first), *(t(c.key, lang) for c in columns)]
+    widths = [6, *([12] * len(first)), *([11] * len(columns))]
     head = _sheet_header(book, ws, title, _date_text(report, lang), headers, widths)
-    formats = [book.int, *([None] * len(first)), *(book.pct if rate else book.int for rate in _SCOPE_RATES)]
-    r = book.rows(ws, head + 1, formats, [(n, *names, *_scope_values(s)) for n, (names, s) in enumerate(rows, start=1)])
+    formats = [book.int, *([None] * len(first)), *(book.pct if c.rate else book.int for c in columns)]
+    r = book.rows(ws, head + 1, formats,
+                  [(n, *names, *values(s, columns)) for n, (names, s) in enumerate(rows, start=1)])
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     r += 1
     ws.merge_range(r, 0, r, len(first), t("total_row", lang), book.total)
-    for j, (value, rate) in enumerate(zip(_scope_values(report.summary), _SCOPE_RATES, strict=True), start=1 + len(first)):
-        book.put(ws, r, j, value, book.total_pct if rate else book.total_int)
+    for j, (value, c) in enumerate(zip(values(report.summary, columns), columns, strict=True), start=1 + len(first)):
+        book.put(ws, r, j, value, book.total_pct if c.rate else book.total_int)
 
 
 def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: Rules, lang: str) -> None:
@@ -262,10 +249,9 @@ def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> No
                "区划代码" if lang != "en" else "Code", t("reasons", lang), t("in_village", lang), t("reached", lang)]
     title = scope_heading(report, lang, "{scope}待整改村清单", "{scope}: villages needing attention")
     head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 10, 12, 14, 15, 36, 10, 8])
-    yes, no = ("是", "否") if lang != "en" else ("yes", "no")
     why = reason_text(rules, lang)
     r = book.rows(ws, head + 1, [book.int, *([None] * 7)], [
-        (n, a.county, a.township, a.village, a.code, why(a), yes if a.in_village else no, yes if a.reached else no)
+        (n, a.county, a.township, a.village, a.code, why(a), yes_no(a.in_village, lang), yes_no(a.reached, lang))
         for n, a in enumerate(report.attention[:MAX_DETAIL_ROWS], start=1)])
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     _cap_note(book, ws, r + 2, len(report.attention), lang, report, "attention")

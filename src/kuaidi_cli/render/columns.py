@@ -1,0 +1,48 @@
+"""The columns of the county and township tables, declared once for every output (terminal, workbook,
+HTML, CSV): the label key, whether the value is a rate, and how to read it off a scope's summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kuaidi_cli.report import Report, Summary
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the label (render.labels) and the CSV/JSON-free name of the column
+    rate: bool  # a fraction in [0, 1], shown as a percentage
+    value: Callable[[Summary], int | float | None]
+    optional: bool = False  # shown only when some scope of the report has a value other than 0
+
+
+SCOPE_COLUMNS: tuple[Column, ...] = (
+    Column("villages", False, lambda s: s.villages),
+    Column("reached", False, lambda s: s.reached),
+    Column("reach_rate", True, lambda s: s.reach_rate),
+    Column("priority_villages", False, lambda s: s.priority_villages),
+    Column("priority_unknown", False, lambda s: s.priority_unknown, optional=True),
+    Column("priority_in_village", False, lambda s: s.priority_in_village),
+    Column("priority_in_village_rate", True, lambda s: s.priority_in_village_rate),
+    Column("in_village", False, lambda s: s.in_village),
+    Column("in_village_rate", True, lambda s: s.in_village_rate),
+    Column("parks", False, lambda s: s.outlets.park),
+    Column("township_stations", False, lambda s: s.outlets.township_station),
+    Column("village_points", False, lambda s: s.outlets.village_point),
+)
+
+
+def scope_columns(report: Report | None = None, *, every: bool = False) -> list[Column]:
+    """The columns a report's scope tables show: the optional ones only where the report has them (the
+    villages whose priority is undecided), or all of them (`every`)."""
+    return [c for c in SCOPE_COLUMNS
+            if every or not c.optional or (report is not None and report.summary.priority_unknown)]
+
+
+def values(s: Summary, columns: list[Column]) -> list[int | float | None]:
+    """A scope's row: its values, or nothing at all when it holds no village (a part that sent nothing
+    has no figures, not zeros)."""
+    if not s.villages:
+        return [None] * len(columns)
+    return [c.value(s) for c in columns]
