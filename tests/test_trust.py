@@ -433,3 +433,109 @@ def test_export_fail_on_counts_them_too(tmp_path):
                     "--as-of", "2021-12-31", "--fail-on", "missed", "--quiet")
     assert result.exit_code == 1
     assert Path(tmp_path / "out" / "kuaidi-report-2021-12-31.json").exists()
+
+
+# --- what an independent review found after the first pass ----------------------------------------
+
+
+def test_a_township_view_is_its_own_county_only():
+    data = report_json("--villages", SAMPLES / "villages.csv", "--township", "傅集镇", "--as-of", "2021-12-31")
+    assert [(c["county"], c["submitted"]) for c in data["counties"]] == [("杞县", True)]
+    assert "incomplete" not in statuses(data).values()
+    assert data["scope"]["name"] == "开封市杞县傅集镇"
+
+
+def test_a_township_that_sent_nothing_is_the_township_not_its_county(tmp_path):
+    lacking = write(tmp_path, sample_rows(lambda r: r[0] == "祥符区" and r[1] != "城关镇"), "no-cg.csv")
+    data = report_json("--villages", lacking, "--county", "祥符区", "--township", "城关镇", "--as-of", "2021-12-31")
+    assert [(c["county"], c["submitted"]) for c in data["counties"]] == [("祥符区", True)]
+    assert [(w["township"], w["submitted"]) for w in data["townships"]] == [("城关镇", False)]
+    assert set(statuses(data).values()) == {"no-data"}  # nothing to compute: no data, not 数据不全
+    table = invoke("report", "--villages", lacking, "--county", "祥符区", "--township", "城关镇", "--as-of", "2021-12-31")
+    assert "祥符区城关镇" in table.stdout and "祥符区（未报送）" not in table.stdout
+
+
+def test_unknown_counts_are_null_and_never_reasons(tmp_path):
+    template = tmp_path / "t.xlsx"
+    assert invoke("template", "-o", template, "--county", "祥符区").exit_code == 0
+    data = report_json("--villages", template, "--county", "祥符区", "--as-of", "2021-12-31")
+    s = data["summary"]
+    assert (s["reached"], s["in_village"], s["priority_in_village"], s["reach_rate"]) == (None, None, None, None)
+    assert all(t["gap"] is None for t in data["targets"])
+    assert {a["reached"] for a in data["attention"]} == {None} and len(data["attention"]) == 336
+    table = invoke("report", "--villages", template, "--county", "祥符区", "--as-of", "2021-12-31")
+    lines = table.stdout.splitlines()
+    start = next(i for i, x in enumerate(lines) if x.startswith("待整改村"))
+    rows = [x for x in lines[start:] if x.startswith("│ 祥符区")]  # the attention list's rows
+    assert len(rows) == 20 and all("缺人口" in x and "未通达" not in x for x in rows)
+
+
+def test_a_template_with_its_blank_outlet_sheet_checks_clean_and_counts_nothing(tmp_path):
+    template = tmp_path / "t.xlsx"
+    assert invoke("template", "-o", template, "--county", "杞县", "--with-outlets").exit_code == 0
+    check = invoke("check", template, "--outlets", template)
+    assert check.exit_code == 0, check.output
+    data = report_json("--villages", template, "--outlets", template, "--county", "杞县", "--as-of", "2022-12-31")
+    assert set(statuses(data).values()) == {"no-data"}
+    assert data["summary"]["outlets"] == {"park": None, "township_station": None, "village_point": None}
+
+
+def test_a_county_view_names_the_official_list_of_the_county():
+    table = invoke("report", "--villages", SAMPLES / "villages.csv", "--county", "祥符区", "--as-of", "2021-12-31")
+    assert "范围内 336 个行政村" in table.stdout and "范围内 2137" not in table.stdout
+    only = invoke("report", "--villages", SAMPLES / "villages.csv", "--as-of", "2021-12-31")
+    assert "台账缺少其中 0 个" in only.stdout
+
+
+def test_as_of_outside_the_programme_years_is_refused():
+    for bad in ("0001-01-01", "9999-12-31", "1999-12-31"):
+        result = invoke("report", "--villages", SAMPLES / "villages.csv", "--as-of", bad)
+        assert result.exit_code == 2 and "2000" in result.stderr, bad
+
+
+def test_output_kinds_are_kept_apart(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    csv_template = invoke("template", "-o", tmp_path / "new.csv")
+    assert csv_template.exit_code == 2 and ".xlsx" in csv_template.stderr and not (tmp_path / "new.csv").exists()
+    report = tmp_path / "r.xlsx"
+    assert invoke("report", "--villages", SAMPLES / "villages.csv", "-o", report, "--as-of", "2021-12-31").exit_code == 0
+    history = tmp_path / "h.sqlite"
+    assert invoke("export", "--villages", SAMPLES / "villages.csv", "--history", history, "--out", tmp_path / "out",
+                  "--formats", "json", "--as-of", "2021-12-31").exit_code == 0
+    before = report.read_bytes()
+    assert invoke("trend", "--history", history, "--chart", report).exit_code == 2  # not an .svg
+    assert invoke("trend", "--history", history, "--chart", tmp_path / "c.png").exit_code == 2
+    assert report.read_bytes() == before
+    # a file whose first line reads like kuaidi's title is still someone's notes
+    notes = tmp_path / "notes.txt"
+    notes.write_text("开封市“快递进村”工作进展 — 截至2021年12月31日\n我的批注\n", encoding="utf-8")
+    refused = invoke("report", "--villages", SAMPLES / "villages.csv", "-o", notes, "--as-of", "2021-12-31")
+    assert refused.exit_code == 2 and "我的批注" in notes.read_text(encoding="utf-8")
+
+
+def test_export_never_replaces_a_dated_file_it_did_not_write(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    foreign = out / "kuaidi-report-2021-12-31.json"
+    foreign.write_text('{"mine": true}', encoding="utf-8")
+    result = invoke("export", "--villages", SAMPLES / "villages.csv", "--out", out, "--formats", "json",
+                    "--as-of", "2021-12-31", "--no-history")
+    assert result.exit_code == 2 and foreign.read_text(encoding="utf-8") == '{"mine": true}'
+
+
+def test_trend_keeps_what_the_latest_export_could_not_establish(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    history = tmp_path / "h.sqlite"
+    four = write(tmp_path, sample_rows(lambda r: r[0] != "兰考县"), "four.csv")
+    for d in ("2021-10-31", "2021-11-30", "2021-12-31"):
+        assert invoke("export", "--villages", four, "--history", history, "--out", tmp_path, "--formats", "json",
+                      "--as-of", d).exit_code == 0
+    city = invoke("trend", "--history", history, "--no-chart")
+    line = next(x for x in city.stdout.splitlines() if "全市行政村覆盖率不低于80%" in x)
+    assert "数据不全" in line and "达标" not in line.replace("未达标", "")
+    parks = next(x for x in city.stdout.splitlines() if "县级电商快递物流产业园区5个" in x)
+    assert "无数据" in parks  # no outlet register: nothing to project
+    county = invoke("trend", "--history", history, "--no-chart", "--county", "祥符区")
+    assert "祥符区行政村覆盖率不低于80%" in county.stdout and "全市" not in county.stdout
+    silent = invoke("trend", "--history", history, "--no-chart", "--county", "兰考县")
+    assert "无数据" in silent.stdout and "按当前进度无法达成" not in silent.stdout

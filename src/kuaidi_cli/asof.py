@@ -8,6 +8,7 @@ import unicodedata
 
 from kuaidi_cli.errors import KuaidiError
 
+FIRST, LAST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # the programme's years, with room: no year 1 or 9999
 _FORMS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),  # 2021-12-31, 2021/12/31, 2021.12.31, 2021/9/30
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),  # 2021年12月31日
@@ -23,9 +24,13 @@ def parse(value: str) -> dt.date:
         m = form.match(text)
         if m:
             try:
-                return dt.date(*(int(g) for g in m.groups()))
+                when = dt.date(*(int(g) for g in m.groups()))
             except ValueError:
                 break
+            if not FIRST <= when <= LAST:
+                raise KuaidiError(f"--as-of 应在 {FIRST.year}—{LAST.year} 年之间，不是「{value}」",
+                                  f"--as-of must lie in {FIRST.year}–{LAST.year}, not '{value}'")
+            return when
     raise KuaidiError(
         f"--as-of 不是有效日期：「{value}」（可写 2021-12-31、2021/12/31、2021.12.31、2021年12月31日 或 20211231）",
         f"--as-of is not a valid date: '{value}' (write 2021-12-31, 2021/12/31, 2021.12.31, 2021年12月31日 or 20211231)")

@@ -165,7 +165,7 @@ def check(
                                        gazetteer=gazetteer))
     if outlets:
         registers.append(load_register(outlets, Kind.OUTLETS, rules, encoding=encoding, limits=limits))
-    if villages and outlets:
+    if villages and outlets and len(registers[1].frame):  # (a blank outlet register decides nothing)
         with_outlet_register(registers[0])
     result = CheckResult(registers)
     if villages and gazetteer is not None:

@@ -383,14 +383,22 @@ def trend(
         points = history.series(path, name)
         if not points:
             raise KuaidiError(f"历史库 {path} 中还没有记录：先运行 kuaidi export", f"the history {path} is empty: run kuaidi export")
-        scope = name or rules.city or ""
-        render(points, project(points, rules, rates_only=bool(name)), scope, Console(), lang=lang.value)
-        if not no_chart:
-            target = chart or Path("kuaidi-trend.svg")
-            if not force:
-                from kuaidi_cli.output import refuse_existing
+        from kuaidi_cli.render.scope import scoped_label
 
-                refuse_existing(target, own=True)
+        scope = name or rules.city or ""
+        target = chart or Path("kuaidi-trend.svg")
+        if not no_chart:  # before any output: the chart is an SVG, never written over another's file
+            from kuaidi_cli.output import refuse_existing
+
+            if target.suffix.lower() != ".svg":
+                raise KuaidiError(f"趋势图是 SVG：--chart 请用 .svg 结尾（不是 {target.name}）",
+                                  f"the chart is an SVG: end --chart in .svg (not {target.name})")
+            if not force:
+                refuse_existing(target, own=True, option="--chart")
+        projections = project(points, rules, rates_only=bool(name), statuses=history.latest_statuses(path, name))
+        render(points, projections, scope, Console(), lang=lang.value,
+               label=lambda x: scoped_label(x, name, rules, lang.value))
+        if not no_chart:
             _write(target, svg(points, scope, lang.value).encode("utf-8"), [path])
             typer.echo(t("chart_written", lang.value, path=target), err=True)
 
@@ -416,6 +424,9 @@ def template(
         from kuaidi_cli.reporting import canonical_county
         from kuaidi_cli.rules import load_rules
 
+        if output.suffix.lower() != ".xlsx":
+            raise KuaidiError(f"模板是 Excel 工作簿：-o 请用 .xlsx 结尾（不是 {output.name}）",
+                              f"the template is an Excel workbook: end -o in .xlsx (not {output.name})")
         if not force:  # a filled register must never be replaced by a blank template
             from kuaidi_cli.output import refuse_existing
 

@@ -108,6 +108,14 @@ def export(
     with folder_lock(out, wait):
         for stale in out.glob(".kuaidi-report-*.tmp"):  # left by a run that was killed mid-write
             stale.unlink(missing_ok=True)
+        # export's own dated files are replaced by a later run; a file of that name kuaidi did not write is not
+        from kuaidi_cli.output import refuse_existing
+        from kuaidi_cli.render.report_out import csv_headers
+
+        for fmt in formats:
+            names = [file_name(as_of, fmt)] + ([file_name(as_of, "csv", part) for part in CSV_LISTS] if fmt == "csv" else [])
+            for name in names:
+                refuse_existing(out / name, own=True, csv_headers=csv_headers(), option="--out", force=False)
         step("读取台账" if lang != "en" else "reading registers")
         report, context = reporting.run(registers, rules, rules_sha, as_of,
                                         generated_at=now.replace(microsecond=0).isoformat(), gazetteer=gazetteer,
@@ -121,8 +129,10 @@ def export(
             if fmt == "csv":
                 from kuaidi_cli.render.report_out import attention_csv, findings_csv
 
-                for part, data in (("attention", lambda: attention_csv(report, rules, lang)),
-                                   ("findings", lambda: findings_csv(context.findings, lang))):
+                lists = {"attention": lambda: attention_csv(report, rules, lang),
+                         "findings": lambda: findings_csv(context.findings, lang)}
+                for part in CSV_LISTS:
+                    data = lists[part]
                     path = out / file_name(as_of, "csv", part)
                     write_atomic(path, data(), inputs)
                     written.append(path)

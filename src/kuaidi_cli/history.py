@@ -152,3 +152,17 @@ def counties(path: Path) -> list[str]:
             return [r[0] for r in conn.execute("SELECT DISTINCT county FROM metrics WHERE scope = 'county' ORDER BY county")]
     except sqlite3.Error as e:
         raise _problem(path, e) from e
+
+
+def latest_statuses(path: Path, county: str | None = None) -> dict[str, str]:
+    """The status each target had in the latest run of the latest as-of date (of the city, or of a
+    county): what `trend` says of a target before any pace (no-data, unverified, incomplete stay so)."""
+    try:
+        with closing(connect(path)) as conn:
+            row = conn.execute("SELECT id FROM runs ORDER BY as_of DESC, run_at DESC, id DESC LIMIT 1").fetchone()
+            if row is None:
+                return {}
+            return dict(conn.execute("SELECT id, status FROM targets WHERE run_id = ? AND county = ?",
+                                     (row[0], county or "")).fetchall())
+    except sqlite3.Error as e:
+        raise _problem(path, e) from e

@@ -19,6 +19,7 @@ HTML_MARK = '<meta name="generator" content="kuaidi">'
 SVG_MARK = "<!-- generator: kuaidi -->"
 XLSX_MARK = "kuaidi.report/1"  # the workbook's comments (docProps/core.xml, dc:description)
 TEXT_MARKS = ("“快递进村”工作进展", "快递进村 progress")  # the first line of a text report
+TEXT_END = "kuaidi.report/1"  # in the last line of a text report (its footer)
 
 
 def _mode(path: Path) -> int:
@@ -56,27 +57,34 @@ def written_by_kuaidi(path: Path, csv_headers: tuple[str, ...] = ()) -> bool:
         if suffix == ".xlsx":
             with zipfile.ZipFile(path) as z:
                 return XLSX_MARK in z.read("docProps/core.xml").decode("utf-8", "replace")
-        with path.open("rb") as fh:
-            first = fh.read(4096).decode("utf-8-sig", "replace").splitlines()[:1]
-        if not first:
+        if path.stat().st_size > 64 << 20:  # kuaidi's CSV and text reports are far smaller
             return False
-        if suffix == ".csv":
-            return first[0] in csv_headers
-        return any(mark in first[0] for mark in TEXT_MARKS)
+        lines = path.read_bytes().decode("utf-8-sig", "replace").splitlines()
+        if not lines:
+            return False
+        if suffix == ".csv":  # one of its headers; the county table ends with its 合计 row
+            if lines[0] not in csv_headers:
+                return False
+            return not lines[0].startswith(("县区,", "County,")) or lines[-1].startswith(("合计,", "Total,"))
+        # a text report: the title first and the contract's mark in the last line
+        return any(mark in lines[0] for mark in TEXT_MARKS) and TEXT_END in lines[-1]
     except (OSError, KeyError, zipfile.BadZipFile, ValueError):
         return False
 
 
-def refuse_existing(path: Path, *, own: bool = False, csv_headers: tuple[str, ...] = ()) -> None:
-    """Raise unless `path` may be written: it does not exist, or (with `own`) it is kuaidi's own output."""
+def refuse_existing(path: Path, *, own: bool = False, csv_headers: tuple[str, ...] = (), option: str = "-o",
+                    force: bool = True) -> None:
+    """Raise unless `path` may be written: it does not exist, or (with `own`) it is kuaidi's own output.
+    The message names the `option` to change, and --force when the command has it."""
     if not path.exists() or path.is_dir():
         return  # a folder is refused by write_atomic, with its own message
     if own and written_by_kuaidi(path, csv_headers):
         return
-    what = "不是 kuaidi 生成的报表，" if own else ""
+    what = "不是 kuaidi 生成的文件，" if own else ""
     what_en = " and was not written by kuaidi" if own else ""
-    raise KuaidiError(f"{path} 已存在，{what}不会覆盖；换一个 -o 路径，或加 --force 覆盖",
-                      f"{path} exists{what_en}; not overwritten: choose another -o path, or add --force")
+    how = (f"换一个 {option} 路径，或加 --force 覆盖", f"choose another {option} path, or add --force") if force else \
+        (f"请移走它，或换一个 {option}", f"move it away, or choose another {option}")
+    raise KuaidiError(f"{path} 已存在，{what}不会覆盖；{how[0]}", f"{path} exists{what_en}; not overwritten: {how[1]}")
 
 
 def refuse_input(path: Path, inputs: list[Path]) -> None:

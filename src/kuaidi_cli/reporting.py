@@ -74,7 +74,10 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         villages = without_cells(load_register([registers.villages], Kind.VILLAGES, rules, gazetteer=gazetteer,
                                             limits=limits))
         outlets = without_cells(validate_loaded(outlet_tables(), rules, limits=limits)) if outlet_tables else None
-    if outlets is not None:
+    # an outlet register with no valid row (a template's blank sheet) gives nothing to count from: as if
+    # none was given (the counts have no data; the village register's flags decide)
+    outlet_frame = outlets.frame if outlets is not None and len(outlets.frame) else None
+    if outlet_frame is not None:
         with_outlet_register(villages)
     frame = villages.counted()  # the valid rows, and those invalid only through 人口/距离 (priority undecided)
     lacking = pd.DataFrame()
@@ -92,7 +95,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
             absent = official.missing_villages(frame, gazetteer, counties=_scope_counties(rules, gazetteer))
             if len(absent):
                 frame = pd.concat([frame, official.as_register_rows(absent)], ignore_index=True)
-    full = cov.compute(frame, outlets.frame if outlets else None, as_of, rules)
+    full = cov.compute(frame, outlet_frame, as_of, rules)
     if gazetteer is not None:
         full.townships = _with_official_townships(full, gazetteer)
 
@@ -120,10 +123,20 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     findings = villages.findings + (outlets.findings if outlets else []) + full.findings + extra
     reference = None
     if gazetteer is not None:
-        official_villages = gazetteer.administrative_villages(rules.scope.counties or None)
+        # the official list of the report's scope: the city's, a county's, a township's
+        official_villages = gazetteer.administrative_villages(list(part.counties["county"]))
+        if township:
+            official_villages = official_villages[official_villages["township_name"] == township]
+        from kuaidi_cli import official as gz_checks
+
+        # official villages of the scope no row of the register names (valid or not), whole townships and
+        # counties that sent nothing included
+        lacking_here = gz_checks.missing_villages(villages.seen, gazetteer, counties=list(part.counties["county"]))
+        if township:
+            lacking_here = lacking_here[lacking_here["township_name"] == township]
         reference = rep.Reference(
             edition=gazetteer.edition, villages=len(official_villages),
-            townships=official_villages["township_code"].nunique(), lacking=len(lacking), universe=universe,
+            townships=official_villages["township_code"].nunique(), lacking=len(lacking_here), universe=universe,
         )
     context = rep.ReportContext(
         source=registers.source, selection=[*(counties or []), *([township] if township else [])],

@@ -26,6 +26,7 @@ class Projection:
     reached_on: dt.date | None  # the projected date, None when not at this pace
     met: bool  # already met at the latest point
     insufficient: bool = False  # too few as-of dates, or too short a span, to project
+    status: str | None = None  # the latest export's status when it established nothing (no-data, unverified, incomplete)
 
 
 def _slope(points: list[tuple[dt.date, float]]) -> float:
@@ -36,7 +37,13 @@ def _slope(points: list[tuple[dt.date, float]]) -> float:
     return 0.0 if den == 0 else sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den
 
 
-def project(series: list[dict], rules: Rules, *, rates_only: bool = False) -> list[Projection]:
+UNESTABLISHED = ("no-data", "unverified", "incomplete")
+
+
+def project(series: list[dict], rules: Rules, *, rates_only: bool = False,
+            statuses: dict[str, str] | None = None) -> list[Projection]:
+    """`statuses`: each target's status in the latest export (history.latest_statuses). A target the
+    latest export could not establish keeps that status: trend never calls it met, nor projects it."""
     out = []
     for target in rules.targets:
         if target.kind == "info" or (rates_only and not target.is_rate):
@@ -44,8 +51,10 @@ def project(series: list[dict], rules: Rules, *, rates_only: bool = False) -> li
         if target.metric == "focus_reach_rate":
             continue  # not kept in the history
         points = [(p["as_of"], p[target.metric]) for p in series if p.get(target.metric) is not None]
-        if not points:
-            out.append(Projection(target, None, None, False))
+        latest = (statuses or {}).get(target.id)
+        if latest in UNESTABLISHED or not points:
+            value = points[-1][1] if points and series and points[-1][0] == series[-1]["as_of"] else None
+            out.append(Projection(target, value, None, False, status=latest if latest in UNESTABLISHED else "no-data"))
             continue
         last_day, last = points[-1]
         if last >= target.target - 1e-12:
@@ -59,6 +68,9 @@ def project(series: list[dict], rules: Rules, *, rates_only: bool = False) -> li
         when = None
         if pace > 0:
             # rounded first: 0.3 / 0.001 is 300.00000000000006 in floating point, and that is 300 days
-            when = last_day + dt.timedelta(days=math.ceil(round((target.target - last) / pace, 6)))
+            try:
+                when = last_day + dt.timedelta(days=math.ceil(round((target.target - last) / pace, 6)))
+            except OverflowError:  # beyond year 9999: not at any pace that matters
+                when = None
         out.append(Projection(target, last, when, False))
     return out

@@ -463,7 +463,10 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     lacking = pd.DataFrame(False, index=raw.index, columns=[f.name for f in fields])
     for t_index, table in enumerate(tables):
         if table.cells.empty:
-            findings.append(make("empty-register", file=table.name, sheet=table.sheet, row=table.header_rows[-1]))
+            # an empty outlet register (a template's outlet sheet, no outlet yet) is a warning: the counts
+            # have no data; an empty village register is an error (there is nothing to check)
+            code = "empty-outlets" if kind is Kind.OUTLETS else "empty-register"
+            findings.append(make(code, file=table.name, sheet=table.sheet, row=table.header_rows[-1]))
         for f in fields:
             if f.required and table.column_of(f.name) is None:
                 accepted = "、".join(f.aliases[:4])

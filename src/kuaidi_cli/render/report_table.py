@@ -153,5 +153,6 @@ def _footer(report: Report, context: ReportContext, console: Console, lang: str)
     if context.counts_omitted:
         lines.append(t("footer.partial", lang, what="、".join(x for x in context.selection if x),
                        city=report.scope.name[: len(report.scope.name) - len(short_name(report))] or "—"))
+    lines.append(t("footer.generated", lang, at=report.generated_at))  # its last line: kuaidi knows its own file
     for line in lines:
         console.print(Text(line, style="dim"))

@@ -45,10 +45,15 @@ def target_label(rule: Target, report: Report, rules: Rules, lang: str) -> str:
     """A target's label as measured over the report's scope: for a county, 全市行政村覆盖率不低于80% reads
     祥符区行政村覆盖率不低于80%; a label that names no scope is prefixed with it. No output for a part of
     the city labels its figures as the city's."""
+    return scoped_label(rule, None if report.scope.level == "city" else short_name(report), rules, lang)
+
+
+def scoped_label(rule: Target, part: str | None, rules: Rules, lang: str) -> str:
+    """A target's label for the city (`part` None) or for a part of it named `part` (see target_label)."""
     label = (rule.label_en or rule.label) if lang == "en" else rule.label
-    if report.scope.level == "city":
+    if part is None:
         return label
-    name = short_name(report)
+    name = part
     if lang == "en":
         if re.match(r"(?i)^city\b", label):
             return re.sub(r"(?i)^city\b", name, label, count=1)
@@ -85,7 +90,13 @@ def unsubmitted_line(report: Report, universe: str, lang: str) -> str | None:
         return None
     shown = "、".join(names[:30]) + (f" … 等 {len(names)} 个" if len(names) > 30 and lang != "en" else
                                       f" … ({len(names)} in all)" if len(names) > 30 else "")
-    return t("unsubmitted_line_gazetteer" if universe == "gazetteer" else "unsubmitted_line", lang, names=shown)
+    if universe == "gazetteer":
+        key = "unsubmitted_line_gazetteer"
+    elif not report.summary.villages:  # nothing at all to compute from: the targets have no data
+        key = "unsubmitted_line_nothing"
+    else:
+        key = "unsubmitted_line"
+    return t(key, lang, names=shown)
 
 
 def scope_name_cell(name: str, submitted: bool, lang: str) -> str:
@@ -112,6 +123,8 @@ def trust_notes(report: Report, context: ReportContext, lang: str) -> list[str]:
         notes.append(t("unknown_metrics_line", lang, metrics=("、" if lang != "en" else ", ").join(names)))
     if "outlets.park" in context.unknown_metrics and report.scope.level == "city":
         notes.append(t("no_outlets_line", lang))
+    if context.reference is None and report.scope.level != "township":
+        notes.append(t("no_divisions_line", lang))
     if report.samples:
         notes.append(t("footer.samples", lang))
     return notes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from rich.console import Console
@@ -11,12 +12,14 @@ from rich.text import Text
 from kuaidi_cli.output import SVG_MARK
 from kuaidi_cli.render.labels import t
 from kuaidi_cli.render.report_table import pct
+from kuaidi_cli.rules import Target
 from kuaidi_cli.trend import MIN_POINTS, MIN_SPAN_DAYS, Projection
 
 _RATES = (("reach_rate", "#2f5597"), ("priority_in_village_rate", "#c55a11"), ("in_village_rate", "#548235"))
 
 
-def render(series: list[dict], projections: list[Projection], scope: str, console: Console, lang: str = "zh") -> None:
+def render(series: list[dict], projections: list[Projection], scope: str, console: Console, lang: str = "zh",
+           label: Callable[[Target], str] | None = None) -> None:
     table = Table(title=scope, title_justify="left", title_style="bold")
     for key in ("as_of_col", "reach_rate", "priority_in_village_rate", "in_village_rate", "parks", "township_stations",
                 "village_points"):
@@ -32,7 +35,9 @@ def render(series: list[dict], projections: list[Projection], scope: str, consol
     for x in projections:
         target = x.target
         value = (pct(x.latest) if target.is_rate else _count(x.latest)) if x.latest is not None else "—"
-        if x.met:
+        if x.status is not None:
+            when = Text(t(f"status.{x.status}", lang), style="magenta")
+        elif x.met:
             when = Text(t("status.met", lang), style="green")
         elif x.insufficient:
             when = Text(t("too_few_points", lang, n=MIN_POINTS, days=MIN_SPAN_DAYS), style="yellow")
@@ -41,8 +46,8 @@ def render(series: list[dict], projections: list[Projection], scope: str, consol
         else:
             late = x.reached_on > target.due
             when = Text(x.reached_on.isoformat() + (t("late", lang) if late else ""), style="red" if late else "green")
-        label = (target.label_en or target.label) if lang == "en" else target.label
-        proj.add_row(f"{label}\n[dim]{target.id}[/dim]", pct(target.target) if target.is_rate else f"{target.target:g}",
+        name = label(target) if label else (target.label_en or target.label) if lang == "en" else target.label
+        proj.add_row(f"{name}\n[dim]{target.id}[/dim]", pct(target.target) if target.is_rate else f"{target.target:g}",
                      value, target.due.isoformat(), when)
     console.print(proj)
 
