@@ -6,7 +6,7 @@
 Writes a register of ROWS villages (the sample's rows repeated with new codes) to a temporary xlsx,
 then times, in fresh processes, the median of 3 runs of:
 - calamine: python-calamine `to_python()` of the sheet
-- kuaidi load: `kuaidi_cli.loading.load` (calamine + header detection + cells as text)
+- kuaidi load: `kuaidi_cli.read.load` (calamine + header detection + cells as text)
 - openpyxl: `load_workbook(read_only=True)` and every row's values
 - pandas+openpyxl: `pandas.read_excel(engine="openpyxl")`
 Not a test: it asserts nothing and is not collected by pytest.
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 READERS = {
     "calamine": "import python_calamine as pc; wb = pc.CalamineWorkbook.from_path(P); "
                 "rows = wb.get_sheet_by_index(0).to_python()",
-    "kuaidi load": "from kuaidi_cli.loading import load; from kuaidi_cli.fields import Kind; "
+    "kuaidi load": "from kuaidi_cli.read import load; from kuaidi_cli.core.fields import Kind; "
                    "from pathlib import Path; t = load(Path(P), Kind.VILLAGES)",
     "openpyxl": "import openpyxl; wb = openpyxl.load_workbook(P, read_only=True); "
                 "rows = [r for r in wb.active.iter_rows(values_only=True)]",

@@ -20,11 +20,11 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["kuaidi_cli"]):
-    from kuaidi_cli.errors import KuaidiError
-    from kuaidi_cli.fields import Kind
-    from kuaidi_cli.loading import Limits, load
-    from kuaidi_cli.rules import load_rules
-    from kuaidi_cli.validation import validate
+    from kuaidi_cli.check import validate
+    from kuaidi_cli.core.errors import KuaidiError
+    from kuaidi_cli.core.fields import Kind
+    from kuaidi_cli.core.rules import load_rules
+    from kuaidi_cli.read import Limits, load
 
 RULES = load_rules()[0]
 LIMITS = Limits(max_file_bytes=2 << 20, max_unzipped_bytes=64 << 20, max_columns=1000, max_findings=10_000)

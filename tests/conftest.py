@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kuaidi_cli.fields import Kind
-from kuaidi_cli.loading import load
-from kuaidi_cli.rules import Rules, load_rules
-from kuaidi_cli.validation import Register, validate
+from kuaidi_cli.check import Register, validate
+from kuaidi_cli.core.fields import Kind
+from kuaidi_cli.core.rules import Rules, load_rules
+from kuaidi_cli.read import load
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -82,7 +82,7 @@ def test_json_text_is_the_standard_encoding(tmp_path):
 def test_a_finding_as_json_has_every_field_of_the_finding():
     import dataclasses
 
-    from kuaidi_cli.findings import Severity, make
+    from kuaidi_cli.core.findings import Severity, make
 
     f = make("bad-number", file="a.csv", sheet="S", row=3, column="人口数(人)", field="population", value="x")
     d = f.to_dict()
@@ -140,7 +140,7 @@ def test_every_command_has_help():
 def test_the_garbage_collector_is_paused_while_a_command_runs_and_restored_after(monkeypatch, tmp_path):
     import gc
 
-    from kuaidi_cli import checking
+    from kuaidi_cli.commands import check as checking
 
     seen = []
     real = checking.validate

@@ -20,10 +20,11 @@ import datetime as dt
 import pytest
 from conftest import FIXTURES, run
 
-from kuaidi_cli import coverage as cov
-from kuaidi_cli.fields import Kind
+from kuaidi_cli.core.fields import Kind
+from kuaidi_cli.measure import coverage as cov
+from kuaidi_cli.measure import metrics
 from kuaidi_cli.report import RulesRef, build
-from kuaidi_cli.targets import evaluate
+from kuaidi_cli.report.targets import evaluate
 
 D2021, D2022 = dt.date(2021, 12, 31), dt.date(2022, 12, 31)
 
@@ -69,7 +70,7 @@ def test_village_status_before_and_after(frames, rules):
 
 def test_city_summary_end_2021(frames, rules):
     c = cov.compute(*frames, D2021, rules)
-    s = cov.summary(c.villages, c.outlets, rules)
+    s = metrics.summary(c.villages, c.outlets, rules)
     assert (s["villages"], s["reached"], s["in_village"], s["priority_villages"], s["priority_in_village"]) == (8, 4, 2, 3, 1)
     assert s["reach_rate"] == 4 / 8
     assert s["in_village_rate"] == 2 / 8
@@ -83,7 +84,7 @@ def test_city_summary_end_2021(frames, rules):
 
 def test_counties_and_townships_end_2021(frames, rules):
     c = cov.compute(*frames, D2021, rules)
-    counties = {row.county: s for row, s in cov.by_county(c, rules)}
+    counties = {row.county: s for row, s in metrics.by_county(c, rules)}
     assert list(counties) == ["祥符区", "杞县", "通许县", "尉氏县", "兰考县"]  # the scope's order
     x = counties["祥符区"]
     assert (x["villages"], x["reached"], x["priority_villages"], x["priority_in_village"]) == (7, 4, 3, 1)
@@ -93,7 +94,7 @@ def test_counties_and_townships_end_2021(frames, rules):
     for empty in ("通许县", "尉氏县", "兰考县"):  # in scope, no village in the register
         e = counties[empty]
         assert (e["villages"], e["reach_rate"], e["priority_in_village_rate"], e["in_village_rate"]) == (0, None, None, None)
-    townships = {(row.county, row.township): s for row, s in cov.by_township(c, rules)}
+    townships = {(row.county, row.township): s for row, s in metrics.by_township(c, rules)}
     cg = townships[("祥符区", "城关镇")]  # A B C D
     assert (cg["villages"], cg["reached"], cg["priority_villages"], cg["priority_in_village"]) == (4, 2, 2, 1)
     assert cg["outlets"] == {"park": 0, "township_station": 1, "village_point": 2}  # the park has no township
@@ -108,7 +109,7 @@ def test_register_flags_without_outlet_register(frames, rules):
     # B: 驻村设点 = 是 since 2021-05-01; A: 否; D: 通达 = 是 since 2021-11-01
     assert {v for v, (_, inv, _) in status(c).items() if inv} == {"黄龙村"}
     assert {v for v, (_, _, r) in status(c).items() if r} == {"黄龙村", "独乐岗村"}
-    s = cov.summary(c.villages, c.outlets, rules)
+    s = metrics.summary(c.villages, c.outlets, rules)
     assert s["outlets"] == {"park": 0, "township_station": 0, "village_point": 0}
     assert {k: v for k, v in s["modes"].items() if v} == {"unspecified": 1, "快销合作": 1}
     assert c.findings == []
@@ -133,13 +134,13 @@ def test_unknown_villages_in_the_outlet_register(tmp_path, frames, rules):
     codes = {(f.code, f.row, f.value) for f in c.findings if f.code != "in-village-disagrees"}
     assert codes == {("outlet-village-unknown", 12, "幽灵村"), ("serves-unknown", 12, "不存在村")}
     # still an active point of 城关镇: counted as an outlet, but it makes no village in-village
-    assert cov.summary(c.villages, c.outlets, rules)["outlets"]["village_point"] == 4
-    assert cov.summary(c.villages, c.outlets, rules)["in_village"] == 2
+    assert metrics.summary(c.villages, c.outlets, rules)["outlets"]["village_point"] == 4
+    assert metrics.summary(c.villages, c.outlets, rules)["in_village"] == 2
 
 
 def targets_at(frames, rules, when):
     c = cov.compute(*frames, when, rules)
-    s = cov.summary(c.villages, c.outlets, rules)
+    s = metrics.summary(c.villages, c.outlets, rules)
     return {t.id: (r.status, r.value, r.gap) for t in rules.targets for r in [evaluate(t, s, when)]}
 
 
@@ -176,7 +177,7 @@ def test_targets_end_2022(frames, rules):
 def test_null_rates_have_no_data_never_met(rules, frames):
     """An empty denominator gives a null rate: no-data (never met), a failure for --fail-on once due."""
     c = cov.compute(*frames, D2021, rules)
-    empty = cov.summary(c.villages.iloc[0:0], c.outlets.iloc[0:0], rules)
+    empty = metrics.summary(c.villages.iloc[0:0], c.outlets.iloc[0:0], rules)
     target = next(t for t in rules.targets if t.id == "priority-in-village-100")
     result = evaluate(target, empty, D2021)
     assert (result.value, result.status, result.gap) == (None, "no-data", None)  # no gap to a figure unknown
@@ -212,23 +213,23 @@ def test_inclusive_reading_of_5km(frames, rules):
 
 
 def test_code_prefixes_from_integers_are_the_codes_own_first_digits():
-    # _prefix works on the codes as integers when every code is twelve ASCII digits, else on the text;
+    # code_prefix works on the codes as integers when every code is twelve ASCII digits, else on the text;
     # both must give the text's first characters (leading zeros kept)
     import numpy as np
 
-    from kuaidi_cli.coverage import _code_numbers, _prefix
+    from kuaidi_cli.measure.places import code_numbers, code_prefix
 
     ascii_codes = np.array(["410212100201", None, "000000000001", "410212100201", "650100000000"], dtype=object)
     has = np.array([c is not None for c in ascii_codes])
-    numbers = _code_numbers(ascii_codes, has)
+    numbers = code_numbers(ascii_codes, has)
     assert numbers.tolist() == [410212100201, -1, 1, 410212100201, 650100000000]
-    assert _prefix(ascii_codes, has, 6, numbers).tolist() == ["410212", None, "000000", "410212", "650100"]
-    assert _prefix(ascii_codes, has, 9, numbers).tolist() == ["410212100", None, "000000000", "410212100",
+    assert code_prefix(ascii_codes, has, 6, numbers).tolist() == ["410212", None, "000000", "410212", "650100"]
+    assert code_prefix(ascii_codes, has, 9, numbers).tolist() == ["410212100", None, "000000000", "410212100",
                                                              "650100000"]
     # an Arabic-Indic code (str.isdecimal accepts it): no integers, the text is sliced
     other = np.array(["410212100201", "٤١٠٢١٢١٠٠٢٠١"], dtype=object)
-    assert _code_numbers(other, np.array([True, True])) is None
-    assert _prefix(other, np.array([True, True]), 6, None).tolist() == ["410212", "٤١٠٢١٢"]
+    assert code_numbers(other, np.array([True, True])) is None
+    assert code_prefix(other, np.array([True, True]), 6, None).tolist() == ["410212", "٤١٠٢١٢"]
 
 
 SERVING_OUTLETS = "服务点编号,服务点名称,层级,县区,乡镇,行政村,所在村区划代码,合作模式,合作企业,启用日期,停用日期,辐射村\n"
@@ -275,14 +276,14 @@ def test_a_code_in_serves_names_the_first_village_with_it(as_integers):
 
     import numpy as np
 
-    from kuaidi_cli.coverage import _code_positions
+    from kuaidi_cli.measure.places import code_positions
 
     code = np.array(["410212100201", "410212100201", "410212100202", "410212100203"], dtype=object)
     places = SimpleNamespace(n=3, has=np.array([True, True, True, True]), code=code,
                              numbers=np.array([int(c) for c in code]) if as_integers else None)
     # the fourth code is an outlet's (row 3 of places is not a village); "abc" and a 13-digit text are no code
     entries = np.array(["410212100202", "410212100201", "abc", "4102121002010", "410212100203"], dtype=object)
-    assert _code_positions(places, entries).tolist() == [2, 0, -1, -1, -1]
+    assert code_positions(places, entries).tolist() == [2, 0, -1, -1, -1]
 
 
 @pytest.mark.parametrize("reverse", [False, True])

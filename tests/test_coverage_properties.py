@@ -11,12 +11,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kuaidi_cli import coverage as cov
-from kuaidi_cli.fields import Kind
-from kuaidi_cli.loading import load
+from kuaidi_cli.check import validate
+from kuaidi_cli.core.fields import Kind
+from kuaidi_cli.core.rules import load_rules
+from kuaidi_cli.measure import coverage as cov
+from kuaidi_cli.read import load
 from kuaidi_cli.report import RulesRef, build
-from kuaidi_cli.rules import load_rules
-from kuaidi_cli.validation import validate
 
 RULES = load_rules()[0]
 V_HEADER = ["县区", "乡镇", "行政村", "区划代码", "人口数(人)", "距乡镇驻地距离(公里)", "是否驻村设点", "设点时间", "是否通达",

@@ -2,8 +2,8 @@
 
 from conftest import ROOT
 
-from kuaidi_cli.fields import FIELDS
-from kuaidi_cli.findings import CATALOGUE
+from kuaidi_cli.core.fields import FIELDS
+from kuaidi_cli.core.findings import CATALOGUE
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

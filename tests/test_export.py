@@ -13,11 +13,12 @@ import pytest
 from conftest import FIXTURES, ROOT, SAMPLES, recount
 from typer.testing import CliRunner
 
-from kuaidi_cli import exporting, inputs
 from kuaidi_cli.cli import app
-from kuaidi_cli.errors import KuaidiError
-from kuaidi_cli.render.safety import csv_cell
-from kuaidi_cli.rules import load_rules
+from kuaidi_cli.commands import export as exporting
+from kuaidi_cli.commands import inputs
+from kuaidi_cli.core.errors import KuaidiError
+from kuaidi_cli.core.rules import load_rules
+from kuaidi_cli.write.safety import csv_cell
 
 runner = CliRunner()
 SAMPLE_ARGS = ["--villages", str(SAMPLES / "villages.csv"), "--outlets", str(SAMPLES / "outlets.csv")]
@@ -158,7 +159,7 @@ def test_a_failed_rename_leaves_the_previous_report_intact(tmp_path, monkeypatch
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("kuaidi_cli.output.os.replace", broken_replace)
+    monkeypatch.setattr("kuaidi_cli.write.files.os.replace", broken_replace)
     with pytest.raises(KuaidiError, match="无法写入"):
         exporting.export(_registers(), rules, sha, dt.date(2021, 12, 31), tmp_path, ["json"], history_path=None,
                          now=now + dt.timedelta(days=1))
@@ -236,7 +237,7 @@ def test_trend_over_three_exports(tmp_path, monkeypatch):
 
 
 def test_trend_projection_arithmetic():
-    from kuaidi_cli.trend import project
+    from kuaidi_cli.report.trend import project
 
     rules, _ = load_rules()
     # reach rate 0.50 → 0.60 → 0.70 at 100-day steps: 0.001 a day; 1.0 is 300 days after the last point
@@ -284,7 +285,7 @@ def test_progress_appears_only_after_a_second_on_a_terminal():
 
     from rich.console import Console
 
-    from kuaidi_cli.render.progress import steps
+    from kuaidi_cli.write.progress import steps
 
     quick, slow = io.StringIO(), io.StringIO()
     with steps(True, Console(file=quick, force_terminal=True)) as step:
@@ -319,7 +320,7 @@ def test_csv_export_holds_the_whole_lists_the_workbook_caps(exported, monkeypatc
     assert [r[5] for r in listed] == [r[5] for r in in_sheet]
 
     # a national list: the sheet keeps MAX_DETAIL_ROWS rows and names the CSV that has them all
-    monkeypatch.setattr("kuaidi_cli.render.xlsx.MAX_DETAIL_ROWS", 3)
+    monkeypatch.setattr("kuaidi_cli.write.xlsx.MAX_DETAIL_ROWS", 3)
     result = invoke("report", *SAMPLE_ARGS, "--as-of", "2021-12-31", "--format", "xlsx", "-o", tmp_path / "r.xlsx")
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["待整改村"]
@@ -337,7 +338,7 @@ def test_rows_written_as_xml_read_back_as_xlsxwriter_writes_them():
     import python_calamine
     import xlsxwriter
 
-    from kuaidi_cli.render.xlsx import _Book
+    from kuaidi_cli.write.xlsx import _Book
 
     cells = [(7, "int"), (0.8125, "pct"), (None, None), (True, None), ("=1+1", None), ("a\x01b", None),
              ("_x0041_", None), ("<&>\"", None), (" 前后有空格 ", None), ("祥符区", None), (-3, None), (1e-7, "pct"),

@@ -33,8 +33,8 @@ def test_killed_between_writing_and_renaming(tmp_path):
     path, before = good_export(tmp_path)
     script = textwrap.dedent(f"""
         import os, signal, sys
-        import kuaidi_cli.output
-        kuaidi_cli.output.os.replace = lambda src, dst: os.kill(os.getpid(), signal.SIGKILL)
+        import kuaidi_cli.write.files
+        kuaidi_cli.write.files.os.replace = lambda src, dst: os.kill(os.getpid(), signal.SIGKILL)
         from kuaidi_cli.cli import main
         sys.argv = ["kuaidi", "export", "--out", {str(tmp_path)!r}, *{ARGS!r}, "--as-of", "2021-06-30", "--no-history"]
         main()
@@ -56,7 +56,7 @@ def test_read_only_output_folder(tmp_path, monkeypatch):
         raise PermissionError(errno.EACCES, "Permission denied")
 
     # root ignores directory modes, so the refusal is simulated where the file would be created
-    monkeypatch.setattr("kuaidi_cli.output.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("kuaidi_cli.write.files.tempfile.mkstemp", refuse)
     result = export(tmp_path, "--as-of", "2021-06-30", "--no-history")
     assert result.exit_code == 2 and "无法写入" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert path.read_bytes() == before
@@ -86,7 +86,7 @@ def test_full_disk(tmp_path, monkeypatch):
         def write(self, data):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("kuaidi_cli.output.os.fdopen", Full)
+    monkeypatch.setattr("kuaidi_cli.write.files.os.fdopen", Full)
     result = export(tmp_path, "--as-of", "2021-06-30", "--no-history")
     assert result.exit_code == 2 and "No space left" in result.stderr
     assert path.read_bytes() == before

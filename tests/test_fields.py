@@ -1,6 +1,6 @@
 import pytest
 
-from kuaidi_cli.fields import FIELDS, AliasTable, Kind, header_key
+from kuaidi_cli.core.fields import FIELDS, AliasTable, Kind, header_key
 
 
 @pytest.mark.parametrize(("header", "field"), [

@@ -80,8 +80,8 @@ def test_hostile_file(name, tmp_path):
 def test_error_cells_are_found_whatever_the_scan_chunk(monkeypatch, chunk):
     # the sheet XML is looked through in chunks for an error cell's mark (t="e", 5 bytes); a mark cut by a
     # chunk's end must still be found (chunks of 1-4 bytes always cut it)
-    from kuaidi_cli import loading
+    from kuaidi_cli.read import error_cells
 
-    monkeypatch.setattr(loading, "_SCAN_CHUNK", chunk)
-    cells = loading._xlsx_error_cells(HOSTILE / "formulas_errors.xlsx", "台账")
+    monkeypatch.setattr(error_cells, "SCAN_CHUNK", chunk)
+    cells = error_cells.xlsx_error_cells(HOSTILE / "formulas_errors.xlsx", "台账")
     assert "#DIV/0!" in cells.values()

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from conftest import FIXTURES, HEADER, run, write
 
-from kuaidi_cli.errors import InputError
-from kuaidi_cli.fields import Kind
-from kuaidi_cli.loading import Limits, load
+from kuaidi_cli.core.errors import InputError
+from kuaidi_cli.core.fields import Kind
+from kuaidi_cli.read import Limits, load
 
 CANONICAL = ["county", "township", "village", "code", "population", "distance_km", "in_village",
              "in_village_since", "reached", "reached_since", "mode"]
@@ -217,7 +217,7 @@ def test_a_register_away_from_the_corner_read_in_small_parts(tmp_path, rules, mo
     three rows at a time: the same villages as the CSV, each with its own row number."""
     from openpyxl import Workbook
 
-    monkeypatch.setattr("kuaidi_cli.loading.STREAM_ROWS", 3)
+    monkeypatch.setattr("kuaidi_cli.read.STREAM_ROWS", 3)
     wb = Workbook()
     ws = wb.active
     ws["C2"] = "2021年行政村台账"
@@ -243,7 +243,7 @@ def test_error_cells_are_taken_from_the_sheet_chosen(tmp_path, monkeypatch, regi
     # another sheet, that sheet is scanned instead and its error cells patched in
     import openpyxl
 
-    from kuaidi_cli import loading
+    from kuaidi_cli.read import workbook as loading
 
     book = openpyxl.Workbook()
     cover = book.active
@@ -260,7 +260,7 @@ def test_error_cells_are_taken_from_the_sheet_chosen(tmp_path, monkeypatch, regi
         calls.append(sheet)
         return {(1, 4): "#REF!"} if sheet == "台账" else {}
 
-    monkeypatch.setattr(loading, "_xlsx_error_cells", scan)
+    monkeypatch.setattr(loading, "xlsx_error_cells", scan)
     table = load(path, Kind.VILLAGES)
     assert table.sheet == "台账"
     # the register's sheet is scanned (the wrong guess's scan runs in a thread nobody waits for: when it
@@ -270,21 +270,21 @@ def test_error_cells_are_taken_from_the_sheet_chosen(tmp_path, monkeypatch, regi
     assert table.cells.iat[0, 4] == "#REF!"
 
 
-def _rows(n: int, first: int = 200) -> str:
+def per_distinct(n: int, first: int = 200) -> str:
     return "".join(f"祥符区,城关镇,村{i},410212100{i:03d},{1000 + i},1.5,是,2021-10-04,是,2021-08-21,邮快合作\r\n"
                    for i in range(first, first + n))
 
 
 def test_a_large_utf8_file_is_decoded_only_at_its_start(tmp_path, rules, monkeypatch):
-    """Past its first _HEAD_BYTES a UTF-8 file goes to pyarrow undecoded (it checks the cells are UTF-8);
+    """Past its first HEAD_BYTES a UTF-8 file goes to pyarrow undecoded (it checks the cells are UTF-8);
     Windows line ends (CRLF) stay out of the cells."""
-    from kuaidi_cli import loading
+    from kuaidi_cli.read import csvfile as loading
 
-    monkeypatch.setattr(loading, "_HEAD_BYTES", 16384)
+    monkeypatch.setattr(loading, "HEAD_BYTES", 16384)
     decoded = []
-    real = loading._decode
-    monkeypatch.setattr(loading, "_decode", lambda *a: decoded.append(a[1]) or real(*a))
-    path = write(tmp_path, f"{HEADER}\r\n" + _rows(400))  # 400 rows of ~90 bytes: twice 16384
+    real = loading.decode
+    monkeypatch.setattr(loading, "decode", lambda *a: decoded.append(a[1]) or real(*a))
+    path = write(tmp_path, f"{HEADER}\r\n" + per_distinct(400))  # 400 rows of ~90 bytes: twice 16384
     assert path.stat().st_size > 2 * 16384
     reg = run(path, rules)
     assert decoded == []
@@ -298,23 +298,24 @@ def test_a_large_utf8_file_is_decoded_only_at_its_start(tmp_path, rules, monkeyp
 
 
 def test_a_large_file_utf8_at_its_start_and_gbk_later_is_one_clear_error(tmp_path, rules, monkeypatch):
-    from kuaidi_cli import loading
+    from kuaidi_cli.read import csvfile as loading
 
-    monkeypatch.setattr(loading, "_HEAD_BYTES", 16384)
+    monkeypatch.setattr(loading, "HEAD_BYTES", 16384)
     path = tmp_path / "pasted.csv"
     # lines 1-301 UTF-8 (past the 16384 bytes decoded at the start), line 302 on in GBK
-    path.write_bytes((f"{HEADER}\r\n" + _rows(300)).encode("utf-8") + _rows(3, first=900).encode("gbk"))
+    path.write_bytes((f"{HEADER}\r\n" + per_distinct(300)).encode("utf-8") + per_distinct(3, first=900).encode("gbk"))
     assert path.stat().st_size > 16384
     with pytest.raises(InputError, match="第 302 行起却是另一种编码"):
         load(path, Kind.VILLAGES)
 
 
 def test_the_header_is_sought_in_the_first_32_lines():
-    from kuaidi_cli.loading import HEADER_SEARCH_ROWS, _preview
+    from kuaidi_cli.read import HEADER_SEARCH_ROWS
+    from kuaidi_cli.read.csvfile import preview
 
     assert HEADER_SEARCH_ROWS + 2 == 32
     lines = [f"L{i}" for i in range(1, 41)]
-    assert _preview("\n".join(lines) + "\n") == "\n".join(lines[:32])
-    assert _preview("L1\nL2\nL3") == "L1\nL2\nL3"
-    assert _preview("\n" * 32) == "\n" * 31  # 32 empty lines, the line end after the last left out
-    assert _preview("") == ""
+    assert preview("\n".join(lines) + "\n") == "\n".join(lines[:32])
+    assert preview("L1\nL2\nL3") == "L1\nL2\nL3"
+    assert preview("\n" * 32) == "\n" * 31  # 32 empty lines, the line end after the last left out
+    assert preview("") == ""

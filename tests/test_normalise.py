@@ -3,7 +3,7 @@ import math
 import pandas as pd
 import pytest
 
-from kuaidi_cli import normalise
+from kuaidi_cli.core import normalise
 
 
 def one(fn, value, *args):
@@ -133,7 +133,7 @@ def test_codes_are_twelve_decimal_digits_only():
 def test_first_of_names_the_first_listed_row_of_each_id():
     import numpy as np
 
-    from kuaidi_cli.normalise import first_of
+    from kuaidi_cli.core.normalise import first_of
 
     ids = np.array([2, 0, 2, 1, 0, 2])  # by row 0..5
     # all rows: id 0 first at row 1, id 1 at row 3, id 2 at row 0; id 3 never (-1)
@@ -146,7 +146,7 @@ def test_first_of_names_the_first_listed_row_of_each_id():
 def test_row_ids_group_the_rows_equal_in_every_column():
     import numpy as np
 
-    from kuaidi_cli.normalise import row_ids
+    from kuaidi_cli.core.normalise import row_ids
 
     # rows 0..5 over two columns; the second is the most varied (codes up to 4)
     a = np.array([0, 0, 1, 0, 0, 1])

@@ -7,10 +7,12 @@ import io
 import pytest
 from conftest import FIXTURES, SAMPLES
 
-from kuaidi_cli import gazetteer, inputs, reporting
-from kuaidi_cli.checking import check
-from kuaidi_cli.gazetteer import name_key, register_name
-from kuaidi_cli.rules import load_rules
+from kuaidi_cli.commands import inputs
+from kuaidi_cli.commands import report as reporting
+from kuaidi_cli.commands.check import check
+from kuaidi_cli.core import gazetteer
+from kuaidi_cli.core.gazetteer import name_key, register_name
+from kuaidi_cli.core.rules import load_rules
 
 RULES, RULES_SHA = load_rules()
 GZ = gazetteer.load(RULES)

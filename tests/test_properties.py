@@ -8,12 +8,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kuaidi_cli.fields import Kind
-from kuaidi_cli.findings import Severity
-from kuaidi_cli.loading import load
-from kuaidi_cli.rules import load_rules
-from kuaidi_cli.schema import VillageRow
-from kuaidi_cli.validation import validate
+from kuaidi_cli.check import validate
+from kuaidi_cli.check.schema import VillageRow
+from kuaidi_cli.core.fields import Kind
+from kuaidi_cli.core.findings import Severity
+from kuaidi_cli.core.rules import load_rules
+from kuaidi_cli.read import load
 
 RULES = load_rules()[0]
 HEADER = ["序号", "县区", "乡镇", "行政村", "区划代码", "人口数(人)", "距乡镇驻地距离(公里)", "是否驻村设点", "设点时间",

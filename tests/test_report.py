@@ -192,7 +192,7 @@ def test_every_report_model_declares_its_fields_in_json_key_order():
     # sorted keys of the contract for every report, including those whose lists the sample leaves empty
     from pydantic import BaseModel
 
-    from kuaidi_cli import report
+    from kuaidi_cli.report import model as report
 
     models = [m for m in vars(report).values()
               if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == report.__name__
@@ -210,8 +210,8 @@ def test_mode_counts_keep_sorted_keys_with_a_mode_the_rules_do_not_name(tmp_path
 
     import pandas as pd
 
-    from kuaidi_cli import coverage
-    from kuaidi_cli.rules import load_rules
+    from kuaidi_cli.core.rules import load_rules
+    from kuaidi_cli.measure import coverage, metrics
 
     rules, _ = load_rules(ROOT / "rules" / "targets.yaml")
     villages = pd.DataFrame({"county_key": ["A", "A"], "township_key": ["A/a", "A/a"], "reached": [True, True],
@@ -222,7 +222,7 @@ def test_mode_counts_keep_sorted_keys_with_a_mode_the_rules_do_not_name(tmp_path
                           counties=pd.DataFrame({"county_key": ["A"], "county": ["A"]}),
                           townships=pd.DataFrame({"township_key": ["A/a"], "county": ["A"], "township": ["a"]}),
                           out_of_scope=0, findings=[])
-    (_, township), = coverage.by_township(c, rules)
+    (_, township), = metrics.by_township(c, rules)
     assert list(township["modes"]) == sorted([m.id for m in rules.modes] + ["zz-other"])
     assert township["modes"]["zz-other"] == 1 and township["modes"][rules.modes[0].id] == 1
-    assert list(coverage.summary(villages, pd.DataFrame(), rules)["modes"]) == list(township["modes"])
+    assert list(metrics.summary(villages, pd.DataFrame(), rules)["modes"]) == list(township["modes"])

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from conftest import ROOT, write
 
-from kuaidi_cli.errors import RulesError
-from kuaidi_cli.rules import default_rules_path, load_rules
+from kuaidi_cli.core.errors import RulesError
+from kuaidi_cli.core.rules import default_rules_path, load_rules
 
 DEFAULT = (ROOT / "rules" / "targets.yaml").read_text(encoding="utf-8")
 

@@ -6,7 +6,7 @@ import sys
 import pandas as pd
 from conftest import SAMPLES, found, run
 
-from kuaidi_cli.fields import Kind
+from kuaidi_cli.core.fields import Kind
 
 CANONICAL = ["county", "township", "village", "code", "population", "distance_km", "in_village",
              "in_village_since", "reached", "reached_since", "mode"]

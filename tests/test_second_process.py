@@ -8,9 +8,13 @@ import openpyxl
 import pytest
 from conftest import SAMPLES, write
 
-from kuaidi_cli import checking, gazetteer, inputs, reporting
-from kuaidi_cli.errors import InputError, RulesError
-from kuaidi_cli.rules import load_rules
+from kuaidi_cli.commands import check as checking
+from kuaidi_cli.commands import second_process
+from kuaidi_cli.commands import inputs
+from kuaidi_cli.commands import report as reporting
+from kuaidi_cli.core import gazetteer
+from kuaidi_cli.core.errors import InputError, RulesError
+from kuaidi_cli.core.rules import load_rules
 
 RULES, RULES_SHA = load_rules()
 GZ = gazetteer.load(RULES)
@@ -21,13 +25,13 @@ def run(registers, monkeypatch, *, elsewhere: bool, **kw):
     # the samples are small: the threshold decides which way they go
     monkeypatch.setattr(reporting, "SECOND_PROCESS_BYTES", 0 if elsewhere else 1 << 60)
     started = []
-    real = checking.SecondProcess.__init__
+    real = second_process.SecondProcess.__init__
 
     def spy(self, *a, **k):
         started.append(a[1])
         real(self, *a, **k)
 
-    monkeypatch.setattr(checking.SecondProcess, "__init__", spy)
+    monkeypatch.setattr(second_process.SecondProcess, "__init__", spy)
     report, context = reporting.run(registers, RULES, RULES_SHA, DAY, generated_at="t", **kw)
     assert started == (["villages"] if elsewhere else [])
     return report, context
@@ -72,7 +76,7 @@ def test_an_unreadable_village_register_is_the_same_one_line_error(tmp_path, mon
 
 
 def test_a_second_process_that_dies_is_a_clear_error(tmp_path, monkeypatch, villages_xlsx):
-    monkeypatch.setattr(checking, "WORKER", ["-c", "import sys; sys.stdin.buffer.read(); sys.exit(3)"])
+    monkeypatch.setattr(second_process, "WORKER", ["-c", "import sys; sys.stdin.buffer.read(); sys.exit(3)"])
     registers = inputs.Registers(villages_xlsx, SAMPLES / "outlets.csv", None, "flags")
     with pytest.raises(InputError) as e:
         run(registers, monkeypatch, elsewhere=True)
@@ -81,15 +85,15 @@ def test_a_second_process_that_dies_is_a_clear_error(tmp_path, monkeypatch, vill
 
 def test_an_error_in_this_process_ends_the_second_one(tmp_path, monkeypatch, villages_xlsx):
     # the outlet register fails here while the villages are still being checked there
-    monkeypatch.setattr(checking, "WORKER", ["-c", "import time; time.sleep(60)"])
+    monkeypatch.setattr(second_process, "WORKER", ["-c", "import time; time.sleep(60)"])
     closed = []
-    real_close = checking.SecondProcess.close
+    real_close = second_process.SecondProcess.close
 
     def close(self):
         real_close(self)
         closed.append(self.proc.returncode)
 
-    monkeypatch.setattr(checking.SecondProcess, "close", close)
+    monkeypatch.setattr(second_process.SecondProcess, "close", close)
     registers = inputs.Registers(villages_xlsx, write(tmp_path, "", "empty.csv"), None, "flags")
     with pytest.raises(InputError):
         run(registers, monkeypatch, elsewhere=True)

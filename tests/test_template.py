@@ -6,10 +6,10 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from kuaidi_cli import gazetteer
-from kuaidi_cli.checking import check
 from kuaidi_cli.cli import app
-from kuaidi_cli.rules import load_rules
+from kuaidi_cli.commands.check import check
+from kuaidi_cli.core import gazetteer
+from kuaidi_cli.core.rules import load_rules
 
 runner = CliRunner()
 RULES, _ = load_rules()

@@ -20,7 +20,7 @@ from conftest import HEADER, SAMPLES, recount, write
 from typer.testing import CliRunner
 
 from kuaidi_cli.cli import app
-from kuaidi_cli.rules import load_rules
+from kuaidi_cli.core.rules import load_rules
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "200"}

@@ -5,7 +5,7 @@ from conftest import HEADER, found, run, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kuaidi_cli.fields import Kind
+from kuaidi_cli.core.fields import Kind
 
 REGISTER = f"""{HEADER}
 祥符区,城关镇,袁楼村,410212100200,1571,7.9,是,2021-10-04,是,2021-08-21,邮快合作
@@ -157,7 +157,7 @@ def test_outlet_findings(tmp_path, rules):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 50)), max_size=40))
 def test_group_ids_give_equal_rows_equal_ids(rows):
-    from kuaidi_cli.normalise import group_ids
+    from kuaidi_cli.core.normalise import group_ids
 
     cols = [np.array([r[i] for r in rows], dtype=np.int64) for i in range(3)]
     ids = group_ids(cols, len(rows))

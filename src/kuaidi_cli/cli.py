@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from kuaidi_cli.errors import KuaidiError
+from kuaidi_cli.core.errors import KuaidiError
 
 app = typer.Typer(
     name="kuaidi",
@@ -148,21 +148,21 @@ def check(
     Check registers row by row. Exit 0 clean (warnings allowed), 1 errors found, 2 cannot run.
     """
     with _errors_to_exit(lang, debug):
-        from kuaidi_cli import gazetteer
-        from kuaidi_cli.checking import check as run_check
-        from kuaidi_cli.rules import load_rules
+        from kuaidi_cli.commands.check import check as run_check
+        from kuaidi_cli.core import gazetteer
+        from kuaidi_cli.core.rules import load_rules
 
         rules, _ = load_rules(rules_file)
         result = run_check(files, rules, outlets=outlets or [], sheet=sheet, encoding=encoding,
                            as_of=_as_of(as_of, lang), gazetteer=gazetteer.load(rules, divisions), limits=_limits())
         if fmt is CheckFormat.json:
-            from kuaidi_cli.render.check_json import dumps
+            from kuaidi_cli.write.check_json import dumps
 
             sys.stdout.write(dumps(result) + "\n")
         else:
             from rich.console import Console
 
-            from kuaidi_cli.render.check_table import render
+            from kuaidi_cli.write.terminal_check import render
 
             render(result, Console(), lang=lang.value, max_findings=max_findings)
     raise typer.Exit(result.exit_code)
@@ -171,7 +171,7 @@ def check(
 def _as_of(value: str | None, lang: Lang) -> dt.date:
     """--as-of, default today: the one place kuaidi reads the clock. A date after today is one warning
     line on stderr (the registers can only say what is known today)."""
-    from kuaidi_cli.asof import future_warning, parse
+    from kuaidi_cli.commands.asof import future_warning, parse
 
     today = dt.date.today()
     if value is None:
@@ -232,16 +232,18 @@ def report(
     --samples runs on the bundled example registers.
     """
     with _errors_to_exit(lang, debug):
-        from kuaidi_cli import gazetteer, inputs, reporting
-        from kuaidi_cli.rules import load_rules
+        from kuaidi_cli.commands import inputs
+        from kuaidi_cli.commands import report as reporting
+        from kuaidi_cli.core import gazetteer
+        from kuaidi_cli.core.rules import load_rules
 
         fmt = _output_format(fmt, output)
         if fmt is ReportFormat.xlsx and output is None:
             raise KuaidiError("xlsx 须用 -o 指定输出文件，如 -o 报表.xlsx", "xlsx needs an output file: -o report.xlsx")
         registers = inputs.resolve(villages, outlets, rules_file, samples=samples)
         if output is not None:  # before any work: an input is never written, nor a file kuaidi did not write
-            from kuaidi_cli.output import refuse_existing, refuse_input
-            from kuaidi_cli.render.report_out import csv_headers
+            from kuaidi_cli.write.files import refuse_existing, refuse_input
+            from kuaidi_cli.write.json_csv import csv_headers
 
             refuse_input(output, reporting.input_paths(registers))
             if not force:
@@ -256,13 +258,13 @@ def report(
                                         gazetteer=official, universe=(universe or Universe.register).value,
                                         limits=_limits())
         if registers.source == "samples" and fmt is not ReportFormat.table:
-            from kuaidi_cli.render.labels import t
+            from kuaidi_cli.write.labels import t
 
             typer.echo(f"kuaidi: {t('footer.samples', lang.value)}", err=True)
         if fmt is ReportFormat.table:
             from rich.console import Console
 
-            from kuaidi_cli.render.report_table import render
+            from kuaidi_cli.write.terminal_report import render
 
             if output is None:
                 render(result, context, rules, Console(), lang=lang.value)
@@ -271,7 +273,7 @@ def report(
                 render(result, context, rules, Console(file=buf, width=120, color_system=None), lang=lang.value)
                 _write(output, buf.getvalue().encode("utf-8"), reporting.input_paths(registers))
         else:
-            from kuaidi_cli.exporting import render as render_bytes
+            from kuaidi_cli.write.formats import render as render_bytes
 
             data = render_bytes(fmt.value, result, context, rules, lang.value)
             if output is None:
@@ -284,7 +286,7 @@ def report(
 
 
 def _write(path: Path, data: bytes, inputs: list[Path]) -> None:
-    from kuaidi_cli.output import write_atomic
+    from kuaidi_cli.write.files import write_atomic
 
     write_atomic(path, data, inputs)
 
@@ -313,9 +315,11 @@ def export(
     Exit 0 ok, 1 a due required target missed (with --fail-on missed), 2 cannot run.
     """
     with _errors_to_exit(lang, debug):
-        from kuaidi_cli import exporting, history, inputs
-        from kuaidi_cli.render.progress import steps
-        from kuaidi_cli.rules import load_rules
+        from kuaidi_cli.commands import export as exporting
+        from kuaidi_cli.commands import inputs
+        from kuaidi_cli.core.rules import load_rules
+        from kuaidi_cli.write import history
+        from kuaidi_cli.write.progress import steps
 
         registers = inputs.resolve(villages, outlets, rules_file, samples=samples)
         rules, rules_sha = load_rules(registers.rules)
@@ -323,7 +327,7 @@ def export(
         chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
         # a run on the sample registers is never recorded: its synthetic figures would join the real series
         where = None if no_history or registers.source == "samples" else (history_file or history.default_path())
-        from kuaidi_cli import gazetteer
+        from kuaidi_cli.core import gazetteer
 
         official = gazetteer.load(rules, divisions)
         with steps(enabled=not quiet) as step:
@@ -332,8 +336,8 @@ def export(
                                       gazetteer=official, limits=_limits())
         missed = [r for r in result.context.results if r.due_missed]
         if not quiet:
-            from kuaidi_cli.render.labels import t
-            from kuaidi_cli.render.report_table import pct
+            from kuaidi_cli.write.labels import t
+            from kuaidi_cli.write.text import pct
 
             names = ",".join(dict.fromkeys(p.suffix.lstrip(".") for p in result.written))
             files = str(out / exporting.file_name(when, "{" + names + "}")) if result.written else str(out)
@@ -363,17 +367,17 @@ def trend(
     with _errors_to_exit(lang, debug):
         from rich.console import Console
 
-        from kuaidi_cli import history
-        from kuaidi_cli.render.labels import t
-        from kuaidi_cli.render.trend_view import render, svg
-        from kuaidi_cli.rules import load_rules
-        from kuaidi_cli.trend import project
+        from kuaidi_cli.core.rules import load_rules
+        from kuaidi_cli.report.trend import project
+        from kuaidi_cli.write import history
+        from kuaidi_cli.write.labels import t
+        from kuaidi_cli.write.trend_view import render, svg
 
         rules, _ = load_rules(rules_file)
         path = history_file or history.default_path()
         name = None
         if county:
-            from kuaidi_cli.reporting import canonical_county
+            from kuaidi_cli.core.rules import canonical_county
 
             name = canonical_county(county, rules)
             known = history.counties(path)
@@ -383,12 +387,12 @@ def trend(
         points = history.series(path, name)
         if not points:
             raise KuaidiError(f"历史库 {path} 中还没有记录：先运行 kuaidi export", f"the history {path} is empty: run kuaidi export")
-        from kuaidi_cli.render.scope import scoped_label
+        from kuaidi_cli.write.scope import scoped_label
 
         scope = name or rules.city or ""
         target = chart or Path("kuaidi-trend.svg")
         if not no_chart:  # before any output: the chart is an SVG, never written over another's file
-            from kuaidi_cli.output import refuse_existing
+            from kuaidi_cli.write.files import refuse_existing
 
             if target.suffix.lower() != ".svg":
                 raise KuaidiError(f"趋势图是 SVG：--chart 请用 .svg 结尾（不是 {target.name}）",
@@ -419,16 +423,15 @@ def template(
     Write a register template: official names and codes filled in, drop-downs, validation, instructions.
     """
     with _errors_to_exit(lang, debug):
-        from kuaidi_cli import gazetteer
-        from kuaidi_cli.render.template import to_template
-        from kuaidi_cli.reporting import canonical_county
-        from kuaidi_cli.rules import load_rules
+        from kuaidi_cli.core import gazetteer
+        from kuaidi_cli.core.rules import canonical_county, load_rules
+        from kuaidi_cli.write.template import to_template
 
         if output.suffix.lower() != ".xlsx":
             raise KuaidiError(f"模板是 Excel 工作簿：-o 请用 .xlsx 结尾（不是 {output.name}）",
                               f"the template is an Excel workbook: end -o in .xlsx (not {output.name})")
         if not force:  # a filled register must never be replaced by a blank template
-            from kuaidi_cli.output import refuse_existing
+            from kuaidi_cli.write.files import refuse_existing
 
             refuse_existing(output)
         rules, _ = load_rules(rules_file)
@@ -456,8 +459,8 @@ def show_rules(
     with _errors_to_exit(lang, debug):
         from rich.console import Console
 
-        from kuaidi_cli.render.rules_table import render
-        from kuaidi_cli.rules import default_rules_path, load_rules
+        from kuaidi_cli.core.rules import default_rules_path, load_rules
+        from kuaidi_cli.write.terminal_rules import render
 
         rules, sha = load_rules(rules_file)
         render(rules, rules_file or default_rules_path(), sha, Console(), lang=lang.value)
@@ -467,7 +470,7 @@ _LIMITS: dict[str, float] = {}  # set by the options of `kuaidi` itself, read by
 
 
 def _limits():
-    from kuaidi_cli.loading import Limits
+    from kuaidi_cli.read import Limits
 
     return Limits(**_LIMITS)
 

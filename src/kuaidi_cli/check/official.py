@@ -1,0 +1,157 @@
+"""Checks of a village register against the official division list (the gazetteer).
+
+- unknown county / township / village, with the nearest official names suggested;
+- a code not in the list, a code whose county or township part contradicts the row, a code that
+  belongs to another village;
+- short names (兰考 → 兰考县, 陈留 → 陈留镇) normalised with a warning; a village name written with its
+  committee suffix ("袁楼村委会") normalised to the register form ("袁楼村") with a note;
+- a 居委会/社区 row: reported, and left out of the villages.
+And completeness: the official villages of the townships a register covers that it lacks.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kuaidi_cli.check.collector import Collector
+from kuaidi_cli.core.fields import FROM_GAZETTEER
+from kuaidi_cli.core.findings import Finding, make
+from kuaidi_cli.core.gazetteer import VILLAGE_COMMITTEE, Gazetteer, name_key, suggest
+
+_NOT_VILLAGE_TYPES = {"居委会", "类似居委会"}
+
+
+def _did_you_mean(options: list[str], edition: str) -> tuple[str, str]:
+    if options:
+        return (f"（您是否指 {'、'.join(options)}？）", f" (did you mean {', '.join(options)}?)")
+    return (f"（不在{edition}年区划中）", f" (not in the {edition} division list)")
+
+
+def _short_names(written: pd.Series, official: dict[str, list[str]], parent: pd.Series | None) -> pd.Series:
+    """A written name that begins exactly one official name of its parent: 兰考 → 兰考县, 陈留 → 陈留镇."""
+    out = {}
+    for i, (name, up) in enumerate(zip(written, parent if parent is not None else [None] * len(written), strict=True)):
+        if not isinstance(name, str):
+            continue
+        hits = [o for o in official.get(up, []) if o.startswith(name) and o != name]
+        if len(hits) == 1:
+            out[written.index[i]] = hits[0]
+    return pd.Series(out, dtype=object).reindex(written.index)
+
+
+def check_villages(c: Collector, raw: pd.DataFrame, out: dict, gz: Gazetteer) -> pd.Series:
+    """Check and normalise county, township, village and code in `out`; returns the mask of 居委会/社区 rows."""
+    edition = gz.edition
+    county, township, village, code = out["county"], out["township"], out["village"], out["code"]
+
+    # counties
+    known = set(gz.counties["name"])
+    short = _short_names(county, {None: sorted(known)}, None)
+    c.add("old-division-name", short.notna() & ~county.isin(known), "county", raw["county"], short.fillna(""))
+    county = county.where(short.isna() | county.isin(known), short)
+    bad = county.notna() & ~county.isin(known)
+    hints = county[bad].map(lambda n: _did_you_mean(suggest(n, sorted(known)), edition))
+    c.add("unknown-county", bad, "county", raw["county"], hints.str[0], hints.str[1])
+    ok_county = county.isin(known)
+
+    # townships, within their county
+    by_county: dict[str, list[str]] = gz.townships.groupby("county_name")["name"].apply(list).to_dict()
+    pairs = set(zip(gz.townships["county_name"], gz.townships["name"], strict=True))
+    here = pd.Series([(a, b) in pairs for a, b in zip(county, township, strict=True)], index=county.index)
+    short = _short_names(township.where(ok_county & ~here), by_county, county)
+    c.add("old-division-name", short.notna(), "township", raw["township"], short.fillna(""))
+    township = township.where(short.isna(), short)
+    here = pd.Series([(a, b) in pairs for a, b in zip(county, township, strict=True)], index=county.index)
+    bad = ok_county & township.notna() & ~here
+    hints = pd.Series({i: _did_you_mean(suggest(township[i], by_county.get(county[i], [])), edition)
+                       for i in bad.index[bad.to_numpy()]}, dtype=object)
+    c.add("unknown-township", bad, "township", raw["township"], hints.str[0], hints.str[1])
+    ok_township = ok_county & here
+
+    # villages: by code where the code is official, else by name within the township
+    v = gz.villages
+    by_code = v.set_index("code")
+    code_known = code.isin(by_code.index)
+    c.add("bad-code", code.notna() & ~code_known, "code", raw["code"], f"（不在{edition}年统计用区划代码中）",
+          f" (not in the {edition} statistical division codes)")
+    entry_of_code = code.where(code_known).map(lambda x: x if isinstance(x, str) else None)
+    code_county = entry_of_code.map(by_code["county_name"])
+    code_township = entry_of_code.map(by_code["township_name"])
+    wrong_place = code_known & ok_county & ((code_county != county) | (ok_township & (code_township != township)))
+    place = code_county.fillna("") + code_township.fillna("")
+    c.add("code-division-mismatch", wrong_place, "code", raw["code"], "（该代码属于 " + place + "）",
+          " (the code belongs to " + place + ")")
+
+    name_index = {(a, b, k): i for i, a, b, k in zip(v.index, v["county_name"], v["township_name"], v["key"], strict=True)}
+    keys = village.map(lambda n: name_key(n) if isinstance(n, str) else None)
+    matched = pd.Series([name_index.get((a, b, k)) for a, b, k in zip(county, township, keys, strict=True)],
+                        index=village.index, dtype=object)
+    code_of = v["code"]
+    idx_of_code = pd.Series(v.index, index=v["code"])
+    by_name_code = matched.map(lambda i: code_of.at[i] if isinstance(i, int | float) and i == i else None)
+    # the code is official and in the right place, but names another village
+    other = code_known & ~wrong_place & ok_township & (by_name_code != code)
+    official_name = entry_of_code.map(by_code["register_name"])
+    c.add("code-name-mismatch", other, "village", raw["village"], "（代码 " + code.fillna("") + " 对应「" +
+          official_name.fillna("") + "」）", " (code " + code.fillna("") + " is '" + official_name.fillna("") + "')")
+    unknown = ok_township & village.notna() & matched.isna() & ~(code_known & ~wrong_place)
+    ends_community = village.fillna("").str.contains(r"(?:社区|居委会|居民委员会)$", regex=True)
+    per_township = v.groupby(["county_name", "township_name"])["register_name"].apply(list).to_dict()
+    hints = pd.Series({i: _did_you_mean(suggest(village[i], per_township.get((county[i], township[i]), [])), edition)
+                       for i in unknown.index[(unknown & ~ends_community).to_numpy()]}, dtype=object)
+    c.add("unknown-village", unknown & ~ends_community, "village", raw["village"], hints.str[0], hints.str[1])
+
+    # the register form of a matched name ("袁楼村委会" → "袁楼村")
+    entry = matched.where(matched.notna(), entry_of_code.map(idx_of_code))
+    canonical = entry.map(v["register_name"])
+    kind = entry.map(v["committee_type"])
+    not_village = kind.isin(_NOT_VILLAGE_TYPES) | (kind.isna() & ends_community)
+    c.add("not-a-village", not_village, "village", raw["village"])
+    renamed = canonical.notna() & matched.notna() & (canonical != village) & ~not_village
+    c.add("village-name-normalised", renamed, "village", raw["village"], canonical.fillna(""), canonical.fillna(""))
+    out["village"] = village.where(~renamed, canonical)
+    out["county"], out["township"] = county, township
+    return not_village
+
+
+def missing_villages(frame: pd.DataFrame, gz: Gazetteer, covering: pd.DataFrame | None = None,
+                     counties: list[str] | None = None) -> pd.DataFrame:
+    """Official administrative villages that `frame` lacks, matched by code or by name: of the given
+    `counties` (all their townships), else of the townships the register covers (those of `covering`,
+    by default `frame`)."""
+    if counties is not None:
+        official = gz.administrative_villages(counties)
+    else:
+        cover = frame if covering is None else covering
+        covered = set(zip(cover["county"], cover["township"], strict=True))
+        official = gz.administrative_villages()
+        official = official[[(a, b) in covered for a, b in zip(official["county_name"], official["township_name"],
+                                                                   strict=True)]]
+    have_codes = set(frame["code"].dropna())
+    keys = frame["village"].map(lambda n: name_key(n) if isinstance(n, str) else None)
+    have_names = set(zip(frame["county"], frame["township"], keys, strict=True))
+    lacking = [not (code in have_codes or (a, b, k) in have_names)
+               for code, a, b, k in zip(official["code"], official["county_name"], official["township_name"],
+                                        official["key"], strict=True)]
+    return official[lacking]
+
+
+def missing_findings(missing: pd.DataFrame, file: str, sheet: str | None = None) -> list[Finding]:
+    return [
+        make("missing-village", file=file, sheet=sheet, field="village", value=f"{r.register_name}（{r.code}）",
+             detail_zh=f"{r.county_name}{r.township_name}", detail_en=f"{r.county_name} {r.township_name}")
+        for r in missing.itertuples()
+    ]
+
+
+def as_register_rows(missing: pd.DataFrame) -> pd.DataFrame:
+    """The lacking villages as rows of a village frame: known names and codes, nothing else (not reached)."""
+    return pd.DataFrame({
+        "county": missing["county_name"].to_numpy(), "township": missing["township_name"].to_numpy(),
+        "village": missing["register_name"].to_numpy(), "code": missing["code"].to_numpy(),
+        "population": float("nan"), "distance_km": float("nan"), "in_village": None, "in_village_since": pd.NaT,
+        "reached": None, "reached_since": pd.NaT, "mode": None, "_file": FROM_GAZETTEER, "_sheet": None, "_row": 0,
+    })
+
+
+__all__ = ["VILLAGE_COMMITTEE", "as_register_rows", "check_villages", "missing_findings", "missing_villages"]

@@ -1,0 +1,186 @@
+"""Validate loaded registers into a frame of valid rows and a list of findings.
+
+Every data row under a header ends in exactly one place:
+- skipped: blank, a 合计/小计 row, a note row, or an exact repeat of an earlier row;
+- invalid: at least one error finding;
+- valid: a row of `Register.frame`.
+So `rows = valid + invalid + skipped` for each file, and the checks run column-wise over all rows
+of all files at once; only the failing cells are visited one by one to write their findings.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kuaidi_cli.check import units
+from kuaidi_cli.check.blanks import empty_columns, undecided_priority
+from kuaidi_cli.check.collector import Collector, Rows
+from kuaidi_cli.check.duplicates import duplicates, first_rows, repeats, typed_ids
+from kuaidi_cli.check.register import Counts, FileResult, Register
+from kuaidi_cli.check.rows import distincts, skip_masks, stack
+from kuaidi_cli.core import normalise
+from kuaidi_cli.core.fields import FIELDS, Kind
+from kuaidi_cli.core.findings import Finding, Severity, make
+from kuaidi_cli.core.gazetteer import Gazetteer
+from kuaidi_cli.core.normalise import row_ids
+from kuaidi_cli.core.rules import Rules
+from kuaidi_cli.read.table import RawTable
+
+
+def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None = None,
+             max_findings: int = 200_000) -> Register:
+    """Check every row of the tables (all of one kind) and keep the valid ones; with a gazetteer, also
+    check division names and codes against the official list."""
+    kind = tables[0].kind if tables else Kind.VILLAGES
+    fields = FIELDS[kind]
+    raw, meta = stack(tables, kind)
+    dist, per_table = distincts(tables, raw)
+    budget = [max_findings, 0]
+    c = Collector(meta, tables, budget)
+    findings: list[Finding] = [f for t in tables for f in t.findings]
+
+    # file-level problems: a required column absent, or nothing under the header
+    lacking = pd.DataFrame(False, index=raw.index, columns=[f.name for f in fields])
+    for t_index, table in enumerate(tables):
+        if table.cells.empty:
+            # an empty outlet register (a template's outlet sheet, no outlet yet) is a warning: the counts
+            # have no data; an empty village register is an error (there is nothing to check)
+            code = "empty-outlets" if kind is Kind.OUTLETS else "empty-register"
+            findings.append(make(code, file=table.name, sheet=table.sheet, row=table.header_rows[-1]))
+        for f in fields:
+            if f.required and table.column_of(f.name) is None:
+                accepted = "、".join(f.aliases[:4])
+                findings.append(make("missing-column", file=table.name, sheet=table.sheet, row=table.header_rows[0],
+                                     column=f.zh, field=f.name, detail_zh=accepted, detail_en=", ".join(f.aliases[:4])))
+                lacking.loc[meta["_t"] == t_index, f.name] = True
+
+    # rows that are not records: blank, totals, notes; then exact repeats of earlier rows
+    blank, total, note, note_text = skip_masks(tables, per_table)
+    if len(raw):
+        blank.index = total.index = note.index = note_text.index = raw.index
+    c.add("total-row", total, None)
+    c.add("note-row", note, None, note_text)
+    skipped = blank | total | note
+    # an exact repeat: the same text (after NFKC and spaces) in every field
+    fingerprint = row_ids([d.norm_codes() for d in dist.values()], len(raw))
+    repeat = pd.Series(repeats(fingerprint), index=raw.index) & ~skipped
+    dz, de = first_rows(meta, repeat, fingerprint)
+    c.add("duplicate-row", repeat, None, None, dz, de)
+    skipped |= repeat
+
+    keep_rows = ~skipped.to_numpy()
+    live = Rows(raw, raw.index[keep_rows])
+    live_dist = {name: d.take(keep_rows) for name, d in dist.items()}
+    sub = Collector(meta.loc[live.index], tables, budget)
+    out: dict[str, pd.Series] = {}
+    lack = lacking.loc[live.index]
+    for f in fields:
+        d = live_dist[f.name]
+        if f.type == "text":
+            # outlet names keep their inner spaces; division names and ids lose them
+            units.check_text(sub, live, d, out, f.name, f.required, lack, free=f.name == "name")
+        elif f.type == "code":
+            units.check_code(sub, live, d, out, f.name)
+        elif f.type == "int":
+            units.check_number(sub, live, d, out, f.name, "people", units.MAX_POPULATION, integer=True)
+        elif f.type == "number":
+            units.check_number(sub, live, d, out, f.name, "km", units.MAX_DISTANCE_KM, integer=False)
+        elif f.type == "yesno":
+            units.check_yes_no(sub, live, d, out, f.name)
+        elif f.type == "date":
+            units.check_date(sub, live, d, out, f.name)
+        elif f.type == "mode":
+            choices = "、".join(m.id for m in rules.modes)
+            units.check_enum(sub, live, d, out, f.name, rules.mode_lookup, "bad-mode", choices, False, lack)
+        elif f.type == "level":
+            choices = "、".join(lv.label for lv in rules.outlet_levels.values())
+            units.check_enum(sub, live, d, out, f.name, rules.level_lookup, "bad-level", choices, f.required, lack)
+        elif f.type == "list":
+            out[f.name] = units.per_distinct(d, live.index, "items", lambda u: normalise.items(u).to_numpy(dtype=object))
+    replaced = units.division_aliases(sub, live, live_dist, out, rules)
+    not_village = pd.Series(False, index=live.index)
+    if kind is Kind.VILLAGES:
+        contradiction = (out["in_village"] == True) & (out["reached"] == False)  # noqa: E712 (object dtype)
+        sub.add("inconsistent-flags", contradiction, "reached", live["reached"])
+        blank_columns = empty_columns(tables, meta.loc[live.index, "_t"].to_numpy(), live_dist, rules)
+        findings += blank_columns.findings
+        if gazetteer is not None:
+            from kuaidi_cli.check.official import check_villages
+
+            not_village = check_villages(sub, live, out, gazetteer)
+    else:
+        units.outlet_rules(sub, live, out)
+
+    # a 居委会/社区 row is not an administrative village: skipped (with its warning), never invalid
+    invalid = (sub.error | lack.any(axis=1)) & ~not_village
+    # rows invalid only through 人口/距离: still villages for the report (their priority maybe undecided)
+    uncertain = (invalid & ~sub.other_error & ~lack.any(axis=1)) if kind is Kind.VILLAGES \
+        else pd.Series(False, index=live.index)
+    if kind is Kind.VILLAGES:
+        undecided_priority(sub, live, out, live_dist, rules, blank_columns.per_table,
+                            meta.loc[live.index, "_t"].to_numpy(), counted=~invalid | uncertain)
+    typed = pd.DataFrame(out, index=live.index)
+    typed = pd.concat([typed, meta.loc[live.index, ["_file", "_sheet", "_row"]]], axis=1)
+
+    # the same village (or outlet) twice: the first valid row counts, the others are invalid
+    # a column still as its per-distinct values (no alias replaced, no gazetteer correction) is grouped
+    # by its distinct values; the others are factorised row by row
+    changed = {"county", "township", "village", "code"} if gazetteer is not None and kind is Kind.VILLAGES else set()
+    changed |= replaced
+    ids = {name: typed_ids(live_dist[name]) for name in ("code", "county", "township", "village", "outlet_id")
+           if name in live_dist and name not in changed and live_dist[name].cached("typed") is not None}
+    # the uncertain rows take part: the same village twice is a duplicate, whichever row is uncertain
+    dup = duplicates(sub, typed, (invalid & ~uncertain) | not_village, meta, kind, ids)
+    invalid |= dup
+    uncertain &= ~dup
+    findings += c.findings + sub.findings
+    findings.sort(key=_position_key(tables))
+    if budget[1]:
+        first = tables[0]
+        findings.append(make("findings-truncated", file=first.name, sheet=first.sheet, value=budget[1],
+                             detail_zh=str(max_findings), detail_en=str(max_findings)))
+
+    keep = ~invalid & ~not_village
+    frame = typed[keep].reset_index(drop=True)
+    soft = typed[uncertain.to_numpy() & ~not_village.to_numpy()].reset_index(drop=True)
+    valid_t = meta.loc[typed.index[keep.to_numpy()], "_t"]
+    not_village_t = meta.loc[typed.index[not_village.to_numpy()], "_t"]
+    files = _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings, not_village_t)
+    seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code") if c in typed]]
+    return Register(kind=kind, frame=frame, files=files, findings=findings, seen=seen.reset_index(drop=True),
+                    uncertain=soft)
+
+
+def _position_key(tables: list[RawTable]):
+    """Sort findings as a reader scans the files: file by file, row by row, column by column."""
+    files = {t.name: i for i, t in reversed(list(enumerate(tables)))}
+    columns = {(t.name, c.label): c.position for t in tables for c in reversed(t.columns)}
+
+    def key(f: Finding) -> tuple:
+        return (files.get(f.file, len(tables)), f.row or 0, columns.get((f.file, f.column), -1), f.code)
+
+    return key
+
+
+def _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings, not_village_t) -> list[FileResult]:
+    results = []
+    for t_index, table in enumerate(tables):
+        mine = meta["_t"] == t_index
+        inv = invalid.reindex(meta.index, fill_value=False)
+        counts = Counts(
+            rows=len(table.cells),
+            blank=int((blank & mine).sum()),
+            total=int((total & mine).sum()),
+            note=int((note & mine).sum()),
+            duplicate=int((repeat & mine).sum()),
+            invalid=int((inv & mine).sum()),
+            valid=int((valid_t == t_index).sum()),
+            not_village=int((not_village_t == t_index).sum()),
+        )
+        own = [f for f in findings if f.file == table.name and f.sheet == table.sheet]
+        results.append(FileResult(
+            table=table, counts=counts,
+            errors=sum(f.severity is Severity.ERROR for f in own),
+            warnings=sum(f.severity is Severity.WARNING for f in own),
+        ))
+    return results

@@ -1,0 +1,46 @@
+"""The as-of date a user types: the forms a register accepts for a full date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from kuaidi_cli.core.errors import KuaidiError
+
+FIRST, LAST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # the programme's years, with room: no year 1 or 9999
+_FORMS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),  # 2021-12-31, 2021/12/31, 2021.12.31, 2021/9/30
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),  # 2021年12月31日
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),  # 20211231
+)
+
+
+def parse(value: str) -> dt.date:
+    """A date written 2021-12-31, 2021/12/31, 2021.12.31, 2021年12月31日 or 20211231 (full-width digits
+    and spaces allowed); raises KuaidiError for anything else."""
+    text = "".join(unicodedata.normalize("NFKC", value).split())
+    for form in _FORMS:
+        m = form.match(text)
+        if m:
+            try:
+                when = dt.date(*(int(g) for g in m.groups()))
+            except ValueError:
+                break
+            if not FIRST <= when <= LAST:
+                raise KuaidiError(f"--as-of 应在 {FIRST.year}—{LAST.year} 年之间，不是「{value}」",
+                                  f"--as-of must lie in {FIRST.year}–{LAST.year}, not '{value}'")
+            return when
+    raise KuaidiError(
+        f"--as-of 不是有效日期：「{value}」（可写 2021-12-31、2021/12/31、2021.12.31、2021年12月31日 或 20211231）",
+        f"--as-of is not a valid date: '{value}' (write 2021-12-31, 2021/12/31, 2021.12.31, 2021年12月31日 or 20211231)")
+
+
+def future_warning(when: dt.date, today: dt.date, lang: str) -> str | None:
+    """One line to say a date lies after today (the figures then are those known today), or None."""
+    if when <= today:
+        return None
+    if lang == "en":
+        return f"note: the as-of date {when.isoformat()} is after today ({today.isoformat()}); " \
+               "the registers can only say what is known today"
+    return f"注意：截至日期 {when.isoformat()} 晚于今天（{today.isoformat()}），台账只能反映今天已知的情况"

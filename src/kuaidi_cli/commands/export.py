@@ -1,0 +1,117 @@
+"""`export`: the report in several formats under dated names, for a scheduled run.
+
+One export at a time per output folder (a lock file; a second run waits, then refuses). Every file is
+written to a temporary file and renamed, so an interrupted run never leaves a half file where a good
+one was. The run is recorded in the history after its files are in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kuaidi_cli.commands import report as reporting
+from kuaidi_cli.commands.inputs import Registers
+from kuaidi_cli.core.errors import KuaidiError
+from kuaidi_cli.core.gazetteer import Gazetteer
+from kuaidi_cli.core.rules import Rules
+from kuaidi_cli.read import Limits
+from kuaidi_cli.report import Report, ReportContext
+from kuaidi_cli.write import history
+from kuaidi_cli.write.files import CSV_LISTS, file_name, write_atomic
+from kuaidi_cli.write.formats import render
+
+FORMATS = ("xlsx", "csv", "json", "html")
+LOCK_NAME = ".kuaidi-export.lock"
+
+
+@dataclass
+class ExportResult:
+    report: Report
+    context: ReportContext
+    written: list[Path]
+    run_id: int | None
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, wait: float) -> Iterator[None]:
+    """Hold the export lock of a folder; wait up to `wait` seconds for another export to finish."""
+    path = folder / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise KuaidiError(f"无法在 {folder} 中写文件：{e.strerror}", f"cannot write in {folder}: {e.strerror}") from e
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise KuaidiError(
+                        f"另一个 kuaidi export 正在写 {folder}，等待 {wait:g} 秒后放弃；请稍后再试",
+                        f"another kuaidi export is writing {folder}; gave up after {wait:g} s; try again later",
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def export(
+    registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, out: Path, formats: list[str], *,
+    history_path: Path | None, now: dt.datetime, lang: str = "zh", wait: float = 60.0,
+    step: Callable[[str], None] = lambda _: None, gazetteer: Gazetteer | None = None, limits: Limits | None = None,
+) -> ExportResult:
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise KuaidiError(f"不支持的格式 {unknown[0]}（可用 {', '.join(FORMATS)}）",
+                          f"unknown format {unknown[0]} (use {', '.join(FORMATS)})")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise KuaidiError(f"无法创建输出文件夹 {out}：{e.strerror}", f"cannot create the folder {out}: {e.strerror}") from e
+    inputs = reporting.input_paths(registers)
+    with folder_lock(out, wait):
+        for stale in out.glob(".kuaidi-report-*.tmp"):  # left by a run that was killed mid-write
+            stale.unlink(missing_ok=True)
+        # export's own dated files are replaced by a later run; a file of that name kuaidi did not write is not
+        from kuaidi_cli.write.files import refuse_existing
+        from kuaidi_cli.write.json_csv import csv_headers
+
+        for fmt in formats:
+            names = [file_name(as_of, fmt)] + ([file_name(as_of, "csv", part) for part in CSV_LISTS] if fmt == "csv" else [])
+            for name in names:
+                refuse_existing(out / name, own=True, csv_headers=csv_headers(), option="--out", force=False)
+        step("读取台账" if lang != "en" else "reading registers")
+        report, context = reporting.run(registers, rules, rules_sha, as_of,
+                                        generated_at=now.replace(microsecond=0).isoformat(), gazetteer=gazetteer,
+                                        limits=limits)
+        written = []
+        for fmt in formats:
+            step(f"写出 {fmt}" if lang != "en" else f"writing {fmt}")
+            path = out / file_name(as_of, fmt)
+            write_atomic(path, render(fmt, report, context, rules, lang), inputs)
+            written.append(path)
+            if fmt == "csv":
+                from kuaidi_cli.write.json_csv import attention_csv, findings_csv
+
+                lists = {"attention": lambda: attention_csv(report, rules, lang),
+                         "findings": lambda: findings_csv(context.findings, lang)}
+                for part in CSV_LISTS:
+                    data = lists[part]
+                    path = out / file_name(as_of, "csv", part)
+                    write_atomic(path, data(), inputs)
+                    written.append(path)
+        run_id = None
+        if history_path is not None:
+            step("记录历史" if lang != "en" else "recording history")
+            run_id = history.record(history_path, report, now, timeout=wait)
+    return ExportResult(report=report, context=context, written=written, run_id=run_id)

@@ -1,0 +1,182 @@
+"""`report` as a library call: registers in, a `Report` (and what the terminal view adds) out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from kuaidi_cli.check import with_outlet_register
+from kuaidi_cli.commands.check import (
+    load_in_background,
+    load_register,
+    validate_loaded,
+    without_cells,
+)
+from kuaidi_cli.commands.inputs import Registers, sha256
+from kuaidi_cli.commands.second_process import SECOND_PROCESS_BYTES, SecondProcess
+from kuaidi_cli.core.errors import InputError
+from kuaidi_cli.core.fields import Kind
+from kuaidi_cli.core.gazetteer import Gazetteer
+from kuaidi_cli.core.rules import Rules, canonical_county
+from kuaidi_cli.core.threads import in_thread
+from kuaidi_cli.measure.coverage import Coverage, compute
+from kuaidi_cli.read import Limits, is_workbook
+from kuaidi_cli.report.build import Sent, build, select
+from kuaidi_cli.report.model import InputRef, Reference, Report, ReportContext, RulesRef, ScopeOut
+
+
+def _second_process_pays(*paths: Path) -> bool:
+    """Large registers of which one is a workbook (xlsx, xls, ods: a zip or an OLE file).
+
+    Reading a workbook is mostly Python work (calamine's cells made text), which a second thread cannot
+    do beside the checks: a second process takes the national XLSX pair from ~28 s to ~21 s. A CSV
+    pair is read by pyarrow in threads already; there a second process saved ~1 s of 11 and took the
+    peak memory of the two processes to 1.6 GiB, so CSV stays in one process."""
+    try:
+        size = sum(path.stat().st_size for path in paths)
+    except OSError:  # reported as the register is read
+        return False
+    return size >= SECOND_PROCESS_BYTES and any(is_workbook(path) for path in paths)
+
+
+def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, counties: list[str] | None = None,
+        township: str | None = None, generated_at: str | None = None, gazetteer: Gazetteer | None = None,
+        universe: str = "register", limits: Limits | None = None) -> tuple[Report, ReportContext]:
+    """Load, validate, compute and evaluate. Raises KuaidiError when an input cannot be read or a
+    county or township asked for is not in the registers.
+
+    With a gazetteer, the villages it lists for the townships the register covers but the register
+    lacks are findings; `universe="gazetteer"` counts them too (as not reached)."""
+    # the inputs' sha256 (for the report's inputs) in a thread meanwhile: hashlib works without the GIL
+    paths = [p for p in (registers.villages, registers.outlets) if p is not None]
+    digests = in_thread("sha256", lambda: {p: sha256(p) for p in paths})  # one after the other, as before
+    if registers.outlets and _second_process_pays(registers.villages, registers.outlets):
+        # a province's or the country's workbooks: the village register is loaded and checked in a
+        # second process while this one does the outlet register (two cores, two registers)
+        second = SecondProcess([registers.villages], Kind.VILLAGES, rules, limits=limits, gazetteer=gazetteer,
+                               keep_seen=gazetteer is not None)
+        try:
+            outlets = without_cells(load_register([registers.outlets], Kind.OUTLETS, rules, limits=limits))
+            villages = second.result()
+        finally:
+            second.close()
+    else:
+        # the outlet register is read in a second thread while the village register is read and checked
+        outlet_tables = load_in_background([registers.outlets], Kind.OUTLETS, rules, limits=limits) \
+            if registers.outlets else None
+        villages = without_cells(load_register([registers.villages], Kind.VILLAGES, rules, gazetteer=gazetteer,
+                                            limits=limits))
+        outlets = without_cells(validate_loaded(outlet_tables(), rules, limits=limits)) if outlet_tables else None
+    # an outlet register with no valid row (a template's blank sheet) gives nothing to count from: as if
+    # none was given (the counts have no data; the village register's flags decide)
+    outlet_frame = outlets.frame if outlets is not None and len(outlets.frame) else None
+    if outlet_frame is not None:
+        with_outlet_register(villages)
+    frame = villages.counted()  # the valid rows, and those invalid only through 人口/距离 (priority undecided)
+    lacking = pd.DataFrame()
+    extra: list = []
+    if gazetteer is not None:
+        from kuaidi_cli.check import official
+
+        lacking = official.missing_villages(villages.seen, gazetteer)
+        first = villages.files[0].table
+        extra = official.missing_findings(lacking, first.name, first.sheet)
+        if universe == "gazetteer":
+            # the official list of the whole scope is the denominator: every official village that is not
+            # a valid row (absent, invalid, or of a county or township that sent nothing) counts, as not
+            # reached
+            absent = official.missing_villages(frame, gazetteer, counties=_scope_counties(rules, gazetteer))
+            if len(absent):
+                frame = pd.concat([frame, official.as_register_rows(absent)], ignore_index=True)
+    full = compute(frame, outlet_frame, as_of, rules)
+    if gazetteer is not None:
+        full.townships = _with_official_townships(full, gazetteer)
+
+    wanted = [canonical_county(c, rules) for c in counties or []]
+    known = list(full.counties["county"])
+    for name, asked in zip(wanted, counties or [], strict=True):
+        if name not in known:
+            raise InputError(f"没有县区「{asked}」（可选：{'、'.join(known)}）",
+                             f"no county '{asked}' (choose from: {', '.join(known)})")
+    part = select(full, wanted, township) if wanted or township else full
+    if township and part.townships.empty:
+        towns = "、".join(sorted(set(select(full, wanted, None).townships["township"])))
+        raise InputError(f"没有乡镇「{township}」（可选：{towns}）", f"no township '{township}' (choose from: {towns})")
+
+    inputs = [
+        InputRef(path=str(reg.files[0].table.path), sha256=digests()[reg.files[0].table.path],
+                     rows=reg.files[0].counts.rows, invalid_rows=reg.files[0].counts.invalid)
+        for reg in (villages, outlets) if reg is not None
+    ]
+    generated_at = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    report, results = build(part, rules, rules_ref=RulesRef(name=rules.name, sha256=rules_sha),
+                                inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),
+                                scope=scope_of(part, rules, wanted, township), samples=registers.source == "samples",
+                                complete_by_definition=universe == "gazetteer", sent=Sent.of(full))
+    findings = villages.findings + (outlets.findings if outlets else []) + full.findings + extra
+    reference = None
+    if gazetteer is not None:
+        # the official list of the report's scope: the city's, a county's, a township's
+        official_villages = gazetteer.administrative_villages(list(part.counties["county"]))
+        if township:
+            official_villages = official_villages[official_villages["township_name"] == township]
+        from kuaidi_cli.check import official as gz_checks
+
+        # official villages of the scope no row of the register names (valid or not), whole townships and
+        # counties that sent nothing included
+        lacking_here = gz_checks.missing_villages(villages.seen, gazetteer, counties=list(part.counties["county"]))
+        if township:
+            lacking_here = lacking_here[lacking_here["township_name"] == township]
+        reference = Reference(
+            edition=gazetteer.edition, villages=len(official_villages),
+            townships=official_villages["township_code"].nunique(), lacking=len(lacking_here), universe=universe,
+        )
+    context = ReportContext(
+        source=registers.source, selection=[*(counties or []), *([township] if township else [])],
+        out_of_scope=full.out_of_scope, findings=findings, counts_omitted=bool(wanted or township), results=results,
+        reference=reference, unknown_metrics=full.unknown_metrics,
+        uncertain_rows=0 if villages.uncertain is None else len(villages.uncertain),
+    )
+    return report, context
+
+
+def input_paths(registers: Registers) -> list[Path]:
+    return [p for p in (registers.villages, registers.outlets, registers.rules) if p is not None]
+
+
+def _scope_counties(rules: Rules, gazetteer: Gazetteer) -> list[str]:
+    """The counties of the rules' scope (every county of the official list when the rules name none)."""
+    return list(rules.scope.counties) or sorted(gazetteer.county_names)
+
+
+def _with_official_townships(c: Coverage, gazetteer: Gazetteer) -> pd.DataFrame:
+    """The coverage's townships and, after them, the official townships (with administrative villages) of
+    its counties that hold no village of the registers: listed as not submitted, never left out."""
+    have = set(zip(c.townships["county"], c.townships["township"], strict=True))
+    keys = dict(zip(c.counties["county"], c.counties["county_key"], strict=True))
+    official = gazetteer.administrative_villages(list(keys)).drop_duplicates("township_code")
+    rows = [(code, keys[county], county, township)
+            for code, county, township in zip(official["township_code"], official["county_name"],
+                                              official["township_name"], strict=True)
+            if (county, township) not in have]
+    if not rows:
+        return c.townships
+    extra = pd.DataFrame(rows, columns=["township_key", "county_key", "county", "township"])
+    order = {k: i for i, k in enumerate(c.counties["county_key"])}
+    both = pd.concat([c.townships, extra], ignore_index=True)
+    both["_order"] = both["county_key"].map(order)
+    return both.sort_values(["_order", "township_key"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def scope_of(part: Coverage, rules: Rules, counties: list[str], township: str | None) -> ScopeOut:
+    """The scope a report covers, named as a title says it: 开封市, 开封市祥符区, 开封市祥符区陈留镇."""
+    city = rules.city or ""
+    names = list(part.counties["county"])
+    if township:
+        county = str(part.townships["county"].iat[0]) if len(part.townships) else "、".join(counties)
+        return ScopeOut(level="township", name=f"{city}{county}{township}", counties=[county], township=township)
+    if counties:
+        return ScopeOut(level="county", name=city + "、".join(names), counties=names, township=None)
+    return ScopeOut(level="city", name=city, counties=names, township=None)

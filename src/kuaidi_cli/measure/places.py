@@ -1,0 +1,154 @@
+"""County and township keys of villages and outlets, by code prefix where codes exist, else by name
+within the parent: two places with the same name are never merged."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kuaidi_cli.core.normalise import first_of, group_ids
+
+
+class Places:
+    """County and township keys of villages and outlets, from one factorisation of both registers'
+    names (so that a name is looked up by its integer group, never by building a text key per row).
+
+    A key is the code prefix (code[:6], code[:9]) where a row has a code; else the prefix that every
+    coded village of the same name has; else "n:" and the name (within its county)."""
+
+    def __init__(self, v: pd.DataFrame, o: pd.DataFrame | None) -> None:
+        self.n = len(v)
+
+        def both(col: str) -> np.ndarray:
+            values = v[col].to_numpy(dtype=object)
+            values = np.concatenate([values, o[col].to_numpy(dtype=object)]) if o is not None else values.copy()
+            values[pd.isna(values)] = ""
+            return values
+
+        self.county, self.township = both("county"), both("township")
+        codes = [pd.factorize(self.county)[0]]
+        self.c_ids = group_ids(codes, len(self.county))
+        codes.append(pd.factorize(self.township)[0])
+        self.t_ids = group_ids(codes, len(self.county))
+        self._village = (lambda: both("village")) if o is not None else None
+        self._names: tuple[np.ndarray, pd.Index] | None = None
+        code = v["code"].to_numpy(dtype=object)
+        if o is not None:
+            code = np.concatenate([code, o["village_code"].to_numpy(dtype=object)])
+        self.code = code
+        self.has = pd.notna(code)
+        self.numbers = code_numbers(code, self.has)
+        self.c6 = code_prefix(code, self.has, 6, self.numbers)
+        self.t9 = code_prefix(code, self.has, 9, self.numbers)
+
+    def _by_name(self, ids: np.ndarray, prefix: np.ndarray, names: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Per name group: the one prefix of its coded villages (None when none or several), and its
+        "n:" key."""
+        k = int(ids.max()) + 1 if len(ids) else 0
+        coded = np.flatnonzero(self.has[: self.n])
+        p_codes, p_uniques = pd.factorize(prefix[coded])
+        width = len(p_uniques) + 1
+        pairs = pd.unique(ids[coded] * width + p_codes)  # each (name group, prefix) once, by hashing
+        group, which = pairs // width, pairs % width
+        count = np.bincount(group, minlength=k)
+        one = np.full(k, None, dtype=object)
+        single = count[group] == 1
+        one[group[single]] = np.asarray(p_uniques, dtype=object)[which[single]]
+        first = first_of(ids, np.arange(len(ids)), k)  # every row of a group has the same names
+        fallback = np.array(["n:" + "\x1f".join(str(col[i]) for col in names) for i in first.tolist()], dtype=object)
+        return one, fallback
+
+    def county_keys(self) -> np.ndarray:
+        one, fallback = self._by_name(self.c_ids, self.c6, [self.county])
+        g = self.c_ids
+        return np.where(self.has, self.c6, np.where(pd.notna(one[g]), one[g], fallback[g]))
+
+    def township_keys(self, township_given: np.ndarray) -> np.ndarray:
+        one, fallback = self._by_name(self.t_ids, self.t9, [self.county, self.township])
+        g = self.t_ids
+        named = np.where(township_given, fallback[g], None)
+        return np.where(self.has, self.t9, np.where(pd.notna(one[g]), one[g], named))
+
+    def village_names(self) -> tuple[np.ndarray, pd.Index]:
+        """The village names of villages and outlets as codes into their distinct names (once)."""
+        if self._names is None:
+            codes, uniques = pd.factorize(self._village())
+            self._names = (codes, pd.Index(uniques))
+        return self._names
+
+    def village_match(self) -> np.ndarray:
+        """For each outlet, the position of the village it stands in (by code, else by names), or -1."""
+        n = self.n
+        m = len(self.code) - n
+        result = np.full(m, -1, dtype=np.int64)
+        if m == 0:
+            return result
+        if self.numbers is not None:  # the codes as integers: factorised as such, much faster than text
+            code_ids = np.where(self.has, pd.factorize(np.where(self.has, self.numbers, -1))[0], -1)
+        else:
+            code_ids = pd.factorize(pd.Series(self.code, dtype=object))[0]  # None → -1
+        vids = group_ids([self.t_ids, self.village_names()[0]], len(self.code))
+        for ids, usable in ((vids, np.ones(len(vids), dtype=bool)), (code_ids, code_ids >= 0)):
+            first = first_of(ids, np.flatnonzero(usable[:n]), max(int(ids.max()) + 1, 1))
+            hit = np.where(usable[n:], first[np.maximum(ids[n:], 0)], -1)
+            result = np.where(hit >= 0, hit, result)  # the code wins: it is looked up last
+        return result
+
+
+def code_numbers(code: np.ndarray, has: np.ndarray) -> np.ndarray | None:
+    """The codes as integers (-1 where there is none) when every code is twelve ASCII digits, as
+    validated codes are (else None: the callers then work on the text)."""
+    if not has.any():
+        return None
+    values = twelve_digit_numbers(code[has])
+    if (values < 0).any():  # e.g. Arabic-Indic digits
+        return None
+    numbers = np.full(len(code), -1, dtype=np.int64)
+    numbers[has] = values
+    return numbers
+
+
+def code_prefix(code: np.ndarray, has: np.ndarray, width: int, numbers: np.ndarray | None = None) -> np.ndarray:
+    """The first `width` characters of the codes (None where there is none): from the codes as integers
+    when there are (each distinct prefix written once), else sliced one by one."""
+    out = np.full(len(code), None, dtype=object)
+    if not has.any():
+        return out
+    if numbers is not None:
+        which, distinct = pd.factorize(numbers[has] // 10 ** (12 - width))  # by hashing, not sorting
+        out[has] = np.array([str(x).zfill(width) for x in distinct.tolist()], dtype=object)[which]
+    else:
+        out[has] = [c[:width] for c in code[has].tolist()]
+    return out
+
+
+def code_positions(places: Places, entries: np.ndarray) -> np.ndarray:
+    """For each entry, the village whose code it is, or -1 (valid codes are unique among the villages):
+    as integers when the codes are, else as text."""
+    n = places.n
+    has = places.has[:n]
+    if not has.any():
+        return np.full(len(entries), -1, dtype=np.int64)
+    coded = np.flatnonzero(has)
+    # a coded village's number is never -1, what an entry that is no code gets
+    codes = pd.Index(places.numbers[:n][coded] if places.numbers is not None else places.code[:n][coded])
+    if not codes.is_unique:  # not after validation; the first village with the code, as in village_match
+        first = ~codes.duplicated(keep="first")
+        codes, coded = codes[first], coded[first]
+    pos = codes.get_indexer(twelve_digit_numbers(entries) if places.numbers is not None else entries)
+    return np.where(pos >= 0, coded[np.maximum(pos, 0)], -1)
+
+
+def twelve_digit_numbers(texts: np.ndarray) -> np.ndarray:
+    """Each text that is twelve ASCII digits as an integer, else -1."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(texts, type=pa.string())
+    ok = pc.fill_null(pc.match_substring_regex(arr, "^[0-9]{12}$"), False).to_numpy(zero_copy_only=False)
+    if ok.all():  # validated codes: the whole column at once
+        return pc.cast(arr, pa.int64()).to_numpy()
+    out = np.full(len(texts), -1, dtype=np.int64)
+    if ok.any():
+        out[ok] = pc.cast(pc.filter(arr, pa.array(ok)), pa.int64()).to_numpy()
+    return out

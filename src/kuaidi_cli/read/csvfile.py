@@ -1,0 +1,242 @@
+"""Reading a CSV register: its encoding detected (BOM, UTF-8, GB18030, UTF-16), its delimiter
+sniffed, the header found in a preview, the rest read by pyarrow where it can."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from kuaidi_cli.core.errors import InputError
+from kuaidi_cli.core.fields import AliasTable, Kind
+from kuaidi_cli.read.header import Header, find_header, header_columns, no_register
+from kuaidi_cli.read.table import HEADER_SEARCH_ROWS, Column, Limits, RawTable
+
+
+def decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except LookupError as e:
+            raise InputError(f"不认识的编码 {encoding}（可用 utf-8、gbk、gb18030、utf-16）",
+                             f"unknown encoding {encoding} (try utf-8, gbk, gb18030, utf-16)") from e
+        except UnicodeDecodeError as e:
+            raise InputError(f"{path} 不能按 {encoding} 解码（第 {e.start} 字节），请换一种 --encoding",
+                             f"{path} cannot be decoded as {encoding} (byte {e.start}); try another --encoding") from e
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gbk", "gb18030"]
+        sample = data[:4096]
+        if sample.count(b"\x00") > len(sample) // 4:  # UTF-16 without a BOM: every other byte is 0
+            candidates = ["utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"]
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError as e:
+            if enc == "utf-8" and _utf8_then_not(data, e.start):
+                line = data.count(b"\n", 0, e.start) + 1
+                raise InputError(
+                    f"{path} 前面是 UTF-8，第 {line} 行起却是另一种编码（多个文件拼接而成？），请统一另存为 UTF-8 后再查",
+                    f"{path} is UTF-8 up to line {line}, then another encoding (files pasted together?); "
+                    "save it as UTF-8 throughout",
+                ) from e
+            continue
+        if _looks_binary(text):
+            break
+        return text, enc
+    raise InputError(
+        f"{path} 不是文本表格（可能是损坏或其他类型的文件），请另存为 CSV 或 Excel 后再查",
+        f"{path} is not a text table (it may be corrupt or another kind of file); save it as CSV or Excel",
+    )
+
+
+def _utf8_then_not(data: bytes, bad: int) -> bool:
+    """True when the bytes before `bad` are UTF-8 with Chinese in them (so the file began as UTF-8),
+    whole lines of them, and a later line is not UTF-8: two encodings in one file."""
+    head = data[: data.rfind(b"\n", 0, bad) + 1]
+    if not head:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(ord(ch) > 0x2E80 for ch in text)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    if not sample:
+        return False
+    control = sum(1 for ch in sample if ch not in "\t\r\n" and unicodedata.category(ch) in ("Cc", "Co", "Cs"))
+    return control > max(2, len(sample) // 100)
+
+
+def _split(text: str, delimiter: str, limit: int | None = None, path: Path | None = None) -> list[list[str]]:
+    # newline="" lets the csv module see a CR inside a quoted cell as part of the cell (found by fuzzing)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if limit is not None and len(rows) >= limit:
+                break
+    except csv.Error as e:
+        if path is None:  # header sniffing: a preview that does not parse has no header
+            return rows
+        raise InputError(f"{path} 第 {reader.line_num} 行不是有效的 CSV（{e}），请用 Excel 打开后另存为 CSV",
+                         f"{path} line {reader.line_num} is not valid CSV ({e}); open it in Excel and save it as CSV") from e
+    return rows
+
+
+def check_width(path: Path, width: int, limits: Limits) -> None:
+    if width > limits.max_columns:
+        raise InputError(
+            f"{path} 有一行多达 {width} 个单元格（上限 {limits.max_columns}），不像台账；请检查文件或用 --max-columns 调整",
+            f"{path} has a row of {width} cells (limit {limits.max_columns}); not a register? check the file or raise --max-columns",
+        )
+
+
+def _arrow_csv(data: bytes, delimiter: str, skip: int, width: int) -> pd.DataFrame | None:
+    """The rows under the header as text, read by pyarrow's CSV reader (several times faster than
+    pandas' C engine on a national register); None when pyarrow is missing or the file is irregular (a
+    row wider or narrower than the header), which the slower readers then handle cell by cell."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    names = [str(i) for i in range(width)]
+    try:
+        table = pcsv.read_csv(
+            io.BytesIO(data),
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=skip, block_size=1 << 24),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    frame = pd.DataFrame({i: pd.Series(table.column(i), dtype=str) for i in range(width)})
+    return frame
+
+
+HEAD_BYTES = 1 << 20  # the start of a CSV file decoded to find its header, when the rest is left to pyarrow
+
+
+def _utf8_start(data: bytes) -> tuple[str, str, bytes] | None:
+    """The first lines (as read_csv's preview), the encoding and the bytes under it of a file that
+    starts as UTF-8, without decoding the whole file: pyarrow checks that every cell is UTF-8 as it
+    reads them (a file that is not throughout is then decoded whole, as any other). None when the start
+    cannot tell: no UTF-8 there, another BOM, a NUL byte, old Mac line ends, no text table."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        enc, body = "utf-8-sig", data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    else:
+        enc, body = "utf-8", data
+    if b"\x00" in body or (b"\r" in body and b"\n" not in body):
+        return None
+    head = body
+    if len(body) > HEAD_BYTES:
+        head = body[:HEAD_BYTES]
+        if head.count(b"\n") < HEADER_SEARCH_ROWS + 2:  # the preview would reach past the start
+            return None
+        head = head[: head.rfind(b"\n") + 1]  # whole lines: no character cut in two
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if (len(head) < len(body) and len(text) < 8192) or _looks_binary(text):
+        return None
+    return preview(text), enc, body
+
+
+def preview(text: str) -> str:
+    """The lines of a CSV text that its header is sought in: its first HEADER_SEARCH_ROWS + 2 lines
+    (without the line end after the last), found without copying the rest of the text."""
+    end = -1
+    for _ in range(HEADER_SEARCH_ROWS + 2):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[:end]
+
+
+def _csv_header(path: Path, kind: Kind, aliases: AliasTable, preview_text: str, limits: Limits) -> tuple[Header, str]:
+    """The header of a CSV register and its delimiter (tab, comma or semicolon: the best header)."""
+    best: tuple[Header, str] | None = None
+    previews = {d: _split(preview_text, d) for d in ("\t", ",", ";")}
+    for delimiter, preview in previews.items():
+        h = find_header(preview, kind, aliases)
+        if h and (best is None or h.score > best[0].score):
+            best = (h, delimiter)
+    if best is None:
+        widest = max(previews.values(), key=lambda rows: max((len(r) for r in rows), default=0))
+        raise no_register(path, kind, rows=widest)
+    check_width(path, len(best[0].labels), limits)
+    return best
+
+
+def _csv_table(path: Path, kind: Kind, enc: str, delimiter: str, header: Header, cells: pd.DataFrame) -> RawTable:
+    skip = header.start + header.height
+    # A trailing newline is not a row; pandas reports none, the csv module reports none either.
+    header_rows = list(range(header.start + 1, header.start + header.height + 1))
+    columns, findings = header_columns(header, kind, str(path), None, header_rows[0])
+    for pos in range(len(columns), cells.shape[1]):
+        columns.append(Column(pos, "", None))
+    return RawTable(
+        path=path, kind=kind, format="csv", sheet=None, encoding=enc, delimiter=delimiter,
+        header_rows=header_rows, columns=columns, cells=cells,
+        row_numbers=list(range(skip + 1, skip + 1 + len(cells))), findings=findings,
+    )
+
+
+def read_csv(path: Path, kind: Kind, aliases: AliasTable, encoding: str | None, limits: Limits) -> RawTable:
+    data = path.read_bytes()
+    start = _utf8_start(data) if encoding is None else None
+    if start is not None:  # a national register: 0.1-0.2 s of decoding and splitting saved per file
+        preview_text, enc, body = start
+        header, delimiter = _csv_header(path, kind, aliases, preview_text, limits)
+        cells = _arrow_csv(body, delimiter, header.start + header.height, len(header.labels))
+        if cells is not None:
+            return _csv_table(path, kind, enc, delimiter, header, cells)
+        # rows wider or narrower than the header, or bytes that are not UTF-8: as any other file
+    text, enc = decode(data, path, encoding)
+    if "\r" in text and "\n" not in text:  # old Mac line ends
+        text = text.replace("\r", "\n")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(
+            f"{path} 第 {line} 行含有空字符（NUL），不是干净的文本表格；请用 Excel 打开后另存为 CSV 再查",
+            f"{path} has NUL bytes (line {line}); not a clean text table; open it in Excel and save it as CSV",
+        )
+    preview_text = preview(text)
+    header, delimiter = _csv_header(path, kind, aliases, preview_text, limits)
+    skip = header.start + header.height
+    width = len(header.labels)
+    utf8 = data[3:] if enc == "utf-8-sig" else data if enc == "utf-8" and "\r" not in preview_text else None
+    try:
+        cells = _arrow_csv(utf8 if utf8 is not None else text.encode("utf-8"), delimiter, skip, width)
+        if cells is None:
+            with warnings.catch_warnings():
+                # pandas warns, and drops the cells, when a row is wider than the header: never lose them
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(
+                    io.StringIO(text), sep=delimiter, header=None, names=range(width), skiprows=skip, dtype=str,
+                    keep_default_na=False, skip_blank_lines=False, engine="c", index_col=False,
+                )
+            cells = frame.fillna("")
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
+        # a row with more cells than the header: the csv module keeps every row; extra cells are kept too
+        rows = _split(text, delimiter, path=path)[skip:]
+        width = max([width, *(len(r) for r in rows)])
+        check_width(path, width, limits)
+        cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], columns=range(width), dtype=str)
+    return _csv_table(path, kind, enc, delimiter, header, cells)

@@ -1,0 +1,90 @@
+"""What a file is, told by its bytes rather than its name: CSV text, a workbook (xlsx, xls, ods),
+or something kuaidi refuses (encrypted, a zip that is no workbook, a zip bomb, binary junk)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from kuaidi_cli.core.errors import InputError
+from kuaidi_cli.read.table import Limits
+
+_ZIP = b"PK\x03\x04"
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def is_workbook(path: Path) -> bool:
+    """Whether a file is a workbook (a zip: xlsx or ods; an OLE file: xls) by its first bytes."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return False
+    return head.startswith(_ZIP) or head.startswith(_OLE)
+
+
+def sniff(path: Path, limits: Limits) -> str:
+    """Tell the format from the bytes: xlsx, ods, xls or csv. Raises InputError when unusable."""
+    if not path.exists():
+        raise InputError(f"找不到文件 {path}，请检查路径", f"file not found: {path}; check the path")
+    if path.is_dir():
+        raise InputError(f"{path} 是一个文件夹，请给出台账文件", f"{path} is a directory; give a register file")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as e:
+        raise InputError(f"无法读取 {path}：{e.strerror}", f"cannot read {path}: {e.strerror}") from e
+    if size == 0:
+        raise InputError(f"{path} 是空文件，请导出含表头和数据的台账", f"{path} is empty; export the register with its header and rows")
+    if size > limits.max_file_bytes:
+        raise InputError(
+            f"{path} 有 {size / 2**20:.0f} MiB，超过上限 {limits.max_file_bytes / 2**20:.0f} MiB，请拆分后再查",
+            f"{path} is {size / 2**20:.0f} MiB, over the {limits.max_file_bytes / 2**20:.0f} MiB limit; split it",
+        )
+    if head.startswith(_ZIP):
+        return _zip_kind(path, size, limits)
+    if head.startswith(_OLE):
+        data = path.read_bytes()
+        if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+            raise encrypted(path)
+        return "xls"
+    return "csv"
+
+
+def encrypted(path: Path) -> InputError:
+    return InputError(
+        f"{path} 设有打开密码，请在 Excel 中取消密码（文件→信息→保护工作簿）后另存再查",
+        f"{path} is password-protected; remove the password in Excel and save it again",
+    )
+
+
+def _zip_kind(path: Path, size: int, limits: Limits) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            unzipped = sum(i.file_size for i in infos)
+            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
+        # (UnicodeDecodeError is a ValueError: a member name that is not UTF-8, found by fuzzing)
+        raise InputError(
+            f"{path} 已损坏（不是完整的 Excel 文件），请重新导出或另存为 .xlsx",
+            f"{path} is corrupt (not a complete workbook); export or save it again",
+        ) from e
+    ratio = unzipped / max(size, 1)
+    if unzipped > limits.max_unzipped_bytes or (unzipped > 100 * 2**20 and ratio > limits.max_zip_ratio):
+        raise InputError(
+            f"{path} 解压后有 {unzipped / 2**20:.0f} MiB（压缩比 {ratio:.0f}），不像正常台账，已拒绝读取",
+            f"{path} unpacks to {unzipped / 2**20:.0f} MiB (ratio {ratio:.0f}); refused as a possible zip bomb",
+        )
+    if b"opendocument.spreadsheet" in mimetype:
+        return "ods"
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsx"
+    raise InputError(
+        f"{path} 是压缩包，不是 Excel 或 ODS 表格，请解压或另存为 .xlsx",
+        f"{path} is a zip archive, not an Excel or ODS workbook; unpack it or save it as .xlsx",
+    )

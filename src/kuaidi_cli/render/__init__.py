@@ -1,1 +1,0 @@
-"""Rendering of results: rich tables for a terminal, JSON for machines. Only this package imports rich."""

@@ -1,0 +1,187 @@
+"""Building the report model of a coverage: the summaries of every scope, the targets evaluated, who
+sent what, the villages needing attention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pydantic import TypeAdapter
+
+from kuaidi_cli.core.fields import FROM_GAZETTEER
+from kuaidi_cli.core.rules import Rules
+from kuaidi_cli.measure import metrics
+from kuaidi_cli.measure.coverage import Coverage
+from kuaidi_cli.report.model import (
+    AttentionVillage,
+    County,
+    InputRef,
+    Report,
+    RulesRef,
+    ScopeOut,
+    Summary,
+    TargetOut,
+    Township,
+)
+from kuaidi_cli.report.targets import TargetResult, evaluate_all
+
+_TOWNSHIPS = TypeAdapter(list[Township])
+
+
+_ATTENTION = TypeAdapter(list[AttentionVillage])
+
+
+def _named(s: dict, unknown: frozenset[str], submitted: bool, **names: str) -> dict:
+    """A scope's summary dict made a row of the contract in place: the names and whether it was
+    submitted added, the target-only keys dropped (no copy: there is one such dict per township)."""
+    s["submitted"] = submitted
+    for k in [k for k in s if k.startswith("_")]:
+        del s[k]
+    if unknown:
+        s.update(_unknown_nulls(s, unknown))
+    s.update(names)
+    return s
+
+
+def _summary(s: dict, unknown: frozenset[str]) -> dict:
+    """The contract's keys of a scope's summary; a figure nothing establishes is null (a new dict: the
+    targets are evaluated on `s` as it is)."""
+    out = {k: v for k, v in s.items() if not k.startswith("_")}
+    if unknown:
+        out.update(_unknown_nulls(s, unknown))
+    return out
+
+
+# the count a rate is made of, null with it when nothing establishes the rate
+_COUNT_OF_RATE = {"reach_rate": "reached", "in_village_rate": "in_village", "priority_in_village_rate": "priority_in_village"}
+
+
+def _unknown_nulls(s: dict, unknown: frozenset[str]) -> dict:
+    """The keys of a summary to set to null for the metrics nothing establishes (rates; outlet counts)."""
+    nulls: dict[str, object] = {k: None for k in unknown if k in s}
+    for rate, count in _COUNT_OF_RATE.items():
+        if rate in unknown:
+            nulls[count] = None
+    levels = {k.split(".", 1)[1] for k in unknown if k.startswith("outlets.")}
+    if levels:
+        nulls["outlets"] = {level: (None if level in levels else n) for level, n in s["outlets"].items()}
+    return nulls
+
+
+def _targets(results: list[TargetResult]) -> list[TargetOut]:
+    return [
+        TargetOut(id=r.target.id, kind=r.target.kind, metric=r.target.metric, target=r.target.target,
+                  due=r.target.due, value=r.value, status=r.status, gap=r.gap, undecided=r.undecided,
+                  unsubmitted=r.unsubmitted)
+        for r in results
+    ]
+
+
+def _missing_fields(need: pd.DataFrame, rules: Rules) -> list[list[str]]:
+    """For each village of `need`, the priority fields left blank when they leave its priority undecided
+    (one list per combination, shared)."""
+    fields = rules.priority.fields
+    combo = np.zeros(len(need), dtype=np.int64)
+    for bit, name in enumerate(fields):
+        blank = pd.to_numeric(need[name], errors="coerce").isna().to_numpy()
+        combo |= blank.astype(np.int64) << bit
+    combo = np.where(need["priority_unknown"].to_numpy(dtype=bool), combo, 0)
+    lists = {m: [f for bit, f in enumerate(fields) if m >> bit & 1] for m in set(combo.tolist())}
+    return [lists[m] for m in combo.tolist()]
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The county and township keys that hold at least one village row of the registers (not a village
+    added from the official list): the parts of the scope that were submitted."""
+
+    counties: frozenset[object]
+    townships: frozenset[object]
+
+    @classmethod
+    def of(cls, c: Coverage) -> Sent:
+        v = c.villages
+        registered = (v["_file"] != FROM_GAZETTEER).to_numpy(dtype=bool)
+        return cls(frozenset(v["county_key"].to_numpy(dtype=object)[registered].tolist()),
+                   frozenset(v["township_key"].to_numpy(dtype=object)[registered].tolist()))
+
+
+def select(c: Coverage, counties: list[str], township: str | None) -> Coverage:
+    """The part of a coverage within some counties (names after alias normalisation) and a township."""
+    v, o = c.villages, c.outlets
+    ck = c.counties[c.counties["county"].isin(counties)] if counties else c.counties
+    v = v[v["county_key"].isin(ck["county_key"])]
+    o = o[o["county_key"].isin(ck["county_key"])] if len(o) else o
+    tw = c.townships[c.townships["county_key"].isin(ck["county_key"])]
+    if township:
+        tw = tw[tw["township"] == township]
+        ck = ck[ck["county_key"].isin(tw["county_key"])]  # the township's county, not every county
+        v = v[v["township_key"].isin(tw["township_key"])]
+        o = o[o["township_key"].isin(tw["township_key"])] if len(o) else o
+    return Coverage(as_of=c.as_of, villages=v, outlets=o, counties=ck.reset_index(drop=True),
+                        townships=tw.reset_index(drop=True), out_of_scope=c.out_of_scope, findings=c.findings,
+                        unknown_metrics=c.unknown_metrics)
+
+
+def build(
+    c: Coverage, rules: Rules, *, rules_ref: RulesRef, inputs: list[InputRef], generated_at: str,
+    scope: ScopeOut | None = None, samples: bool = False, partial: bool = False,
+    complete_by_definition: bool = False, sent: Sent | None = None,
+) -> tuple[Report, list[TargetResult]]:
+    """The report of a coverage. `partial`: a part of the city was selected, so the city-wide count
+    targets (parks, stations, points) are left out rather than compared with a county's count.
+
+    Counties and townships of `c` with no valid village row are not submitted (未报送); a rate target over
+    a scope with such parts is incomplete, unless `complete_by_definition` (the official list is the
+    denominator: the villages of a part that sent nothing count as not reached). `sent`: the counties and
+    townships with village rows, of the whole register (by default those of `c`): a part of the city
+    is judged by what its counties sent, not by what the part holds."""
+    if scope is None:  # the whole city
+        scope = ScopeOut(level="city", name=rules.city or "", counties=list(c.counties["county"]), township=None)
+    sent = sent or Sent.of(c)
+    unknown = c.unknown_metrics
+    county_scopes = metrics.by_county(c, rules)
+    township_scopes = metrics.by_township(c, rules)
+    county_sent = {row.county_key: row.county_key in sent.counties for row, _ in county_scopes}
+    # townships that sent nothing, in counties that did (a county that sent nothing counts once)
+    silent = {row.county_key: 0 for row, _ in county_scopes}
+    for row, _ in township_scopes:
+        if row.township_key not in sent.townships and county_sent.get(row.county_key, False):
+            silent[row.county_key] = silent.get(row.county_key, 0) + 1
+
+    def missing(count: int) -> int:
+        return 0 if complete_by_definition else count
+
+    total = metrics.summary(c.villages, c.outlets, rules)
+    unsent = sum(not sent for sent in county_sent.values()) + sum(silent.values())
+    results = evaluate_all(rules.targets, total, c.as_of, rates_only=partial, unsubmitted=missing(unsent),
+                           unknown=unknown)
+    counties = [
+        County(county=row.county, submitted=county_sent[row.county_key], **_summary(s, unknown),
+               targets=_targets(evaluate_all(rules.targets, s, c.as_of, rates_only=True,
+                                             unsubmitted=missing(silent.get(row.county_key, 0)), unknown=unknown)))
+        for row, s in county_scopes
+    ]
+    # the two long lists (a national report: ~40 000 townships, ~100 000 villages) are validated as a
+    # whole by one TypeAdapter (in pydantic-core), about a third faster than a model per row
+    townships = _TOWNSHIPS.validate_python([_named(s, unknown, row.township_key in sent.townships,
+                                                   county=row.county, township=row.township)
+                                            for row, s in township_scopes])
+    need = metrics.attention(c)
+    attention = _ATTENTION.validate_python([
+        {"code": code if isinstance(code, str) else None, "county": county, "township": township, "village": village,
+         "priority_reasons": list(reasons), "in_village": None if "in_village_rate" in unknown else bool(in_village),
+         "reached": None if "reach_rate" in unknown else bool(reached),
+         "priority_unknown": bool(undecided), "missing": blank}
+        for code, county, township, village, reasons, in_village, reached, undecided, blank in zip(
+            *(need[col].to_numpy(dtype=object) for col in
+              ("code", "county", "township", "village", "priority_reasons", "in_village", "reached",
+               "priority_unknown")), _missing_fields(need, rules), strict=True)
+    ])
+    report = Report(
+        as_of=c.as_of, generated_at=generated_at, rules=rules_ref, inputs=inputs,
+        summary=Summary(**_summary(total, unknown)), targets=_targets(results), counties=counties,
+        townships=townships, attention=attention, scope=scope, samples=samples,
+    )
+    return report, results

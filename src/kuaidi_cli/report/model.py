@@ -1,0 +1,184 @@
+"""The report model (`kuaidi.report/1`, SPEC §7), built first and rendered after.
+
+`build` takes the registers, the rules and a date and returns a `Report`; the renderers (terminal,
+JSON, CSV) only format it. The JSON form is exactly the contract: the model's fields are its keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kuaidi_cli.core.findings import Finding
+from kuaidi_cli.report.targets import TargetResult
+
+SCHEMA = "kuaidi.report/1"
+
+
+class _Model(BaseModel):
+    # Every model declares its fields in the order of their JSON names: the contract's keys are sorted
+    # (SPEC §7), and pydantic-core then writes the JSON in that order straight from the models (a
+    # national report: 40 000 townships, 100 000 villages), with no Python pass to sort the keys. (A
+    # sorting serializer would cost ~10 µs a township; tests/test_report.py checks the order of every
+    # model, so a field out of place fails a test, not a report.)
+    model_config = ConfigDict(extra="forbid")
+
+
+class RulesRef(_Model):
+    name: str
+    sha256: str
+
+
+class InputRef(_Model):
+    invalid_rows: int
+    path: str
+    rows: int
+    sha256: str
+
+
+class Outlets(_Model):
+    """Active outlets by level; null without an outlet register (nothing to count them from)."""
+
+    park: int | None
+    township_station: int | None
+    village_point: int | None
+
+
+Status = Literal["met", "missed", "pending", "info", "no-data", "unverified", "incomplete"]  # targets.STATUSES
+
+
+class TargetOut(_Model):
+    due: dt.date
+    gap: int | None  # null when the value is not established (no-data, incomplete)
+    id: str
+    kind: Literal["required", "stretch", "info"]
+    metric: str
+    status: Status
+    target: float
+    undecided: int  # villages of the denominator not decided (population or distance blank)
+    unsubmitted: int  # counties or official townships of the scope with no valid village row
+    value: float | None
+
+
+class ScopeOut(_Model):
+    """What the report covers: the city, some counties, or one township."""
+
+    counties: list[str]  # the counties of the scope (all of the rules' scope for the city)
+    level: Literal["city", "county", "township"]
+    name: str  # 开封市 / 开封市祥符区 / 开封市祥符区陈留镇
+    township: str | None
+
+
+class Summary(_Model):
+    """The metrics of SPEC §3 over a scope. `reached`, `in_village`, `priority_in_village` and the rates are
+    null when nothing in the registers establishes them (Coverage.unknown_metrics)."""
+
+    in_village: int | None
+    in_village_rate: float | None
+    modes: dict[str, int]  # built with sorted keys (measure.metrics)
+    outlets: Outlets
+    priority_in_village: int | None
+    priority_in_village_rate: float | None
+    priority_unknown: int  # villages whose priority is undecided (population or distance blank or invalid)
+    priority_villages: int
+    reach_rate: float | None
+    reached: int | None
+    villages: int
+
+
+class County(_Model):
+    """A county's metrics (those of Summary), whether it sent any village row (未报送 when not), and its rate
+    targets."""
+
+    county: str
+    in_village: int | None
+    in_village_rate: float | None
+    modes: dict[str, int]
+    outlets: Outlets
+    priority_in_village: int | None
+    priority_in_village_rate: float | None
+    priority_unknown: int
+    priority_villages: int
+    reach_rate: float | None
+    reached: int | None
+    submitted: bool
+    targets: list[TargetOut]
+    villages: int
+
+
+class Township(_Model):
+    """A township's metrics (those of Summary) and whether it sent any village row."""
+
+    county: str
+    in_village: int | None
+    in_village_rate: float | None
+    modes: dict[str, int]
+    outlets: Outlets
+    priority_in_village: int | None
+    priority_in_village_rate: float | None
+    priority_unknown: int
+    priority_villages: int
+    reach_rate: float | None
+    reached: int | None
+    submitted: bool
+    township: str
+    villages: int
+
+
+class AttentionVillage(_Model):
+    code: str | None
+    county: str
+    in_village: bool | None  # null: nothing in the registers establishes it
+    missing: list[str]  # the blank fields that leave its priority undecided (population, distance_km)
+    priority_reasons: list[str]
+    priority_unknown: bool
+    reached: bool | None  # null: nothing in the registers establishes it
+    township: str
+    village: str
+
+
+class Report(_Model):
+    as_of: dt.date
+    attention: list[AttentionVillage]
+    counties: list[County]
+    generated_at: str
+    inputs: list[InputRef]
+    rules: RulesRef
+    samples: bool  # made from the bundled sample registers (synthetic figures), never a real report
+    schema_: str = Field(SCHEMA, serialization_alias="schema")
+    scope: ScopeOut
+    summary: Summary
+    targets: list[TargetOut]
+    townships: list[Township]
+
+    def to_json_dict(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the official division list says beside the register."""
+
+    edition: str
+    villages: int  # administrative villages (村委会) of the scope
+    townships: int  # township-level units holding them
+    lacking: int  # official villages of the covered townships missing from the register
+    universe: str  # register | gazetteer: what the rates are over
+
+
+@dataclass
+class ReportContext:
+    """What the table view shows beside the contract: where the data came from and what was left out."""
+
+    source: str  # flags | env | kuaidi.toml | samples
+    selection: list[str] = field(default_factory=list)  # --county / --township, as asked
+    out_of_scope: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    counts_omitted: bool = False  # count targets left out for a part of the city
+    results: list[TargetResult] = field(default_factory=list)
+    reference: Reference | None = None
+    unknown_metrics: frozenset[str] = frozenset()  # rates no column of the registers establishes
+    uncertain_rows: int = 0  # invalid only through 人口/距离: counted, with their priority maybe undecided

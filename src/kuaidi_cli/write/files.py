@@ -1,0 +1,127 @@
+"""Writing outputs safely: never over an input, never over a file kuaidi did not write (unless forced),
+never a half-written file where a good one was."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import mmap
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from kuaidi_cli.core.errors import KuaidiError
+
+# What kuaidi writes into each of its outputs so that it knows them again (report -o, trend --chart
+# may replace them; any other existing file needs --force).
+JSON_MARK = b'"schema": "kuaidi.report/1"'
+HTML_MARK = '<meta name="generator" content="kuaidi">'
+SVG_MARK = "<!-- generator: kuaidi -->"
+XLSX_MARK = "kuaidi.report/1"  # the workbook's comments (docProps/core.xml, dc:description)
+TEXT_MARKS = ("“快递进村”工作进展", "快递进村 progress")  # the first line of a text report
+TEXT_END = "kuaidi.report/1"  # in the last line of a text report (its footer)
+
+
+def _mode(path: Path) -> int:
+    """The mode the file would have if opened normally: its current mode, else 0666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _contains(path: Path, needle: bytes, limit: int | None = None) -> bool:
+    with path.open("rb") as fh:
+        if limit is not None:
+            return needle in fh.read(limit)
+        try:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+                return m.find(needle) >= 0
+        except ValueError:  # an empty file
+            return False
+
+
+def written_by_kuaidi(path: Path, csv_headers: tuple[str, ...] = ()) -> bool:
+    """Whether an existing file is one of kuaidi's own outputs (by the mark each kind carries; a CSV by
+    its header row, one of `csv_headers`)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            return _contains(path, JSON_MARK)
+        if suffix in (".html", ".htm"):
+            return _contains(path, HTML_MARK.encode(), 4096)
+        if suffix == ".svg":
+            return _contains(path, SVG_MARK.encode(), 4096)
+        if suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                return XLSX_MARK in z.read("docProps/core.xml").decode("utf-8", "replace")
+        if path.stat().st_size > 64 << 20:  # kuaidi's CSV and text reports are far smaller
+            return False
+        lines = path.read_bytes().decode("utf-8-sig", "replace").splitlines()
+        if not lines:
+            return False
+        if suffix == ".csv":  # one of its headers; the county table ends with its 合计 row
+            if lines[0] not in csv_headers:
+                return False
+            return not lines[0].startswith(("县区,", "County,")) or lines[-1].startswith(("合计,", "Total,"))
+        # a text report: the title first and the contract's mark in the last line
+        return any(mark in lines[0] for mark in TEXT_MARKS) and TEXT_END in lines[-1]
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False
+
+
+def refuse_existing(path: Path, *, own: bool = False, csv_headers: tuple[str, ...] = (), option: str = "-o",
+                    force: bool = True) -> None:
+    """Raise unless `path` may be written: it does not exist, or (with `own`) it is kuaidi's own output.
+    The message names the `option` to change, and --force when the command has it."""
+    if not path.exists() or path.is_dir():
+        return  # a folder is refused by write_atomic, with its own message
+    if own and written_by_kuaidi(path, csv_headers):
+        return
+    what = "不是 kuaidi 生成的文件，" if own else ""
+    what_en = " and was not written by kuaidi" if own else ""
+    how = (f"换一个 {option} 路径，或加 --force 覆盖", f"choose another {option} path, or add --force") if force else \
+        (f"请移走它，或换一个 {option}", f"move it away, or choose another {option}")
+    raise KuaidiError(f"{path} 已存在，{what}不会覆盖；{how[0]}", f"{path} exists{what_en}; not overwritten: {how[1]}")
+
+
+def refuse_input(path: Path, inputs: list[Path]) -> None:
+    """Raise when `path` is one of the inputs (whatever --force says: an input is never overwritten)."""
+    target = path.resolve()
+    for p in inputs:
+        if p.exists() and p.resolve() == target:
+            raise KuaidiError(f"输出文件 {path} 是输入文件之一，已拒绝覆盖；请换一个 -o 路径",
+                              f"the output {path} is one of the inputs; refused; choose another -o path")
+
+
+def write_atomic(path: Path, data: bytes, inputs: list[Path]) -> None:
+    """Write to a temporary file beside `path`, then rename it into place."""
+    refuse_input(path, inputs)
+    if path.is_dir():
+        raise KuaidiError(f"{path} 是文件夹，请给出文件名", f"{path} is a directory; give a file name")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
+    except OSError as e:
+        raise KuaidiError(f"无法写入 {path.parent}：{e.strerror}", f"cannot write in {path.parent}: {e.strerror}") from e
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), _mode(path))
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise KuaidiError(f"无法写入 {path}：{e.strerror}", f"cannot write {path}: {e.strerror}") from e
+
+
+def file_name(as_of: dt.date, fmt: str, part: str | None = None) -> str:
+    """kuaidi-report-2021-12-31.xlsx; a part of the CSV export: kuaidi-report-2021-12-31-attention.csv."""
+    return f"kuaidi-report-{as_of.isoformat()}{'-' + part if part else ''}.{fmt}"
+
+
+CSV_LISTS = ("attention", "findings")  # written beside the county CSV: the workbook's capped lists, whole

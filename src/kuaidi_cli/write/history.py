@@ -1,0 +1,168 @@
+"""The history of exports in SQLite: every run, with every metric of every scope.
+
+Safe when two processes write at once: WAL journal, a busy timeout, and one transaction per run.
+By default the file lives in the user's data directory ($XDG_DATA_HOME/kuaidi, else
+~/.local/share/kuaidi); `--history` chooses another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from kuaidi_cli.core.errors import KuaidiError
+from kuaidi_cli.report import Report, Summary
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    run_at TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    rules_name TEXT NOT NULL,
+    rules_sha256 TEXT NOT NULL,
+    inputs TEXT NOT NULL          -- JSON: [{path, sha256, rows, invalid_rows}]
+);
+CREATE TABLE IF NOT EXISTS metrics (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    scope TEXT NOT NULL,          -- city | county | township
+    county TEXT NOT NULL DEFAULT '',
+    township TEXT NOT NULL DEFAULT '',
+    metric TEXT NOT NULL,
+    value REAL,
+    PRIMARY KEY (run_id, scope, county, township, metric)
+);
+CREATE TABLE IF NOT EXISTS targets (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    county TEXT NOT NULL DEFAULT '',
+    id TEXT NOT NULL,
+    value REAL,
+    status TEXT NOT NULL,
+    gap INTEGER NOT NULL,
+    PRIMARY KEY (run_id, county, id)
+);
+"""
+
+METRICS = ("villages", "priority_villages", "in_village", "priority_in_village", "reached", "reach_rate",
+           "priority_in_village_rate", "in_village_rate", "outlets.park", "outlets.township_station",
+           "outlets.village_point")
+
+
+def default_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "kuaidi" / "history.sqlite"
+
+
+def _problem(path: Path, e: Exception) -> KuaidiError:
+    text = str(e)
+    if "locked" in text or "busy" in text:
+        return KuaidiError(f"历史库 {path} 被另一个进程锁住，请稍后再试", f"the history {path} is locked by another process; try again later")
+    if "not a database" in text or "malformed" in text:
+        return KuaidiError(f"历史库 {path} 已损坏（{text}），请改名备份后重跑，或用 --history 指定新文件",
+                           f"the history {path} is corrupt ({text}); move it aside and run again, or choose --history")
+    return KuaidiError(f"无法使用历史库 {path}：{text}", f"cannot use the history {path}: {text}")
+
+
+def connect(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
+    """Open (and create) the history database."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.executescript(SCHEMA)
+        return conn
+    except (sqlite3.Error, OSError) as e:
+        raise _problem(path, e) from e
+
+
+def _values(s: Summary) -> dict[str, float | None]:
+    d = s.model_dump()
+    out = {k: d[k] for k in METRICS if "." not in k}
+    out.update({f"outlets.{k}": v for k, v in d["outlets"].items()})
+    return out
+
+
+def _gap(gap: int | None) -> int:
+    return -1 if gap is None else gap
+
+
+def record(path: Path, report: Report, run_at: dt.datetime, timeout: float = 30.0) -> int:
+    """Record one export in one transaction; returns the run id."""
+    try:
+        with closing(connect(path, timeout)) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                cur = conn.execute(
+                    "INSERT INTO runs (run_at, as_of, rules_name, rules_sha256, inputs) VALUES (?, ?, ?, ?, ?)",
+                    (run_at.isoformat(), report.as_of.isoformat(), report.rules.name, report.rules.sha256,
+                     json.dumps([i.model_dump() for i in report.inputs], ensure_ascii=False)),
+                )
+                run_id = cur.lastrowid
+                rows = [(run_id, "city", "", "", k, v) for k, v in _values(report.summary).items()]
+                for c in report.counties:
+                    rows += [(run_id, "county", c.county, "", k, v) for k, v in _values(c).items()]
+                for w in report.townships:
+                    rows += [(run_id, "township", w.county, w.township, k, v) for k, v in _values(w).items()]
+                conn.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)", rows)
+                # gap -1: not established (status no-data or incomplete); the column is NOT NULL in every history
+                targets = [(run_id, "", x.id, x.value, x.status, _gap(x.gap)) for x in report.targets]
+                for c in report.counties:
+                    targets += [(run_id, c.county, x.id, x.value, x.status, _gap(x.gap)) for x in c.targets]
+                conn.executemany("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?)", targets)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return int(run_id)
+    except sqlite3.Error as e:
+        raise _problem(path, e) from e
+
+
+def series(path: Path, county: str | None = None) -> list[dict]:
+    """One point per as-of date (its latest run): {as_of, run_at, <metric>: value}, oldest first."""
+    if not path.exists():
+        raise KuaidiError(f"还没有历史库 {path}：先运行 kuaidi export", f"no history at {path} yet: run kuaidi export first")
+    try:
+        with closing(connect(path)) as conn:
+            scope, name = ("county", county) if county else ("city", "")
+            rows = conn.execute(
+                """
+                SELECT r.as_of, r.run_at, m.metric, m.value FROM metrics m JOIN runs r ON r.id = m.run_id
+                WHERE m.scope = ? AND m.county = ? AND m.township = ''
+                  AND r.id = (SELECT id FROM runs r2 WHERE r2.as_of = r.as_of ORDER BY run_at DESC, id DESC LIMIT 1)
+                ORDER BY r.as_of
+                """,
+                (scope, name),
+            ).fetchall()
+    except sqlite3.Error as e:
+        raise _problem(path, e) from e
+    points: dict[str, dict] = {}
+    for as_of, run_at, metric, value in rows:
+        points.setdefault(as_of, {"as_of": dt.date.fromisoformat(as_of), "run_at": run_at})[metric] = value
+    return list(points.values())
+
+
+def counties(path: Path) -> list[str]:
+    try:
+        with closing(connect(path)) as conn:
+            return [r[0] for r in conn.execute("SELECT DISTINCT county FROM metrics WHERE scope = 'county' ORDER BY county")]
+    except sqlite3.Error as e:
+        raise _problem(path, e) from e
+
+
+def latest_statuses(path: Path, county: str | None = None) -> dict[str, str]:
+    """The status each target had in the latest run of the latest as-of date (of the city, or of a
+    county): what `trend` says of a target before any pace (no-data, unverified, incomplete stay so)."""
+    try:
+        with closing(connect(path)) as conn:
+            row = conn.execute("SELECT id FROM runs ORDER BY as_of DESC, run_at DESC, id DESC LIMIT 1").fetchone()
+            if row is None:
+                return {}
+            return dict(conn.execute("SELECT id, status FROM targets WHERE run_id = ? AND county = ?",
+                                     (row[0], county or "")).fetchall())
+    except sqlite3.Error as e:
+        raise _problem(path, e) from e

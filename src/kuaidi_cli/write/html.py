@@ -1,0 +1,150 @@
+"""The report as one self-contained HTML file: the targets, the county table and two inline SVG charts
+(each county's 通达率 and 重点村驻村设点率 against the target lines). No script, no font, no image and no
+address outside the file: it opens the same in any browser, offline."""
+
+from __future__ import annotations
+
+from html import escape
+
+from kuaidi_cli.core.rules import Rules
+from kuaidi_cli.report import Report, ReportContext
+from kuaidi_cli.write.columns import scope_columns, values
+from kuaidi_cli.write.files import HTML_MARK
+from kuaidi_cli.write.labels import t
+from kuaidi_cli.write.scope import scope_name_cell, status_note, target_label, trust_notes
+from kuaidi_cli.write.scope import title as scope_title
+from kuaidi_cli.write.text import pct, reason_text
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#222;max-width:1100px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-left:4px solid #2f5597;padding-left:8px}
+.sub{color:#666;margin-bottom:16px}table{border-collapse:collapse;font-size:13px;margin:4px 0}
+th,td{border:1px solid #bbb;padding:4px 8px}th{background:#d9e1f2}td.n{text-align:right}
+tr.total td{font-weight:bold;background:#f2f2f2}.met{background:#c6efce;color:#006100;font-weight:bold}
+.missed{background:#ffc7ce;color:#9c0006;font-weight:bold}.pending{background:#ffeb9c;color:#9c5700}
+.info{background:#ddebf7;color:#1f4e78}.foot{color:#777;font-size:12px;margin-top:24px}
+.no-data,.unverified,.incomplete{background:#e4dfec;color:#5b2c6f;font-weight:bold}
+.warn{background:#fff4ce;border-left:4px solid #c98a00;padding:6px 10px;margin:6px 0;font-weight:bold;color:#6b4a00}
+svg text{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}
+"""
+
+
+def _bar_chart(title: str, names: list[str], values: list[float | None], lines: list[tuple[float, str]],
+               color: str) -> str:
+    """Vertical bars of rates in [0, 1] with dashed horizontal target lines."""
+    width, height, left, top, bottom, right = 760, 300, 56, 36, 48, 150
+    plot_h = height - top - bottom
+    step = (width - left - right) / max(len(names), 1)
+    bar = min(56.0, step * 0.6)
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - v)
+
+    parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="{escape(title)}">',
+             f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">{escape(title)}</text>']
+    for tick in (0, 0.2, 0.4, 0.6, 0.8, 1.0):
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#e5e5e5"/>')
+        parts.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">{tick:.0%}</text>')
+    for i, (name, v) in enumerate(zip(names, values, strict=True)):
+        x = left + step * i + (step - bar) / 2
+        if v is not None:
+            parts.append(f'<rect class="bar" x="{x:.1f}" y="{y(v):.1f}" width="{bar:.1f}" height="{plot_h * v:.1f}" '
+                         f'fill="{color}"><title>{escape(name)} {pct(v)}</title></rect>')
+            parts.append(f'<text x="{x + bar / 2:.1f}" y="{y(v) - 4:.1f}" text-anchor="middle" font-size="11">{pct(v)}</text>')
+        else:
+            parts.append(f'<text x="{x + bar / 2:.1f}" y="{y(0) - 4:.1f}" text-anchor="middle" font-size="11">—</text>')
+        parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="12">'
+                     f'{escape(name)}</text>')
+    for n, (value, label) in enumerate(lines):
+        parts.append(f'<line class="target" x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+                     f'stroke="#c00000" stroke-dasharray="6 4" stroke-width="1.5"/>')
+        # labels in the right margin, nudged apart when two targets are close (80% and 85%)
+        ly = y(value) + 4 + (8 if n % 2 == 0 and len(lines) > 1 else -2)
+        parts.append(f'<text x="{width - right + 6}" y="{ly:.1f}" font-size="11" fill="#c00000">{escape(label)}</text>')
+    parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{y(0)}" stroke="#888"/>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _target_lines(rules: Rules, metric: str) -> list[tuple[float, str]]:
+    seen: dict[float, str] = {}
+    for x in rules.targets:
+        if x.metric == metric and x.kind != "info":
+            seen.setdefault(x.target, f"{x.target:.0%} {x.id}")
+    return sorted(seen.items())
+
+
+def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "zh") -> str:
+    by_id = {x.id: x for x in rules.targets}
+    en = lang == "en"
+    title = scope_title(report, lang)
+    rows = []
+    for x in report.targets:
+        rule = by_id[x.id]
+        value = (pct(x.value) if rule.is_rate else f"{x.value:g}") if x.value is not None else "—"
+        target = pct(x.target) if rule.is_rate else f"{x.target:g}"
+        gap = status_note(x, lang, is_rate=rule.is_rate)
+        label = target_label(rule, report, rules, lang)
+        rows.append(f"<tr><td>{escape(label)}<br><small>{escape(x.id)}</small></td><td>{t('kind.' + x.kind, lang)}</td>"
+                    f'<td class="n">{target}</td><td class="n">{value}</td><td>{x.due.isoformat()}</td>'
+                    f'<td class="{x.status}">{t("status." + x.status, lang)}</td><td class="n">{gap}</td></tr>')
+    targets = ("<table><tr>" + "".join(f"<th>{t(k, lang)}</th>" for k in
+               ("target_label", "kind", "target_value", "current", "due", "status", "gap")) + "</tr>"
+               + "".join(rows) + "</table>")
+    columns = scope_columns(report)
+    heads = ("county", *(c.key for c in columns))
+
+    def scope_row(name: str, s, cls: str = "") -> str:
+        cells = ["—" if x is None else pct(x) if c.rate else x for c, x in zip(columns, values(s, columns), strict=True)]
+        return f'<tr class="{cls}"><td>{escape(name)}</td>' + "".join(f'<td class="n">{c}</td>' for c in cells) + "</tr>"
+
+    counties = ("<table><tr>" + "".join(f"<th>{t(k, lang)}</th>" for k in heads) + "</tr>"
+                + "".join(scope_row(scope_name_cell(c.county, c.submitted, lang), c) for c in report.counties)
+                + scope_row(t("total_row", lang), report.summary, "total") + "</table>")
+    townships = ""
+    if report.scope.level != "city" or len(report.counties) == 1:  # a county's page: its townships
+        townships = (f"<h2>{t('by_township', lang)}</h2><table><tr><th>{t('county', lang)}</th>"
+                     + "".join(f"<th>{t(k, lang)}</th>" for k in ("township", *heads[1:])) + "</tr>"
+                     + "".join(scope_row(scope_name_cell(w.township, w.submitted, lang), w).replace(
+                         "<td>", f"<td>{escape(w.county)}</td><td>", 1) for w in report.townships)
+                     + scope_row(t("total_row", lang), report.summary, "total").replace("<td>", '<td colspan="2">', 1)
+                     + "</table>")
+    names = [c.county for c in report.counties]
+    chart_reach = _bar_chart(t("reach_rate", lang), names, [c.reach_rate for c in report.counties],
+                             _target_lines(rules, "reach_rate"), "#2f5597")
+    chart_priority = _bar_chart(t("priority_in_village_rate", lang), names,
+                                [c.priority_in_village_rate for c in report.counties],
+                                _target_lines(rules, "priority_in_village_rate"), "#c55a11")
+    why = reason_text(rules, lang)
+    attention = "".join(
+        f"<tr><td>{escape(a.county)}</td><td>{escape(a.township)}</td><td>{escape(a.village)}</td>"
+        f"<td>{escape(why(a))}</td></tr>"
+        for a in report.attention[:200]
+    )
+    attention_title = t("attention", lang, n=min(200, len(report.attention)), total=len(report.attention))
+    foot = [t("footer.rules", lang, name=report.rules.name, sha=report.rules.sha256[:12])]
+    foot += [t("footer.input", lang, path=i.path, rows=i.rows, invalid=i.invalid_rows) for i in report.inputs]
+    foot.append(t("footer.generated", lang, at=report.generated_at))
+    warnings = "".join(f'<div class="warn">⚠ {escape(note)}</div>' for note in trust_notes(report, context, lang))
+    return f"""<!doctype html>
+<html lang="{'en' if en else 'zh-CN'}"><head><meta charset="utf-8">{HTML_MARK}<title>{escape(title)}</title>
+<style>{_CSS}</style></head><body>
+<h1>{escape(title)}</h1>
+<div class="sub">{escape(report.rules.name)}</div>
+{warnings}
+<h2>{t("targets", lang)}</h2>
+{targets}
+<h2>{t("by_county", lang)}</h2>
+<div class="charts">
+{chart_reach}
+{chart_priority}
+</div>
+{counties}
+{townships}
+<h2>{escape(attention_title)}</h2>
+<table><tr><th>{t("county", lang)}</th><th>{t("township", lang)}</th><th>{t("village", lang)}</th><th>{t("reasons", lang)}</th></tr>
+{attention}</table>
+<div class="foot">{"<br>".join(escape(x) for x in foot)}</div>
+</body></html>
+"""

@@ -1,0 +1,130 @@
+"""What every output says of its scope and its trust: the title (scope, sample data), target labels
+that name the scope they are measured over, the words beside a status kuaidi could not establish, and
+the parts of the scope that sent nothing. Shared by the terminal, the workbook, HTML and CSV."""
+
+from __future__ import annotations
+
+import re
+
+from kuaidi_cli.core.rules import Rules, Target
+from kuaidi_cli.report import Report, ReportContext, TargetOut
+from kuaidi_cli.write.labels import t
+
+
+def short_name(report: Report) -> str:
+    """The scope without the city: 祥符区, 祥符区陈留镇, 祥符区、杞县 (the city itself: its name)."""
+    scope = report.scope
+    if scope.level == "township":
+        return "".join(scope.counties[:1]) + (scope.township or "")
+    if scope.level == "county":
+        return "、".join(scope.counties)
+    return scope.name
+
+
+def date_text(report: Report, lang: str) -> str:
+    d = report.as_of
+    return d.isoformat() if lang == "en" else f"{d.year}年{d.month}月{d.day}日"
+
+
+def title(report: Report, lang: str, *, what: str = "report_title") -> str:
+    """开封市祥符区“快递进村”工作进展 — 截至2021年12月31日, marked 【示例数据】 for the sample registers."""
+    text = t(what, lang, scope=report.scope.name, date=date_text(report, lang))
+    return (t("samples_mark", lang) + text) if report.samples else text
+
+
+def scope_heading(report: Report, lang: str, zh: str, en: str) -> str:
+    """A sheet's title for the scope: "{scope}“快递进村”工作进展统计表", marked for sample data."""
+    text = (en if lang == "en" else zh).format(scope=report.scope.name)
+    return (t("samples_mark", lang) + text) if report.samples else text
+
+
+_CITY_WORDS = re.compile(r"^全市|全市(?=行政村)")
+
+
+def target_label(rule: Target, report: Report, rules: Rules, lang: str) -> str:
+    """A target's label as measured over the report's scope: for a county, 全市行政村覆盖率不低于80% reads
+    祥符区行政村覆盖率不低于80%; a label that names no scope is prefixed with it. No output for a part of
+    the city labels its figures as the city's."""
+    return scoped_label(rule, None if report.scope.level == "city" else short_name(report), rules, lang)
+
+
+def scoped_label(rule: Target, part: str | None, rules: Rules, lang: str) -> str:
+    """A target's label for the city (`part` None) or for a part of it named `part` (see target_label)."""
+    label = (rule.label_en or rule.label) if lang == "en" else rule.label
+    if part is None:
+        return label
+    name = part
+    if lang == "en":
+        if re.match(r"(?i)^city\b", label):
+            return re.sub(r"(?i)^city\b", name, label, count=1)
+        return f"{name}: {label}"
+    city = rules.city or ""
+    if _CITY_WORDS.search(label):
+        return _CITY_WORDS.sub(name, label, count=1)
+    if city and label.startswith(city):
+        return name + label[len(city):]
+    return f"{name}：{label}"
+
+
+def status_note(x: TargetOut, lang: str, *, is_rate: bool) -> str:
+    """The gap, or why a status could not be established."""
+    if x.status == "no-data":
+        return t("gap.undecided", lang, n=x.undecided) if x.undecided else t("gap.no_column", lang)
+    if x.status == "incomplete":
+        return t("gap.unsubmitted", lang, n=x.unsubmitted)
+    if x.status == "unverified":
+        return t("gap.undecided", lang, n=x.undecided)
+    return "—" if not x.gap else t("gap.villages" if is_rate else "gap.count", lang, n=x.gap)
+
+
+def unsubmitted_names(report: Report) -> list[str]:
+    """Counties that sent nothing, then townships that sent nothing in counties that did (county+township)."""
+    silent = [c.county for c in report.counties if not c.submitted]
+    sent = {c.county for c in report.counties if c.submitted}
+    return silent + [f"{w.county}{w.township}" for w in report.townships if not w.submitted and w.county in sent]
+
+
+def unsubmitted_line(report: Report, universe: str, lang: str) -> str | None:
+    names = unsubmitted_names(report)
+    if not names:
+        return None
+    shown = "、".join(names[:30]) + (f" … 等 {len(names)} 个" if len(names) > 30 and lang != "en" else
+                                      f" … ({len(names)} in all)" if len(names) > 30 else "")
+    if universe == "gazetteer":
+        key = "unsubmitted_line_gazetteer"
+    elif not report.summary.villages:  # nothing at all to compute from: the targets have no data
+        key = "unsubmitted_line_nothing"
+    else:
+        key = "unsubmitted_line"
+    return t(key, lang, names=shown)
+
+
+def scope_name_cell(name: str, submitted: bool, lang: str) -> str:
+    """A county or township as a table row names it: 杞县（未报送） when it sent nothing."""
+    if submitted:
+        return name
+    return f"{name} ({t('unsubmitted', lang)})" if lang == "en" else f"{name}（{t('unsubmitted', lang)}）"
+
+
+def trust_notes(report: Report, context: ReportContext, lang: str) -> list[str]:
+    """What the figures cannot establish, said where the reader looks first (under the title)."""
+    notes = []
+    universe = context.reference.universe if context.reference is not None else "register"
+    line = unsubmitted_line(report, universe, lang)
+    if line:
+        notes.append(line)
+    if report.summary.priority_unknown:
+        notes.append(t("undecided_line", lang, n=report.summary.priority_unknown))
+    if context.uncertain_rows:
+        notes.append(t("uncertain_line", lang, n=context.uncertain_rows))
+    names = [t(m, lang) for m in ("reach_rate", "in_village_rate", "priority_in_village_rate")
+             if m in context.unknown_metrics]
+    if names:
+        notes.append(t("unknown_metrics_line", lang, metrics=("、" if lang != "en" else ", ").join(names)))
+    if "outlets.park" in context.unknown_metrics and report.scope.level == "city":
+        notes.append(t("no_outlets_line", lang))
+    if context.reference is None and report.scope.level != "township":
+        notes.append(t("no_divisions_line", lang))
+    if report.samples:
+        notes.append(t("footer.samples", lang))
+    return notes

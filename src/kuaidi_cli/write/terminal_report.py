@@ -1,0 +1,122 @@
+"""The report on a terminal: targets, counties, townships, the villages needing attention, a footer."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from kuaidi_cli.core.findings import Severity
+from kuaidi_cli.core.rules import Rules
+from kuaidi_cli.report import Report, ReportContext, Summary
+from kuaidi_cli.write.columns import Column, scope_columns, values
+from kuaidi_cli.write.labels import t
+from kuaidi_cli.write.scope import scope_name_cell, short_name, status_note, target_label, title, trust_notes
+from kuaidi_cli.write.text import pct, reason_text, value_text
+
+_STATUS_STYLE = {"met": "bold green", "missed": "bold red", "pending": "yellow", "info": "cyan",
+                 "no-data": "bold magenta", "unverified": "bold magenta", "incomplete": "bold magenta"}
+ATTENTION_ROWS = 20
+
+
+def reference_note(metric: str, context: ReportContext, lang: str) -> str:
+    """What the official list holds beside a count target: 79 township-level units, 2137 村委会."""
+    ref = context.reference
+    if ref is None:
+        return ""
+    if metric == "outlets.township_station":
+        return t("ref.townships", lang, n=ref.townships, edition=ref.edition)
+    if metric == "outlets.village_point":
+        return t("ref.villages", lang, n=ref.villages, edition=ref.edition)
+    return ""
+
+
+def _targets(report: Report, rules: Rules, lang: str, context: ReportContext) -> Table:
+    by_id = {x.id: x for x in rules.targets}
+    table = Table(title=t("targets", lang), title_justify="left", title_style="bold")
+    for key, justify in (("target_label", "left"), ("kind", "left"), ("target_value", "right"), ("current", "right"),
+                         ("due", "left"), ("status", "left"), ("gap", "right")):
+        table.add_column(t(key, lang), justify=justify, overflow="fold")
+    for r in report.targets:
+        rule = by_id[r.id]
+        label = target_label(rule, report, rules, lang)
+        gap = status_note(r, lang, is_rate=rule.is_rate)
+        note = reference_note(rule.metric, context, lang)
+        table.add_row(
+            f"{label}\n[dim]{r.id}[/dim]" + (f"\n[dim]{note}[/dim]" if note else ""), t(f"kind.{r.kind}", lang), value_text(rule.is_rate, r.target),
+            value_text(rule.is_rate, r.value), r.due.isoformat(),
+            Text(t(f"status.{r.status}", lang), style=_STATUS_STYLE[r.status]), gap,
+        )
+    return table
+
+
+def _cells(s: Summary, columns: list[Column]) -> list[str]:
+    return [("—" if x is None else pct(x) if c.rate else str(x)) for c, x in zip(columns, values(s, columns), strict=True)]
+
+
+def _scope_table(title: str, first: list[str], rows: list[tuple[list[str], Summary]], total: Summary, lang: str,
+                 columns: list[Column]) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", show_footer=True)
+    for i, key in enumerate(first):
+        table.add_column(t(key, lang), footer=t("total_row", lang) if i == 0 else "", overflow="fold")
+    for column, cell in zip(columns, _cells(total, columns), strict=True):
+        table.add_column(t(column.key, lang), justify="right", footer=cell, overflow="fold")
+    for names, s in rows:
+        table.add_row(*names, *_cells(s, columns))
+    return table
+
+
+def render(report: Report, context: ReportContext, rules: Rules, console: Console, *, lang: str = "zh") -> None:
+    console.print(Text(title(report, lang), style="bold"))
+    for note in trust_notes(report, context, lang):
+        console.print(Text("⚠" + note, style="bold yellow"))
+    console.print(_targets(report, rules, lang, context))
+    counties = [([scope_name_cell(c.county, c.submitted, lang)], c) for c in report.counties]
+    columns = scope_columns(report)
+    console.print(_scope_table(t("by_county", lang), ["county"], counties, report.summary, lang, columns))
+    if len(report.counties) == 1 or any(context.selection):
+        townships = [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships]
+        console.print(_scope_table(t("by_township", lang), ["county", "township"], townships, report.summary, lang,
+                                   columns))
+    _attention(report, rules, console, lang, context)
+    _footer(report, context, console, lang)
+
+
+def _attention(report: Report, rules: Rules, console: Console, lang: str, context: ReportContext) -> None:
+    if not report.attention:
+        console.print(t("attention_none", lang))
+        return
+    shown = report.attention[:ATTENTION_ROWS]
+    table = Table(title=t("attention", lang, n=len(shown), total=len(report.attention)), title_justify="left",
+                  title_style="bold")
+    for key in ("county", "township", "village", "reasons"):
+        table.add_column(t(key, lang))
+    why = reason_text(rules, lang)
+    for a in shown:
+        table.add_row(a.county, a.township, a.village, why(a))
+    console.print(table)
+
+
+def _footer(report: Report, context: ReportContext, console: Console, lang: str) -> None:
+    lines = [t("footer.as_of", lang, date=report.as_of.isoformat()),
+             t("footer.rules", lang, name=report.rules.name, sha=report.rules.sha256[:12])]
+    lines += [t("footer.input", lang, path=i.path, rows=i.rows, invalid=i.invalid_rows) for i in report.inputs]
+    if context.source not in ("flags", "samples"):
+        lines.append(t("footer.source", lang, source=context.source))
+    if context.reference is not None:
+        ref = context.reference
+        lines.append(t("footer.reference", lang, edition=ref.edition, villages=ref.villages, townships=ref.townships,
+                       lacking=ref.lacking))
+        lines.append(t("footer.universe_gazetteer" if ref.universe == "gazetteer" else "footer.universe_register", lang))
+    if context.out_of_scope:
+        lines.append(t("footer.scope", lang, n=context.out_of_scope))
+    errors = sum(f.severity is Severity.ERROR for f in context.findings)
+    warnings = sum(f.severity is Severity.WARNING for f in context.findings)
+    if errors or warnings:
+        lines.append(t("footer.findings", lang, errors=errors, warnings=warnings, date=report.as_of.isoformat()))
+    if context.counts_omitted:
+        lines.append(t("footer.partial", lang, what="、".join(x for x in context.selection if x),
+                       city=report.scope.name[: len(report.scope.name) - len(short_name(report))] or "—"))
+    lines.append(t("footer.generated", lang, at=report.generated_at))  # its last line: kuaidi knows its own file
+    for line in lines:
+        console.print(Text(line, style="dim"))

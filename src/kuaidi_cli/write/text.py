@@ -1,0 +1,46 @@
+"""Text of the report shared by every output (terminal, workbook, HTML, CSV): rates as percentages, a
+target's value, a date as a reader writes it, why a village needs attention. No rich here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from kuaidi_cli.core.rules import Rules
+from kuaidi_cli.report.model import AttentionVillage
+from kuaidi_cli.write.labels import t
+
+
+def pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def value_text(metric_is_rate: bool, x: float | None) -> str:
+    if x is None:
+        return "—"
+    return pct(x) if metric_is_rate else f"{x:g}"
+
+
+def date_text(d: dt.date, lang: str) -> str:
+    return d.isoformat() if lang == "en" else f"{d.year}年{d.month}月{d.day}日"
+
+
+def reason_text(rules: Rules, lang: str) -> Callable[[AttentionVillage], str]:
+    """Why a village needs attention — 人口≥2500 / 距离>5km (from the rules), 未驻村设点, 未通达 — as one
+    string. The labels are worked out once, not once per village of a long list."""
+    names = {c.reason: c.describe(lang).replace(">=", "≥").replace("<=", "≤") for c in rules.priority.any}
+    not_in_village, not_reached = t("reason.not_in_village", lang), t("reason.not_reached", lang)
+    sep = ", " if lang == "en" else "、"
+    fields = {f: t(f"field.{f}", lang) for f in ("population", "distance_km")}
+
+    def text(a: AttentionVillage) -> str:
+        why = [names.get(r, r) for r in a.priority_reasons]
+        if a.priority_unknown:
+            why.append(t("reason.missing", lang, fields="/".join(fields.get(f, f) for f in a.missing)))
+        if a.priority_reasons and a.in_village is False:
+            why.append(not_in_village)
+        if a.reached is False:
+            why.append(not_reached)
+        return sep.join(why)
+
+    return text

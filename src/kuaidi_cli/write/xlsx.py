@@ -1,0 +1,335 @@
+"""The report as one Excel workbook (SPEC §6): 汇总, 分县区, 分乡镇, 待整改村, 数据问题, 说明.
+
+The county and township sheets look like the 统计表 an office sends upward: a merged title, the as-of
+date under it, a 序号 column, a 合计 row, and print settings (A4 landscape, fit to width, header rows
+repeated). Numbers are numbers, rates carry a percentage format, statuses are coloured, every header
+is frozen and filtered. Long lists are capped so that a national workbook stays small; the CSV export
+carries them whole.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from collections.abc import Sequence
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+
+from kuaidi_cli.core.findings import Finding
+from kuaidi_cli.core.rules import Rules
+from kuaidi_cli.report import Report, ReportContext, Summary
+from kuaidi_cli.write.columns import scope_columns, values
+from kuaidi_cli.write.files import XLSX_MARK
+from kuaidi_cli.write.labels import t, yes_no
+from kuaidi_cli.write.safety import is_dangerous
+from kuaidi_cli.write.scope import scope_heading, scope_name_cell, status_note, target_label, trust_notes
+
+SHEETS = ("汇总", "分县区", "分乡镇", "待整改村", "数据问题", "说明")
+MAX_DETAIL_ROWS = 20_000  # rows of 待整改村 and 数据问题 kept in the workbook
+
+_STATUS_FILL = {"met": "#C6EFCE", "missed": "#FFC7CE", "pending": "#FFEB9C", "info": "#DDEBF7",
+                "no-data": "#E4DFEC", "unverified": "#E4DFEC", "incomplete": "#E4DFEC"}
+_STATUS_FONT = {"met": "#006100", "missed": "#9C0006", "pending": "#9C5700", "info": "#1F4E78",
+                "no-data": "#5B2C6F", "unverified": "#5B2C6F", "incomplete": "#5B2C6F"}
+
+
+class _Book:
+    """Formats of one workbook, and writing cells that are never taken for formulas."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self.wb = wb
+        base = {"font_name": "等线", "font_size": 11, "valign": "vcenter"}
+        self.text = wb.add_format(base)
+        self.safe = wb.add_format({**base, "quote_prefix": True})
+        self.title = wb.add_format({**base, "bold": True, "font_size": 16, "align": "center"})
+        self.subtitle = wb.add_format({**base, "align": "center", "font_color": "#595959"})
+        self.header = wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center",
+                                     "text_wrap": True})
+        self.int = wb.add_format({**base, "num_format": "0", "border": 1})
+        self.pct = wb.add_format({**base, "num_format": "0.0%", "border": 1})
+        self.cell = wb.add_format({**base, "border": 1})
+        self.cell_safe = wb.add_format({**base, "border": 1, "quote_prefix": True})
+        self.date = wb.add_format({**base, "num_format": "yyyy-mm-dd", "border": 1})
+        self.total = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2"})
+        self.total_int = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2", "num_format": "0"})
+        self.total_pct = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2", "num_format": "0.0%"})
+        self.note = wb.add_format({**base, "italic": True, "font_color": "#7F7F7F"})
+        self.warn = wb.add_format({**base, "bold": True, "font_color": "#9C5700"})
+        self.status = {
+            s: wb.add_format({**base, "border": 1, "bold": True, "bg_color": _STATUS_FILL[s], "font_color": _STATUS_FONT[s]})
+            for s in _STATUS_FILL
+        }
+
+        self._spliced: dict[str, tuple[int, str]] = {}  # sheet part → (row after which, rows as XML)
+
+    def put(self, ws, row: int, col: int, value: object, fmt=None) -> None:
+        """Write a value: text as text (quote-prefixed when it starts like a formula), numbers as numbers,
+        None as an empty cell."""
+        fmt = fmt or self.cell
+        if value is None:
+            ws.write_blank(row, col, None, fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value, fmt)
+        elif isinstance(value, int | float):
+            ws.write_number(row, col, value, fmt)
+        else:
+            text = str(value)
+            if is_dangerous(text):
+                fmt = self.cell_safe if fmt is self.cell else self.safe
+            ws.write_string(row, col, text, fmt)
+
+    def rows(self, ws, start: int, formats: Sequence[object], rows: Sequence[Sequence[object]]) -> int:
+        """Write rows of values from row `start` on, as `put` would with the column's format (None: the
+        default cell); returns the index of the last row (start - 1 when there is none).
+
+        XlsxWriter spends ~10 µs of Python on a cell (8 s for the sheets of a national report, 38 000
+        townships). So only the first and the last row go through it (the sheet's dimension, row spans
+        and formats stay its own); the rows between are written here as XML text (numbers, inline
+        strings, the same styles) and spliced in after `close` (see `finish`)."""
+        if not rows:
+            return start - 1
+        last = start + len(rows) - 1
+        for r in dict.fromkeys((start, last)):
+            for c, (value, fmt) in enumerate(zip(rows[r - start], formats, strict=True)):
+                self.put(ws, r, c, value, fmt)
+        if len(rows) > 2:
+            self._spliced[f"xl/worksheets/sheet{ws.index + 1}.xml"] = (
+                start, "".join(self._rows_xml(start + 1, formats, rows[1:-1])))
+        return last
+
+    def _rows_xml(self, start: int, formats: Sequence[object], rows: Sequence[Sequence[object]]):
+        """The XML of rows from row `start` on: each cell as XlsxWriter's `put` would write it, with
+        the strings inline (as XlsxWriter's constant_memory mode writes them)."""
+        formats = [f or self.cell for f in formats]
+        styles = [self._style(f) for f in formats]
+        safe = [self._style(self.cell_safe if f is self.cell else self.safe) for f in formats]
+        letters = [xl_col_to_name(c) for c in range(len(formats))]
+        for n, row in enumerate(rows, start=start + 1):
+            cells = []
+            for c, value in enumerate(row):
+                if value is None:
+                    cells.append(f'<c r="{letters[c]}{n}"{styles[c]}/>')
+                elif isinstance(value, bool):
+                    cells.append(f'<c r="{letters[c]}{n}"{styles[c]} t="b"><v>{int(value)}</v></c>')
+                elif isinstance(value, int | float):
+                    if not math.isfinite(value):  # as XlsxWriter's write_number refuses them
+                        raise ValueError(f"{value} in cell {letters[c]}{n}: not a number a workbook can hold")
+                    cells.append(f'<c r="{letters[c]}{n}"{styles[c]}><v>{value:.16G}</v></c>')
+                else:
+                    text = str(value)
+                    style = safe[c] if is_dangerous(text) else styles[c]
+                    space = ' xml:space="preserve"' if text != text.strip() else ""
+                    cells.append(f'<c r="{letters[c]}{n}"{style} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
+            yield f'<row r="{n}">{"".join(cells)}</row>'
+
+    def _style(self, fmt) -> str:
+        """The s="…" attribute of a format (its index among the workbook's cell formats)."""
+        return f' s="{fmt._get_xf_index()}"'
+
+    def finish(self, data: bytes) -> bytes:
+        """The closed workbook with the rows of `rows` spliced into their sheets."""
+        if not self._spliced:
+            return data
+        out = io.BytesIO()
+        # the fastest deflate: a national workbook is a few MB either way, and level 6 took 0.7 s more
+        with (zipfile.ZipFile(io.BytesIO(data)) as zin,
+              zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout):
+            for info in zin.infolist():
+                body = zin.read(info)
+                if info.filename in self._spliced:
+                    after, xml = self._spliced[info.filename]
+                    at = body.index(b"</row>", body.index(f'<row r="{after + 1}"'.encode())) + len(b"</row>")
+                    body = body[:at] + xml.encode("utf-8") + body[at:]
+                zout.writestr(info, body, compresslevel=1)
+        return out.getvalue()
+
+
+_ESCAPED = re.compile(r"_x[0-9a-fA-F]{4}_")  # text Excel would read as an escape: its underscore escaped
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # not allowed in XML: Excel's _xHHHH_ escape
+_CELL_LIMIT = 32767  # UTF-16 units in a cell
+
+
+def _xml_text(text: str) -> str:
+    """A cell's text as XlsxWriter writes an inline string: cut to Excel's limit, escaped."""
+    if len(text) > _CELL_LIMIT // 2 and len(units := text.encode("utf-16-le")) > 2 * _CELL_LIMIT:
+        text = units[: 2 * _CELL_LIMIT].decode("utf-16-le", "ignore")  # a pair cut in half is dropped
+    if "_x" in text:
+        text = _ESCAPED.sub(lambda m: "_x005F" + m.group(0), text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _sheet_header(book: _Book, ws, title: str, subtitle: str, headers: list[str], widths: list[int]) -> int:
+    """Title, subtitle and header rows; returns the index of the header row."""
+    last = len(headers) - 1
+    ws.merge_range(0, 0, 0, last, title, book.title)
+    ws.merge_range(1, 0, 1, last, subtitle, book.subtitle)
+    ws.set_row(0, 28)
+    for col, (head, width) in enumerate(zip(headers, widths, strict=True)):
+        ws.write_string(3, col, head, book.header)
+        ws.set_column(col, col, width)
+    ws.freeze_panes(4, 0)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(3)
+    ws.center_horizontally()
+    return 3
+
+
+def _date_text(report: Report, lang: str) -> str:
+    d = report.as_of
+    return f"as of {d.isoformat()}" if lang == "en" else f"截至{d.year}年{d.month}月{d.day}日"
+
+
+def _scope_sheet(book: _Book, name: str, title: str, report: Report, rows: list[tuple[list[str], Summary]],
+                 first: list[str], lang: str) -> None:
+    ws = book.wb.add_worksheet(name)
+    columns = scope_columns(report)
+    headers = ["序号" if lang != "en" else "No.", *(t(k, lang) for k in first), *(t(c.key, lang) for c in columns)]
+    widths = [6, *([12] * len(first)), *([11] * len(columns))]
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, widths)
+    formats = [book.int, *([None] * len(first)), *(book.pct if c.rate else book.int for c in columns)]
+    r = book.rows(ws, head + 1, formats,
+                  [(n, *names, *values(s, columns)) for n, (names, s) in enumerate(rows, start=1)])
+    ws.autofilter(head, 0, max(r, head), len(headers) - 1)
+    r += 1
+    ws.merge_range(r, 0, r, len(first), t("total_row", lang), book.total)
+    for j, (value, c) in enumerate(zip(values(report.summary, columns), columns, strict=True), start=1 + len(first)):
+        book.put(ws, r, j, value, book.total_pct if c.rate else book.total_int)
+
+
+def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: Rules, lang: str) -> None:
+    ws = book.wb.add_worksheet("汇总")
+    by_id = {x.id: x for x in rules.targets}
+    headers = ["序号" if lang != "en" else "No.", t("target_label", lang), "id", t("kind", lang), "metric",
+               t("target_value", lang), t("current", lang), t("due", lang), t("status", lang), t("gap", lang),
+               "依据" if lang != "en" else "Source", "备注" if lang != "en" else "Note"]
+    title = scope_heading(report, lang, "{scope}“快递进村”工作目标完成情况", "{scope} targets")
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers,
+                         [6, 36, 24, 8, 24, 10, 10, 12, 10, 8, 60, 30])
+    r = head
+    for n, x in enumerate(report.targets, start=1):
+        rule = by_id[x.id]
+        r += 1
+        num = book.pct if rule.is_rate else book.int
+        book.put(ws, r, 0, n, book.int)
+        book.put(ws, r, 1, target_label(rule, report, rules, lang))
+        book.put(ws, r, 2, x.id)
+        book.put(ws, r, 3, t(f"kind.{x.kind}", lang))
+        book.put(ws, r, 4, x.metric)
+        book.put(ws, r, 5, x.target, num)
+        book.put(ws, r, 6, x.value, num)
+        ws.write_datetime(r, 7, _as_datetime(x.due), book.date)
+        book.put(ws, r, 8, t(f"status.{x.status}", lang), book.status[x.status])
+        book.put(ws, r, 9, x.gap, book.int)
+        book.put(ws, r, 10, rule.source or "")
+        if x.status in ("no-data", "unverified", "incomplete"):
+            book.put(ws, r, 11, status_note(x, lang, is_rate=rule.is_rate))
+    ws.autofilter(head, 0, max(r, head), len(headers) - 1)
+    for note in trust_notes(report, context, lang):  # what the figures cannot establish, under them
+        r += 2 if r == head + len(report.targets) else 1
+        ws.write_string(r, 1, "⚠" + note, book.warn)
+
+
+def _as_datetime(d):
+    import datetime as dt
+
+    return dt.datetime(d.year, d.month, d.day)
+
+
+def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> None:
+    from kuaidi_cli.write.text import reason_text
+
+    ws = book.wb.add_worksheet("待整改村")
+    headers = ["序号" if lang != "en" else "No.", t("county", lang), t("township", lang), t("village", lang),
+               "区划代码" if lang != "en" else "Code", t("reasons", lang), t("in_village", lang), t("reached", lang)]
+    title = scope_heading(report, lang, "{scope}待整改村清单", "{scope}: villages needing attention")
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 10, 12, 14, 15, 36, 10, 8])
+    why = reason_text(rules, lang)
+    r = book.rows(ws, head + 1, [book.int, *([None] * 7)], [
+        (n, a.county, a.township, a.village, a.code, why(a), yes_no(a.in_village, lang), yes_no(a.reached, lang))
+        for n, a in enumerate(report.attention[:MAX_DETAIL_ROWS], start=1)])
+    ws.autofilter(head, 0, max(r, head), len(headers) - 1)
+    _cap_note(book, ws, r + 2, len(report.attention), lang, report, "attention")
+
+
+def _cap_note(book: _Book, ws, row: int, total: int, lang: str, report: Report, part: str) -> None:
+    if total > MAX_DETAIL_ROWS:
+        from kuaidi_cli.write.files import file_name
+
+        name = file_name(report.as_of, "csv", part)
+        text = (f"共 {total} 行，本表只列前 {MAX_DETAIL_ROWS} 行；完整清单见 {name}（kuaidi export 的 csv 格式写出）"
+                if lang != "en" else
+                f"{total} rows in all; this sheet keeps the first {MAX_DETAIL_ROWS}; {name} (kuaidi export, csv) has them all")
+        ws.write_string(row, 0, text, book.note)
+
+
+def _findings_sheet(book: _Book, report: Report, findings: list[Finding], lang: str) -> None:
+    ws = book.wb.add_worksheet("数据问题")
+    headers = (["File", "Sheet", "Row", "Column", "Value", "Code", "Severity", "Message"] if lang == "en" else
+               ["文件", "工作表", "行号", "列", "值", "代码", "级别", "说明"])
+    title = scope_heading(report, lang, "{scope}台账数据问题清单", "{scope}: data findings")
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [30, 10, 8, 16, 20, 22, 8, 60])
+    r = book.rows(ws, head + 1, [None, None, book.int, *([None] * 5)], [
+        (f.file, f.sheet, f.row, f.column, f.value, f.code, t(str(f.severity), lang), f.message(lang))
+        for f in findings[:MAX_DETAIL_ROWS]])
+    ws.autofilter(head, 0, max(r, head), len(headers) - 1)
+    _cap_note(book, ws, r + 2, len(findings), lang, report, "findings")
+
+
+def _about_sheet(book: _Book, report: Report, context: ReportContext, rules: Rules, lang: str) -> None:
+    ws = book.wb.add_worksheet("说明")
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 90)
+    en = lang == "en"
+    rows: list[tuple[str, object]] = [
+        ("报表" if not en else "Report", report.schema_),
+        ("截至日期" if not en else "As of", report.as_of),
+        ("生成时间" if not en else "Generated at", report.generated_at),
+        ("规则" if not en else "Rules", report.rules.name),
+        ("规则 sha256" if not en else "Rules sha256", report.rules.sha256),
+        ("重点村" if not en else "Priority village", rules.priority.describe(lang)),
+    ]
+    for i in report.inputs:
+        rows += [("输入文件" if not en else "Input", i.path), ("  sha256", i.sha256),
+                 ("  行数 / 无效" if not en else "  rows / invalid", f"{i.rows} / {i.invalid_rows}")]
+    rows.append(("范围" if not en else "Scope", report.scope.name))
+    for note in trust_notes(report, context, lang):
+        rows.append(("注意" if not en else "Note", note))
+    rows += [
+        ("通达率" if not en else "reach_rate", "通达村数 ÷ 行政村数" if not en else "reached / villages"),
+        ("重点村驻村设点率" if not en else "priority_in_village_rate",
+         "已驻村设点的重点村 ÷ 重点村" if not en else "priority villages with an outlet / priority villages"),
+        ("差距" if not en else "gap", "max(0, ⌈目标 × 分母⌉ − 分子)，单位：村" if not en else
+         "max(0, ceil(target × denominator) − numerator) villages"),
+    ]
+    ws.write_string(0, 0, "说明" if not en else "About", book.title)
+    for n, (key, value) in enumerate(rows, start=2):
+        ws.write_string(n, 0, key, book.header)
+        if hasattr(value, "isoformat") and not isinstance(value, str):
+            ws.write_datetime(n, 1, _as_datetime(value), book.date)
+        else:
+            book.put(ws, n, 1, value)
+
+
+def to_xlsx(report: Report, context: ReportContext, rules: Rules, lang: str = "zh") -> bytes:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties({"title": report.scope.name, "author": "kuaidi", "comments": XLSX_MARK})
+    book = _Book(wb)
+    _targets_sheet(book, report, context, rules, lang)
+    title = scope_heading(report, lang, "{scope}“快递进村”工作进展统计表", "{scope} 快递进村 progress")
+    _scope_sheet(book, "分县区", title, report,
+                 [([scope_name_cell(c.county, c.submitted, lang)], c) for c in report.counties], ["county"], lang)
+    _scope_sheet(book, "分乡镇", title, report,
+                 [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships],
+                 ["county", "township"], lang)
+    _attention_sheet(book, report, rules, lang)
+    _findings_sheet(book, report, context.findings, lang)
+    _about_sheet(book, report, context, rules, lang)
+    wb.close()
+    return book.finish(buf.getvalue())
