@@ -161,14 +161,14 @@ def test_the_garbage_collector_is_paused_while_a_command_runs_and_restored_after
     assert gc.isenabled()
 
 
-def test_the_collector_stays_off_when_the_process_ends_with_the_command(monkeypatch):
+def test_the_collector_stays_off_when_the_process_ends_with_the_command():
     import gc
 
     from kuaidi_cli import cli
 
-    monkeypatch.setattr(cli, "_ENDS_WITH_COMMAND", True)  # as main() sets it
-    try:
-        result = invoke("check", FIXTURES / "villages_clean.csv")
+    try:  # as main() runs it: the process ends with the command
+        result = runner.invoke(app, ["check", str(FIXTURES / "villages_clean.csv")],
+                               obj=cli.Session(ends_with_command=True))
         assert result.exit_code == 0, result.output
         assert not gc.isenabled()
     finally:

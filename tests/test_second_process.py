@@ -8,9 +8,7 @@ import openpyxl
 import pytest
 from conftest import SAMPLES, write
 
-from kuaidi_cli.commands import check as checking
-from kuaidi_cli.commands import second_process
-from kuaidi_cli.commands import inputs
+from kuaidi_cli.commands import inputs, second_process
 from kuaidi_cli.commands import report as reporting
 from kuaidi_cli.core import gazetteer
 from kuaidi_cli.core.errors import InputError, RulesError

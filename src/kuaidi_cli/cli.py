@@ -7,11 +7,11 @@ Heavy libraries (pandas, calamine, rich tables) are imported inside the commands
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import io
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -74,34 +74,26 @@ DivisionsOpt = Annotated[
 ]
 
 
-# Set by main(): the process ends with its command. The collector then stays off: started again it would
-# first walk every object the command made (~0.2 s after a national report), and once more at exit.
-_ENDS_WITH_COMMAND = False
+@dataclass
+class Session:
+    """What `kuaidi` itself was given, for its commands (typer's context object): the limits of reading
+    (options before the command) and whether the process ends with the command (set by `main`)."""
+
+    limits: dict[str, float] = field(default_factory=dict)
+    ends_with_command: bool = False
+
+
+def _session(ctx: typer.Context) -> Session:
+    return ctx.find_root().ensure_object(Session)
 
 
 @contextmanager
-def _batch_memory():
-    """The cyclic garbage collector paused while a command runs (restored after it, unless the process
-    ends with it: _ENDS_WITH_COMMAND).
-
-    A command is one batch over the registers: it holds millions of objects until it ends and makes
-    almost no reference cycles, yet the collector would walk its young objects again and again (the
-    report of 500 000 villages: 0.7 s of its 1.7 s building the 40 000 township rows; the whole
-    report ~1 s faster, the same peak memory). Plain reference counting still frees everything else."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was and not _ENDS_WITH_COMMAND:
-            gc.enable()
-
-
-@contextmanager
-def _errors_to_exit(lang: Lang, debug: bool):
+def _errors_to_exit(ctx: typer.Context, lang: Lang, debug: bool) -> Iterator[None]:
     """The one place where a failure to run becomes one line on stderr and exit 2."""
+    from kuaidi_cli.core.memory import collector_paused
+
     debug = debug or bool(os.environ.get("KUAIDI_DEBUG"))
-    with _batch_memory():
+    with collector_paused(restore=not _session(ctx).ends_with_command):
         try:
             yield
         except KuaidiError as e:
@@ -129,6 +121,7 @@ def _errors_to_exit(lang: Lang, debug: bool):
 
 @app.command()
 def check(
+    ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="行政村台账文件（CSV、XLSX、XLS、ODS），可多个 / village registers", show_default=False)],
     outlets: Annotated[
         list[Path] | None, typer.Option("--outlets", help="服务点台账文件，可重复 / outlet register(s)")
@@ -147,14 +140,14 @@ def check(
 
     Check registers row by row. Exit 0 clean (warnings allowed), 1 errors found, 2 cannot run.
     """
-    with _errors_to_exit(lang, debug):
+    with _errors_to_exit(ctx, lang, debug):
         from kuaidi_cli.commands.check import check as run_check
         from kuaidi_cli.core import gazetteer
         from kuaidi_cli.core.rules import load_rules
 
         rules, _ = load_rules(rules_file)
         result = run_check(files, rules, outlets=outlets or [], sheet=sheet, encoding=encoding,
-                           as_of=_as_of(as_of, lang), gazetteer=gazetteer.load(rules, divisions), limits=_limits())
+                           as_of=_as_of(as_of, lang), gazetteer=gazetteer.load(rules, divisions), limits=_limits(ctx))
         if fmt is CheckFormat.json:
             from kuaidi_cli.write.check_json import dumps
 
@@ -169,15 +162,10 @@ def check(
 
 
 def _as_of(value: str | None, lang: Lang) -> dt.date:
-    """--as-of, default today: the one place kuaidi reads the clock. A date after today is one warning
-    line on stderr (the registers can only say what is known today)."""
-    from kuaidi_cli.commands.asof import future_warning, parse
+    """--as-of, default today (the one place kuaidi reads the clock); a date after today warns on stderr."""
+    from kuaidi_cli.commands.asof import as_of
 
-    today = dt.date.today()
-    if value is None:
-        return today
-    when = parse(value)
-    note = future_warning(when, today, lang.value)
+    when, note = as_of(value, dt.date.today(), lang.value)
     if note:
         typer.echo(f"kuaidi: {note}", err=True)
     return when
@@ -186,29 +174,9 @@ def _as_of(value: str | None, lang: Lang) -> dt.date:
 SamplesOpt = Annotated[bool, typer.Option("--samples", help="用内置示例台账（合成数据）试运行 / run on the bundled example registers")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已存在的文件 / overwrite an existing file")]
 
-_SUFFIX_FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".json": "json", ".csv": "csv", ".txt": "table"}
-
-
-def _output_format(fmt: ReportFormat | None, output: Path | None) -> ReportFormat:
-    """The format of `report`: --format, else -o's extension, else the terminal table; a --format that
-    contradicts the extension, or an extension kuaidi cannot tell without --format, stops the run."""
-    by_suffix = _SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
-    if fmt is None:
-        if output is None:
-            return ReportFormat.table
-        if by_suffix is None:
-            raise KuaidiError(f"无法从文件名 {output.name} 判断格式：用 .xlsx .html .json .csv .txt 结尾，或加 --format",
-                              f"cannot tell the format from {output.name}: end it in .xlsx .html .json .csv .txt, "
-                              "or give --format")
-        return ReportFormat(by_suffix)
-    if by_suffix is not None and by_suffix != fmt.value:
-        raise KuaidiError(f"--format {fmt.value} 与输出文件 {output.name} 的扩展名不符",
-                          f"--format {fmt.value} contradicts the extension of {output.name}")
-    return fmt
-
-
 @app.command()
 def report(
+    ctx: typer.Context,
     villages: Annotated[Path | None, typer.Option("--villages", help="行政村台账 / village register")] = None,
     outlets: Annotated[Path | None, typer.Option("--outlets", help="服务点台账 / outlet register")] = None,
     county: Annotated[list[str] | None, typer.Option("--county", help="只看这些县区（可重复，可用旧称如 开封县）/ counties")] = None,
@@ -231,51 +199,36 @@ def report(
     Registers come from --villages/--outlets, else KUAIDI_VILLAGES/KUAIDI_OUTLETS, else kuaidi.toml;
     --samples runs on the bundled example registers.
     """
-    with _errors_to_exit(lang, debug):
+    with _errors_to_exit(ctx, lang, debug):
         from kuaidi_cli.commands import inputs
         from kuaidi_cli.commands import report as reporting
         from kuaidi_cli.core import gazetteer
         from kuaidi_cli.core.rules import load_rules
 
-        fmt = _output_format(fmt, output)
-        if fmt is ReportFormat.xlsx and output is None:
-            raise KuaidiError("xlsx 须用 -o 指定输出文件，如 -o 报表.xlsx", "xlsx needs an output file: -o report.xlsx")
+        chosen = reporting.output_format(fmt.value if fmt else None, output)
         registers = inputs.resolve(villages, outlets, rules_file, samples=samples)
         if output is not None:  # before any work: an input is never written, nor a file kuaidi did not write
-            from kuaidi_cli.write.files import refuse_existing, refuse_input
-            from kuaidi_cli.write.json_csv import csv_headers
-
-            refuse_input(output, reporting.input_paths(registers))
-            if not force:
-                refuse_existing(output, own=True, csv_headers=csv_headers())
+            reporting.refuse_output(output, registers, force=force)
+        elif chosen == "xlsx":
+            raise KuaidiError("xlsx 须用 -o 指定输出文件，如 -o 报表.xlsx", "xlsx needs an output file: -o report.xlsx")
         rules, rules_sha = load_rules(registers.rules)
         when = _as_of(as_of, lang)
         official = gazetteer.load(rules, divisions)
-        if universe is Universe.gazetteer and official is None:
-            raise KuaidiError("--universe gazetteer 需要官方区划（规则 divisions 或 --divisions）",
-                              "--universe gazetteer needs a division list (the rules' divisions or --divisions)")
         result, context = reporting.run(registers, rules, rules_sha, when, counties=county, township=township,
                                         gazetteer=official, universe=(universe or Universe.register).value,
-                                        limits=_limits())
-        if registers.source == "samples" and fmt is not ReportFormat.table:
+                                        limits=_limits(ctx))
+        if registers.source == "samples" and chosen != "table":
             from kuaidi_cli.write.labels import t
 
             typer.echo(f"kuaidi: {t('footer.samples', lang.value)}", err=True)
-        if fmt is ReportFormat.table:
+        if chosen == "table" and output is None:
             from rich.console import Console
 
             from kuaidi_cli.write.terminal_report import render
 
-            if output is None:
-                render(result, context, rules, Console(), lang=lang.value)
-            else:
-                buf = io.StringIO()
-                render(result, context, rules, Console(file=buf, width=120, color_system=None), lang=lang.value)
-                _write(output, buf.getvalue().encode("utf-8"), reporting.input_paths(registers))
+            render(result, context, rules, Console(), lang=lang.value)
         else:
-            from kuaidi_cli.write.formats import render as render_bytes
-
-            data = render_bytes(fmt.value, result, context, rules, lang.value)
+            data = reporting.render(chosen, result, context, rules, lang.value)
             if output is None:
                 sys.stdout.buffer.write(data)
                 sys.stdout.flush()
@@ -293,6 +246,7 @@ def _write(path: Path, data: bytes, inputs: list[Path]) -> None:
 
 @app.command()
 def export(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="输出文件夹 / output folder")],
     formats: Annotated[str, typer.Option("--formats", help="逗号分隔：xlsx,csv,json,html")] = "xlsx,csv,json,html",
     villages: Annotated[Path | None, typer.Option("--villages", help="行政村台账 / village register")] = None,
@@ -314,7 +268,7 @@ def export(
     For cron: write the report under dated names (atomically), record the run in the history.
     Exit 0 ok, 1 a due required target missed (with --fail-on missed), 2 cannot run.
     """
-    with _errors_to_exit(lang, debug):
+    with _errors_to_exit(ctx, lang, debug):
         from kuaidi_cli.commands import export as exporting
         from kuaidi_cli.commands import inputs
         from kuaidi_cli.core.rules import load_rules
@@ -333,24 +287,16 @@ def export(
         with steps(enabled=not quiet) as step:
             result = exporting.export(registers, rules, rules_sha, when, out, chosen, history_path=where,
                                       now=dt.datetime.now(dt.UTC), lang=lang.value, wait=wait, step=step,
-                                      gazetteer=official, limits=_limits())
+                                      gazetteer=official, limits=_limits(ctx))
         missed = [r for r in result.context.results if r.due_missed]
         if not quiet:
-            from kuaidi_cli.write.labels import t
-            from kuaidi_cli.write.text import pct
-
-            names = ",".join(dict.fromkeys(p.suffix.lstrip(".") for p in result.written))
-            files = str(out / exporting.file_name(when, "{" + names + "}")) if result.written else str(out)
-            done = t("export_done", lang.value, date=when.isoformat(), files=files,
-                     rate=pct(result.report.summary.reach_rate), missed=len(missed))
-            if registers.source == "samples":
-                done = t("samples_mark", lang.value) + done + t("export_samples", lang.value)
-            typer.echo(done)
+            typer.echo(exporting.summary_line(result, out, when, lang.value, samples=registers.source == "samples"))
     raise typer.Exit(1 if fail_on is FailOn.missed and missed else 0)
 
 
 @app.command()
 def trend(
+    ctx: typer.Context,
     county: Annotated[str | None, typer.Option("--county", help="只看这个县区 / one county")] = None,
     history_file: Annotated[Path | None, typer.Option("--history", help="历史库（SQLite），默认在用户数据目录")] = None,
     chart: Annotated[Path | None, typer.Option("--chart", help="趋势图 SVG 的路径，默认 kuaidi-trend.svg")] = None,
@@ -364,51 +310,29 @@ def trend(
 
     The history as a series, a chart, and the date each unmet target would be reached at the recent pace.
     """
-    with _errors_to_exit(lang, debug):
+    with _errors_to_exit(ctx, lang, debug):
         from rich.console import Console
 
+        from kuaidi_cli.commands import trend as trends
         from kuaidi_cli.core.rules import load_rules
-        from kuaidi_cli.report.trend import project
-        from kuaidi_cli.write import history
         from kuaidi_cli.write.labels import t
-        from kuaidi_cli.write.trend_view import render, svg
+        from kuaidi_cli.write.trend_view import render
 
         rules, _ = load_rules(rules_file)
-        path = history_file or history.default_path()
-        name = None
-        if county:
-            from kuaidi_cli.core.rules import canonical_county
-
-            name = canonical_county(county, rules)
-            known = history.counties(path)
-            if name not in known:
-                raise KuaidiError(f"历史库中没有县区「{county}」（有：{'、'.join(known)}）",
-                                  f"no county '{county}' in the history (it has: {', '.join(known)})")
-        points = history.series(path, name)
-        if not points:
-            raise KuaidiError(f"历史库 {path} 中还没有记录：先运行 kuaidi export", f"the history {path} is empty: run kuaidi export")
-        from kuaidi_cli.write.scope import scoped_label
-
-        scope = name or rules.city or ""
-        target = chart or Path("kuaidi-trend.svg")
-        if not no_chart:  # before any output: the chart is an SVG, never written over another's file
-            from kuaidi_cli.write.files import refuse_existing
-
-            if target.suffix.lower() != ".svg":
-                raise KuaidiError(f"趋势图是 SVG：--chart 请用 .svg 结尾（不是 {target.name}）",
-                                  f"the chart is an SVG: end --chart in .svg (not {target.name})")
-            if not force:
-                refuse_existing(target, own=True, option="--chart")
-        projections = project(points, rules, rates_only=bool(name), statuses=history.latest_statuses(path, name))
-        render(points, projections, scope, Console(), lang=lang.value,
-               label=lambda x: scoped_label(x, name, rules, lang.value))
-        if not no_chart:
-            _write(target, svg(points, scope, lang.value).encode("utf-8"), [path])
+        target = None if no_chart else (chart or Path("kuaidi-trend.svg"))
+        if target is not None:  # before any output: the chart is an SVG, never written over another's file
+            trends.refuse_chart(target, force=force)
+        series = trends.load(rules, history_file, county)
+        render(series.points, series.projections, series.scope, Console(), lang=lang.value,
+               label=series.label(rules, lang.value))
+        if target is not None:
+            _write(target, series.chart(lang.value), [series.path])
             typer.echo(t("chart_written", lang.value, path=target), err=True)
 
 
 @app.command()
 def template(
+    ctx: typer.Context,
     output: Annotated[Path, typer.Option("-o", "--output", help="模板文件 .xlsx / the template to write")],
     county: Annotated[list[str] | None, typer.Option("--county", help="只含这些县区（可重复）；默认规则范围内全部")] = None,
     with_outlets: Annotated[bool, typer.Option("--with-outlets", help="同时生成服务点台账工作表")] = False,
@@ -422,32 +346,18 @@ def template(
 
     Write a register template: official names and codes filled in, drop-downs, validation, instructions.
     """
-    with _errors_to_exit(lang, debug):
-        from kuaidi_cli.core import gazetteer
-        from kuaidi_cli.core.rules import canonical_county, load_rules
-        from kuaidi_cli.write.template import to_template
+    with _errors_to_exit(ctx, lang, debug):
+        from kuaidi_cli.commands.template import write_template
+        from kuaidi_cli.core.rules import load_rules
 
-        if output.suffix.lower() != ".xlsx":
-            raise KuaidiError(f"模板是 Excel 工作簿：-o 请用 .xlsx 结尾（不是 {output.name}）",
-                              f"the template is an Excel workbook: end -o in .xlsx (not {output.name})")
-        if not force:  # a filled register must never be replaced by a blank template
-            from kuaidi_cli.write.files import refuse_existing
-
-            refuse_existing(output)
         rules, _ = load_rules(rules_file)
-        official = gazetteer.load(rules, divisions)
-        chosen = [canonical_county(c, rules) for c in county or []] or list(rules.scope.counties)
-        if official is not None:
-            unknown = [c for c in chosen if c not in official.county_names]
-            if unknown:
-                raise KuaidiError(f"官方区划中没有县区「{unknown[0]}」", f"no county '{unknown[0]}' in the official list")
-        _write(output, to_template(rules, official, chosen, with_outlets=with_outlets), [])
-        villages = len(official.administrative_villages(chosen or None)) if official is not None else 0
+        villages = write_template(output, county or [], rules, divisions, with_outlets=with_outlets, force=force)
         typer.echo(f"{output}：{villages} 个行政村" if lang is Lang.zh else f"{output}: {villages} villages")
 
 
 @app.command("rules")
 def show_rules(
+    ctx: typer.Context,
     rules_file: RulesOpt = None,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
@@ -456,7 +366,7 @@ def show_rules(
 
     Print the effective rules (targets, priority rule, scope), checking the rules file.
     """
-    with _errors_to_exit(lang, debug):
+    with _errors_to_exit(ctx, lang, debug):
         from rich.console import Console
 
         from kuaidi_cli.core.rules import default_rules_path, load_rules
@@ -466,17 +376,15 @@ def show_rules(
         render(rules, rules_file or default_rules_path(), sha, Console(), lang=lang.value)
 
 
-_LIMITS: dict[str, float] = {}  # set by the options of `kuaidi` itself, read by the commands
-
-
-def _limits():
+def _limits(ctx: typer.Context):  # -> kuaidi_cli.read.Limits (imported here: `kuaidi --help` starts at once)
     from kuaidi_cli.read import Limits
 
-    return Limits(**_LIMITS)
+    return Limits(**_session(ctx).limits)
 
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", help="显示版本 / show the version")] = False,
     max_input_mb: Annotated[int, typer.Option("--max-input-mb", min=1, help="输入文件大小上限（MiB）/ largest input file")] = 1024,
     max_unzipped_mb: Annotated[int, typer.Option("--max-unzipped-mb", min=1, help="xlsx/ods 解压后大小上限（MiB）/ largest unpacked workbook")] = 2048,
@@ -485,8 +393,8 @@ def _root(
     max_findings_kept: Annotated[int, typer.Option("--max-findings-kept", min=1, help="内存中最多保留的问题条数 / findings kept in memory")] = 200_000,
 ) -> None:
     """快递进村 覆盖率计算。限制选项写在子命令之前，如 kuaidi --max-input-mb 200 check 台账.xlsx"""
-    _LIMITS.update(max_file_bytes=max_input_mb << 20, max_unzipped_bytes=max_unzipped_mb << 20,
-                   max_zip_ratio=max_zip_ratio, max_columns=max_columns, max_findings=max_findings_kept)
+    _session(ctx).limits = dict(max_file_bytes=max_input_mb << 20, max_unzipped_bytes=max_unzipped_mb << 20,
+                                max_zip_ratio=max_zip_ratio, max_columns=max_columns, max_findings=max_findings_kept)
     if version:
         from kuaidi_cli import __version__
 
@@ -495,6 +403,4 @@ def _root(
 
 
 def main() -> None:
-    global _ENDS_WITH_COMMAND
-    _ENDS_WITH_COMMAND = True
-    app()
+    app(obj=Session(ends_with_command=True))

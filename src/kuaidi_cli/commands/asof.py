@@ -44,3 +44,11 @@ def future_warning(when: dt.date, today: dt.date, lang: str) -> str | None:
         return f"note: the as-of date {when.isoformat()} is after today ({today.isoformat()}); " \
                "the registers can only say what is known today"
     return f"注意：截至日期 {when.isoformat()} 晚于今天（{today.isoformat()}），台账只能反映今天已知的情况"
+
+
+def as_of(value: str | None, today: dt.date, lang: str) -> tuple[dt.date, str | None]:
+    """The as-of date of `--as-of` (today when not given), and a warning when it lies after today."""
+    if value is None:
+        return today, None
+    when = parse(value)
+    return when, future_warning(when, today, lang)

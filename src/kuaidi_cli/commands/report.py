@@ -16,7 +16,7 @@ from kuaidi_cli.commands.check import (
 )
 from kuaidi_cli.commands.inputs import Registers, sha256
 from kuaidi_cli.commands.second_process import SECOND_PROCESS_BYTES, SecondProcess
-from kuaidi_cli.core.errors import InputError
+from kuaidi_cli.core.errors import InputError, KuaidiError
 from kuaidi_cli.core.fields import Kind
 from kuaidi_cli.core.gazetteer import Gazetteer
 from kuaidi_cli.core.rules import Rules, canonical_county
@@ -25,6 +25,9 @@ from kuaidi_cli.measure.coverage import Coverage, compute
 from kuaidi_cli.read import Limits, is_workbook
 from kuaidi_cli.report.build import Sent, build, select
 from kuaidi_cli.report.model import InputRef, Reference, Report, ReportContext, RulesRef, ScopeOut
+from kuaidi_cli.write.files import refuse_existing, refuse_input
+from kuaidi_cli.write.formats import render as render_format
+from kuaidi_cli.write.json_csv import csv_headers
 
 
 def _second_process_pays(*paths: Path) -> bool:
@@ -49,6 +52,9 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
 
     With a gazetteer, the villages it lists for the townships the register covers but the register
     lacks are findings; `universe="gazetteer"` counts them too (as not reached)."""
+    if universe == "gazetteer" and gazetteer is None:
+        raise KuaidiError("--universe gazetteer 需要官方区划（规则 divisions 或 --divisions）",
+                          "--universe gazetteer needs a division list (the rules' divisions or --divisions)")
     # the inputs' sha256 (for the report's inputs) in a thread meanwhile: hashlib works without the GIL
     paths = [p for p in (registers.villages, registers.outlets) if p is not None]
     digests = in_thread("sha256", lambda: {p: sha256(p) for p in paths})  # one after the other, as before
@@ -180,3 +186,48 @@ def scope_of(part: Coverage, rules: Rules, counties: list[str], township: str | 
     if counties:
         return ScopeOut(level="county", name=city + "、".join(names), counties=names, township=None)
     return ScopeOut(level="city", name=city, counties=names, township=None)
+
+
+SUFFIX_FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".json": "json", ".csv": "csv", ".txt": "table"}
+
+
+def output_format(fmt: str | None, output: Path | None) -> str:
+    """The format of `report`: --format, else -o's extension, else the terminal table. A --format that
+    contradicts the extension (one kuaidi knows, or any other: report.svg), or an extension kuaidi cannot
+    tell without --format, stops the run: a file is never named for what it is not."""
+    if output is None:
+        return fmt or "table"
+    by_suffix = SUFFIX_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        if by_suffix is None:
+            raise KuaidiError(f"无法从文件名「{output.name}」判断格式：用 .xlsx .html .json .csv .txt 结尾，或加 --format",
+                              f"cannot tell the format from '{output.name}': end it in .xlsx .html .json .csv .txt, "
+                              "or give --format")
+        return by_suffix
+    if output.suffix and by_suffix != fmt:
+        raise KuaidiError(f"--format {fmt} 与输出文件 {output.name} 的扩展名不符",
+                          f"--format {fmt} contradicts the extension of {output.name}")
+    return fmt
+
+
+def refuse_output(output: Path, registers: Registers, *, force: bool) -> None:
+    """Before any work: `-o` is never one of the inputs, nor (without --force) a file kuaidi did not
+    write."""
+    refuse_input(output, input_paths(registers))
+    if not force:
+        refuse_existing(output, own=True, csv_headers=csv_headers())
+
+
+def render(fmt: str, report: Report, context: ReportContext, rules: Rules, lang: str) -> bytes:
+    """The report as the bytes of a file in format `fmt` (table: the terminal text at 120 columns)."""
+    if fmt != "table":
+        return render_format(fmt, report, context, rules, lang)
+    import io
+
+    from rich.console import Console
+
+    from kuaidi_cli.write.terminal_report import render as render_table
+
+    buf = io.StringIO()
+    render_table(report, context, rules, Console(file=buf, width=120, color_system=None), lang=lang)
+    return buf.getvalue().encode("utf-8")

@@ -13,7 +13,8 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
@@ -63,7 +64,8 @@ class _Book:
             for s in _STATUS_FILL
         }
 
-        self._spliced: dict[str, tuple[int, str]] = {}  # sheet part → (row after which, rows as XML)
+        # sheet part → [(the columns' formats, [(row after which, first row, rows)])]: written in `finish`
+        self._spliced: dict[str, list[tuple[list[Any], list[tuple[int, int, list[Sequence[object]]]]]]] = {}
 
     def put(self, ws, row: int, col: int, value: object, fmt=None) -> None:
         """Write a value: text as text (quote-prefixed when it starts like a formula), numbers as numbers,
@@ -81,33 +83,53 @@ class _Book:
                 fmt = self.cell_safe if fmt is self.cell else self.safe
             ws.write_string(row, col, text, fmt)
 
-    def rows(self, ws, start: int, formats: Sequence[object], rows: Sequence[Sequence[object]]) -> int:
+    def rows(self, ws: Any, start: int, formats: Sequence[Any], rows: Sequence[Sequence[object]]) -> int:
         """Write rows of values from row `start` on, as `put` would with the column's format (None: the
         default cell); returns the index of the last row (start - 1 when there is none).
 
         XlsxWriter spends ~10 µs of Python on a cell (8 s for the sheets of a national report, 38 000
-        townships). So only the first and the last row go through it (the sheet's dimension, row spans
-        and formats stay its own); the rows between are written here as XML text (numbers, inline
-        strings, the same styles) and spliced in after `close` (see `finish`)."""
+        townships), so most rows are written here as XML text and spliced into the sheet after `close`
+        (see `finish`). What must stay true: a row written as XML reads back exactly as `put` writes it,
+        and XlsxWriter itself writes the first and the last row (the sheet's dimension and row spans
+        stay its own), every row holding text a spreadsheet could take for a formula (its quote-prefix
+        styles), and rows until every column's format has been in a cell it wrote (so that each style
+        the XML names exists, by XlsxWriter's public `xf_index`, after `close`).
+        tests/test_export.py::test_rows_written_as_xml_read_back_as_xlsxwriter_writes_them reads both
+        back; `benchmarks/run.py` (export) shows the time it saves."""
         if not rows:
             return start - 1
         last = start + len(rows) - 1
-        for r in dict.fromkeys((start, last)):
-            for c, (value, fmt) in enumerate(zip(rows[r - start], formats, strict=True)):
-                self.put(ws, r, c, value, fmt)
-        if len(rows) > 2:
-            self._spliced[f"xl/worksheets/sheet{ws.index + 1}.xml"] = (
-                start, "".join(self._rows_xml(start + 1, formats, rows[1:-1])))
+        plain = [f or self.cell for f in formats]
+        unused = set(range(len(plain)))  # columns whose format no cell written by XlsxWriter has yet
+        segments: list[tuple[int, int, list[Sequence[object]]]] = []  # (row after which, first row, rows)
+        after = start
+        for r, row in enumerate(rows, start=start):
+            risky = [c for c, value in enumerate(row) if isinstance(value, str) and is_dangerous(value)]
+            if r in (start, last) or risky or unused:
+                for c, (value, fmt) in enumerate(zip(row, formats, strict=True)):
+                    self.put(ws, r, c, value, fmt)
+                unused.difference_update(set(range(len(row))) - set(risky))
+                after = r
+            elif segments and segments[-1][0] == after:
+                segments[-1][2].append(row)
+            else:
+                segments.append((after, r, [row]))
+        if segments:
+            self._spliced.setdefault(f"xl/worksheets/sheet{ws.index + 1}.xml", []).append((plain, segments))
         return last
 
-    def _rows_xml(self, start: int, formats: Sequence[object], rows: Sequence[Sequence[object]]):
-        """The XML of rows from row `start` on: each cell as XlsxWriter's `put` would write it, with
-        the strings inline (as XlsxWriter's constant_memory mode writes them)."""
-        formats = [f or self.cell for f in formats]
-        styles = [self._style(f) for f in formats]
-        safe = [self._style(self.cell_safe if f is self.cell else self.safe) for f in formats]
+    @staticmethod
+    def _rows_xml(first: int, formats: Sequence[Any], rows: Sequence[Sequence[object]]) -> Iterator[str]:
+        """The XML of rows from row `first` on (0-based), each cell as XlsxWriter writes it with the column's
+        format, the strings inline (as XlsxWriter's constant_memory mode writes them). Called after
+        `close`, when XlsxWriter has given each format its `xf_index`."""
+        styles = []
+        for f in formats:
+            if f.xf_index is None:  # `rows` wrote a cell with every format it splices: never
+                raise RuntimeError("a spliced row's format is in no cell XlsxWriter wrote")
+            styles.append(f' s="{f.xf_index}"')
         letters = [xl_col_to_name(c) for c in range(len(formats))]
-        for n, row in enumerate(rows, start=start + 1):
+        for n, row in enumerate(rows, start=first + 1):
             cells = []
             for c, value in enumerate(row):
                 if value is None:
@@ -120,14 +142,9 @@ class _Book:
                     cells.append(f'<c r="{letters[c]}{n}"{styles[c]}><v>{value:.16G}</v></c>')
                 else:
                     text = str(value)
-                    style = safe[c] if is_dangerous(text) else styles[c]
                     space = ' xml:space="preserve"' if text != text.strip() else ""
-                    cells.append(f'<c r="{letters[c]}{n}"{style} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
+                    cells.append(f'<c r="{letters[c]}{n}"{styles[c]} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
             yield f'<row r="{n}">{"".join(cells)}</row>'
-
-    def _style(self, fmt) -> str:
-        """The s="…" attribute of a format (its index among the workbook's cell formats)."""
-        return f' s="{fmt._get_xf_index()}"'
 
     def finish(self, data: bytes) -> bytes:
         """The closed workbook with the rows of `rows` spliced into their sheets."""
@@ -140,11 +157,22 @@ class _Book:
             for info in zin.infolist():
                 body = zin.read(info)
                 if info.filename in self._spliced:
-                    after, xml = self._spliced[info.filename]
-                    at = body.index(b"</row>", body.index(f'<row r="{after + 1}"'.encode())) + len(b"</row>")
-                    body = body[:at] + xml.encode("utf-8") + body[at:]
+                    body = self._spliced_into(body, self._spliced[info.filename])
                 zout.writestr(info, body, compresslevel=1)
         return out.getvalue()
+
+    def _spliced_into(self, body: bytes, tables: list[tuple[list[Any], list[tuple[int, int, list[Sequence[object]]]]]]) -> bytes:
+        """A sheet's XML with each segment's rows after the row XlsxWriter wrote before them."""
+        inserts = []
+        for formats, segments in tables:
+            for after, first, rows in segments:
+                at = body.index(b"</row>", body.index(f'<row r="{after + 1}"'.encode())) + len(b"</row>")
+                inserts.append((at, "".join(self._rows_xml(first, formats, rows)).encode("utf-8")))
+        parts, pos = [], 0
+        for at, xml in sorted(inserts, key=lambda x: x[0]):
+            parts += [body[pos:at], xml]
+            pos = at
+        return b"".join([*parts, body[pos:]])
 
 
 _ESCAPED = re.compile(r"_x[0-9a-fA-F]{4}_")  # text Excel would read as an escape: its underscore escaped
