@@ -33,13 +33,13 @@ def first_rows(meta: pd.DataFrame, dup: pd.Series, ids: np.ndarray) -> tuple[pd.
             pd.Series([row_ref(r, o, "en") for r, o in zip(numbers, others, strict=True)], index=index, dtype=object))
 
 
-def typed_ids(d: Distinct) -> np.ndarray:
-    """Ids of the rows by their typed value, worked out on the distinct texts: equal values (two texts
-    with the same normal form, or two empty cells) share an id.
+def typed_ids(d: Distinct, typed: np.ndarray) -> np.ndarray:
+    """Ids of the rows by their typed value, given per distinct text (`typed`, what a column check kept:
+    units.Checked.distinct_values): equal values (two texts with the same normal form, or two empty
+    cells) share an id.
 
     Usually every kept value is its text unchanged (distinct texts, so distinct values): then the
     ids are the column's own codes, with every cell that kept no value (None) under one more id."""
-    typed = d.cached("typed")
     kept = pd.notna(typed)
     if np.array_equal(typed[kept], d.uniques[kept]):
         ids = np.arange(len(typed))

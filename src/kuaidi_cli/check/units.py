@@ -2,110 +2,193 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from kuaidi_cli.check.collector import Collector
+from kuaidi_cli.check.collector import Collector, Rows
 from kuaidi_cli.core import normalise
-from kuaidi_cli.core.fields import header_key
+from kuaidi_cli.core.fields import Field, header_key
 from kuaidi_cli.core.normalise import Distinct
 from kuaidi_cli.core.rules import Rules
 
 MAX_POPULATION = 100_000
+MAX_DISTANCE_KM = 200.0
+MAX_NAME_CHARS = 100  # a name or id longer than this is not a name
 DATE_MIN, DATE_MAX = pd.Timestamp("2000-01-01"), pd.Timestamp("2049-12-31")
 
 
-MAX_DISTANCE_KM = 200.0
+@dataclass(frozen=True)
+class Column:
+    """What a column check is given: the field, its rows (their raw text by row label) and their
+    distinct texts, where to write findings, the rules, and which rows lack the field's column."""
+
+    field: Field
+    collector: Collector
+    raw: Rows
+    distinct: Distinct
+    rules: Rules
+    lacking: pd.Series  # rows of a file without the field's column (a missing-column finding already)
+
+    @property
+    def name(self) -> str:
+        return self.field.name
+
+    def per_distinct(self, values: np.ndarray | pd.Series) -> pd.Series:
+        """Values of the distinct texts (in their order) as values of the rows."""
+        return self.distinct.spread(values, self.raw.index)
 
 
-MAX_NAME_CHARS = 100  # a name or id longer than this is not a name
+@dataclass(frozen=True)
+class Checked:
+    """What a column check gives: the typed value of each row (None/NaN where blank or invalid) and, when
+    the check kept one value per distinct text, those values — what the duplicate tests group the rows
+    by (check.duplicates.typed_ids) without looking at them row by row."""
+
+    values: pd.Series
+    distinct_values: np.ndarray | None = None
 
 
-def per_distinct(d: Distinct, index: pd.Index, key: str, fn, part: int | None = None) -> pd.Series:
-    """fn over the distinct texts of a column (once), as a Series over the rows of `index`."""
-    result = d.per_value(key, fn)
-    if part is not None:
-        result = result[part]
-    return d.spread(result, index)
+CheckUnit = Callable[[Column], Checked]
+UNITS: dict[str, CheckUnit] = {}  # field type (core.fields) → its check
 
 
-def check_text(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str, required: bool,
-                lacking: pd.DataFrame, free: bool) -> None:
-    # per distinct text: its normal form, whether it is too long, and the value kept (also what the
-    # duplicate tests group by: typed_ids)
-    form = d.free_text if free else d.text
+def unit(*types: str) -> Callable[[CheckUnit], CheckUnit]:
+    """Register a column check for fields of these types."""
+    def register(fn: CheckUnit) -> CheckUnit:
+        for type_name in types:
+            UNITS[type_name] = fn
+        return fn
+    return register
+
+
+def check_column(column: Column) -> Checked:
+    """The check of the column's field type."""
+    return UNITS[column.field.type](column)
+
+
+@unit("text")
+def check_text(col: Column) -> Checked:
+    """Names and ids: required ones present, none absurdly long. Outlet names keep their inner spaces;
+    division names and ids lose them."""
+    d = col.distinct
+    form = d.free_text if col.name == "name" else d.text
     long_u = np.fromiter(map(len, form), dtype=np.int64, count=len(form)) > MAX_NAME_CHARS
-    typed = d.per_value("typed", lambda u: np.where(d.empty | long_u, None, form))
-    empty = pd.Series(d.empty[d.codes], index=raw.index)
-    if required:
-        c.add("missing-value", empty & ~lacking[name], name)
-    long = pd.Series(long_u[d.codes], index=raw.index)
-    c.add("absurd-value", long, name, raw[name], f"长于 {MAX_NAME_CHARS} 个字", f"longer than {MAX_NAME_CHARS} characters")
-    out[name] = d.spread(typed, raw.index)
+    kept = np.where(d.empty | long_u, None, form)
+    if col.field.required:
+        col.collector.add("missing-value", col.per_distinct(d.empty) & ~col.lacking, col.name)
+    col.collector.add("absurd-value", col.per_distinct(long_u), col.name, col.raw[col.name],
+                      f"长于 {MAX_NAME_CHARS} 个字", f"longer than {MAX_NAME_CHARS} characters")
+    return Checked(col.per_distinct(kept), kept)
 
 
-def check_number(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str, unit: str, maximum: float,
-                  integer: bool) -> None:
-    values = per_distinct(d, raw.index, f"number:{unit}", lambda u: normalise.number(u, unit), 0)
-    bad = per_distinct(d, raw.index, f"number:{unit}", lambda u: normalise.number(u, unit), 1)
-    c.add("bad-number", bad, name, raw[name])
+def _number(col: Column, unit_name: str, maximum: float, integer: bool) -> Checked:
+    c, name, raw = col.collector, col.name, col.raw[col.name]
+    parsed, bad_u = normalise.number(_distinct_series(col.distinct), unit_name)
+    values, bad = col.per_distinct(parsed), col.per_distinct(bad_u)
+    c.add("bad-number", bad, name, raw)
     if integer:
         frac = values.notna() & (values != np.floor(values))
-        c.add("bad-number", frac, name, raw[name], "（应为整数）", " (it must be a whole number)")
+        c.add("bad-number", frac, name, raw, "（应为整数）", " (it must be a whole number)")
         values = values.where(~frac)
     neg = values < 0
-    c.add("negative-value", neg, name, raw[name])
+    c.add("negative-value", neg, name, raw)
     big = values > maximum
-    c.add("absurd-value", big, name, raw[name], f"不应超过 {maximum:g}", f"at most {maximum:g}")
-    out[name] = values.where(~neg & ~big)
+    c.add("absurd-value", big, name, raw, f"不应超过 {maximum:g}", f"at most {maximum:g}")
+    return Checked(values.where(~neg & ~big))
 
 
-def check_date(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str) -> None:
-    values = per_distinct(d, raw.index, "date", normalise.date, 0)
-    bad = per_distinct(d, raw.index, "date", normalise.date, 1)
-    c.add("bad-date", bad, name, raw[name])
+@unit("int")
+def check_people(col: Column) -> Checked:
+    """A population: a whole number of people, 0 to MAX_POPULATION."""
+    return _number(col, "people", MAX_POPULATION, integer=True)
+
+
+@unit("number")
+def check_km(col: Column) -> Checked:
+    """A distance in km, 0 to MAX_DISTANCE_KM."""
+    return _number(col, "km", MAX_DISTANCE_KM, integer=False)
+
+
+@unit("date")
+def check_date(col: Column) -> Checked:
+    """A date within DATE_MIN to DATE_MAX."""
+    parsed, bad_u = normalise.date(_distinct_series(col.distinct))
+    values, bad = col.per_distinct(parsed), col.per_distinct(bad_u)
+    col.collector.add("bad-date", bad, col.name, col.raw[col.name])
     odd = values.notna() & ((values < DATE_MIN) | (values > DATE_MAX))
-    c.add("absurd-value", odd, name, raw[name], "日期应在 2000—2049 年之间", "dates must lie in 2000–2049")
-    out[name] = values.where(~odd)
+    col.collector.add("absurd-value", odd, col.name, col.raw[col.name], "日期应在 2000—2049 年之间",
+                      "dates must lie in 2000–2049")
+    return Checked(values.where(~odd))
 
 
-def check_yes_no(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str) -> None:
-    values = per_distinct(d, raw.index, "yes_no", normalise.yes_no, 0)
-    bad = per_distinct(d, raw.index, "yes_no", normalise.yes_no, 1)
-    c.add("bad-yes-no", bad, name, raw[name])
-    out[name] = values
+@unit("yesno")
+def check_yes_no(col: Column) -> Checked:
+    """是/否 and the other ways registers write it."""
+    parsed, bad_u = normalise.yes_no(_distinct_series(col.distinct))
+    col.collector.add("bad-yes-no", col.per_distinct(bad_u), col.name, col.raw[col.name])
+    return Checked(col.per_distinct(parsed))
 
 
-def _scientific(values: pd.Series, bad: pd.Series) -> np.ndarray:
+def _scientific(values: pd.Series, bad: np.ndarray) -> np.ndarray:
     """Which of the bad codes look like a number Excel wrote in scientific notation (4.10212E+11)."""
     out = np.zeros(len(values), dtype=bool)
-    mask = bad.to_numpy(dtype=bool)
-    if mask.any():
-        out[mask] = normalise.text(values[mask]).str.contains(r"[eE]\+", regex=True).to_numpy(dtype=bool)
+    if bad.any():
+        out[bad] = normalise.text(values[bad]).str.contains(r"[eE]\+", regex=True).to_numpy(dtype=bool)
     return out
 
 
-def check_code(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str) -> None:
+@unit("code")
+def check_code(col: Column) -> Checked:
+    """A 12-digit statistical division code (one Excel showed as 4.10212E+11 told apart)."""
+    d = col.distinct
     # from the column's normal forms and placeholders, worked out once for the blank-row test already
-    parse = lambda u: normalise.code_of_text(pd.Series(d.text, index=u.index, dtype=object), d.empty)  # noqa: E731
-    values = per_distinct(d, raw.index, "code", parse, 0)
-    bad = per_distinct(d, raw.index, "code", parse, 1)
-    sci = bad & per_distinct(d, raw.index, "sci", lambda u: _scientific(u, d.per_value("code", parse)[1]))
-    c.add("bad-code", bad & ~sci, name, raw[name])
-    c.add("bad-code", sci, name, raw[name], "（被 Excel 显示成了科学计数法，请把该列设为文本后重新填写）",
-          " (Excel turned it into scientific notation; format the column as text and enter it again)")
-    out[name] = values
-    d.per_value("typed", lambda u: d.per_value("code", parse)[0].to_numpy(dtype=object))
+    parsed, bad_u = normalise.code_of_text(pd.Series(d.text, dtype=object), d.empty)
+    bad_u = np.asarray(bad_u, dtype=bool)
+    sci_u = _scientific(_distinct_series(d), bad_u)
+    raw = col.raw[col.name]
+    col.collector.add("bad-code", col.per_distinct(bad_u & ~sci_u), col.name, raw)
+    col.collector.add("bad-code", col.per_distinct(sci_u), col.name, raw,
+                      "（被 Excel 显示成了科学计数法，请把该列设为文本后重新填写）",
+                      " (Excel turned it into scientific notation; format the column as text and enter it again)")
+    kept = parsed.to_numpy(dtype=object)
+    return Checked(col.per_distinct(parsed), kept)
 
 
-def check_enum(c: Collector, raw: pd.DataFrame, d: Distinct, out: dict, name: str, lookup: dict[str, str],
-                code: str, choices: str, required: bool, lacking: pd.Series) -> None:
-    values = per_distinct(d, raw.index, f"enum:{code}", lambda u: u.map(lambda v: lookup.get(header_key(v))).astype(object))
-    empty = pd.Series(d.empty[d.codes], index=raw.index)
-    c.add(code, ~empty & values.isna(), name, raw[name], choices, choices)
-    if required:
-        c.add("missing-value", empty & ~lacking[name], name)
-    out[name] = values.where(values.notna(), None)
+def _enum(col: Column, lookup: dict[str, str], code: str, choices: str) -> Checked:
+    d = col.distinct
+    found = np.array([lookup.get(header_key(v)) for v in d.uniques.tolist()], dtype=object)
+    values = col.per_distinct(found)
+    empty = col.per_distinct(d.empty)
+    col.collector.add(code, ~empty & values.isna(), col.name, col.raw[col.name], choices, choices)
+    if col.field.required:
+        col.collector.add("missing-value", empty & ~col.lacking, col.name)
+    return Checked(values.where(values.notna(), None))
+
+
+@unit("mode")
+def check_mode(col: Column) -> Checked:
+    """A cooperation mode of the rules (or one of its aliases)."""
+    return _enum(col, col.rules.mode_lookup, "bad-mode", "、".join(m.id for m in col.rules.modes))
+
+
+@unit("level")
+def check_level(col: Column) -> Checked:
+    """An outlet level (park, township station, village point) as the rules write them."""
+    return _enum(col, col.rules.level_lookup, "bad-level", "、".join(lv.label for lv in col.rules.outlet_levels.values()))
+
+
+@unit("list")
+def check_list(col: Column) -> Checked:
+    """A list of names or codes (辐射村): split on 、，,/; — nothing to refuse."""
+    return Checked(col.per_distinct(normalise.items(_distinct_series(col.distinct)).to_numpy(dtype=object)))
+
+
+def _distinct_series(d: Distinct) -> pd.Series:
+    """The distinct texts of a column as a Series (what normalise's parsers take)."""
+    return normalise.distinct_series(d.uniques)
 
 
 def division_aliases(c: Collector, raw: pd.DataFrame, dists: dict[str, Distinct], out: dict, rules: Rules) -> set[str]:

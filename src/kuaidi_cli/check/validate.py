@@ -18,7 +18,6 @@ from kuaidi_cli.check.collector import Collector, Rows
 from kuaidi_cli.check.duplicates import duplicates, first_rows, repeats, typed_ids
 from kuaidi_cli.check.register import Counts, FileResult, Register
 from kuaidi_cli.check.rows import distincts, skip_masks, stack
-from kuaidi_cli.core import normalise
 from kuaidi_cli.core.fields import FIELDS, Kind
 from kuaidi_cli.core.findings import Finding, Severity, make
 from kuaidi_cli.core.gazetteer import Gazetteer
@@ -74,29 +73,11 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     sub = Collector(meta.loc[live.index], tables, budget)
     out: dict[str, pd.Series] = {}
     lack = lacking.loc[live.index]
-    for f in fields:
-        d = live_dist[f.name]
-        if f.type == "text":
-            # outlet names keep their inner spaces; division names and ids lose them
-            units.check_text(sub, live, d, out, f.name, f.required, lack, free=f.name == "name")
-        elif f.type == "code":
-            units.check_code(sub, live, d, out, f.name)
-        elif f.type == "int":
-            units.check_number(sub, live, d, out, f.name, "people", units.MAX_POPULATION, integer=True)
-        elif f.type == "number":
-            units.check_number(sub, live, d, out, f.name, "km", units.MAX_DISTANCE_KM, integer=False)
-        elif f.type == "yesno":
-            units.check_yes_no(sub, live, d, out, f.name)
-        elif f.type == "date":
-            units.check_date(sub, live, d, out, f.name)
-        elif f.type == "mode":
-            choices = "、".join(m.id for m in rules.modes)
-            units.check_enum(sub, live, d, out, f.name, rules.mode_lookup, "bad-mode", choices, False, lack)
-        elif f.type == "level":
-            choices = "、".join(lv.label for lv in rules.outlet_levels.values())
-            units.check_enum(sub, live, d, out, f.name, rules.level_lookup, "bad-level", choices, f.required, lack)
-        elif f.type == "list":
-            out[f.name] = units.per_distinct(d, live.index, "items", lambda u: normalise.items(u).to_numpy(dtype=object))
+    checked: dict[str, units.Checked] = {}
+    for f in fields:  # one unit per column, by the field's type (check.units)
+        checked[f.name] = units.check_column(units.Column(field=f, collector=sub, raw=live, distinct=live_dist[f.name],
+                                                          rules=rules, lacking=lack[f.name]))
+        out[f.name] = checked[f.name].values
     replaced = units.division_aliases(sub, live, live_dist, out, rules)
     not_village = pd.Series(False, index=live.index)
     if kind is Kind.VILLAGES:
@@ -127,8 +108,9 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     # by its distinct values; the others are factorised row by row
     changed = {"county", "township", "village", "code"} if gazetteer is not None and kind is Kind.VILLAGES else set()
     changed |= replaced
-    ids = {name: typed_ids(live_dist[name]) for name in ("code", "county", "township", "village", "outlet_id")
-           if name in live_dist and name not in changed and live_dist[name].cached("typed") is not None}
+    ids = {name: typed_ids(live_dist[name], checked[name].distinct_values)
+           for name in ("code", "county", "township", "village", "outlet_id")
+           if name in checked and name not in changed and checked[name].distinct_values is not None}
     # the uncertain rows take part: the same village twice is a duplicate, whichever row is uncertain
     dup = duplicates(sub, typed, (invalid & ~uncertain) | not_village, meta, kind, ids)
     invalid |= dup

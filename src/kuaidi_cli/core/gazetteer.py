@@ -54,9 +54,6 @@ class Gazetteer:
     def county_names(self) -> set[str]:
         return set(self.counties["name"])
 
-    def townships_of(self, county: str) -> list[str]:
-        return list(self.townships.loc[self.townships["county_name"] == county, "name"])
-
     def administrative_villages(self, counties: list[str] | None = None) -> pd.DataFrame:
         """The 村委会 (administrative villages), optionally of some counties."""
         v = self.villages[self.villages["committee_type"] == VILLAGE_COMMITTEE]

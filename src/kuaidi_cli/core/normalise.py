@@ -32,14 +32,14 @@ def per_distinct(fn: Callable) -> Callable:
         codes, uniques = pd.factorize(s, use_na_sentinel=False)
         if len(uniques) * 2 > len(s):
             return fn(s, *args)
-        result = fn(_distinct_series(np.asarray(uniques, dtype=object)), *args)
+        result = fn(distinct_series(np.asarray(uniques, dtype=object)), *args)
         parts = result if isinstance(result, tuple) else (result,)
         spread = tuple(pd.Series(p.to_numpy()[codes], index=s.index, dtype=p.dtype) for p in parts)
         return spread if isinstance(result, tuple) else spread[0]
 
     return wrapper
 
-def _distinct_series(values: np.ndarray) -> pd.Series:
+def distinct_series(values: np.ndarray) -> pd.Series:
     """A Series of texts known to be distinct (per_distinct need not factorise it again)."""
     s = pd.Series(values, dtype=object)
     s.attrs["distinct"] = True
@@ -321,7 +321,7 @@ class Distinct:
     def per_value(self, key: str, fn: Callable[[pd.Series], object]) -> object:
         """fn over the distinct values (a Series of them), once for this column."""
         if key not in self._cache:
-            self._cache[key] = fn(_distinct_series(self.uniques))
+            self._cache[key] = fn(distinct_series(self.uniques))
         return self._cache[key]
 
     def spread(self, values: pd.Series | np.ndarray, index: pd.Index | None = None) -> pd.Series:
@@ -329,10 +329,6 @@ class Distinct:
         arr = values.to_numpy() if isinstance(values, pd.Series) else values
         dtype = values.dtype if isinstance(values, pd.Series) else arr.dtype  # never inferred: object stays object
         return pd.Series(arr[self.codes], index=index, dtype=dtype)
-
-    def cached(self, key: str) -> object | None:
-        """What per_value worked out under `key`, or None if nothing was."""
-        return self._cache.get(key)
 
     @property
     def text(self) -> np.ndarray:

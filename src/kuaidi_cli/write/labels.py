@@ -142,7 +142,6 @@ LABELS: dict[str, tuple[str, str]] = {
                                  "rates are over the register, not over the official list (--universe gazetteer counts the lacking villages as not reached)"),
     "footer.universe_gazetteer": ("比率按官方名单计算：台账缺少或无效的村计为未通达",
                                   "rates are over the official list: villages lacking or invalid in the register count as not reached"),
-    "conservation": ("行数 = 有效 + 无效 + 跳过", "rows = valid + invalid + skipped"),
 }
 
 

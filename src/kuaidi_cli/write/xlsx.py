@@ -28,7 +28,6 @@ from kuaidi_cli.write.labels import t, yes_no
 from kuaidi_cli.write.safety import is_dangerous
 from kuaidi_cli.write.scope import scope_heading, scope_name_cell, status_note, target_label, trust_notes
 
-SHEETS = ("汇总", "分县区", "分乡镇", "待整改村", "数据问题", "说明")
 MAX_DETAIL_ROWS = 20_000  # rows of 待整改村 and 数据问题 kept in the workbook
 
 _STATUS_FILL = {"met": "#C6EFCE", "missed": "#FFC7CE", "pending": "#FFEB9C", "info": "#DDEBF7",
