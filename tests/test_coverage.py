@@ -70,7 +70,7 @@ def test_village_status_before_and_after(frames, rules):
 
 def test_city_summary_end_2021(frames, rules):
     c = cov.compute(*frames, D2021, rules)
-    s = metrics.summary(c.villages, c.outlets, rules)
+    s = metrics.summary(c.villages, c.outlets, rules).contract()
     assert (s["villages"], s["reached"], s["in_village"], s["priority_villages"], s["priority_in_village"]) == (8, 4, 2, 3, 1)
     assert s["reach_rate"] == 4 / 8
     assert s["in_village_rate"] == 2 / 8
@@ -79,12 +79,13 @@ def test_city_summary_end_2021(frames, rules):
     assert s["outlets"] == {"park": 1, "township_station": 2, "village_point": 3}
     # mode of reach: A by P1 (邮快合作, the first of its points), G and F by P6 (快商合作), D by the register
     assert {k: v for k, v in s["modes"].items() if v} == {"邮快合作": 1, "快商合作": 2, "快销合作": 1}
-    assert s["_focus"] == (1, 2)  # population ≥ 2500: A (reached) and E (not)
+    counts = metrics.summary(c.villages, c.outlets, rules)
+    assert counts.parts("focus_reach_rate") == (1, 2)  # population ≥ 2500: A (reached) and E (not)
 
 
 def test_counties_and_townships_end_2021(frames, rules):
     c = cov.compute(*frames, D2021, rules)
-    counties = {row.county: s for row, s in metrics.by_county(c, rules)}
+    counties = {row.county: s.contract() for row, s in metrics.by_county(c, rules)}
     assert list(counties) == ["祥符区", "杞县", "通许县", "尉氏县", "兰考县"]  # the scope's order
     x = counties["祥符区"]
     assert (x["villages"], x["reached"], x["priority_villages"], x["priority_in_village"]) == (7, 4, 3, 1)
@@ -94,7 +95,7 @@ def test_counties_and_townships_end_2021(frames, rules):
     for empty in ("通许县", "尉氏县", "兰考县"):  # in scope, no village in the register
         e = counties[empty]
         assert (e["villages"], e["reach_rate"], e["priority_in_village_rate"], e["in_village_rate"]) == (0, None, None, None)
-    townships = {(row.county, row.township): s for row, s in metrics.by_township(c, rules)}
+    townships = {(row.county, row.township): s.contract() for row, s in metrics.by_township(c, rules)}
     cg = townships[("祥符区", "城关镇")]  # A B C D
     assert (cg["villages"], cg["reached"], cg["priority_villages"], cg["priority_in_village"]) == (4, 2, 2, 1)
     assert cg["outlets"] == {"park": 0, "township_station": 1, "village_point": 2}  # the park has no township
@@ -109,7 +110,7 @@ def test_register_flags_without_outlet_register(frames, rules):
     # B: 驻村设点 = 是 since 2021-05-01; A: 否; D: 通达 = 是 since 2021-11-01
     assert {v for v, (_, inv, _) in status(c).items() if inv} == {"黄龙村"}
     assert {v for v, (_, _, r) in status(c).items() if r} == {"黄龙村", "独乐岗村"}
-    s = metrics.summary(c.villages, c.outlets, rules)
+    s = metrics.summary(c.villages, c.outlets, rules).contract()
     assert s["outlets"] == {"park": 0, "township_station": 0, "village_point": 0}
     assert {k: v for k, v in s["modes"].items() if v} == {"unspecified": 1, "快销合作": 1}
     assert c.findings == []
@@ -134,8 +135,8 @@ def test_unknown_villages_in_the_outlet_register(tmp_path, frames, rules):
     codes = {(f.code, f.row, f.value) for f in c.findings if f.code != "in-village-disagrees"}
     assert codes == {("outlet-village-unknown", 12, "幽灵村"), ("serves-unknown", 12, "不存在村")}
     # still an active point of 城关镇: counted as an outlet, but it makes no village in-village
-    assert metrics.summary(c.villages, c.outlets, rules)["outlets"]["village_point"] == 4
-    assert metrics.summary(c.villages, c.outlets, rules)["in_village"] == 2
+    assert metrics.summary(c.villages, c.outlets, rules).contract()["outlets"]["village_point"] == 4
+    assert metrics.summary(c.villages, c.outlets, rules).contract()["in_village"] == 2
 
 
 def targets_at(frames, rules, when):

@@ -223,6 +223,6 @@ def test_mode_counts_keep_sorted_keys_with_a_mode_the_rules_do_not_name(tmp_path
                           townships=pd.DataFrame({"township_key": ["A/a"], "county": ["A"], "township": ["a"]}),
                           out_of_scope=0, findings=[])
     (_, township), = metrics.by_township(c, rules)
-    assert list(township["modes"]) == sorted([m.id for m in rules.modes] + ["zz-other"])
-    assert township["modes"]["zz-other"] == 1 and township["modes"][rules.modes[0].id] == 1
-    assert list(metrics.summary(villages, pd.DataFrame(), rules)["modes"]) == list(township["modes"])
+    assert list(township.modes) == sorted([m.id for m in rules.modes] + ["zz-other"])
+    assert township.modes["zz-other"] == 1 and township.modes[rules.modes[0].id] == 1
+    assert list(metrics.summary(villages, pd.DataFrame(), rules).modes) == list(township.modes)

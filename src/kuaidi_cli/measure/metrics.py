@@ -3,6 +3,9 @@ coverage and per county and township at once (bincounts, linear in the size of t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -15,43 +18,76 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else numerator / denominator
 
 
-def _summary_of(counts: dict, levels: dict, modes: dict, rules: Rules) -> dict:
-    n, reached, in_village = counts["villages"], counts["reached"], counts["in_village"]
-    priority, priority_in_village = counts["priority_villages"], counts["priority_in_village"]
-    all_modes = {m.id: 0 for m in rules.modes}
-    all_modes.update({str(k): int(v) for k, v in modes.items() if v})
-    all_modes = {k: all_modes[k] for k in sorted(all_modes)}  # the contract's keys are sorted
-    return {
-        "villages": n,
-        "priority_villages": priority,
-        "in_village": in_village,
-        "priority_in_village": priority_in_village,
-        "reached": reached,
-        "reach_rate": _rate(reached, n),
-        "priority_in_village_rate": _rate(priority_in_village, priority),
-        "in_village_rate": _rate(in_village, n),
-        "outlets": {level: int(levels.get(level, 0)) for level in LEVELS},
-        "modes": all_modes,
-        "priority_unknown": counts["priority_unknown"],
-        # for targets only (not part of the summary of the report contract)
-        **_private(counts["focus_reached"], counts["focus"], counts["priority_unknown_in_village"],
-                   counts["priority_unknown"], counts["focus_unknown_reached"], counts["focus_unknown"],
-                   counts["registered"]),
-    }
+# rate metric → (numerator, denominator) of the counts; the undecided villages of its denominator
+_RATE_PARTS = {
+    "reach_rate": ("reached", "villages"),
+    "priority_in_village_rate": ("priority_in_village", "priority_villages"),
+    "in_village_rate": ("in_village", "villages"),
+    "focus_reach_rate": ("focus_reached", "focus"),
+}
 
 
-def _private(focus_reached: int, focus: int, unknown_in_village: int, unknown: int, focus_unknown_reached: int,
-             focus_unknown: int, registered: int) -> dict:
-    """The target-only keys of a scope's summary: the focus rate's parts; the undecided villages of each
-    rate's denominator as (favourable, unfavourable) — in the priority set, those with and without a
-    point of their own; in the focus set, those reached and not; the villages from the register (not
-    added from the official list)."""
-    return {
-        "_focus": (focus_reached, focus),
-        "_unknown": {"priority_in_village_rate": (unknown_in_village, unknown - unknown_in_village),
-                     "focus_reach_rate": (focus_unknown_reached, focus_unknown - focus_unknown_reached)},
-        "_registered": registered,
-    }
+@dataclass(frozen=True, slots=True)
+class ScopeCounts:
+    """The counts one scope's figures are made of (SPEC §3): every rate, every target's value and what
+    the blanks leave undecided are read off these, and the contract's summary is made from them
+    (`contract`)."""
+
+    villages: int
+    priority_villages: int
+    in_village: int
+    priority_in_village: int
+    reached: int
+    focus: int  # villages of the focus rule (2500 people and more)
+    focus_reached: int
+    priority_unknown: int  # villages whose priority is undecided (population or distance blank or invalid)
+    priority_unknown_in_village: int  # of those, with a point of their own
+    focus_unknown: int  # villages whose focus is undecided
+    focus_unknown_reached: int
+    registered: int  # villages of the registers (not added from the official list): 0 when nothing was sent
+    outlets: dict[str, int]  # active outlets by level
+    modes: dict[str, int]  # reached villages by mode, with sorted keys (the contract's)
+
+    def parts(self, metric: str) -> tuple[int, int]:
+        """(numerator, denominator) of a rate metric."""
+        num, den = _RATE_PARTS[metric]
+        return getattr(self, num), getattr(self, den)
+
+    def undecided(self, metric: str) -> tuple[int, int]:
+        """The villages that could still join a rate's denominator, as (favourable, unfavourable): for the
+        priority rate, undecided villages with and without a point of their own; for the focus rate,
+        undecided villages reached and not."""
+        if metric == "priority_in_village_rate":
+            return self.priority_unknown_in_village, self.priority_unknown - self.priority_unknown_in_village
+        if metric == "focus_reach_rate":
+            return self.focus_unknown_reached, self.focus_unknown - self.focus_unknown_reached
+        return 0, 0
+
+    def contract(self, unknown: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """The summary of the report contract (report.model.Summary's fields); a figure nothing
+        establishes (`unknown`: Coverage.unknown_metrics) is null, with the count it is made of."""
+        out: dict[str, Any] = {
+            "villages": self.villages,
+            "priority_villages": self.priority_villages,
+            "in_village": self.in_village,
+            "priority_in_village": self.priority_in_village,
+            "reached": self.reached,
+            "reach_rate": _rate(self.reached, self.villages),
+            "priority_in_village_rate": _rate(self.priority_in_village, self.priority_villages),
+            "in_village_rate": _rate(self.in_village, self.villages),
+            "outlets": self.outlets,
+            "modes": self.modes,
+            "priority_unknown": self.priority_unknown,
+        }
+        if unknown:
+            for rate in ("reach_rate", "in_village_rate", "priority_in_village_rate"):
+                if rate in unknown:
+                    out[rate] = None
+                    out[_RATE_PARTS[rate][0]] = None
+            levels = {k.split(".", 1)[1] for k in unknown if k.startswith("outlets.")}
+            if levels:
+                out["outlets"] = {level: (None if level in levels else n) for level, n in self.outlets.items()}
+        return out
 
 
 def _flags(v: pd.DataFrame) -> pd.DataFrame:
@@ -76,15 +112,18 @@ _FLAG_NAMES = ("villages", "priority_villages", "in_village", "priority_in_villa
                "focus_unknown_reached", "registered")
 
 
-def summary(v: pd.DataFrame, active: pd.DataFrame, rules: Rules) -> dict:
-    """The metrics of SPEC §3 over a set of villages and the active outlets of the same scope."""
+def summary(v: pd.DataFrame, active: pd.DataFrame, rules: Rules) -> ScopeCounts:
+    """The counts of SPEC §3 over a set of villages and the active outlets of the same scope."""
     counts = {k: int(x) for k, x in _flags(v).sum().items()} if len(v) else dict.fromkeys(_FLAG_NAMES, 0)
     levels = active["level"].value_counts().to_dict() if len(active) else {}
-    modes = v.loc[v["reached"], "mode"].value_counts().to_dict() if len(v) else {}
-    return _summary_of(counts, levels, modes, rules)
+    found = v.loc[v["reached"], "mode"].value_counts().to_dict() if len(v) else {}
+    modes = {m.id: 0 for m in rules.modes}
+    modes.update({str(k): int(x) for k, x in found.items() if x})
+    return ScopeCounts(**counts, outlets={level: int(levels.get(level, 0)) for level in LEVELS},
+                       modes={k: modes[k] for k in sorted(modes)})  # the contract's keys are sorted
 
 
-def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple[object, dict]]:
+def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple[Any, ScopeCounts]]:
     """(scope row, summary) for each row of `scopes`, by counting over all villages and outlets at once
     (each row's scope is an integer, the counts are bincounts): linear in the size of the registers,
     however many scopes there are."""
@@ -124,47 +163,33 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
     modes: dict[str, list[int]] = {}
     if len(v):
         modes = count_each(v["mode"].to_numpy(dtype=object), inside & v["reached"].to_numpy(dtype=bool), at)
-    # one summary per scope, written straight from the columns of counts (40 000 townships: no
-    # intermediate dictionaries per scope); modes by sorted id (the contract's keys are sorted), a mode
-    # the rules do not name only where it was counted
+    # one ScopeCounts per scope, straight from the columns of counts (40 000 townships); modes by sorted
+    # id (the contract's keys are sorted), a mode the rules do not name only where it was counted
     mode_ids = {m.id for m in rules.modes}
     mode_keys = sorted(mode_ids | set(modes))
     mode_cols = [modes.get(m, [0] * k) for m in mode_keys]
     listed = [m in mode_ids for m in mode_keys]
     level_cols = [levels.get(level, [0] * k) for level in LEVELS]
+    names = list(counts)
     out = []
-    for (row, n, reached, in_village, priority, priority_in_village, focus_reached, focus, mode_row, level_row,
-         unknown, unknown_in_village, focus_unknown, focus_unknown_reached, registered) in zip(
-            scopes.itertuples(index=False), counts["villages"], counts["reached"], counts["in_village"],
-            counts["priority_villages"], counts["priority_in_village"], counts["focus_reached"], counts["focus"],
-            zip(*mode_cols, strict=True) if mode_cols else [()] * k, zip(*level_cols, strict=True),
-            counts["priority_unknown"], counts["priority_unknown_in_village"], counts["focus_unknown"],
-            counts["focus_unknown_reached"], counts["registered"], strict=True):
-        out.append((row, {
-            "villages": n,
-            "priority_villages": priority,
-            "in_village": in_village,
-            "priority_in_village": priority_in_village,
-            "reached": reached,
-            "reach_rate": None if n == 0 else reached / n,
-            "priority_in_village_rate": None if priority == 0 else priority_in_village / priority,
-            "in_village_rate": None if n == 0 else in_village / n,
-            "outlets": dict(zip(LEVELS, level_row, strict=True)),
-            "modes": (dict(zip(mode_keys, mode_row, strict=True)) if all(listed) else
-                      {m: x for m, x, keep in zip(mode_keys, mode_row, listed, strict=True) if keep or x}),
-            "priority_unknown": unknown,
-            **_private(focus_reached, focus, unknown_in_village, unknown, focus_unknown_reached, focus_unknown,
-                       registered),
-        }))
+    for row, mode_row, level_row, *numbers in zip(
+            scopes.itertuples(index=False), zip(*mode_cols, strict=True) if mode_cols else [()] * k,
+            zip(*level_cols, strict=True), *(counts[name] for name in names), strict=True):
+        out.append((row, ScopeCounts(
+            **dict(zip(names, numbers, strict=True)),
+            outlets=dict(zip(LEVELS, level_row, strict=True)),
+            modes=(dict(zip(mode_keys, mode_row, strict=True)) if all(listed) else
+                   {m: x for m, x, keep in zip(mode_keys, mode_row, listed, strict=True) if keep or x}),
+        )))
     return out
 
 
-def by_county(c: Coverage, rules: Rules) -> list[tuple[object, dict]]:
+def by_county(c: Coverage, rules: Rules) -> list[tuple[Any, ScopeCounts]]:
     """(county row, summary) for every county of the scope, in scope order."""
     return _by(c, "county_key", c.counties, rules)
 
 
-def by_township(c: Coverage, rules: Rules) -> list[tuple[object, dict]]:
+def by_township(c: Coverage, rules: Rules) -> list[tuple[Any, ScopeCounts]]:
     return _by(c, "township_key", c.townships, rules)
 
 

@@ -32,43 +32,6 @@ _TOWNSHIPS = TypeAdapter(list[Township])
 _ATTENTION = TypeAdapter(list[AttentionVillage])
 
 
-def _named(s: dict, unknown: frozenset[str], submitted: bool, **names: str) -> dict:
-    """A scope's summary dict made a row of the contract in place: the names and whether it was
-    submitted added, the target-only keys dropped (no copy: there is one such dict per township)."""
-    s["submitted"] = submitted
-    for k in [k for k in s if k.startswith("_")]:
-        del s[k]
-    if unknown:
-        s.update(_unknown_nulls(s, unknown))
-    s.update(names)
-    return s
-
-
-def _summary(s: dict, unknown: frozenset[str]) -> dict:
-    """The contract's keys of a scope's summary; a figure nothing establishes is null (a new dict: the
-    targets are evaluated on `s` as it is)."""
-    out = {k: v for k, v in s.items() if not k.startswith("_")}
-    if unknown:
-        out.update(_unknown_nulls(s, unknown))
-    return out
-
-
-# the count a rate is made of, null with it when nothing establishes the rate
-_COUNT_OF_RATE = {"reach_rate": "reached", "in_village_rate": "in_village", "priority_in_village_rate": "priority_in_village"}
-
-
-def _unknown_nulls(s: dict, unknown: frozenset[str]) -> dict:
-    """The keys of a summary to set to null for the metrics nothing establishes (rates; outlet counts)."""
-    nulls: dict[str, object] = {k: None for k in unknown if k in s}
-    for rate, count in _COUNT_OF_RATE.items():
-        if rate in unknown:
-            nulls[count] = None
-    levels = {k.split(".", 1)[1] for k in unknown if k.startswith("outlets.")}
-    if levels:
-        nulls["outlets"] = {level: (None if level in levels else n) for level, n in s["outlets"].items()}
-    return nulls
-
-
 def _targets(results: list[TargetResult]) -> list[TargetOut]:
     return [
         TargetOut(id=r.target.id, kind=r.target.kind, metric=r.target.metric, target=r.target.target,
@@ -158,15 +121,15 @@ def build(
     results = evaluate_all(rules.targets, total, c.as_of, rates_only=partial, unsubmitted=missing(unsent),
                            unknown=unknown)
     counties = [
-        County(county=row.county, submitted=county_sent[row.county_key], **_summary(s, unknown),
+        County(county=row.county, submitted=county_sent[row.county_key], **s.contract(unknown),
                targets=_targets(evaluate_all(rules.targets, s, c.as_of, rates_only=True,
                                              unsubmitted=missing(silent.get(row.county_key, 0)), unknown=unknown)))
         for row, s in county_scopes
     ]
     # the two long lists (a national report: ~40 000 townships, ~100 000 villages) are validated as a
     # whole by one TypeAdapter (in pydantic-core), about a third faster than a model per row
-    townships = _TOWNSHIPS.validate_python([_named(s, unknown, row.township_key in sent.townships,
-                                                   county=row.county, township=row.township)
+    townships = _TOWNSHIPS.validate_python([{**s.contract(unknown), "submitted": row.township_key in sent.townships,
+                                             "county": row.county, "township": row.township}
                                             for row, s in township_scopes])
     need = metrics.attention(c)
     attention = _ATTENTION.validate_python([
@@ -181,7 +144,7 @@ def build(
     ])
     report = Report(
         as_of=c.as_of, generated_at=generated_at, rules=rules_ref, inputs=inputs,
-        summary=Summary(**_summary(total, unknown)), targets=_targets(results), counties=counties,
+        summary=Summary(**total.contract(unknown)), targets=_targets(results), counties=counties,
         townships=townships, attention=attention, scope=scope, samples=samples,
     )
     return report, results

@@ -25,13 +25,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from kuaidi_cli.core.rules import Target
-
-# rate metric → (numerator, denominator) keys of a summary
-_RATE_PARTS = {
-    "reach_rate": ("reached", "villages"),
-    "priority_in_village_rate": ("priority_in_village", "priority_villages"),
-    "in_village_rate": ("in_village", "villages"),
-}
+from kuaidi_cli.measure.metrics import ScopeCounts
 
 STATUSES = ("met", "missed", "pending", "info", "no-data", "unverified", "incomplete")
 # what `--fail-on missed` counts as missed on a due required target: the exit code never says "fine"
@@ -55,13 +49,6 @@ class TargetResult:
         return self.target.kind == "required" and self.due and self.status in NOT_MET
 
 
-def _parts(metric: str, s: dict) -> tuple[int, int]:
-    if metric == "focus_reach_rate":
-        return s["_focus"]
-    num, den = _RATE_PARTS[metric]
-    return s[num], s[den]
-
-
 @functools.lru_cache(maxsize=256)
 def _exact(value: float) -> Fraction:
     """A target as the decimal it was written as (0.85, not the float nearest to it); once per value
@@ -73,15 +60,15 @@ def _holds(target: Fraction, num: int, den: int) -> bool:
     return den > 0 and num >= math.ceil(target * den)
 
 
-def evaluate(target: Target, s: dict, as_of: dt.date, *, unsubmitted: int = 0,
+def evaluate(target: Target, s: ScopeCounts, as_of: dt.date, *, unsubmitted: int = 0,
              unknown: frozenset[str] = frozenset()) -> TargetResult:
     """One target against one scope's summary. `unsubmitted`: parts of the scope that sent nothing
     (counted as incomplete); `unknown`: metrics no column of the registers establishes."""
     due = as_of >= target.due
     undecided = 0
     if target.is_rate:
-        num, den = _parts(target.metric, s)
-        favourable, unfavourable = s.get("_unknown", {}).get(target.metric, (0, 0))
+        num, den = s.parts(target.metric)
+        favourable, unfavourable = s.undecided(target.metric)
         undecided = favourable + unfavourable
         exact = _exact(target.target)
         value = None if den == 0 or target.metric in unknown else num / den
@@ -102,7 +89,7 @@ def evaluate(target: Target, s: dict, as_of: dt.date, *, unsubmitted: int = 0,
             status = "unverified"
     else:
         level = target.metric.split(".", 1)[1]
-        count = s["outlets"][level]
+        count = s.outlets[level]
         value = None if target.metric in unknown else float(count)
         gap = max(0, math.ceil(target.target) - count)
         if value is None:
@@ -120,7 +107,7 @@ def evaluate(target: Target, s: dict, as_of: dt.date, *, unsubmitted: int = 0,
                         unsubmitted=unsubmitted)
 
 
-def evaluate_all(targets: list[Target], s: dict, as_of: dt.date, *, rates_only: bool = False, unsubmitted: int = 0,
+def evaluate_all(targets: list[Target], s: ScopeCounts, as_of: dt.date, *, rates_only: bool = False, unsubmitted: int = 0,
                  unknown: frozenset[str] = frozenset()) -> list[TargetResult]:
     """Every target (or only the rate targets, for a county: count targets are city-wide)."""
     return [evaluate(t, s, as_of, unsubmitted=unsubmitted, unknown=unknown)

@@ -11,25 +11,26 @@ from kuaidi_cli.report import Report, Summary
 
 @dataclass(frozen=True)
 class Column:
-    key: str  # the label (render.labels) and the CSV/JSON-free name of the column
+    key: str  # the label (write.labels)
+    metric: str  # the metric's name in the history and the targets (outlets.park)
     rate: bool  # a fraction in [0, 1], shown as a percentage
     value: Callable[[Summary], int | float | None]
     optional: bool = False  # shown only when some scope of the report has a value other than 0
 
 
 SCOPE_COLUMNS: tuple[Column, ...] = (
-    Column("villages", False, lambda s: s.villages),
-    Column("reached", False, lambda s: s.reached),
-    Column("reach_rate", True, lambda s: s.reach_rate),
-    Column("priority_villages", False, lambda s: s.priority_villages),
-    Column("priority_unknown", False, lambda s: s.priority_unknown, optional=True),
-    Column("priority_in_village", False, lambda s: s.priority_in_village),
-    Column("priority_in_village_rate", True, lambda s: s.priority_in_village_rate),
-    Column("in_village", False, lambda s: s.in_village),
-    Column("in_village_rate", True, lambda s: s.in_village_rate),
-    Column("parks", False, lambda s: s.outlets.park),
-    Column("township_stations", False, lambda s: s.outlets.township_station),
-    Column("village_points", False, lambda s: s.outlets.village_point),
+    Column("villages", "villages", False, lambda s: s.villages),
+    Column("reached", "reached", False, lambda s: s.reached),
+    Column("reach_rate", "reach_rate", True, lambda s: s.reach_rate),
+    Column("priority_villages", "priority_villages", False, lambda s: s.priority_villages),
+    Column("priority_unknown", "priority_unknown", False, lambda s: s.priority_unknown, optional=True),
+    Column("priority_in_village", "priority_in_village", False, lambda s: s.priority_in_village),
+    Column("priority_in_village_rate", "priority_in_village_rate", True, lambda s: s.priority_in_village_rate),
+    Column("in_village", "in_village", False, lambda s: s.in_village),
+    Column("in_village_rate", "in_village_rate", True, lambda s: s.in_village_rate),
+    Column("parks", "outlets.park", False, lambda s: s.outlets.park),
+    Column("township_stations", "outlets.township_station", False, lambda s: s.outlets.township_station),
+    Column("village_points", "outlets.village_point", False, lambda s: s.outlets.village_point),
 )
 
 

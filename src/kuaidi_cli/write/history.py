@@ -15,7 +15,8 @@ from contextlib import closing
 from pathlib import Path
 
 from kuaidi_cli.core.errors import KuaidiError
-from kuaidi_cli.report import Report, Summary
+from kuaidi_cli.report import County, Report, Summary, Township
+from kuaidi_cli.write.columns import SCOPE_COLUMNS
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -46,9 +47,7 @@ CREATE TABLE IF NOT EXISTS targets (
 );
 """
 
-METRICS = ("villages", "priority_villages", "in_village", "priority_in_village", "reached", "reach_rate",
-           "priority_in_village_rate", "in_village_rate", "outlets.park", "outlets.township_station",
-           "outlets.village_point")
+METRICS = tuple(c.metric for c in SCOPE_COLUMNS)  # every figure of a scope's table, by its metric name
 
 
 def default_path() -> Path:
@@ -79,11 +78,9 @@ def connect(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
         raise _problem(path, e) from e
 
 
-def _values(s: Summary) -> dict[str, float | None]:
-    d = s.model_dump()
-    out = {k: d[k] for k in METRICS if "." not in k}
-    out.update({f"outlets.{k}": v for k, v in d["outlets"].items()})
-    return out
+def _values(s: Summary | County | Township) -> dict[str, float | None]:
+    """A scope's figures by metric name: the columns of its table (write.columns), all of them."""
+    return {c.metric: c.value(s) for c in SCOPE_COLUMNS}
 
 
 def _gap(gap: int | None) -> int:
