@@ -1,11 +1,11 @@
 # Quick start:  make demo   (set up, then check the bundled sample registers and report on them)
-#               make test   (set up, then run the test suite)
+#               make test   (set up, then lint (ruff, mypy, the import layers) and run the test suite)
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test setup clean samples
+.PHONY: demo test test-long lint setup clean samples
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,8 +23,21 @@ demo: $(STAMP)
 	@echo '--- the coverage report of the samples at the end of 2021 (try also: .venv/bin/kuaidi report --samples --county 祥符区):'
 	$(BIN)/kuaidi report --samples --as-of 2021-12-31
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q
+
+# style, strict types of the library (check_untyped_defs for the tests), and the import layers
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks fuzz scripts
+	$(BIN)/mypy -p kuaidi_cli
+	cd tests && ../$(BIN)/mypy --config-file= --python-version 3.11 --check-untyped-defs --ignore-missing-imports .
+	$(BIN)/lint-imports
+
+# the property tests with 20 times their examples, then ten minutes of fuzzing the loader (atheris)
+test-long: $(STAMP)
+	KUAIDI_LONG=1 $(BIN)/python -m pytest -q tests/test_properties.py tests/test_coverage_properties.py tests/test_validation.py
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check atheris
+	fuzz/run.sh 600
 
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +15,13 @@ from kuaidi_cli.core.rules import Rules, load_rules
 from kuaidi_cli.read import load
 
 ROOT = Path(__file__).resolve().parents[1]
+# `make test-long` (KUAIDI_LONG=1) multiplies the property tests' example budgets: `make test` stays quick
+LONG = 20 if os.environ.get("KUAIDI_LONG") else 1
+
+
+def examples(n: int) -> int:
+    """A property test's number of examples: `n` in `make test`, 20 × n in `make test-long`."""
+    return n * LONG
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLES = ROOT / "data" / "samples"
 

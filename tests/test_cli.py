@@ -11,7 +11,7 @@ from kuaidi_cli.cli import app
 runner = CliRunner()
 
 
-def invoke(*args: str):
+def invoke(*args: object):
     return runner.invoke(app, [str(a) for a in args])
 
 

@@ -106,7 +106,7 @@ def test_history_locked_by_another_process(tmp_path):
         time.sleep(30)
     """)], stdout=subprocess.PIPE, text=True)
     try:
-        assert holder.stdout.readline().strip() == "locked"
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         t = time.monotonic()
         result = export(tmp_path, "--as-of", "2021-12-31", "--history", history, "--wait", "0.5")
         assert time.monotonic() - t < 20

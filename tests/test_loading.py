@@ -283,7 +283,11 @@ def test_a_large_utf8_file_is_decoded_only_at_its_start(tmp_path, rules, monkeyp
     monkeypatch.setattr(loading, "HEAD_BYTES", 16384)
     decoded = []
     real = loading.decode
-    monkeypatch.setattr(loading, "decode", lambda *a: decoded.append(a[1]) or real(*a))
+    def spy(*a):
+        decoded.append(a[1])
+        return real(*a)
+
+    monkeypatch.setattr(loading, "decode", spy)
     path = write(tmp_path, f"{HEADER}\r\n" + per_distinct(400))  # 400 rows of ~90 bytes: twice 16384
     assert path.stat().st_size > 2 * 16384
     reg = run(path, rules)

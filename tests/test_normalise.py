@@ -115,7 +115,11 @@ def test_distinct_spreads_per_value_results_back_to_rows_and_shares_them_with_a_
     assert len(d.uniques) == 4
     assert d.spread(d.empty).tolist() == [False, False, False, False, True] * 3
     calls = []
-    first = d.per_value("n", lambda u: calls.append(len(u)) or u.str.len().to_numpy())
+    def count(u):
+        calls.append(len(u))
+        return u.str.len().to_numpy()
+
+    first = d.per_value("n", count)
     sub = d.take(d.codes != 1)
     assert sub.per_value("n", lambda u: calls.append(0)) is first and calls == [4]
     assert sub.spread(first).tolist() == [1, 1, 2, 1] * 3

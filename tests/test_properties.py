@@ -5,6 +5,7 @@ import io
 import tempfile
 from pathlib import Path
 
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -45,7 +46,7 @@ def _csv(data: list[tuple]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows)
 def test_every_row_ends_in_exactly_one_place(data):
     with tempfile.TemporaryDirectory() as d:
@@ -71,7 +72,7 @@ def test_every_row_ends_in_exactly_one_place(data):
             assert n in explained, (n, row)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(rows)
 def test_valid_rows_satisfy_the_row_model(data):
     with tempfile.TemporaryDirectory() as d:

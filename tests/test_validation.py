@@ -1,7 +1,7 @@
 """Each kind of finding, asserted as (code, row, column) on small registers written here."""
 
 import numpy as np
-from conftest import HEADER, found, run, write
+from conftest import HEADER, examples, found, run, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -154,7 +154,7 @@ def test_outlet_findings(tmp_path, rules):
     assert str(frame.at["V4", "opened"].date()) == "2021-09-30"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 50)), max_size=40))
 def test_group_ids_give_equal_rows_equal_ids(rows):
     from kuaidi_cli.core.normalise import group_ids

@@ -14,11 +14,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kuaidi_cli.core.errors import KuaidiError
+
+if TYPE_CHECKING:
+    from kuaidi_cli.read import Limits
 
 app = typer.Typer(
     name="kuaidi",
@@ -79,7 +82,7 @@ class Session:
     """What `kuaidi` itself was given, for its commands (typer's context object): the limits of reading
     (options before the command) and whether the process ends with the command (set by `main`)."""
 
-    limits: dict[str, float] = field(default_factory=dict)
+    limits: dict[str, Any] = field(default_factory=dict)
     ends_with_command: bool = False
 
 
@@ -187,7 +190,7 @@ def report(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而不是屏幕（.xlsx .html .json .csv .txt）/ write to this file")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", case_sensitive=False, help="missed：到期必达目标未确认达标（未达标、无数据、待核实、数据不全）时退出码为1")] = FailOn.never,
     divisions: DivisionsOpt = None,
-    universe: Annotated[Universe, typer.Option("--universe", case_sensitive=False, help="register：按台账计算比率；gazetteer：按官方名单（缺的村计为未通达）")] = None,
+    universe: Annotated[Universe | None, typer.Option("--universe", case_sensitive=False, help="register：按台账计算比率；gazetteer：按官方名单（缺的村计为未通达）")] = None,
     samples: SamplesOpt = False,
     force: ForceOpt = False,
     lang: LangOpt = Lang.zh,
@@ -228,7 +231,9 @@ def report(
 
             render(result, context, rules, Console(), lang=lang.value)
         else:
-            data = reporting.render(chosen, result, context, rules, lang.value)
+            from kuaidi_cli.write.formats import render as render_file
+
+            data = render_file(chosen, result, context, rules, lang.value)
             if output is None:
                 sys.stdout.buffer.write(data)
                 sys.stdout.flush()
@@ -376,7 +381,7 @@ def show_rules(
         render(rules, rules_file or default_rules_path(), sha, Console(), lang=lang.value)
 
 
-def _limits(ctx: typer.Context):  # -> kuaidi_cli.read.Limits (imported here: `kuaidi --help` starts at once)
+def _limits(ctx: typer.Context) -> Limits:  # (imported inside: `kuaidi --help` starts at once)
     from kuaidi_cli.read import Limits
 
     return Limits(**_session(ctx).limits)

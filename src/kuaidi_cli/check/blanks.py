@@ -75,7 +75,7 @@ def empty_columns(tables: list[RawTable], table_of_row: np.ndarray, dist: dict[s
     return EmptyColumns(findings, per_table)
 
 
-def undecided_priority(c: Collector, raw: Rows, out: dict, dist: dict[str, Distinct], rules: Rules,
+def undecided_priority(c: Collector, raw: Rows, out: dict[str, pd.Series], dist: dict[str, Distinct], rules: Rules,
                         empty_columns: list[set[str]], table_of_row: np.ndarray, counted: pd.Series) -> None:
     """A warning on each village whose priority cannot be decided (AnyOf.decide): population or distance
     blank or invalid, and what is filled does not already make it a priority village. Only rows a

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -46,7 +48,8 @@ def typed_ids(d: Distinct, typed: np.ndarray) -> np.ndarray:
         ids[~kept] = len(typed)
     else:
         ids, _ = pd.factorize(pd.Series(typed, dtype=object), use_na_sentinel=False)
-    return ids[d.codes]
+    row_ids: np.ndarray[Any, Any] = ids[d.codes]
+    return row_ids
 
 
 def _key_ids(keys: pd.DataFrame) -> np.ndarray:

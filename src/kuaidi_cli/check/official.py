@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kuaidi_cli.check.collector import Collector
+from kuaidi_cli.check.collector import Collector, Rows
 from kuaidi_cli.core.fields import FROM_GAZETTEER
 from kuaidi_cli.core.findings import Finding, make
 from kuaidi_cli.core.gazetteer import VILLAGE_COMMITTEE, Gazetteer, name_key, suggest
@@ -27,9 +27,9 @@ def _did_you_mean(options: list[str], edition: str) -> tuple[str, str]:
     return (f"（不在{edition}年区划中）", f" (not in the {edition} division list)")
 
 
-def _short_names(written: pd.Series, official: dict[str, list[str]], parent: pd.Series | None) -> pd.Series:
+def _short_names(written: pd.Series, official: dict[str | None, list[str]], parent: pd.Series | None) -> pd.Series:
     """A written name that begins exactly one official name of its parent: 兰考 → 兰考县, 陈留 → 陈留镇."""
-    out = {}
+    out: dict[object, str] = {}
     for i, (name, up) in enumerate(zip(written, parent if parent is not None else [None] * len(written), strict=True)):
         if not isinstance(name, str):
             continue
@@ -39,7 +39,7 @@ def _short_names(written: pd.Series, official: dict[str, list[str]], parent: pd.
     return pd.Series(out, dtype=object).reindex(written.index)
 
 
-def check_villages(c: Collector, raw: pd.DataFrame, out: dict, gz: Gazetteer) -> pd.Series:
+def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazetteer) -> pd.Series:
     """Check and normalise county, township, village and code in `out`; returns the mask of 居委会/社区 rows."""
     edition = gz.edition
     county, township, village, code = out["county"], out["township"], out["village"], out["code"]
@@ -55,7 +55,8 @@ def check_villages(c: Collector, raw: pd.DataFrame, out: dict, gz: Gazetteer) ->
     ok_county = county.isin(known)
 
     # townships, within their county
-    by_county: dict[str, list[str]] = gz.townships.groupby("county_name")["name"].apply(list).to_dict()
+    by_county: dict[str | None, list[str]] = {
+        str(k): list(v) for k, v in gz.townships.groupby("county_name")["name"].apply(list).items()}
     pairs = set(zip(gz.townships["county_name"], gz.townships["name"], strict=True))
     here = pd.Series([(a, b) in pairs for a, b in zip(county, township, strict=True)], index=county.index)
     short = _short_names(township.where(ok_county & ~here), by_county, county)
@@ -111,7 +112,7 @@ def check_villages(c: Collector, raw: pd.DataFrame, out: dict, gz: Gazetteer) ->
     c.add("village-name-normalised", renamed, "village", raw["village"], canonical.fillna(""), canonical.fillna(""))
     out["village"] = village.where(~renamed, canonical)
     out["county"], out["township"] = county, township
-    return not_village
+    return pd.Series(not_village, dtype=bool)
 
 
 def missing_villages(frame: pd.DataFrame, gz: Gazetteer, covering: pd.DataFrame | None = None,

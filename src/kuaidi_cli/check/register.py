@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
 from kuaidi_cli.core.fields import FIELDS, Kind
 from kuaidi_cli.core.findings import Finding, Severity
@@ -45,7 +46,7 @@ class Register:
     files: list[FileResult]
     findings: list[Finding] = field(default_factory=list)
     # every row that names a village, valid or not (skipped rows left out): what the register mentions
-    seen: pd.DataFrame | None = None
+    seen: pd.DataFrame = field(default_factory=pd.DataFrame)
     # invalid village rows whose only errors are in 人口 or 距离 (the value left blank): check counts them
     # invalid (they must be fixed), the report counts them as villages whose priority may be undecided
     uncertain: pd.DataFrame | None = None
@@ -60,13 +61,13 @@ class Register:
     def errors(self) -> int:
         return sum(1 for f in self.findings if f.severity is Severity.ERROR)
 
-    def records(self) -> list:
+    def records(self) -> list[BaseModel]:
         """The valid rows as pydantic models (VillageRow or OutletRow); for small registers and tests."""
         from kuaidi_cli.check.schema import OutletRow, VillageRow
 
         model = VillageRow if self.kind is Kind.VILLAGES else OutletRow
         names = [f.name for f in FIELDS[self.kind]]
-        out = []
+        out: list[BaseModel] = []
         for rec in self.frame[names].to_dict("records"):
             clean = {k: _plain(v) for k, v in rec.items()}
             out.append(model.model_validate({k: v for k, v in clean.items() if v is not None}))
@@ -77,7 +78,7 @@ def _plain(v: object) -> object:
     """A frame cell as a plain Python value: NaN/NaT/None → None, Timestamp → date, whole float stays float."""
     if isinstance(v, list):
         return v
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
+    if v is None or (not isinstance(v, str) and pd.isna(v)):  # type: ignore[call-overload]  # any cell
         return None
     if isinstance(v, pd.Timestamp):
         return v.date()

@@ -4,6 +4,8 @@ blank rows, 合计/小计 rows, notes under the table."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,7 +40,7 @@ def stack(tables: list[RawTable], kind: Kind) -> tuple[pd.DataFrame, pd.DataFram
         # a table's file name once (categorical), not a text per row
         one = np.zeros(n, dtype=np.int8)
         metas.append(pd.DataFrame({"_t": np.full(n, t_index), "_row": np.asarray(table.row_numbers, dtype=np.int64),
-                                   "_file": pd.Categorical.from_codes(one, [table.name]),
+                                   "_file": pd.Categorical.from_codes(one, categories=pd.Index([table.name])),
                                    "_sheet": np.full(n, table.sheet, dtype=object)},
                                   index=range(n)))
     raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0] if parts else pd.DataFrame(columns=names)
@@ -97,11 +99,16 @@ def skip_masks(tables: list[RawTable], columns: list[dict[int, Distinct]]) -> tu
         positions = list(dist)
         mapped = {c.position for c in table.columns if c.field}
 
-        def spread(d: Distinct, key: str, fn) -> np.ndarray:
-            return d.per_value(key, fn)[d.codes]
+        def spread(d: Distinct, key: str, fn: Callable[[pd.Series], np.ndarray[Any, Any]]) -> np.ndarray[Any, Any]:
+            per_value: np.ndarray[Any, Any] = d.per_value(key, fn)
+            spread_out: np.ndarray[Any, Any] = per_value[d.codes]
+            return spread_out
+
+        def totals_of(d: Distinct) -> Callable[[pd.Series], np.ndarray[Any, Any]]:
+            return lambda _u: _totals(d.text)
 
         empty = np.column_stack([dist[p].empty[dist[p].codes] for p in positions])
-        is_total = np.column_stack([spread(dist[p], "total", lambda _u, d=dist[p]: _totals(d.text)) for p in positions])
+        is_total = np.column_stack([spread(dist[p], "total", totals_of(dist[p])) for p in positions])
         serial = np.column_stack([
             spread(dist[p], "serial", lambda u: normalise.text(u).str.fullmatch(_SERIAL_NO).to_numpy(dtype=bool))
             if p not in mapped else np.zeros(n, dtype=bool) for p in positions])

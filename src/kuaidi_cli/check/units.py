@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -76,7 +77,7 @@ def check_text(col: Column) -> Checked:
     d = col.distinct
     form = d.free_text if col.name == "name" else d.text
     long_u = np.fromiter(map(len, form), dtype=np.int64, count=len(form)) > MAX_NAME_CHARS
-    kept = np.where(d.empty | long_u, None, form)
+    kept: np.ndarray[Any, Any] = np.where(d.empty | long_u, np.array(None, dtype=object), form)
     if col.field.required:
         col.collector.add("missing-value", col.per_distinct(d.empty) & ~col.lacking, col.name)
     col.collector.add("absurd-value", col.per_distinct(long_u), col.name, col.raw[col.name],
@@ -145,8 +146,8 @@ def check_code(col: Column) -> Checked:
     """A 12-digit statistical division code (one Excel showed as 4.10212E+11 told apart)."""
     d = col.distinct
     # from the column's normal forms and placeholders, worked out once for the blank-row test already
-    parsed, bad_u = normalise.code_of_text(pd.Series(d.text, dtype=object), d.empty)
-    bad_u = np.asarray(bad_u, dtype=bool)
+    parsed, bad = normalise.code_of_text(pd.Series(d.text, dtype=object), d.empty)
+    bad_u = bad.to_numpy(dtype=bool)
     sci_u = _scientific(_distinct_series(d), bad_u)
     raw = col.raw[col.name]
     col.collector.add("bad-code", col.per_distinct(bad_u & ~sci_u), col.name, raw)
@@ -191,7 +192,7 @@ def _distinct_series(d: Distinct) -> pd.Series:
     return normalise.distinct_series(d.uniques)
 
 
-def division_aliases(c: Collector, raw: pd.DataFrame, dists: dict[str, Distinct], out: dict, rules: Rules) -> set[str]:
+def division_aliases(c: Collector, raw: Rows, dists: dict[str, Distinct], out: dict[str, pd.Series], rules: Rules) -> set[str]:
     """Old or short division names replaced by the rules' aliases (looked up once per distinct name);
     returns the fields where a name was replaced."""
     replaced = set()
@@ -211,7 +212,7 @@ def division_aliases(c: Collector, raw: pd.DataFrame, dists: dict[str, Distinct]
     return replaced
 
 
-def outlet_rules(c: Collector, raw: pd.DataFrame, out: dict) -> None:
+def outlet_rules(c: Collector, raw: Rows, out: dict[str, pd.Series]) -> None:
     level = out["level"]
     needs_township = level.isin(["township_station", "village_point"])
     c.add("missing-value", needs_township & out["township"].isna(), "township")

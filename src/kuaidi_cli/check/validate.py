@@ -10,6 +10,10 @@ of all files at once; only the failing cells are visited one by one to write the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
 from kuaidi_cli.check import units
@@ -108,9 +112,11 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     # by its distinct values; the others are factorised row by row
     changed = {"county", "township", "village", "code"} if gazetteer is not None and kind is Kind.VILLAGES else set()
     changed |= replaced
-    ids = {name: typed_ids(live_dist[name], checked[name].distinct_values)
-           for name in ("code", "county", "township", "village", "outlet_id")
-           if name in checked and name not in changed and checked[name].distinct_values is not None}
+    ids: dict[str, np.ndarray[Any, Any]] = {}
+    for name in ("code", "county", "township", "village", "outlet_id"):
+        kept = checked[name].distinct_values if name in checked and name not in changed else None
+        if kept is not None:
+            ids[name] = typed_ids(live_dist[name], kept)
     # the uncertain rows take part: the same village twice is a duplicate, whichever row is uncertain
     dup = duplicates(sub, typed, (invalid & ~uncertain) | not_village, meta, kind, ids)
     invalid |= dup
@@ -133,18 +139,20 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
                     uncertain=soft)
 
 
-def _position_key(tables: list[RawTable]):
+def _position_key(tables: list[RawTable]) -> Callable[[Finding], tuple[int, int, int, str]]:
     """Sort findings as a reader scans the files: file by file, row by row, column by column."""
     files = {t.name: i for i, t in reversed(list(enumerate(tables)))}
     columns = {(t.name, c.label): c.position for t in tables for c in reversed(t.columns)}
 
-    def key(f: Finding) -> tuple:
-        return (files.get(f.file, len(tables)), f.row or 0, columns.get((f.file, f.column), -1), f.code)
+    def key(f: Finding) -> tuple[int, int, int, str]:
+        return (files.get(f.file, len(tables)), f.row or 0, columns.get((f.file, f.column or ""), -1), f.code)
 
     return key
 
 
-def _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings, not_village_t) -> list[FileResult]:
+def _count(tables: list[RawTable], meta: pd.DataFrame, valid_t: pd.Series, blank: pd.Series, total: pd.Series,
+           note: pd.Series, repeat: pd.Series, invalid: pd.Series, findings: list[Finding],
+           not_village_t: pd.Series) -> list[FileResult]:
     results = []
     for t_index, table in enumerate(tables):
         mine = meta["_t"] == t_index

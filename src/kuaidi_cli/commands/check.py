@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from kuaidi_cli.check import CheckResult, Register, validate, with_outlet_register
@@ -15,7 +16,8 @@ from kuaidi_cli.read import load
 from kuaidi_cli.read.table import Limits, RawTable
 
 
-def load_in_background(paths: list[Path], kind: Kind, rules: Rules, *, limits: Limits | None = None):
+def load_in_background(paths: list[Path], kind: Kind, rules: Rules, *,
+                       limits: Limits | None = None) -> Callable[[], list[RawTable]]:
     """Start reading register files in a second thread; the returned function waits and gives the
     tables (or raises what reading raised). calamine's parse and pyarrow's CSV reader release the GIL,
     so on two cores the second register is read while the first is checked."""

@@ -103,7 +103,7 @@ def export(
             if fmt == "csv":
                 from kuaidi_cli.write.json_csv import attention_csv, findings_csv
 
-                lists = {"attention": lambda: attention_csv(report, rules, lang),
+                lists: dict[str, Callable[[], bytes]] = {"attention": lambda: attention_csv(report, rules, lang),
                          "findings": lambda: findings_csv(context.findings, lang)}
                 for part in CSV_LISTS:
                     data = lists[part]

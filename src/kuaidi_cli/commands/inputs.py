@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -31,7 +32,7 @@ def samples_dir() -> Path:
 
 
 def resolve(villages: Path | None, outlets: Path | None, rules: Path | None, *, samples: bool = False,
-            env: dict[str, str] | None = None, cwd: Path | None = None) -> Registers:
+            env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Registers:
     """The registers to report on; raises InputError when none is given (and `samples` is not asked)."""
     env = os.environ if env is None else env
     cwd = cwd or Path.cwd()
@@ -61,7 +62,8 @@ def resolve(villages: Path | None, outlets: Path | None, rules: Path | None, *, 
         def rel(key: str) -> Path | None:
             return (config.parent / str(data[key])) if key in data else None
 
-        return Registers(rel("villages"), outlets or rel("outlets"), rules or rel("rules"), "kuaidi.toml")
+        return Registers(config.parent / str(data["villages"]), outlets or rel("outlets"), rules or rel("rules"),
+                         "kuaidi.toml")
     raise InputError(
         "没有指定行政村台账：用 --villages 文件（或环境变量 KUAIDI_VILLAGES、当前目录的 kuaidi.toml）指定；"
         "加 --samples 可用内置示例台账试运行",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kuaidi_cli.check import with_outlet_register
+from kuaidi_cli.check import Register, with_outlet_register
 from kuaidi_cli.commands.check import (
     load_in_background,
     load_register,
@@ -18,6 +18,7 @@ from kuaidi_cli.commands.inputs import Registers, sha256
 from kuaidi_cli.commands.second_process import SECOND_PROCESS_BYTES, SecondProcess
 from kuaidi_cli.core.errors import InputError, KuaidiError
 from kuaidi_cli.core.fields import Kind
+from kuaidi_cli.core.findings import Finding
 from kuaidi_cli.core.gazetteer import Gazetteer
 from kuaidi_cli.core.rules import Rules, canonical_county
 from kuaidi_cli.core.threads import in_thread
@@ -26,7 +27,6 @@ from kuaidi_cli.read import Limits, is_workbook
 from kuaidi_cli.report.build import Sent, build, select
 from kuaidi_cli.report.model import InputRef, Reference, Report, ReportContext, RulesRef, ScopeOut
 from kuaidi_cli.write.files import refuse_existing, refuse_input
-from kuaidi_cli.write.formats import render as render_format
 from kuaidi_cli.write.json_csv import csv_headers
 
 
@@ -58,6 +58,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     # the inputs' sha256 (for the report's inputs) in a thread meanwhile: hashlib works without the GIL
     paths = [p for p in (registers.villages, registers.outlets) if p is not None]
     digests = in_thread("sha256", lambda: {p: sha256(p) for p in paths})  # one after the other, as before
+    outlets: Register | None
     if registers.outlets and _second_process_pays(registers.villages, registers.outlets):
         # a province's or the country's workbooks: the village register is loaded and checked in a
         # second process while this one does the outlet register (two cores, two registers)
@@ -82,7 +83,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         with_outlet_register(villages)
     frame = villages.counted()  # the valid rows, and those invalid only through 人口/距离 (priority undecided)
     lacking = pd.DataFrame()
-    extra: list = []
+    extra: list[Finding] = []
     if gazetteer is not None:
         from kuaidi_cli.check import official
 
@@ -216,18 +217,3 @@ def refuse_output(output: Path, registers: Registers, *, force: bool) -> None:
     refuse_input(output, input_paths(registers))
     if not force:
         refuse_existing(output, own=True, csv_headers=csv_headers())
-
-
-def render(fmt: str, report: Report, context: ReportContext, rules: Rules, lang: str) -> bytes:
-    """The report as the bytes of a file in format `fmt` (table: the terminal text at 120 columns)."""
-    if fmt != "table":
-        return render_format(fmt, report, context, rules, lang)
-    import io
-
-    from rich.console import Console
-
-    from kuaidi_cli.write.terminal_report import render as render_table
-
-    buf = io.StringIO()
-    render_table(report, context, rules, Console(file=buf, width=120, color_system=None), lang=lang)
-    return buf.getvalue().encode("utf-8")

@@ -30,7 +30,7 @@ def checked_elsewhere(paths: list[Path], kind: Kind, rules: Rules, limits: Limit
     not need (the raw cells, and the rows seen unless asked) so that little is sent back."""
     register = without_cells(load_register(paths, kind, rules, limits=limits, gazetteer=gazetteer))
     if not keep_seen:
-        register.seen = None
+        register.seen = register.seen.iloc[:0]  # (its columns kept)
     return register
 
 
@@ -55,11 +55,13 @@ class SecondProcess:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # kuaidi as found here
         self.names = "、".join(str(p) for p in paths)
         self.proc = subprocess.Popen([sys.executable, *WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        assert self.proc.stdin is not None and self.proc.stdout is not None  # (PIPE)
+        self._stdin, self._stdout = self.proc.stdin, self.proc.stdout
 
         def feed() -> None:  # written while the second process starts (its imports take a second)
             try:
-                self.proc.stdin.write(job)
-                self.proc.stdin.close()
+                self._stdin.write(job)
+                self._stdin.close()
             except (OSError, ValueError):  # it died (result() says so), or close() came first
                 pass
 
@@ -69,7 +71,7 @@ class SecondProcess:
         import pickle
 
         try:
-            data = self.proc.stdout.read()
+            data = self._stdout.read()
             code = self.proc.wait()
         finally:
             self.close()
@@ -81,13 +83,14 @@ class SecondProcess:
                              "if memory is short, close other programs and try again") from None
         if status == "error":
             raise value
-        return value
+        register: Register = value
+        return register
 
     def close(self) -> None:
         """End the second process if it still runs (the caller gave up on it) and close its pipes."""
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
-        for pipe in (self.proc.stdin, self.proc.stdout):
+        for pipe in (self._stdin, self._stdout):
             with contextlib.suppress(OSError, ValueError):
                 pipe.close()

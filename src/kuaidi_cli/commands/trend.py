@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kuaidi_cli.core.errors import KuaidiError
 from kuaidi_cli.core.rules import Rules, Target, canonical_county
@@ -12,7 +13,7 @@ from kuaidi_cli.report.trend import Projection, project
 from kuaidi_cli.write import history
 from kuaidi_cli.write.files import refuse_existing
 from kuaidi_cli.write.scope import scoped_label
-from kuaidi_cli.write.trend_view import svg
+from kuaidi_cli.write.trend_chart import svg
 
 
 @dataclass
@@ -20,7 +21,7 @@ class Series:
     path: Path  # the history read
     county: str | None  # the county, by its current name; None for the city
     scope: str  # what the series covers, as its title says it
-    points: list[dict]
+    points: list[dict[str, Any]]
     projections: list[Projection]
 
     def label(self, rules: Rules, lang: str) -> Callable[[Target], str]:

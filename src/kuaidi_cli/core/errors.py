@@ -12,7 +12,7 @@ class KuaidiError(Exception):
     def message(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
         # raised in the second process that checks a register, re-raised here: rebuilt from both texts
         return (self.__class__, (self.zh, self.en))
 

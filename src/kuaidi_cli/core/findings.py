@@ -132,7 +132,7 @@ class Finding:
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang == "en" else self.message_zh
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         # field by field (dataclasses.asdict deep-copies every value: 0.3 s for 200 000 findings)
         return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column, "field": self.field,
                 "value": self.value, "code": self.code, "severity": str(self.severity),

@@ -11,12 +11,16 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+R = TypeVar("R")
+V = TypeVar("V")
 
-def per_distinct(fn: Callable) -> Callable:
+
+def per_distinct(fn: Callable[..., R]) -> Callable[..., R]:
     """Run a column parser once per distinct cell text and spread the results back.
 
     A national register repeats its values: 500 000 populations hold ~10 000 distinct texts, dates a
@@ -24,7 +28,7 @@ def per_distinct(fn: Callable) -> Callable:
     """
 
     @wraps(fn)
-    def wrapper(s: pd.Series, *args):
+    def wrapper(s: pd.Series, *args: Any) -> R:
         if s.dtype != object:
             s = s.astype(object)
         if len(s) < 64 or s.attrs.get("distinct"):
@@ -32,10 +36,10 @@ def per_distinct(fn: Callable) -> Callable:
         codes, uniques = pd.factorize(s, use_na_sentinel=False)
         if len(uniques) * 2 > len(s):
             return fn(s, *args)
-        result = fn(distinct_series(np.asarray(uniques, dtype=object)), *args)
+        result: Any = fn(distinct_series(np.asarray(uniques, dtype=object)), *args)  # Series, or a tuple of them
         parts = result if isinstance(result, tuple) else (result,)
         spread = tuple(pd.Series(p.to_numpy()[codes], index=s.index, dtype=p.dtype) for p in parts)
-        return spread if isinstance(result, tuple) else spread[0]
+        return spread if isinstance(result, tuple) else spread[0]  # type: ignore[return-value]  # R, spread
 
     return wrapper
 
@@ -228,7 +232,8 @@ _LIST_SEP = re.compile(r"[、，,/;；|\n]+")
 @per_distinct
 def items(s: pd.Series) -> pd.Series:
     """Split a list cell ("中通、圆通/韵达") into a list of trimmed, non-empty strings."""
-    return free_text(s).map(lambda v: [x.strip() for x in _LIST_SEP.split(v) if x.strip()] if v else [])
+    split: pd.Series = free_text(s).map(lambda v: [x.strip() for x in _LIST_SEP.split(v) if x.strip()] if v else [])
+    return split
 
 
 
@@ -239,14 +244,14 @@ def code(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return code_of_text(text(s))
 
 
-def code_of_text(t: pd.Series, empty: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
+def code_of_text(t: pd.Series, empty: np.ndarray[Any, Any] | None = None) -> tuple[pd.Series, pd.Series]:
     """code() of texts already in normal form (text()); `empty`: their is_empty(), when it is known."""
     if "." in "".join(t.to_numpy(dtype=object)):
         dotted = t.str.contains(".", regex=False).to_numpy(dtype=bool)
         t = t.copy()
         t[dotted] = t[dotted].str.replace(r"\.0+$", "", regex=True)
         empty = None  # "-.0" is a placeholder once its ".0" is gone
-    empty = is_empty(t) if empty is None else pd.Series(empty, index=t.index)
+    blank = is_empty(t) if empty is None else pd.Series(empty, index=t.index)
     # \d{12}: twelve characters of Unicode category Nd, which is what str.isdecimal tests; a column of
     # such codes only is told at once by its lengths and its joined text
     values = t.to_numpy(dtype=object)
@@ -254,9 +259,9 @@ def code_of_text(t: pd.Series, empty: np.ndarray | None = None) -> tuple[pd.Seri
     # the twelve-character texts are usually all digits: one test of them joined, else one by one
     if ok.any() and not "".join(values[ok]).isdecimal():
         ok[ok] = np.fromiter((v.isdecimal() for v in values[ok]), dtype=bool, count=int(ok.sum()))
-    ok = pd.Series(ok, index=t.index)
-    bad = ~empty & ~ok
-    return t.where(ok & ~empty, None), bad
+    found = pd.Series(ok, index=t.index)
+    bad = ~blank & ~found
+    return t.where(found & ~blank, None), bad
 
 
 def group_ids(codes: list[np.ndarray], n: int) -> np.ndarray:
@@ -305,50 +310,52 @@ class Distinct:
     few thousand distinct texts, and the cost follows them. `take` keeps some rows and shares the
     cache."""
 
-    def __init__(self, values: pd.Series | np.ndarray, *, _codes: np.ndarray | None = None,
-                 _uniques: np.ndarray | None = None, _cache: dict | None = None) -> None:
-        if _codes is None:
-            codes, uniques = pd.factorize(values, use_na_sentinel=False)
-            _codes, _uniques = codes, np.asarray(uniques, dtype=object)
-        self.codes = _codes
-        self.uniques = _uniques
-        self._cache = _cache if _cache is not None else {}
+    def __init__(self, values: pd.Series | np.ndarray[Any, Any]) -> None:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        self.codes: np.ndarray[Any, Any] = codes
+        self.uniques: np.ndarray[Any, Any] = np.asarray(uniques, dtype=object)
+        self._cache: dict[str, Any] = {}
 
-    def take(self, rows: np.ndarray) -> Distinct:
-        """The same column for some rows (a boolean mask or positions)."""
-        return Distinct(None, _codes=self.codes[rows], _uniques=self.uniques, _cache=self._cache)
+    def take(self, rows: np.ndarray[Any, Any]) -> Distinct:
+        """The same column for some rows (a boolean mask or positions): the same distinct values and what
+        was worked out for them, shared."""
+        part = Distinct.__new__(Distinct)
+        part.codes, part.uniques, part._cache = self.codes[rows], self.uniques, self._cache
+        return part
 
-    def per_value(self, key: str, fn: Callable[[pd.Series], object]) -> object:
-        """fn over the distinct values (a Series of them), once for this column."""
+    def per_value(self, key: str, fn: Callable[[pd.Series], V]) -> V:
+        """fn over the distinct values (a Series of them), once for this column (and the parts of it
+        `take` made), kept under `key`: the normal forms below, the skip tests of check.rows."""
         if key not in self._cache:
             self._cache[key] = fn(distinct_series(self.uniques))
-        return self._cache[key]
+        value: V = self._cache[key]
+        return value
 
-    def spread(self, values: pd.Series | np.ndarray, index: pd.Index | None = None) -> pd.Series:
+    def spread(self, values: pd.Series | np.ndarray[Any, Any], index: pd.Index | None = None) -> pd.Series:
         """Values of the distinct texts (in their order) as values of the rows."""
         arr = values.to_numpy() if isinstance(values, pd.Series) else values
         dtype = values.dtype if isinstance(values, pd.Series) else arr.dtype  # never inferred: object stays object
         return pd.Series(arr[self.codes], index=index, dtype=dtype)
 
     @property
-    def text(self) -> np.ndarray:
+    def text(self) -> np.ndarray[Any, Any]:
         """text() of each distinct value."""
         return self.per_value("text", lambda u: text(u).to_numpy(dtype=object))
 
     @property
-    def free_text(self) -> np.ndarray:
+    def free_text(self) -> np.ndarray[Any, Any]:
         """free_text() of each distinct value."""
         return self.per_value("free_text", lambda u: free_text(u).to_numpy(dtype=object))
 
     @property
-    def empty(self) -> np.ndarray:
+    def empty(self) -> np.ndarray[Any, Any]:
         """Which distinct values are empty or a placeholder (from their text, worked out once)."""
         return self.per_value("empty", lambda u: _placeholders(pd.Series(self.text, dtype=object)).to_numpy(dtype=bool))
 
-    def norm_codes(self) -> np.ndarray:
+    def norm_codes(self) -> np.ndarray[Any, Any]:
         """Codes of the rows by their normal form (text): two cells that differ only in width or spaces
         get the same code. A column whose texts are all in normal form keeps its own codes."""
-        def fn(u: pd.Series) -> np.ndarray | None:
+        def fn(u: pd.Series) -> np.ndarray[Any, Any] | None:
             if _untouched(u).all():
                 return None
             codes, _u = pd.factorize(self.text)

@@ -245,7 +245,7 @@ def load_rules(path: Path | None = None) -> tuple[Rules, str]:
     return rules, hashlib.sha256(raw).hexdigest()
 
 
-def _line_of(text: str, loc: tuple) -> int:
+def _line_of(text: str, loc: tuple[int | str, ...]) -> int:
     """The 1-based line of the YAML node at a pydantic error location (the deepest one that exists)."""
     try:
         node = yaml.compose(text)
@@ -269,5 +269,7 @@ def _line_of(text: str, loc: tuple) -> int:
 
 
 def canonical_county(name: str, rules: Rules) -> str:
-    key = normalise.text(pd.Series([name], dtype=object)).iat[0]
+    """A county's current name: the rules' alias of what was written (开封县 → 祥符区), else the written name
+    in its normal form."""
+    key = str(normalise.text(pd.Series([name], dtype=object)).iat[0])
     return normalise.by_text(rules.aliases.counties).get(key, key)

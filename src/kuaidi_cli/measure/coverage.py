@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -110,6 +111,7 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
         v["mode"] = v["mode"].where(v["reached"], None)
         active = pd.DataFrame(columns=["level", "county_key", "township_key"])
     else:
+        assert o is not None  # (with `outlets`)
         o["county_key"] = pd.Series(county_keys[n:], dtype=object)
         o["township_key"] = pd.Series(township_keys[n:], dtype=object)
         o["_village"] = places.village_match()
@@ -127,11 +129,11 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
         findings += _disagreements(v[disagree], in_village[disagree], as_of)
         # a village's mode: its own points' mode, else a serving outlet's, else the register's; of several,
         # the first in the rules' order (never the first row: the order of the rows changes nothing)
-        mode = v["mode"].to_numpy(dtype=object).copy()
+        mode_of = v["mode"].to_numpy(dtype=object).copy()
         for at, modes in (serving, (points["_village"].to_numpy(), points["mode"].to_numpy(dtype=object))):
             chosen, first = _first_modes(at, modes, rules)
-            mode[chosen] = first
-        mode = pd.Series(mode, index=v.index, dtype=object)
+            mode_of[chosen] = first
+        mode = pd.Series(mode_of, index=v.index, dtype=object)
         v["in_village"] = in_village
         v["reached"] = in_village | served | register_reached
         v["mode"] = mode.where(v["reached"], None)
@@ -191,7 +193,8 @@ def _first_modes(villages: np.ndarray, modes: np.ndarray, rules: Rules) -> tuple
     return at[first], given[first]
 
 
-def _served(active: pd.DataFrame, v: pd.DataFrame, places: Places) -> tuple[np.ndarray, tuple, list[Finding]]:
+def _served(active: pd.DataFrame, v: pd.DataFrame, places: Places) -> tuple[
+        np.ndarray[Any, Any], tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]], list[Finding]]:
     """Villages listed in `serves` of active outlets (by code, else by name within the outlet's township,
     else within its county when the name is unique there), the (village, mode) of each match, and the
     entries that name no village of the register.
@@ -213,7 +216,7 @@ def _served(active: pd.DataFrame, v: pd.DataFrame, places: Places) -> tuple[np.n
     county = np.concatenate([places.c_ids[:n], places.c_ids[outlet_at]])
     township = np.concatenate([places.t_ids[:n], places.t_ids[outlet_at]])  # county and township together
     names, distinct = places.village_names()
-    asked_names = distinct.get_indexer(e["name"].to_numpy(dtype=object))
+    asked_names = distinct.get_indexer(pd.Index(e["name"].to_numpy(dtype=object)))
     name = np.concatenate([names[:n], np.where(asked_names >= 0, asked_names, len(distinct))])
     hits = []  # (entry, village) pairs
     # by code
@@ -264,8 +267,8 @@ def _disagreements(rows: pd.DataFrame, outlet_says: pd.Series, as_of: dt.date) -
 def _scopes(v: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The counties (every county of the rules' scope, even one with no village) and townships."""
     seen = v.drop_duplicates("county_key")[["county_key", "county"]]
-    rows = list(seen.itertuples(index=False))
-    names = {r.county for r in rows}
+    rows: list[tuple[Any, Any]] = [tuple(r) for r in seen.itertuples(index=False)]
+    names = {county for _, county in rows}
     rows += [(f"n:{c}", c) for c in rules.scope.counties if c not in names]
     counties = pd.DataFrame(rows, columns=["county_key", "county"])
     order = {c: i for i, c in enumerate(rules.scope.counties)}

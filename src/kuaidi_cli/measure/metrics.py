@@ -114,7 +114,8 @@ _FLAG_NAMES = ("villages", "priority_villages", "in_village", "priority_in_villa
 
 def summary(v: pd.DataFrame, active: pd.DataFrame, rules: Rules) -> ScopeCounts:
     """The counts of SPEC §3 over a set of villages and the active outlets of the same scope."""
-    counts = {k: int(x) for k, x in _flags(v).sum().items()} if len(v) else dict.fromkeys(_FLAG_NAMES, 0)
+    counts: dict[str, int] = ({str(k): int(x) for k, x in _flags(v).sum().items()} if len(v)
+                              else dict.fromkeys(_FLAG_NAMES, 0))
     levels = active["level"].value_counts().to_dict() if len(active) else {}
     found = v.loc[v["reached"], "mode"].value_counts().to_dict() if len(v) else {}
     modes = {m.id: 0 for m in rules.modes}
@@ -139,8 +140,10 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
     at = positions(v[key]) if len(v) else np.zeros(0, dtype=np.int64)
     inside = at >= 0
 
-    def count(mask: np.ndarray, positions: np.ndarray = at, ok: np.ndarray = inside) -> list[int]:
-        return np.bincount(positions[ok & mask], minlength=k).tolist()
+    def count(mask: np.ndarray[Any, Any], positions: np.ndarray[Any, Any] = at,
+              ok: np.ndarray[Any, Any] = inside) -> list[int]:
+        counted: list[int] = np.bincount(positions[ok & mask], minlength=k).tolist()
+        return counted
 
     def count_each(values: np.ndarray, rows: np.ndarray, positions: np.ndarray) -> dict[str, list[int]]:
         """Counts per scope of each distinct value (NA aside) over `rows`: one bincount of the pairs

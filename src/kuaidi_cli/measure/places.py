@@ -3,6 +3,8 @@ within the parent: two places with the same name are never merged."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -72,6 +74,8 @@ class Places:
     def village_names(self) -> tuple[np.ndarray, pd.Index]:
         """The village names of villages and outlets as codes into their distinct names (once)."""
         if self._names is None:
+            if self._village is None:
+                raise ValueError("village names are grouped only beside an outlet register")
             codes, uniques = pd.factorize(self._village())
             self._names = (codes, pd.Index(uniques))
         return self._names
@@ -147,7 +151,8 @@ def twelve_digit_numbers(texts: np.ndarray) -> np.ndarray:
     arr = pa.array(texts, type=pa.string())
     ok = pc.fill_null(pc.match_substring_regex(arr, "^[0-9]{12}$"), False).to_numpy(zero_copy_only=False)
     if ok.all():  # validated codes: the whole column at once
-        return pc.cast(arr, pa.int64()).to_numpy()
+        numbers: np.ndarray[Any, Any] = pc.cast(arr, pa.int64()).to_numpy()
+        return numbers
     out = np.full(len(texts), -1, dtype=np.int64)
     if ok.any():
         out[ok] = pc.cast(pc.filter(arr, pa.array(ok)), pa.int64()).to_numpy()

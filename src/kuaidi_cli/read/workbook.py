@@ -8,7 +8,9 @@ import datetime as dt
 import math
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,7 +58,7 @@ _silenced = [0, -1]  # [sections open, the saved descriptor of the real stderr]
 
 
 @contextlib.contextmanager
-def _native_stderr_silenced():
+def _native_stderr_silenced() -> Iterator[None]:
     """While calamine runs, its Rust panic hook must not print a backtrace on a malformed file: the
     user gets kuaidi's one line instead. (File descriptor 2 is pointed at /dev/null meanwhile.)
 
@@ -103,7 +105,7 @@ class _Workbook:
         import python_calamine as pc
 
         self.path = path
-        self._sheets: dict[str, object] = {}
+        self._sheets: dict[str, Any] = {}  # python-calamine's sheets (it publishes no types)
         try:
             with _native_stderr_silenced():
                 self.wb = pc.CalamineWorkbook.from_path(str(path))
@@ -118,7 +120,7 @@ class _Workbook:
         self.names: list[str] = list(self.wb.sheet_names)
         self.visible: list[str] = [m.name for m in self.wb.sheets_metadata if "Hidden" not in str(m.visible)]
 
-    def rows(self, name: str, nrows: int | None = None) -> tuple[list[list], int]:
+    def rows(self, name: str, nrows: int | None = None) -> tuple[list[list[Any]], int]:
         """Rows of a sheet from its first used row, and the 0-based index of that row.
 
         skip_empty_area also trims leading empty columns; column positions are not shown to users.
@@ -146,14 +148,14 @@ class _Workbook:
             f"sheet '{name}' of {self.path} cannot be read ({str(e)[:80]}); save the workbook again",
         )
 
-    def stream(self, name: str, skip: int):
+    def stream(self, name: str, skip: int) -> Iterator[list[list[Any]]]:
         """The rows of a sheet after its first `skip` rows (counted from row 1, not from the first used
         row: iter_rows pads the rows above the used area), cut to the used columns, in lists of up to
         STREAM_ROWS rows: a national sheet is never held as Python objects all at once."""
         self.rows(name, 1)  # parsed (and errors reported) as by rows()
         it = iter(self._sheets[name].iter_rows())
 
-        def take(n: int) -> list[list]:
+        def take(n: int) -> list[list[Any]]:
             try:
                 with _native_stderr_silenced():  # only while calamine runs, not while the caller works
                     return [row for _, row in zip(range(n), it, strict=False)]
@@ -215,7 +217,7 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
     raise no_register(path, kind, f"（工作表：{'、'.join(names)}）", f" (sheets: {', '.join(names)})", rival)
 
 
-def _text_column(values) -> pd.Series:
+def _text_column(values: np.ndarray[Any, Any]) -> pd.Series:
     """Cells as a column of pandas' string dtype (pyarrow's compact buffers, as the CSV reader gives):
     the millions of small Python objects of the cells are freed here rather than kept for the whole run.
 
@@ -250,7 +252,7 @@ def _texts(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def _text_frame(body: list[list], width: int) -> pd.DataFrame:
+def _text_frame(body: list[list[Any]], width: int) -> pd.DataFrame:
     """Cells as text, column by column (a short row's missing cells are empty). `body` is emptied (its
     rows are freed once they are in the grid)."""
     n = len(body)
@@ -270,7 +272,8 @@ def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: 
     wb = _Workbook(path)
     # the sheet most likely chosen is scanned for error cells in a thread while calamine parses it (both
     # work without the GIL: unzipping, and calamine's Rust)
-    guess = (sheet if sheet in wb.names else (wb.visible or wb.names or [None])[0]) if fmt == "xlsx" else None
+    choices: list[str | None] = [*(wb.visible or wb.names)] or [None]
+    guess = (sheet if sheet in wb.names else choices[0]) if fmt == "xlsx" else None
     scan = in_thread("scan", xlsx_error_cells, path, guess) if guess is not None else None
     name, header = _choose_sheet(wb, kind, aliases, sheet)
     _, start = wb.rows(name, 1)

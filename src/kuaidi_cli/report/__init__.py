@@ -17,10 +17,11 @@ from kuaidi_cli.report.model import (
     ReportContext,
     RulesRef,
     ScopeOut,
+    ScopeRow,
     Summary,
     TargetOut,
     Township,
 )
 
 __all__ = ["SCHEMA", "AttentionVillage", "County", "InputRef", "Outlets", "Reference", "Report", "ReportContext",
-           "RulesRef", "ScopeOut", "Sent", "Summary", "TargetOut", "Township", "build", "select"]
+           "RulesRef", "ScopeOut", "ScopeRow", "Sent", "Summary", "TargetOut", "Township", "build", "select"]

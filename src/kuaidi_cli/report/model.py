@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -128,6 +128,9 @@ class Township(_Model):
     villages: int
 
 
+ScopeRow = Summary | County | Township  # a row of the scope tables: the same figures, by the same names
+
+
 class AttentionVillage(_Model):
     code: str | None
     county: str
@@ -154,7 +157,7 @@ class Report(_Model):
     targets: list[TargetOut]
     townships: list[Township]
 
-    def to_json_dict(self) -> dict:
+    def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
 
 

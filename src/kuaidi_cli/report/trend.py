@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from kuaidi_cli.core.rules import Rules, Target
 
@@ -40,7 +41,7 @@ def _slope(points: list[tuple[dt.date, float]]) -> float:
 UNESTABLISHED = ("no-data", "unverified", "incomplete")
 
 
-def project(series: list[dict], rules: Rules, *, rates_only: bool = False,
+def project(series: list[dict[str, Any]], rules: Rules, *, rates_only: bool = False,
             statuses: dict[str, str] | None = None) -> list[Projection]:
     """`statuses`: each target's status in the latest export (history.latest_statuses). A target the
     latest export could not establish keeps that status: trend never calls it met, nor projects it."""

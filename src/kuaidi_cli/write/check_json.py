@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic_core import to_json
 
 from kuaidi_cli.check import CheckResult
 
 
-def to_dict(result: CheckResult) -> dict:
+def to_dict(result: CheckResult) -> dict[str, Any]:
     files = []
     for fr in result.files:
         tb, c = fr.table, fr.counts

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kuaidi_cli.report import Report, Summary
+from kuaidi_cli.report import Report, ScopeRow
 
 
 @dataclass(frozen=True)
@@ -14,7 +14,7 @@ class Column:
     key: str  # the label (write.labels)
     metric: str  # the metric's name in the history and the targets (outlets.park)
     rate: bool  # a fraction in [0, 1], shown as a percentage
-    value: Callable[[Summary], int | float | None]
+    value: Callable[[ScopeRow], int | float | None]
     optional: bool = False  # shown only when some scope of the report has a value other than 0
 
 
@@ -41,7 +41,7 @@ def scope_columns(report: Report | None = None, *, every: bool = False) -> list[
             if every or not c.optional or (report is not None and report.summary.priority_unknown)]
 
 
-def values(s: Summary, columns: list[Column]) -> list[int | float | None]:
+def values(s: ScopeRow, columns: list[Column]) -> list[int | float | None]:
     """A scope's row: its values, or nothing at all when it holds no village (a part that sent nothing
     has no figures, not zeros)."""
     if not s.villages:

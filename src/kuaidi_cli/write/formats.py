@@ -11,6 +11,17 @@ FORMATS = ("xlsx", "csv", "json", "html")
 
 
 def render(fmt: str, report: Report, context: ReportContext, rules: Rules, lang: str) -> bytes:
+    """The report as the bytes of a file in format `fmt` (table: the terminal's text at 120 columns)."""
+    if fmt == "table":
+        import io
+
+        from rich.console import Console
+
+        from kuaidi_cli.write.terminal_report import render as render_table
+
+        buf = io.StringIO()
+        render_table(report, context, rules, Console(file=buf, width=120, color_system=None), lang=lang)
+        return buf.getvalue().encode("utf-8")
     if fmt == "json":
         from kuaidi_cli.write.json_csv import to_json
 

@@ -13,9 +13,10 @@ import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from kuaidi_cli.core.errors import KuaidiError
-from kuaidi_cli.report import County, Report, Summary, Township
+from kuaidi_cli.report import Report, ScopeRow
 from kuaidi_cli.write.columns import SCOPE_COLUMNS
 
 SCHEMA = """
@@ -78,7 +79,7 @@ def connect(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
         raise _problem(path, e) from e
 
 
-def _values(s: Summary | County | Township) -> dict[str, float | None]:
+def _values(s: ScopeRow) -> dict[str, float | None]:
     """A scope's figures by metric name: the columns of its table (write.columns), all of them."""
     return {c.metric: c.value(s) for c in SCOPE_COLUMNS}
 
@@ -114,12 +115,13 @@ def record(path: Path, report: Report, run_at: dt.datetime, timeout: float = 30.
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            return int(run_id)
+            assert run_id is not None  # an INSERT's row id
+            return run_id
     except sqlite3.Error as e:
         raise _problem(path, e) from e
 
 
-def series(path: Path, county: str | None = None) -> list[dict]:
+def series(path: Path, county: str | None = None) -> list[dict[str, Any]]:
     """One point per as-of date (its latest run): {as_of, run_at, <metric>: value}, oldest first."""
     if not path.exists():
         raise KuaidiError(f"还没有历史库 {path}：先运行 kuaidi export", f"no history at {path} yet: run kuaidi export first")
@@ -137,7 +139,7 @@ def series(path: Path, county: str | None = None) -> list[dict]:
             ).fetchall()
     except sqlite3.Error as e:
         raise _problem(path, e) from e
-    points: dict[str, dict] = {}
+    points: dict[str, dict[str, Any]] = {}
     for as_of, run_at, metric, value in rows:
         points.setdefault(as_of, {"as_of": dt.date.fromisoformat(as_of), "run_at": run_at})[metric] = value
     return list(points.values())

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from kuaidi_cli.core.rules import Rules
-from kuaidi_cli.report import Report, ReportContext
+from kuaidi_cli.report import Report, ReportContext, ScopeRow
 from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import HTML_MARK
 from kuaidi_cli.write.labels import t
@@ -95,7 +95,7 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     columns = scope_columns(report)
     heads = ("county", *(c.key for c in columns))
 
-    def scope_row(name: str, s, cls: str = "") -> str:
+    def scope_row(name: str, s: ScopeRow, cls: str = "") -> str:
         cells = ["—" if x is None else pct(x) if c.rate else x for c, x in zip(columns, values(s, columns), strict=True)]
         return f'<tr class="{cls}"><td>{escape(name)}</td>' + "".join(f'<td class="n">{c}</td>' for c in cells) + "</tr>"
 

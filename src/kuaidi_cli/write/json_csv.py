@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 
 from kuaidi_cli.core.findings import Finding
 from kuaidi_cli.core.rules import Rules
@@ -50,7 +51,7 @@ def to_csv(report: Report, lang: str = "zh") -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def _csv(header: list[str], rows) -> bytes:
+def _csv(header: list[str], rows: Iterable[Sequence[object]]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(header)

@@ -30,7 +30,7 @@ class Line:
 def lines(findings: list[Finding]) -> list[Line]:
     """Findings with the same file, sheet, column, code and message become one line listing their rows,
     so that 99 rows of 开封县 read as one warning, not 99."""
-    grouped: dict[tuple, Line] = {}
+    grouped: dict[tuple[str, str | None, str | None, str, str], Line] = {}
     for f in findings:
         key = (f.file, f.sheet, f.column, f.code, f.message_zh)
         line = grouped.setdefault(key, Line(f))

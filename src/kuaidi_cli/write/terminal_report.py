@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Literal
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from kuaidi_cli.core.findings import Severity
 from kuaidi_cli.core.rules import Rules
-from kuaidi_cli.report import Report, ReportContext, Summary
+from kuaidi_cli.report import Report, ReportContext, ScopeRow, Summary
 from kuaidi_cli.write.columns import Column, scope_columns, values
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.scope import scope_name_cell, short_name, status_note, target_label, title, trust_notes
@@ -34,8 +37,9 @@ def reference_note(metric: str, context: ReportContext, lang: str) -> str:
 def _targets(report: Report, rules: Rules, lang: str, context: ReportContext) -> Table:
     by_id = {x.id: x for x in rules.targets}
     table = Table(title=t("targets", lang), title_justify="left", title_style="bold")
-    for key, justify in (("target_label", "left"), ("kind", "left"), ("target_value", "right"), ("current", "right"),
-                         ("due", "left"), ("status", "left"), ("gap", "right")):
+    columns: tuple[tuple[str, Literal["left", "right"]], ...] = (("target_label", "left"), ("kind", "left"), ("target_value", "right"), ("current", "right"),
+                         ("due", "left"), ("status", "left"), ("gap", "right"))
+    for key, justify in columns:
         table.add_column(t(key, lang), justify=justify, overflow="fold")
     for r in report.targets:
         rule = by_id[r.id]
@@ -50,11 +54,11 @@ def _targets(report: Report, rules: Rules, lang: str, context: ReportContext) ->
     return table
 
 
-def _cells(s: Summary, columns: list[Column]) -> list[str]:
+def _cells(s: ScopeRow, columns: list[Column]) -> list[str]:
     return [("—" if x is None else pct(x) if c.rate else str(x)) for c, x in zip(columns, values(s, columns), strict=True)]
 
 
-def _scope_table(title: str, first: list[str], rows: list[tuple[list[str], Summary]], total: Summary, lang: str,
+def _scope_table(title: str, first: list[str], rows: Sequence[tuple[list[str], ScopeRow]], total: Summary, lang: str,
                  columns: list[Column]) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", show_footer=True)
     for i, key in enumerate(first):

@@ -9,6 +9,7 @@ carries them whole.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import re
@@ -21,7 +22,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from kuaidi_cli.core.findings import Finding
 from kuaidi_cli.core.rules import Rules
-from kuaidi_cli.report import Report, ReportContext, Summary
+from kuaidi_cli.report import Report, ReportContext, ScopeRow
 from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import XLSX_MARK
 from kuaidi_cli.write.labels import t, yes_no
@@ -66,7 +67,7 @@ class _Book:
         # sheet part → [(the columns' formats, [(row after which, first row, rows)])]: written in `finish`
         self._spliced: dict[str, list[tuple[list[Any], list[tuple[int, int, list[Sequence[object]]]]]]] = {}
 
-    def put(self, ws, row: int, col: int, value: object, fmt=None) -> None:
+    def put(self, ws: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
         """Write a value: text as text (quote-prefixed when it starts like a formula), numbers as numbers,
         None as an empty cell."""
         fmt = fmt or self.cell
@@ -189,7 +190,7 @@ def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _sheet_header(book: _Book, ws, title: str, subtitle: str, headers: list[str], widths: list[int]) -> int:
+def _sheet_header(book: _Book, ws: Any, title: str, subtitle: str, headers: list[str], widths: list[int]) -> int:
     """Title, subtitle and header rows; returns the index of the header row."""
     last = len(headers) - 1
     ws.merge_range(0, 0, 0, last, title, book.title)
@@ -212,7 +213,7 @@ def _date_text(report: Report, lang: str) -> str:
     return f"as of {d.isoformat()}" if lang == "en" else f"截至{d.year}年{d.month}月{d.day}日"
 
 
-def _scope_sheet(book: _Book, name: str, title: str, report: Report, rows: list[tuple[list[str], Summary]],
+def _scope_sheet(book: _Book, name: str, title: str, report: Report, rows: Sequence[tuple[list[str], ScopeRow]],
                  first: list[str], lang: str) -> None:
     ws = book.wb.add_worksheet(name)
     columns = scope_columns(report)
@@ -262,9 +263,7 @@ def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: R
         ws.write_string(r, 1, "⚠" + note, book.warn)
 
 
-def _as_datetime(d):
-    import datetime as dt
-
+def _as_datetime(d: dt.date) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day)
 
 
@@ -284,7 +283,7 @@ def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> No
     _cap_note(book, ws, r + 2, len(report.attention), lang, report, "attention")
 
 
-def _cap_note(book: _Book, ws, row: int, total: int, lang: str, report: Report, part: str) -> None:
+def _cap_note(book: _Book, ws: Any, row: int, total: int, lang: str, report: Report, part: str) -> None:
     if total > MAX_DETAIL_ROWS:
         from kuaidi_cli.write.files import file_name
 
@@ -337,7 +336,7 @@ def _about_sheet(book: _Book, report: Report, context: ReportContext, rules: Rul
     ws.write_string(0, 0, "说明" if not en else "About", book.title)
     for n, (key, value) in enumerate(rows, start=2):
         ws.write_string(n, 0, key, book.header)
-        if hasattr(value, "isoformat") and not isinstance(value, str):
+        if isinstance(value, dt.date):
             ws.write_datetime(n, 1, _as_datetime(value), book.date)
         else:
             book.put(ws, n, 1, value)
