@@ -539,3 +539,17 @@ def test_trend_keeps_what_the_latest_export_could_not_establish(tmp_path, monkey
     assert "祥符区行政村覆盖率不低于80%" in county.stdout and "全市" not in county.stdout
     silent = invoke("trend", "--history", history, "--no-chart", "--county", "兰考县")
     assert "无数据" in silent.stdout and "按当前进度无法达成" not in silent.stdout
+
+
+def test_export_replaces_its_own_dated_files_every_format(tmp_path):
+    # a re-run of the same as-of date (cron's retry) replaces every file the first run wrote, the two
+    # long CSV lists too, each known by its own header
+    args = ["--villages", SAMPLES / "villages.csv", "--outlets", SAMPLES / "outlets.csv", "--out", tmp_path,
+            "--as-of", "2021-12-31", "--no-history"]
+    first = invoke("export", *args)
+    assert first.exit_code == 0, first.output
+    names = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("kuaidi-report"))
+    assert len(names) == 6
+    again = invoke("export", *args)
+    assert again.exit_code == 0, again.output
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("kuaidi-report")) == names

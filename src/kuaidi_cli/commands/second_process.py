@@ -34,6 +34,18 @@ def checked_elsewhere(paths: list[Path], kind: Kind, rules: Rules, limits: Limit
     return register
 
 
+def _worker_env() -> dict[str, str]:
+    """The environment of the second process: this one's, with PYTHONPATH set to this process's import
+    path, so that the child imports the very kuaidi (and libraries) this process runs — an editable
+    checkout, a wheel, or a test's source tree alike. What must stay true: the job and its result cross
+    the pipe pickled, so both sides must be the same code (a Register pickled by one version is not read
+    by another). tests/test_second_process.py runs a report both ways and compares them."""
+    import os
+    import sys
+
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+
+
 class SecondProcess:
     """Loads and checks a register in a second process; `result()` waits and gives the Register without
     its raw cells (or raises what the second process raised); `close()` ends it if it still runs.
@@ -46,13 +58,12 @@ class SecondProcess:
 
     def __init__(self, paths: list[Path], kind: Kind, rules: Rules, *, limits: Limits | None = None,
                  gazetteer: Gazetteer | None = None, keep_seen: bool = True) -> None:
-        import os
         import pickle
         import subprocess
         import sys
 
         job = pickle.dumps((paths, kind, rules, limits, gazetteer, keep_seen), protocol=pickle.HIGHEST_PROTOCOL)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # kuaidi as found here
+        env = _worker_env()
         self.names = "、".join(str(p) for p in paths)
         self.proc = subprocess.Popen([sys.executable, *WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         assert self.proc.stdin is not None and self.proc.stdout is not None  # (PIPE)

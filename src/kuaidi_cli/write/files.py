@@ -9,6 +9,7 @@ import mmap
 import os
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from kuaidi_cli.core.errors import KuaidiError
@@ -44,9 +45,10 @@ def _contains(path: Path, needle: bytes, limit: int | None = None) -> bool:
             return False
 
 
-def written_by_kuaidi(path: Path, csv_headers: tuple[str, ...] = ()) -> bool:
+def written_by_kuaidi(path: Path, csv_headers: Mapping[str, bool] | None = None) -> bool:
     """Whether an existing file is one of kuaidi's own outputs (by the mark each kind carries; a CSV by
-    its header row, one of `csv_headers`)."""
+    its header row, one of `csv_headers`: header → whether that table ends with a 合计 row)."""
+    csv_headers = csv_headers or {}
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
@@ -63,17 +65,17 @@ def written_by_kuaidi(path: Path, csv_headers: tuple[str, ...] = ()) -> bool:
         lines = path.read_bytes().decode("utf-8-sig", "replace").splitlines()
         if not lines:
             return False
-        if suffix == ".csv":  # one of its headers; the county table ends with its 合计 row
+        if suffix == ".csv":  # one of its headers; a table with a total row (the county table) ends with it
             if lines[0] not in csv_headers:
                 return False
-            return not lines[0].startswith(("县区,", "County,")) or lines[-1].startswith(("合计,", "Total,"))
+            return not csv_headers[lines[0]] or lines[-1].startswith(("合计,", "Total,"))
         # a text report: the title first and the contract's mark in the last line
         return any(mark in lines[0] for mark in TEXT_MARKS) and TEXT_END in lines[-1]
     except (OSError, KeyError, zipfile.BadZipFile, ValueError):
         return False
 
 
-def refuse_existing(path: Path, *, own: bool = False, csv_headers: tuple[str, ...] = (), option: str = "-o",
+def refuse_existing(path: Path, *, own: bool = False, csv_headers: Mapping[str, bool] | None = None, option: str = "-o",
                     force: bool = True) -> None:
     """Raise unless `path` may be written: it does not exist, or (with `own`) it is kuaidi's own output.
     The message names the `option` to change, and --force when the command has it."""

@@ -25,15 +25,17 @@ def to_json(report: Report) -> str:
     return report.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
-def csv_headers() -> tuple[str, ...]:
-    """The header rows of the CSV files kuaidi writes, in each language (how `report -o` knows its own
-    CSV again): the county table (with and without its optional columns) and the two long lists."""
-    heads = []
+def csv_headers() -> dict[str, bool]:
+    """The header rows of the CSV files kuaidi writes, in each language (how `report -o` and `export` know
+    their own CSV again), each with whether its table ends with a 合计 row: the county table (with and
+    without its optional columns) does; the two long lists do not."""
+    heads: dict[str, bool] = {}
     for lang in ("zh", "en"):
         for every in (False, True):
-            heads.append(",".join([t("county", lang), *(t(c.key, lang) for c in scope_columns(every=every))]))
-        heads += [",".join(_attention_header(lang)), ",".join(_findings_header(lang))]
-    return tuple(heads)
+            heads[",".join([t("county", lang), *(t(c.key, lang) for c in scope_columns(every=every))])] = True
+        heads[",".join(_attention_header(lang))] = False
+        heads[",".join(_findings_header(lang))] = False
+    return heads
 
 
 def to_csv(report: Report, lang: str = "zh") -> bytes:
