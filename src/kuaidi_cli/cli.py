@@ -64,17 +64,10 @@ class FailOn(str, Enum):
 
 LangOpt = Annotated[Lang, typer.Option("--lang", case_sensitive=False, help="输出语言 / language: zh | en")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示完整的 Python 回溯 / show tracebacks")]
-SheetOpt = Annotated[
-    str | None, typer.Option("--sheet", help="行政村台账所在工作表的名称或序号（从1开始）；默认取第一个含台账的表 / sheet of the village register: name or 1-based number")
-]
-EncodingOpt = Annotated[
-    str | None, typer.Option("--encoding", help="CSV 编码（默认自动识别：utf-8、gbk/gb18030、utf-16）/ CSV encoding")
-]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="行政村台账所在工作表的名称或序号（从1开始）；默认取第一个含台账的表 / sheet of the village register: name or 1-based number")]
+EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="CSV 编码（默认自动识别：utf-8、gbk/gb18030、utf-16）/ CSV encoding")]
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件（默认 rules/targets.yaml）/ rules file")]
-DivisionsOpt = Annotated[
-    str | None,
-    typer.Option("--divisions", help="对照的官方区划：2021、2023、2020、文件夹或 none（默认取规则文件）/ official division list"),
-]
+DivisionsOpt = Annotated[str | None, typer.Option("--divisions", help="对照的官方区划：2021、2023、2020、文件夹或 none（默认取规则文件）/ official division list")]
 
 
 @dataclass
@@ -99,27 +92,23 @@ def _errors_to_exit(ctx: typer.Context, lang: Lang, debug: bool) -> Iterator[Non
     with collector_paused(restore=not _session(ctx).ends_with_command):
         try:
             yield
-        except KuaidiError as e:
-            if debug:
-                raise
-            typer.echo(f"kuaidi: {e.message(lang.value)}", err=True)
-            raise typer.Exit(2) from None
-        except MemoryError:
-            if debug:
-                raise
-            msg = "内存不足，文件太大，请拆分后再查" if lang is Lang.zh else "out of memory: the file is too large; split it"
-            typer.echo(f"kuaidi: {msg}", err=True)
-            raise typer.Exit(2) from None
         except (typer.Exit, KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
-        except BaseException as e:  # a defect (or a panic in a native library): still one line, and how to report it
+        except BaseException as e:  # kuaidi cannot run, or a defect (or a panic in a native library): one line
             if debug:
                 raise
-            msg = (f"内部错误（{type(e).__name__}: {str(e)[:120]}），请加 --debug 重跑并把输出报告给我们"
-                   if lang is Lang.zh else
-                   f"internal error ({type(e).__name__}: {str(e)[:120]}); run again with --debug and report it")
-            typer.echo(f"kuaidi: {msg}", err=True)
+            typer.echo(f"kuaidi: {_one_line(e, lang)}", err=True)
             raise typer.Exit(2) from None
+
+
+def _one_line(e: BaseException, lang: Lang) -> str:
+    """What a failure to run says: kuaidi's own message, or what to do about memory or a defect."""
+    if isinstance(e, KuaidiError):
+        return e.message(lang.value)
+    if isinstance(e, MemoryError):
+        return "内存不足，文件太大，请拆分后再查" if lang is Lang.zh else "out of memory: the file is too large; split it"
+    return (f"内部错误（{type(e).__name__}: {str(e)[:120]}），请加 --debug 重跑并把输出报告给我们" if lang is Lang.zh else
+            f"internal error ({type(e).__name__}: {str(e)[:120]}); run again with --debug and report it")
 
 
 @app.command()
