@@ -147,7 +147,7 @@ def test_formula_like_names_never_become_formulas(tmp_path):
 
 
 def _registers():
-    return inputs.Registers(SAMPLES / "villages.csv", SAMPLES / "outlets.csv", None, "flags")
+    return inputs.Registers([SAMPLES / "villages.csv"], [SAMPLES / "outlets.csv"], None, "flags")
 
 
 def test_a_failed_rename_leaves_the_previous_report_intact(tmp_path, monkeypatch):

@@ -126,7 +126,7 @@ def test_the_three_edits_are_exactly_what_check_reports(tmp_path):
 
 def test_universe_gazetteer_lowers_the_reach_rate(tmp_path):
     path, _ = _edited_samples(tmp_path)
-    registers = inputs.Registers(path, SAMPLES / "outlets.csv", None, "flags")
+    registers = inputs.Registers([path], [SAMPLES / "outlets.csv"], None, "flags")
     day = dt.date(2021, 12, 31)
     over_register, context = reporting.run(registers, RULES, RULES_SHA, day, gazetteer=GZ)
     over_official, _ = reporting.run(registers, RULES, RULES_SHA, day, gazetteer=GZ, universe="gazetteer")

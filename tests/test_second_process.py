@@ -50,7 +50,7 @@ def villages_xlsx(tmp_path_factory):
 
 @pytest.mark.parametrize("universe", ["register", "gazetteer"])
 def test_the_report_is_the_same_whichever_process_checks_the_villages(monkeypatch, universe, villages_xlsx):
-    registers = inputs.Registers(villages_xlsx, SAMPLES / "outlets.csv", None, "flags")
+    registers = inputs.Registers([villages_xlsx], [SAMPLES / "outlets.csv"], None, "flags")
     here, here_context = run(registers, monkeypatch, elsewhere=False, gazetteer=GZ, universe=universe)
     there, there_context = run(registers, monkeypatch, elsewhere=True, gazetteer=GZ, universe=universe)
     assert there.model_dump_json() == here.model_dump_json()
@@ -64,7 +64,7 @@ def test_an_unreadable_village_register_is_the_same_one_line_error(tmp_path, mon
     book.active.append(["姓名", "电话"])
     book.active.append(["张三", "123"])
     book.save(phones)
-    registers = inputs.Registers(phones, SAMPLES / "outlets.csv", None, "flags")
+    registers = inputs.Registers([phones], [SAMPLES / "outlets.csv"], None, "flags")
     with pytest.raises(InputError) as here:
         run(registers, monkeypatch, elsewhere=False)
     with pytest.raises(InputError) as there:
@@ -75,7 +75,7 @@ def test_an_unreadable_village_register_is_the_same_one_line_error(tmp_path, mon
 
 def test_a_second_process_that_dies_is_a_clear_error(tmp_path, monkeypatch, villages_xlsx):
     monkeypatch.setattr(second_process, "WORKER", ["-c", "import sys; sys.stdin.buffer.read(); sys.exit(3)"])
-    registers = inputs.Registers(villages_xlsx, SAMPLES / "outlets.csv", None, "flags")
+    registers = inputs.Registers([villages_xlsx], [SAMPLES / "outlets.csv"], None, "flags")
     with pytest.raises(InputError) as e:
         run(registers, monkeypatch, elsewhere=True)
     assert "退出码 3" in e.value.zh and "exit code 3" in e.value.en
@@ -92,7 +92,7 @@ def test_an_error_in_this_process_ends_the_second_one(tmp_path, monkeypatch, vil
         closed.append(self.proc.returncode)
 
     monkeypatch.setattr(second_process.SecondProcess, "close", close)
-    registers = inputs.Registers(villages_xlsx, write(tmp_path, "", "empty.csv"), None, "flags")
+    registers = inputs.Registers([villages_xlsx], [write(tmp_path, "", "empty.csv")], None, "flags")
     with pytest.raises(InputError):
         run(registers, monkeypatch, elsewhere=True)
     assert closed and closed[0] != 0  # killed, not waited for a minute
@@ -100,9 +100,9 @@ def test_an_error_in_this_process_ends_the_second_one(tmp_path, monkeypatch, vil
 
 def test_csv_registers_stay_in_one_process(monkeypatch):
     # a CSV pair is read by pyarrow's threads already; a second process only added memory
-    registers = inputs.Registers(SAMPLES / "villages.csv", SAMPLES / "outlets.csv", None, "flags")
+    registers = inputs.Registers([SAMPLES / "villages.csv"], [SAMPLES / "outlets.csv"], None, "flags")
     monkeypatch.setattr(reporting, "SECOND_PROCESS_BYTES", 0)
-    assert not reporting._second_process_pays(registers.villages, registers.outlets)
+    assert not reporting._second_process_pays(*registers.paths)
 
 
 def test_kuaidi_errors_cross_processes_whole():

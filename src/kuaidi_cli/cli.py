@@ -70,6 +70,10 @@ RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件（�
 DivisionsOpt = Annotated[str | None, typer.Option("--divisions", help="对照的官方区划：2021、2023、2020、文件夹或 none（默认取规则文件）/ official division list")]
 
 
+VillagesOpt = Annotated[list[Path] | None, typer.Option("--villages", help="行政村台账：文件、文件夹或通配符，可重复（一起算作一本台账）/ village register(s): files, folders, patterns")]
+OutletsOpt = Annotated[list[Path] | None, typer.Option("--outlets", help="服务点台账：文件、文件夹或通配符，可重复 / outlet register(s)")]
+
+
 @dataclass
 class Session:
     """What `kuaidi` itself was given, for its commands (typer's context object): the limits of reading
@@ -114,10 +118,8 @@ def _one_line(e: BaseException, lang: Lang) -> str:
 @app.command()
 def check(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="行政村台账文件（CSV、XLSX、XLS、ODS），可多个 / village registers", show_default=False)],
-    outlets: Annotated[
-        list[Path] | None, typer.Option("--outlets", help="服务点台账文件，可重复 / outlet register(s)")
-    ] = None,
+    files: Annotated[list[Path], typer.Argument(help="行政村台账（CSV、XLSX、XLS、ODS）：文件、文件夹或通配符，可多个；文件夹中的服务点台账按表头识别 / village registers: files, folders, patterns", show_default=False)],
+    outlets: OutletsOpt = None,
     sheet: SheetOpt = None,
     encoding: EncodingOpt = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", case_sensitive=False, help="table | json")] = CheckFormat.table,
@@ -134,11 +136,13 @@ def check(
     """
     with _errors_to_exit(ctx, lang, debug):
         from kuaidi_cli.commands.check import check as run_check
+        from kuaidi_cli.commands.inputs import expand_both
         from kuaidi_cli.core import gazetteer
         from kuaidi_cli.core.rules import load_rules
 
         rules, _ = load_rules(rules_file)
-        result = run_check(files, rules, outlets=outlets or [], sheet=sheet, encoding=encoding,
+        village_files, outlet_files = expand_both(files, outlets or [], limits=_limits(ctx))
+        result = run_check(village_files, rules, outlets=outlet_files, sheet=sheet, encoding=encoding,
                            as_of=_as_of(as_of, lang), gazetteer=gazetteer.load(rules, divisions), limits=_limits(ctx))
         if fmt is CheckFormat.json:
             from kuaidi_cli.write.check_json import dumps
@@ -169,8 +173,8 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已存在的文�
 @app.command()
 def report(
     ctx: typer.Context,
-    villages: Annotated[Path | None, typer.Option("--villages", help="行政村台账 / village register")] = None,
-    outlets: Annotated[Path | None, typer.Option("--outlets", help="服务点台账 / outlet register")] = None,
+    villages: VillagesOpt = None,
+    outlets: OutletsOpt = None,
     county: Annotated[list[str] | None, typer.Option("--county", help="只看这些县区（可重复，可用旧称如 开封县）/ counties")] = None,
     township: Annotated[str | None, typer.Option("--township", help="只看这个乡镇 / one township")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of this date")] = None,
@@ -198,7 +202,7 @@ def report(
         from kuaidi_cli.core.rules import load_rules
 
         chosen = reporting.output_format(fmt.value if fmt else None, output)
-        registers = inputs.resolve(villages, outlets, rules_file, samples=samples)
+        registers = inputs.resolve(villages or [], outlets or [], rules_file, samples=samples, limits=_limits(ctx))
         if output is not None:  # before any work: an input is never written, nor a file kuaidi did not write
             reporting.refuse_output(output, registers, force=force)
         elif chosen == "xlsx":
@@ -220,6 +224,7 @@ def report(
 
             render(result, context, rules, Console(), lang=lang.value)
         else:
+            from kuaidi_cli.write.files import write_atomic
             from kuaidi_cli.write.formats import render as render_file
 
             data = render_file(chosen, result, context, rules, lang.value)
@@ -227,15 +232,9 @@ def report(
                 sys.stdout.buffer.write(data)
                 sys.stdout.flush()
             else:
-                _write(output, data, reporting.input_paths(registers))
+                write_atomic(output, data, reporting.input_paths(registers))
         failed = fail_on is FailOn.missed and any(r.due_missed for r in context.results)
     raise typer.Exit(1 if failed else 0)
-
-
-def _write(path: Path, data: bytes, inputs: list[Path]) -> None:
-    from kuaidi_cli.write.files import write_atomic
-
-    write_atomic(path, data, inputs)
 
 
 @app.command()
@@ -243,8 +242,8 @@ def export(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="输出文件夹 / output folder")],
     formats: Annotated[str, typer.Option("--formats", help="逗号分隔：xlsx,csv,json,html")] = "xlsx,csv,json,html",
-    villages: Annotated[Path | None, typer.Option("--villages", help="行政村台账 / village register")] = None,
-    outlets: Annotated[Path | None, typer.Option("--outlets", help="服务点台账 / outlet register")] = None,
+    villages: VillagesOpt = None,
+    outlets: OutletsOpt = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD，默认今天")] = None,
     history_file: Annotated[Path | None, typer.Option("--history", help="历史库（SQLite），默认在用户数据目录")] = None,
     no_history: Annotated[bool, typer.Option("--no-history", help="不记录历史 / do not record the run")] = False,
@@ -269,7 +268,7 @@ def export(
         from kuaidi_cli.write import history
         from kuaidi_cli.write.progress import steps
 
-        registers = inputs.resolve(villages, outlets, rules_file, samples=samples)
+        registers = inputs.resolve(villages or [], outlets or [], rules_file, samples=samples, limits=_limits(ctx))
         rules, rules_sha = load_rules(registers.rules)
         when = _as_of(as_of, lang)
         chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
@@ -309,6 +308,7 @@ def trend(
 
         from kuaidi_cli.commands import trend as trends
         from kuaidi_cli.core.rules import load_rules
+        from kuaidi_cli.write.files import write_atomic
         from kuaidi_cli.write.labels import t
         from kuaidi_cli.write.trend_view import render
 
@@ -320,7 +320,7 @@ def trend(
         render(series.points, series.projections, series.scope, Console(), lang=lang.value,
                label=series.label(rules, lang.value))
         if target is not None:
-            _write(target, series.chart(lang.value), [series.path])
+            write_atomic(target, series.chart(lang.value), [series.path])
             typer.echo(t("chart_written", lang.value, path=target), err=True)
 
 

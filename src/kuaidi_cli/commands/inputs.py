@@ -4,6 +4,7 @@ KUAIDI_OUTLETS), else `kuaidi.toml` in the working directory. The bundled sample
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import tomllib
@@ -13,14 +14,86 @@ from importlib import resources
 from pathlib import Path
 
 from kuaidi_cli.core.errors import InputError
+from kuaidi_cli.core.fields import Kind
+from kuaidi_cli.read.table import Limits
 
 
 @dataclass(frozen=True)
 class Registers:
-    villages: Path
-    outlets: Path | None
+    villages: list[Path]  # the files that together make the village register
+    outlets: list[Path]  # and the outlet register (none: no outlet register)
     rules: Path | None
     source: str  # flags | env | kuaidi.toml | samples
+
+    @property
+    def paths(self) -> list[Path]:
+        """Every register file."""
+        return [*self.villages, *self.outlets]
+
+
+REGISTER_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None) -> tuple[list[Path], list[Path]]:
+    """Files as given (a file, a folder, or a shell-style pattern such as 台账/*.xlsx) split into (village
+    files, outlet files). A file named is of the kind it was given for (`kind`); a folder's files and a
+    pattern's matches are each of the kind its header tells (`classify`). Raises InputError for a folder
+    or a pattern with no register in it."""
+    named: list[Path] = []
+    found: list[Path] = []
+    for path in given:
+        text = str(path)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in REGISTER_SUFFIXES
+                           and not p.name.startswith((".", "~$")))
+            if not files:
+                raise InputError(f"文件夹 {path} 中没有台账文件（.xlsx .xls .ods .csv）",
+                                 f"no register file (.xlsx .xls .ods .csv) in the folder {path}")
+            found += files
+        elif not path.exists() and any(ch in text for ch in "*?["):
+            matches = sorted(Path(m) for m in glob.glob(text) if Path(m).is_file())
+            if not matches:
+                raise InputError(f"没有文件与「{text}」相符", f"no file matches '{text}'")
+            found += matches
+        else:
+            named.append(path)
+    villages, outlets = ([], named) if kind is Kind.OUTLETS else (named, [])
+    for path in found:
+        (outlets if classify(path, limits) is Kind.OUTLETS else villages).append(path)
+    return _unique(villages), _unique(outlets)
+
+
+def expand_both(villages: list[Path], outlets: list[Path], *,
+                limits: Limits | None = None) -> tuple[list[Path], list[Path]]:
+    """The village and the outlet files of what was given for each (files, folders, patterns: `expand`);
+    a folder given for one may hold registers of the other kind."""
+    village_files, outlet_files = expand(villages, Kind.VILLAGES, limits=limits)
+    more_villages, more_outlets = expand(outlets, Kind.OUTLETS, limits=limits)
+    return _unique(village_files + more_villages), _unique(outlet_files + more_outlets)
+
+
+def classify(path: Path, limits: Limits | None = None) -> Kind:
+    """A register file's kind, told by its header: an outlet register when it holds no village register
+    but an outlet register; else a village register (whose problems loading then reports)."""
+    from kuaidi_cli.read import load
+
+    try:
+        load(path, Kind.VILLAGES, limits=limits)
+        return Kind.VILLAGES
+    except InputError:
+        try:
+            load(path, Kind.OUTLETS, limits=limits)
+        except InputError:
+            return Kind.VILLAGES
+        return Kind.OUTLETS
+
+
+def _unique(paths: list[Path]) -> list[Path]:
+    """Each file once (by its resolved path), in the order first given."""
+    seen: dict[Path, Path] = {}
+    for p in paths:
+        seen.setdefault(p.resolve(), p)
+    return list(seen.values())
 
 
 def samples_dir() -> Path:
@@ -31,44 +104,63 @@ def samples_dir() -> Path:
     return Path(str(resources.files("kuaidi_cli") / "samples"))
 
 
-def resolve(villages: Path | None, outlets: Path | None, rules: Path | None, *, samples: bool = False,
-            env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Registers:
-    """The registers to report on; raises InputError when none is given (and `samples` is not asked)."""
+def resolve(villages: list[Path], outlets: list[Path], rules: Path | None, *, samples: bool = False,
+            env: Mapping[str, str] | None = None, cwd: Path | None = None, limits: Limits | None = None) -> Registers:
+    """The registers to report on; raises InputError when none is given (and `samples` is not asked).
+
+    Each of `villages` and `outlets` may be files, folders or patterns (`expand`); a folder's outlet
+    registers join the outlet register, wherever the folder was given."""
     env = os.environ if env is None else env
     cwd = cwd or Path.cwd()
     if samples:
-        if villages is not None or outlets is not None:
+        if villages or outlets:
             raise InputError("--samples 使用内置示例台账，不能与 --villages/--outlets 同时使用",
                              "--samples runs on the bundled example registers; it cannot be combined with "
                              "--villages/--outlets")
         base = samples_dir()
         if base.is_relative_to(cwd.resolve()):
             base = base.relative_to(cwd.resolve())  # shown as data/samples/… when run from the checkout
-        return Registers(base / "villages.csv", base / "outlets.csv", rules, "samples")
-    if villages is not None:
-        return Registers(villages, outlets, rules, "flags")
-    if env.get("KUAIDI_VILLAGES"):
-        found = env.get("KUAIDI_OUTLETS")
-        return Registers(Path(env["KUAIDI_VILLAGES"]), outlets or (Path(found) if found else None), rules, "env")
-    config = cwd / "kuaidi.toml"
-    if config.is_file():
-        try:
-            data = tomllib.loads(config.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise InputError(f"{config} 不是有效的 TOML：{e}", f"{config} is not valid TOML: {e}") from e
-        if "villages" not in data:
-            raise InputError(f"{config} 缺少 villages = \"行政村台账路径\"", f"{config} has no villages = \"path\"")
+        return Registers([base / "villages.csv"], [base / "outlets.csv"], rules, "samples")
+    source = "flags"
+    if not villages and env.get("KUAIDI_VILLAGES"):
+        villages = [Path(p) for p in env["KUAIDI_VILLAGES"].split(os.pathsep) if p]
+        outlets = outlets or [Path(p) for p in env.get("KUAIDI_OUTLETS", "").split(os.pathsep) if p]
+        source = "env"
+    elif not villages and (cwd / "kuaidi.toml").is_file():
+        villages, toml_outlets, toml_rules = _from_toml(cwd / "kuaidi.toml")
+        outlets, rules, source = outlets or toml_outlets, rules or toml_rules, "kuaidi.toml"
+    if not villages:
+        raise InputError(
+            "没有指定行政村台账：用 --villages 文件或文件夹（或环境变量 KUAIDI_VILLAGES、当前目录的 kuaidi.toml）"
+            "指定；加 --samples 可用内置示例台账试运行",
+            "no village register given: use --villages FILE or FOLDER (or KUAIDI_VILLAGES, or a kuaidi.toml "
+            "here); --samples runs on the bundled example registers")
+    village_files, outlet_files = expand_both(villages, outlets, limits=limits)
+    if not village_files:
+        raise InputError("给出的文件和文件夹中只有服务点台账，没有行政村台账",
+                         "the files and folders given hold no village register")
+    return Registers(village_files, outlet_files, rules, source)
 
-        def rel(key: str) -> Path | None:
-            return (config.parent / str(data[key])) if key in data else None
 
-        return Registers(config.parent / str(data["villages"]), outlets or rel("outlets"), rules or rel("rules"),
-                         "kuaidi.toml")
-    raise InputError(
-        "没有指定行政村台账：用 --villages 文件（或环境变量 KUAIDI_VILLAGES、当前目录的 kuaidi.toml）指定；"
-        "加 --samples 可用内置示例台账试运行",
-        "no village register given: use --villages FILE (or KUAIDI_VILLAGES, or a kuaidi.toml here); "
-        "--samples runs on the bundled example registers")
+def _from_toml(config: Path) -> tuple[list[Path], list[Path], Path | None]:
+    """villages, outlets (a path, a folder, a pattern, or a list of them) and rules of a kuaidi.toml, paths
+    relative to the file."""
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise InputError(f"{config} 不是有效的 TOML：{e}", f"{config} is not valid TOML: {e}") from e
+    if "villages" not in data:
+        raise InputError(f"{config} 缺少 villages = \"行政村台账路径\"", f"{config} has no villages = \"path\"")
+
+    def paths(key: str) -> list[Path]:
+        value = data.get(key, [])
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(x, str) for x in items):
+            raise InputError(f"{config} 的 {key} 应为路径或路径列表", f"{config}: {key} must be a path or a list of paths")
+        return [config.parent / x for x in items]
+
+    rules = paths("rules")
+    return paths("villages"), paths("outlets"), rules[0] if rules else None
 
 
 def sha256(path: Path) -> str:

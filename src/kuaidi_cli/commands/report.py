@@ -56,24 +56,24 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         raise KuaidiError("--universe gazetteer 需要官方区划（规则 divisions 或 --divisions）",
                           "--universe gazetteer needs a division list (the rules' divisions or --divisions)")
     # the inputs' sha256 (for the report's inputs) in a thread meanwhile: hashlib works without the GIL
-    paths = [p for p in (registers.villages, registers.outlets) if p is not None]
+    paths = registers.paths
     digests = in_thread("sha256", lambda: {p: sha256(p) for p in paths})  # one after the other, as before
     outlets: Register | None
-    if registers.outlets and _second_process_pays(registers.villages, registers.outlets):
+    if registers.outlets and _second_process_pays(*paths):
         # a province's or the country's workbooks: the village register is loaded and checked in a
         # second process while this one does the outlet register (two cores, two registers)
-        second = SecondProcess([registers.villages], Kind.VILLAGES, rules, limits=limits, gazetteer=gazetteer,
+        second = SecondProcess(registers.villages, Kind.VILLAGES, rules, limits=limits, gazetteer=gazetteer,
                                keep_seen=gazetteer is not None)
         try:
-            outlets = without_cells(load_register([registers.outlets], Kind.OUTLETS, rules, limits=limits))
+            outlets = without_cells(load_register(registers.outlets, Kind.OUTLETS, rules, limits=limits))
             villages = second.result()
         finally:
             second.close()
     else:
         # the outlet register is read in a second thread while the village register is read and checked
-        outlet_tables = load_in_background([registers.outlets], Kind.OUTLETS, rules, limits=limits) \
+        outlet_tables = load_in_background(registers.outlets, Kind.OUTLETS, rules, limits=limits) \
             if registers.outlets else None
-        villages = without_cells(load_register([registers.villages], Kind.VILLAGES, rules, gazetteer=gazetteer,
+        villages = without_cells(load_register(registers.villages, Kind.VILLAGES, rules, gazetteer=gazetteer,
                                             limits=limits))
         outlets = without_cells(validate_loaded(outlet_tables(), rules, limits=limits)) if outlet_tables else None
     # an outlet register with no valid row (a template's blank sheet) gives nothing to count from: as if
@@ -112,10 +112,10 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         towns = "、".join(sorted(set(select(full, wanted, None).townships["township"])))
         raise InputError(f"没有乡镇「{township}」（可选：{towns}）", f"no township '{township}' (choose from: {towns})")
 
-    inputs = [
-        InputRef(path=str(reg.files[0].table.path), sha256=digests()[reg.files[0].table.path],
-                     rows=reg.files[0].counts.rows, invalid_rows=reg.files[0].counts.invalid)
-        for reg in (villages, outlets) if reg is not None
+    inputs = [  # every file of both registers
+        InputRef(path=str(f.table.path), sha256=digests()[f.table.path], rows=f.counts.rows,
+                 invalid_rows=f.counts.invalid)
+        for reg in (villages, outlets) if reg is not None for f in reg.files
     ]
     generated_at = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     report, results = build(part, rules, rules_ref=RulesRef(name=rules.name, sha256=rules_sha),
@@ -150,7 +150,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
 
 
 def input_paths(registers: Registers) -> list[Path]:
-    return [p for p in (registers.villages, registers.outlets, registers.rules) if p is not None]
+    return [*registers.paths, *([registers.rules] if registers.rules else [])]
 
 
 def _scope_counties(rules: Rules, gazetteer: Gazetteer) -> list[str]:
