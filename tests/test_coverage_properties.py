@@ -89,7 +89,9 @@ def figures(v_bytes, o_bytes, as_of, suffix=".csv"):
     report, _ = build(c, RULES, rules_ref=RulesRef(name="r", sha256="0" * 64), inputs=[], generated_at="t")
     d = report.to_json_dict()
     d["townships"] = sorted(d["townships"], key=lambda x: (x["county"], x["township"]))
-    d["attention"] = sorted(d["attention"], key=lambda x: (x["county"], x["township"], x["village"]))
+    # where a village came from (file, row) moves with the rows; the figures must not
+    d["attention"] = sorted(({k: v for k, v in a.items() if k not in ("file", "row")} for a in d["attention"]),
+                            key=lambda x: (x["county"], x["township"], x["village"]))
     return d
 
 

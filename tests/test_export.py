@@ -45,7 +45,7 @@ def test_export_writes_dated_files_and_one_summary_line(exported):
 
 def test_xlsx_sheets_formats_and_values(exported):
     wb = openpyxl.load_workbook(exported / "kuaidi-report-2021-12-31.xlsx")
-    assert wb.sheetnames == ["汇总", "分县区", "分乡镇", "待整改村", "数据问题", "说明"]
+    assert wb.sheetnames == ["汇总", "分县区", "分乡镇", "报送情况", "待整改村", "数据问题", "说明"]
     ws = wb["分县区"]
     assert ws["A1"].value == "开封市“快递进村”工作进展统计表"
     assert "A1:M1" in {str(r) for r in ws.merged_cells.ranges}

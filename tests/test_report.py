@@ -51,11 +51,14 @@ SUMMARY_KEYS = {"villages", "priority_villages", "in_village", "priority_in_vill
 def test_json_follows_the_contract():
     data = report_json("2021-12-31")
     assert set(data) == {"schema", "as_of", "generated_at", "rules", "inputs", "summary", "targets", "counties",
-                         "townships", "attention", "scope", "samples"}
+                         "townships", "attention", "scope", "samples", "submissions"}
     assert data["schema"] == "kuaidi.report/1" and data["as_of"] == "2021-12-31"
     assert data["scope"] == {"level": "city", "name": "开封市", "counties": ["祥符区", "杞县", "通许县", "尉氏县", "兰考县"],
                              "township": None}
     assert data["samples"] is False  # the sample files given by --villages/--outlets: not --samples
+    assert [s["county"] for s in data["submissions"]] == ["祥符区", "杞县", "通许县", "尉氏县", "兰考县"]
+    assert all(set(s) == {"county", "files", "rows", "valid", "invalid", "errors", "latest", "submitted"}
+               for s in data["submissions"])
     assert set(data["rules"]) == {"name", "sha256"}
     assert all(set(i) == {"path", "sha256", "rows", "invalid_rows"} for i in data["inputs"])
     assert set(data["summary"]) == SUMMARY_KEYS
@@ -66,7 +69,7 @@ def test_json_follows_the_contract():
     assert all(set(t) == target_keys for c in data["counties"] for t in c["targets"])
     assert all(set(t) == SUMMARY_KEYS | {"county", "township", "submitted"} for t in data["townships"])
     assert all(set(a) == {"code", "county", "township", "village", "priority_reasons", "in_village", "reached",
-                          "priority_unknown", "missing"}
+                          "priority_unknown", "missing", "file", "row"}
                for a in data["attention"])
     for scope in [data["summary"], *data["counties"], *data["townships"]]:
         for key in ("reach_rate", "priority_in_village_rate", "in_village_rate"):

@@ -26,6 +26,7 @@ from kuaidi_cli.measure.coverage import Coverage, compute
 from kuaidi_cli.read import Limits, is_workbook
 from kuaidi_cli.report.build import Sent, build, select
 from kuaidi_cli.report.model import InputRef, Reference, Report, ReportContext, RulesRef, ScopeOut
+from kuaidi_cli.report.submissions import submissions
 from kuaidi_cli.write.files import refuse_existing, refuse_input
 from kuaidi_cli.write.json_csv import csv_headers
 
@@ -118,11 +119,12 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         for reg in (villages, outlets) if reg is not None for f in reg.files
     ]
     generated_at = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    report, results = build(part, rules, rules_ref=RulesRef(name=rules.name, sha256=rules_sha),
-                                inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),
-                                scope=scope_of(part, rules, wanted, township), samples=registers.source == "samples",
-                                complete_by_definition=universe == "gazetteer", sent=Sent.of(full))
     findings = villages.findings + (outlets.findings if outlets else []) + full.findings + extra
+    report, results = build(part, rules, rules_ref=RulesRef(name=rules.name, sha256=rules_sha),
+                            inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),
+                            scope=scope_of(part, rules, wanted, township), samples=registers.source == "samples",
+                            complete_by_definition=universe == "gazetteer", sent=Sent.of(full),
+                            submissions=submissions(list(part.counties["county"]), villages, outlets, findings))
     reference = None
     if gazetteer is not None:
         # the official list of the report's scope: the city's, a county's, a township's

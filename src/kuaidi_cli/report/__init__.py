@@ -18,10 +18,11 @@ from kuaidi_cli.report.model import (
     RulesRef,
     ScopeOut,
     ScopeRow,
+    Submission,
     Summary,
     TargetOut,
     Township,
 )
 
 __all__ = ["SCHEMA", "AttentionVillage", "County", "InputRef", "Outlets", "Reference", "Report", "ReportContext",
-           "RulesRef", "ScopeOut", "ScopeRow", "Sent", "Summary", "TargetOut", "Township", "build", "select"]
+           "RulesRef", "ScopeOut", "ScopeRow", "Sent", "Submission", "Summary", "TargetOut", "Township", "build", "select"]

@@ -20,6 +20,7 @@ from kuaidi_cli.report.model import (
     Report,
     RulesRef,
     ScopeOut,
+    Submission,
     Summary,
     TargetOut,
     Township,
@@ -90,7 +91,7 @@ def select(c: Coverage, counties: list[str], township: str | None) -> Coverage:
 def build(
     c: Coverage, rules: Rules, *, rules_ref: RulesRef, inputs: list[InputRef], generated_at: str,
     scope: ScopeOut | None = None, samples: bool = False, partial: bool = False,
-    complete_by_definition: bool = False, sent: Sent | None = None,
+    complete_by_definition: bool = False, sent: Sent | None = None, submissions: list[Submission] | None = None,
 ) -> tuple[Report, list[TargetResult]]:
     """The report of a coverage. `partial`: a part of the city was selected, so the city-wide count
     targets (parks, stations, points) are left out rather than compared with a county's count.
@@ -136,15 +137,16 @@ def build(
         {"code": code if isinstance(code, str) else None, "county": county, "township": township, "village": village,
          "priority_reasons": list(reasons), "in_village": None if "in_village_rate" in unknown else bool(in_village),
          "reached": None if "reach_rate" in unknown else bool(reached),
-         "priority_unknown": bool(undecided), "missing": blank}
-        for code, county, township, village, reasons, in_village, reached, undecided, blank in zip(
+         "priority_unknown": bool(undecided), "missing": blank,
+         "file": None if file == FROM_GAZETTEER else file, "row": None if file == FROM_GAZETTEER else int(row)}
+        for code, county, township, village, reasons, in_village, reached, undecided, file, row, blank in zip(
             *(need[col].to_numpy(dtype=object) for col in
               ("code", "county", "township", "village", "priority_reasons", "in_village", "reached",
-               "priority_unknown")), _missing_fields(need, rules), strict=True)
+               "priority_unknown", "_file", "_row")), _missing_fields(need, rules), strict=True)
     ])
     report = Report(
         as_of=c.as_of, generated_at=generated_at, rules=rules_ref, inputs=inputs,
         summary=Summary(**total.contract(unknown)), targets=_targets(results), counties=counties,
-        townships=townships, attention=attention, scope=scope, samples=samples,
+        townships=townships, attention=attention, scope=scope, samples=samples, submissions=submissions or [],
     )
     return report, results

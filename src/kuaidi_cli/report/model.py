@@ -134,13 +134,29 @@ ScopeRow = Summary | County | Township  # a row of the scope tables: the same fi
 class AttentionVillage(_Model):
     code: str | None
     county: str
+    file: str | None  # the register file and row it came from (null: a village of the official list only)
     in_village: bool | None  # null: nothing in the registers establishes it
     missing: list[str]  # the blank fields that leave its priority undecided (population, distance_km)
     priority_reasons: list[str]
     priority_unknown: bool
     reached: bool | None  # null: nothing in the registers establishes it
+    row: int | None
     township: str
     village: str
+
+
+class Submission(_Model):
+    """What one county of the scope sent (报送情况): its files, its village rows as they came, the latest
+    date written in its rows; `submitted` false (未报送) when no valid village row came."""
+
+    county: str
+    errors: int  # error findings on its rows
+    files: list[str]
+    invalid: int  # its village rows not counted (errors, repeats of a village)
+    latest: dt.date | None  # the latest date written in its rows (设点/通达/启用/停用), or null
+    rows: int  # its village rows (not the blank, total or note rows)
+    submitted: bool
+    valid: int  # its village rows the report counts
 
 
 class Report(_Model):
@@ -153,6 +169,7 @@ class Report(_Model):
     samples: bool  # made from the bundled sample registers (synthetic figures), never a real report
     schema_: str = Field(SCHEMA, serialization_alias="schema")
     scope: ScopeOut
+    submissions: list[Submission]
     summary: Summary
     targets: list[TargetOut]
     townships: list[Township]

@@ -8,6 +8,7 @@ from html import escape
 
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report, ReportContext, ScopeRow
+from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import HTML_MARK
 from kuaidi_cli.write.labels import t
@@ -110,6 +111,13 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
                          "<td>", f"<td>{escape(w.county)}</td><td>", 1) for w in report.townships)
                      + scope_row(t("total_row", lang), report.summary, "total").replace("<td>", '<td colspan="2">', 1)
                      + "</table>")
+    submissions = ""
+    if report.submissions:
+        submissions = (f"<h2>{t('submissions', lang)}</h2><table><tr>"
+                       + "".join(f"<th>{escape(h)}</th>" for h in submission_table.headers(lang)) + "</tr>"
+                       + "".join("<tr>" + "".join(
+                           f'<td class="{"n" if isinstance(x, int) else ""}">{escape(str(x)).replace(chr(10), "<br>")}</td>'
+                           for x in row) + "</tr>" for row in submission_table.rows(report, lang)) + "</table>")
     names = [c.county for c in report.counties]
     chart_reach = _bar_chart(t("reach_rate", lang), names, [c.reach_rate for c in report.counties],
                              _target_lines(rules, "reach_rate"), "#2f5597")
@@ -142,6 +150,7 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
 </div>
 {counties}
 {townships}
+{submissions}
 <h2>{escape(attention_title)}</h2>
 <table><tr><th>{t("county", lang)}</th><th>{t("township", lang)}</th><th>{t("village", lang)}</th><th>{t("reasons", lang)}</th></tr>
 {attention}</table>

@@ -12,6 +12,7 @@ from rich.text import Text
 from kuaidi_cli.core.findings import Severity
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report, ReportContext, ScopeRow, Summary
+from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.columns import Column, scope_columns, values
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.scope import scope_name_cell, short_name, status_note, target_label, title, trust_notes
@@ -82,8 +83,21 @@ def render(report: Report, context: ReportContext, rules: Rules, console: Consol
         townships = [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships]
         console.print(_scope_table(t("by_township", lang), ["county", "township"], townships, report.summary, lang,
                                    columns))
+    _submissions(report, console, lang)
     _attention(report, rules, console, lang, context)
     _footer(report, context, console, lang)
+
+
+def _submissions(report: Report, console: Console, lang: str) -> None:
+    if not report.submissions:
+        return
+    table = Table(title=t("submissions", lang), title_justify="left", title_style="bold")
+    for key, head in zip(submission_table.HEADS, submission_table.headers(lang), strict=True):
+        table.add_column(head, justify="right" if key in ("rows", "valid", "invalid", "errors") else "left")
+    for row in submission_table.rows(report, lang):
+        status = Text(str(row[-1]), style="bold magenta" if row[-1] == t("unsubmitted", lang) else "")
+        table.add_row(*(str(x) for x in row[:-1]), status)
+    console.print(table)
 
 
 def _attention(report: Report, rules: Rules, console: Console, lang: str, context: ReportContext) -> None:

@@ -23,6 +23,7 @@ from xlsxwriter.utility import xl_col_to_name
 from kuaidi_cli.core.findings import Finding
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report, ReportContext, ScopeRow
+from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import XLSX_MARK
 from kuaidi_cli.write.labels import t, yes_no
@@ -267,6 +268,20 @@ def _as_datetime(d: dt.date) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day)
 
 
+def _submissions_sheet(book: _Book, report: Report, lang: str) -> None:
+    ws = book.wb.add_worksheet("报送情况")
+    headers = ["序号" if lang != "en" else "No.", *submission_table.headers(lang)]
+    title = scope_heading(report, lang, "{scope}“快递进村”台账报送情况", "{scope}: submissions")
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 10, 40, 8, 8, 8, 8, 12, 10])
+    text = book.wb.add_format({"font_name": "等线", "font_size": 11, "border": 1, "text_wrap": True, "valign": "vcenter"})
+    for n, row in enumerate(submission_table.rows(report, lang), start=1):
+        r = head + n
+        book.put(ws, r, 0, n, book.int)
+        for c, value in enumerate(row, start=1):
+            book.put(ws, r, c, value, text if c == 2 else book.int if isinstance(value, int) else None)
+    ws.autofilter(head, 0, head + max(len(report.submissions), 1), len(headers) - 1)
+
+
 def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> None:
     from kuaidi_cli.write.text import reason_text
 
@@ -354,6 +369,7 @@ def to_xlsx(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     _scope_sheet(book, "分乡镇", title, report,
                  [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships],
                  ["county", "township"], lang)
+    _submissions_sheet(book, report, lang)
     _attention_sheet(book, report, rules, lang)
     _findings_sheet(book, report, context.findings, lang)
     _about_sheet(book, report, context, rules, lang)
