@@ -1,8 +1,5 @@
-"""The command line: a thin shell over the library. Only this module imports typer.
-
-Heavy libraries (pandas, calamine, rich tables) are imported inside the commands, so that
-`kuaidi --help` starts at once.
-"""
+"""The command line: a thin shell over the library (kuaidi_cli.commands). Only this module imports typer.
+Heavy libraries (pandas, calamine, rich) are imported inside the commands: `kuaidi --help` starts at once."""
 
 from __future__ import annotations
 
@@ -11,8 +8,6 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -34,33 +29,7 @@ app = typer.Typer(
 )
 
 
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
-
-
-class CheckFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
-class ReportFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
-    html = "html"
-
-
-class Universe(str, Enum):
-    register = "register"
-    gazetteer = "gazetteer"
-
-
-class FailOn(str, Enum):
-    never = "never"
-    missed = "missed"
-
+from kuaidi_cli.commands.options import CheckFormat, Lang, ReportFormat, Session, Universe  # noqa: E402
 
 LangOpt = Annotated[Lang, typer.Option("--lang", case_sensitive=False, help="输出语言 / language: zh | en")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示完整的 Python 回溯 / show tracebacks")]
@@ -72,15 +41,6 @@ DivisionsOpt = Annotated[str | None, typer.Option("--divisions", help="对照的
 
 VillagesOpt = Annotated[list[Path] | None, typer.Option("--villages", help="行政村台账：文件、文件夹或通配符，可重复（一起算作一本台账）/ village register(s): files, folders, patterns")]
 OutletsOpt = Annotated[list[Path] | None, typer.Option("--outlets", help="服务点台账：文件、文件夹或通配符，可重复 / outlet register(s)")]
-
-
-@dataclass
-class Session:
-    """What `kuaidi` itself was given, for its commands (typer's context object): the limits of reading
-    (options before the command) and whether the process ends with the command (set by `main`)."""
-
-    limits: dict[str, Any] = field(default_factory=dict)
-    ends_with_command: bool = False
 
 
 def _session(ctx: typer.Context) -> Session:
@@ -101,18 +61,10 @@ def _errors_to_exit(ctx: typer.Context, lang: Lang, debug: bool) -> Iterator[Non
         except BaseException as e:  # kuaidi cannot run, or a defect (or a panic in a native library): one line
             if debug:
                 raise
-            typer.echo(f"kuaidi: {_one_line(e, lang)}", err=True)
+            from kuaidi_cli.commands.options import one_line
+
+            typer.echo(f"kuaidi: {one_line(e, lang.value)}", err=True)
             raise typer.Exit(2) from None
-
-
-def _one_line(e: BaseException, lang: Lang) -> str:
-    """What a failure to run says: kuaidi's own message, or what to do about memory or a defect."""
-    if isinstance(e, KuaidiError):
-        return e.message(lang.value)
-    if isinstance(e, MemoryError):
-        return "内存不足，文件太大，请拆分后再查" if lang is Lang.zh else "out of memory: the file is too large; split it"
-    return (f"内部错误（{type(e).__name__}: {str(e)[:120]}），请加 --debug 重跑并把输出报告给我们" if lang is Lang.zh else
-            f"internal error ({type(e).__name__}: {str(e)[:120]}); run again with --debug and report it")
 
 
 @app.command()
@@ -167,6 +119,8 @@ def _as_of(value: str | None, lang: Lang) -> dt.date:
     return when
 
 
+FailOnOpt = Annotated[list[str] | None, typer.Option("--fail-on", help="退出码为1的情形，逗号分隔：missed（到期必达目标未确认达标）、errors（台账有错误）、incomplete（有县区未报送）/ exit 1 on: missed,errors,incomplete")]
+HistoryOpt = Annotated[Path | None, typer.Option("--history", help="历史库（SQLite），默认在用户数据目录 / the history")]
 SamplesOpt = Annotated[bool, typer.Option("--samples", help="用内置示例台账（合成数据）试运行 / run on the bundled example registers")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已存在的文件 / overwrite an existing file")]
 
@@ -181,7 +135,7 @@ def report(
     rules_file: RulesOpt = None,
     fmt: Annotated[ReportFormat | None, typer.Option("--format", case_sensitive=False, help="table | json | csv | xlsx | html；默认按 -o 的扩展名，否则 table")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而不是屏幕（.xlsx .html .json .csv .txt）/ write to this file")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", case_sensitive=False, help="missed：到期必达目标未确认达标（未达标、无数据、待核实、数据不全）时退出码为1")] = FailOn.never,
+    fail_on: FailOnOpt = None,
     divisions: DivisionsOpt = None,
     universe: Annotated[Universe | None, typer.Option("--universe", case_sensitive=False, help="register：按台账计算比率；gazetteer：按官方名单（缺的村计为未通达）")] = None,
     samples: SamplesOpt = False,
@@ -198,9 +152,11 @@ def report(
     with _errors_to_exit(ctx, lang, debug):
         from kuaidi_cli.commands import inputs
         from kuaidi_cli.commands import report as reporting
+        from kuaidi_cli.commands.failures import parse as parse_fail_on
         from kuaidi_cli.core import gazetteer
         from kuaidi_cli.core.rules import load_rules
 
+        parse_fail_on(fail_on or [])  # a wrong --fail-on stops the run before any work
         chosen = reporting.output_format(fmt.value if fmt else None, output)
         registers = inputs.resolve(villages or [], outlets or [], rules_file, samples=samples, limits=_limits(ctx))
         if output is not None:  # before any work: an input is never written, nor a file kuaidi did not write
@@ -233,8 +189,18 @@ def report(
                 sys.stdout.flush()
             else:
                 write_atomic(output, data, reporting.input_paths(registers))
-        failed = fail_on is FailOn.missed and any(r.due_missed for r in context.results)
+        failed = _failed(fail_on, context.results, context.findings, result, lang)
     raise typer.Exit(1 if failed else 0)
+
+
+def _failed(fail_on: list[str] | None, results: Any, findings: Any, report: Any, lang: Lang) -> bool:
+    """Whether `--fail-on` fails the run; if so, one line on stderr says what failed (even with --quiet)."""
+    from kuaidi_cli.commands.failures import failures, parse
+
+    line = failures(parse(fail_on or []), results, findings, report, lang.value)
+    if line:
+        typer.echo(f"kuaidi: {line}", err=True)
+    return line is not None
 
 
 @app.command()
@@ -245,11 +211,11 @@ def export(
     villages: VillagesOpt = None,
     outlets: OutletsOpt = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD，默认今天")] = None,
-    history_file: Annotated[Path | None, typer.Option("--history", help="历史库（SQLite），默认在用户数据目录")] = None,
+    history_file: HistoryOpt = None,
     no_history: Annotated[bool, typer.Option("--no-history", help="不记录历史 / do not record the run")] = False,
     rules_file: RulesOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="成功时不输出 / print nothing on success")] = False,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", case_sensitive=False, help="missed：到期必达目标未达标时退出码为1")] = FailOn.never,
+    fail_on: FailOnOpt = None,
     wait: Annotated[float, typer.Option("--wait", min=0, help="另一个 export 在写同一文件夹时最多等待的秒数")] = 60.0,
     divisions: DivisionsOpt = None,
     samples: SamplesOpt = False,
@@ -259,39 +225,39 @@ def export(
     """定时导出：按日期命名写出报表（原子写入），并记入历史库。适合 cron。
 
     For cron: write the report under dated names (atomically), record the run in the history.
-    Exit 0 ok, 1 a due required target missed (with --fail-on missed), 2 cannot run.
+    Exit 0 ok, 1 what --fail-on names failed (missed, errors, incomplete), 2 cannot run.
     """
     with _errors_to_exit(ctx, lang, debug):
         from kuaidi_cli.commands import export as exporting
         from kuaidi_cli.commands import inputs
+        from kuaidi_cli.commands.failures import parse as parse_fail_on
+        from kuaidi_cli.core import gazetteer
         from kuaidi_cli.core.rules import load_rules
         from kuaidi_cli.write import history
         from kuaidi_cli.write.progress import steps
 
+        parse_fail_on(fail_on or [])  # a wrong --fail-on stops the run before any work
         registers = inputs.resolve(villages or [], outlets or [], rules_file, samples=samples, limits=_limits(ctx))
         rules, rules_sha = load_rules(registers.rules)
         when = _as_of(as_of, lang)
         chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
         # a run on the sample registers is never recorded: its synthetic figures would join the real series
         where = None if no_history or registers.source == "samples" else (history_file or history.default_path())
-        from kuaidi_cli.core import gazetteer
-
-        official = gazetteer.load(rules, divisions)
         with steps(enabled=not quiet) as step:
             result = exporting.export(registers, rules, rules_sha, when, out, chosen, history_path=where,
                                       now=dt.datetime.now(dt.UTC), lang=lang.value, wait=wait, step=step,
-                                      gazetteer=official, limits=_limits(ctx))
-        missed = [r for r in result.context.results if r.due_missed]
+                                      gazetteer=gazetteer.load(rules, divisions), limits=_limits(ctx))
         if not quiet:
             typer.echo(exporting.summary_line(result, out, when, lang.value, samples=registers.source == "samples"))
-    raise typer.Exit(1 if fail_on is FailOn.missed and missed else 0)
+        failed = _failed(fail_on, result.context.results, result.context.findings, result.report, lang)
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command()
 def trend(
     ctx: typer.Context,
     county: Annotated[str | None, typer.Option("--county", help="只看这个县区 / one county")] = None,
-    history_file: Annotated[Path | None, typer.Option("--history", help="历史库（SQLite），默认在用户数据目录")] = None,
+    history_file: HistoryOpt = None,
     chart: Annotated[Path | None, typer.Option("--chart", help="趋势图 SVG 的路径，默认 kuaidi-trend.svg")] = None,
     no_chart: Annotated[bool, typer.Option("--no-chart", help="不写趋势图")] = False,
     force: Annotated[bool, typer.Option("--force", help="覆盖不是 kuaidi 写的同名文件 / overwrite a file kuaidi did not write")] = False,
@@ -322,6 +288,41 @@ def trend(
         if target is not None:
             write_atomic(target, series.chart(lang.value), [series.path])
             typer.echo(t("chart_written", lang.value, path=target), err=True)
+
+
+@app.command()
+def changes(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option("--since", help="起始截至日期，默认上一个 / from this as-of date")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="结束截至日期，默认最近一次 / to this as-of date")] = None,
+    county: Annotated[str | None, typer.Option("--county", help="只看这个县区 / one county")] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", case_sensitive=False, help="table | json")] = CheckFormat.table,
+    history_file: HistoryOpt = None,
+    rules_file: RulesOpt = None,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """本期变化：两次导出之间新通达、新驻村设点、不再通达、台账增减的村。
+
+    What changed between two recorded exports: villages newly reached or with a point, lost, added, removed.
+    """
+    with _errors_to_exit(ctx, lang, debug):
+        from kuaidi_cli.commands import changes as changes_of
+        from kuaidi_cli.commands.asof import parse
+        from kuaidi_cli.core.rules import load_rules
+
+        rules, _ = load_rules(rules_file)
+        found = changes_of.load(rules, history_file, parse(since) if since else None, parse(to) if to else None, county)
+        if fmt is CheckFormat.json:
+            from kuaidi_cli.write.changes import to_json
+
+            sys.stdout.write(to_json(found))
+        else:
+            from rich.console import Console
+
+            from kuaidi_cli.write.changes_view import render
+
+            render(found, Console(), lang=lang.value)
 
 
 @app.command()
@@ -372,7 +373,6 @@ def show_rules(
 
 def _limits(ctx: typer.Context) -> Limits:  # (imported inside: `kuaidi --help` starts at once)
     from kuaidi_cli.read import Limits
-
     return Limits(**_session(ctx).limits)
 
 

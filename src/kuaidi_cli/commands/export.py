@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from kuaidi_cli.commands import report as reporting
 from kuaidi_cli.commands.inputs import Registers
 from kuaidi_cli.core.errors import KuaidiError
@@ -23,6 +25,7 @@ from kuaidi_cli.core.gazetteer import Gazetteer
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.read import Limits
 from kuaidi_cli.report import Report, ReportContext
+from kuaidi_cli.report.changes import Changes, compare, states
 from kuaidi_cli.write import history
 from kuaidi_cli.write.files import CSV_LISTS, file_name, write_atomic
 from kuaidi_cli.write.formats import render
@@ -87,13 +90,18 @@ def export(
         from kuaidi_cli.write.json_csv import csv_headers
 
         for fmt in formats:
-            names = [file_name(as_of, fmt)] + ([file_name(as_of, "csv", part) for part in CSV_LISTS] if fmt == "csv" else [])
+            names = [file_name(as_of, fmt)] + ([file_name(as_of, "csv", part) for part in (*CSV_LISTS, "changes")]
+                                               if fmt == "csv" else [])
             for name in names:
                 refuse_existing(out / name, own=True, csv_headers=csv_headers(), option="--out", force=False)
         step("读取台账" if lang != "en" else "reading registers")
         report, context = reporting.run(registers, rules, rules_sha, as_of,
                                         generated_at=now.replace(microsecond=0).isoformat(), gazetteer=gazetteer,
                                         limits=limits)
+        states = None
+        if history_path is not None:  # what changed since the previous export of an earlier as-of date
+            step("对照上期" if lang != "en" else "comparing with the previous export")
+            states, context.changes = changes_since(history_path, context, as_of)
         written = []
         for fmt in formats:
             step(f"写出 {fmt}" if lang != "en" else f"writing {fmt}")
@@ -110,10 +118,16 @@ def export(
                     path = out / file_name(as_of, "csv", part)
                     write_atomic(path, data(), inputs)
                     written.append(path)
+                if context.changes is not None:
+                    from kuaidi_cli.write.changes import to_csv as changes_csv
+
+                    path = out / file_name(as_of, "csv", "changes")
+                    write_atomic(path, changes_csv(context.changes, lang), inputs)
+                    written.append(path)
         run_id = None
         if history_path is not None:
             step("记录历史" if lang != "en" else "recording history")
-            run_id = history.record(history_path, report, now, timeout=wait)
+            run_id = history.record(history_path, report, now, timeout=wait, states=states)
     return ExportResult(report=report, context=context, written=written, run_id=run_id)
 
 
@@ -129,3 +143,18 @@ def summary_line(result: ExportResult, out: Path, as_of: dt.date, lang: str, *, 
     line = t("export_done", lang, date=as_of.isoformat(), files=files, rate=pct(result.report.summary.reach_rate),
              missed=len(missed))
     return t("samples_mark", lang) + line + t("export_samples", lang) if samples else line
+
+
+def changes_since(history_path: Path, context: ReportContext, as_of: dt.date) -> tuple[pd.DataFrame | None, Changes | None]:
+    """The state of every village now (kept in the history with this export) and what changed since the
+    latest export of an earlier as-of date that kept its villages' states (None when there is none)."""
+    if context.villages is None:
+        return None, None
+    now = states(context.villages, context.unknown_metrics)
+    if not history_path.exists():
+        return now, None
+    earlier = [d for d in history.state_dates(history_path) if d < as_of]
+    before = history.states_at(history_path, earlier[-1]) if earlier else None
+    if before is None:
+        return now, None
+    return now, compare(before, now, earlier[-1], as_of)

@@ -146,7 +146,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         source=registers.source, selection=[*(counties or []), *([township] if township else [])],
         out_of_scope=full.out_of_scope, findings=findings, counts_omitted=bool(wanted or township), results=results,
         reference=reference, unknown_metrics=full.unknown_metrics,
-        uncertain_rows=0 if villages.uncertain is None else len(villages.uncertain),
+        uncertain_rows=0 if villages.uncertain is None else len(villages.uncertain), villages=full.villages,
     )
     return report, context
 

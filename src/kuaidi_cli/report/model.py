@@ -10,9 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from kuaidi_cli.core.findings import Finding
+from kuaidi_cli.report.changes import Changes
 from kuaidi_cli.report.targets import TargetResult
 
 SCHEMA = "kuaidi.report/1"
@@ -202,3 +204,5 @@ class ReportContext:
     reference: Reference | None = None
     unknown_metrics: frozenset[str] = frozenset()  # rates no column of the registers establishes
     uncertain_rows: int = 0  # invalid only through 人口/距离: counted, with their priority maybe undecided
+    villages: pd.DataFrame | None = None  # every village of the scope with its state (measure.coverage)
+    changes: Changes | None = None  # since the previous export of an earlier as-of date (export only)

@@ -8,6 +8,7 @@ from html import escape
 
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report, ReportContext, ScopeRow
+from kuaidi_cli.write import changes as change_table
 from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import HTML_MARK
@@ -118,6 +119,15 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
                        + "".join("<tr>" + "".join(
                            f'<td class="{"n" if isinstance(x, int) else ""}">{escape(str(x)).replace(chr(10), "<br>")}</td>'
                            for x in row) + "</tr>" for row in submission_table.rows(report, lang)) + "</table>")
+    changes = ""
+    if context.changes is not None:
+        ch = context.changes
+        changes = (f"<h2>{escape(change_table.title(ch, lang))}</h2><table><tr>"
+                   + "".join(f"<th>{escape(h)}</th>" for h in change_table.count_headers(lang)) + "</tr>"
+                   + "".join("<tr>" + "".join(f"<td>{escape(str(x))}</td>" for x in row) + "</tr>"
+                             for row in change_table.count_rows(ch, lang)) + "</table><table>"
+                   + "".join("<tr>" + "".join(f"<td>{escape(str(x or ''))}</td>" for x in row) + "</tr>"
+                             for row in change_table.village_rows(ch, lang)[:200]) + "</table>")
     names = [c.county for c in report.counties]
     chart_reach = _bar_chart(t("reach_rate", lang), names, [c.reach_rate for c in report.counties],
                              _target_lines(rules, "reach_rate"), "#2f5597")
@@ -151,6 +161,7 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
 {counties}
 {townships}
 {submissions}
+{changes}
 <h2>{escape(attention_title)}</h2>
 <table><tr><th>{t("county", lang)}</th><th>{t("township", lang)}</th><th>{t("village", lang)}</th><th>{t("reasons", lang)}</th></tr>
 {attention}</table>

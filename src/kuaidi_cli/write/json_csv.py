@@ -35,6 +35,7 @@ def csv_headers() -> dict[str, bool]:
             heads[",".join([t("county", lang), *(t(c.key, lang) for c in scope_columns(every=every))])] = True
         heads[",".join(_attention_header(lang))] = False
         heads[",".join(_findings_header(lang))] = False
+        heads[",".join(changes_header(lang))] = False
     return heads
 
 
@@ -65,6 +66,16 @@ def _csv(header: list[str], rows: Iterable[Sequence[object]]) -> bytes:
 def _attention_header(lang: str) -> list[str]:
     return [t("county", lang), t("township", lang), t("village", lang), "区划代码" if lang != "en" else "Code",
             t("reasons", lang), t("in_village", lang), t("reached", lang)]
+
+
+def changes_header(lang: str) -> list[str]:
+    return [t("change", lang), t("county", lang), t("township", lang), t("village", lang),
+            "区划代码" if lang != "en" else "Code"]
+
+
+def rows_csv(header: list[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """Rows under a header as CSV: UTF-8 with BOM, cells neutralised."""
+    return _csv(header, rows)
 
 
 def _findings_header(lang: str) -> list[str]:

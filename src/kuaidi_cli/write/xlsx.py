@@ -23,6 +23,8 @@ from xlsxwriter.utility import xl_col_to_name
 from kuaidi_cli.core.findings import Finding
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report, ReportContext, ScopeRow
+from kuaidi_cli.report.changes import Changes
+from kuaidi_cli.write import changes as change_table
 from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import XLSX_MARK
@@ -282,6 +284,20 @@ def _submissions_sheet(book: _Book, report: Report, lang: str) -> None:
     ws.autofilter(head, 0, head + max(len(report.submissions), 1), len(headers) - 1)
 
 
+def _changes_sheet(book: _Book, report: Report, changes: Changes, lang: str) -> None:
+    """本期变化: the counts per county, then every village that changed."""
+    ws = book.wb.add_worksheet("本期变化")
+    heads = change_table.count_headers(lang)
+    title = scope_heading(report, lang, "{scope}“快递进村”本期变化", "{scope}: what changed")
+    head = _sheet_header(book, ws, title, change_table.title(changes, lang), heads, [14, 12, 12, 12, 12, 12, 12])
+    r = book.rows(ws, head + 1, [None, *([book.int] * (len(heads) - 1))], change_table.count_rows(changes, lang))
+    r += 2
+    for c, name in enumerate([t("change", lang), t("county", lang), t("township", lang), t("village", lang),
+                              "区划代码" if lang != "en" else "Code"]):
+        ws.write_string(r, c, name, book.header)
+    book.rows(ws, r + 1, [None] * 5, change_table.village_rows(changes, lang)[:MAX_DETAIL_ROWS])
+
+
 def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> None:
     from kuaidi_cli.write.text import reason_text
 
@@ -370,6 +386,8 @@ def to_xlsx(report: Report, context: ReportContext, rules: Rules, lang: str = "z
                  [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships],
                  ["county", "township"], lang)
     _submissions_sheet(book, report, lang)
+    if context.changes is not None:
+        _changes_sheet(book, report, context.changes, lang)
     _attention_sheet(book, report, rules, lang)
     _findings_sheet(book, report, context.findings, lang)
     _about_sheet(book, report, context, rules, lang)

@@ -1,0 +1,53 @@
+"""The choices of the command line as plain enumerations (typer reads them; nothing here imports it),
+what `kuaidi` itself was given for its commands, and what a failure to run says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class CheckFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
+
+
+class Universe(str, Enum):
+    register = "register"
+    gazetteer = "gazetteer"
+
+
+@dataclass
+class Session:
+    """What `kuaidi` itself was given, for its commands (typer's context object): the limits of reading
+    (options before the command) and whether the process ends with the command (set by `cli.main`)."""
+
+    limits: dict[str, Any] = field(default_factory=dict)
+    ends_with_command: bool = False
+
+
+def one_line(e: BaseException, lang: str) -> str:
+    """What a failure to run says: kuaidi's own message, or what to do about memory or a defect."""
+    from kuaidi_cli.core.errors import KuaidiError
+
+    zh = lang != "en"
+    if isinstance(e, KuaidiError):
+        return e.message(lang)
+    if isinstance(e, MemoryError):
+        return "内存不足，文件太大，请拆分后再查" if zh else "out of memory: the file is too large; split it"
+    return (f"内部错误（{type(e).__name__}: {str(e)[:120]}），请加 --debug 重跑并把输出报告给我们" if zh else
+            f"internal error ({type(e).__name__}: {str(e)[:120]}); run again with --debug and report it")

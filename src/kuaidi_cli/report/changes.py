@@ -1,0 +1,103 @@
+"""What changed between two exports (本期变化): the state of every village at each, compared.
+
+A village's state is what the report established of it: in the register or not, priority, an outlet of
+its own, reached, its mode. Villages are matched by code, else by county, township and name. A state
+nothing established (an unknown flag, -1) is never read as a change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kuaidi_cli.core.fields import FROM_GAZETTEER
+
+SCHEMA = "kuaidi.changes/1"
+KINDS = ("newly_reached", "newly_in_village", "lost_reach", "lost_in_village", "added", "removed")
+STATE_COLUMNS = ("key", "county", "township", "village", "code", "registered", "priority", "in_village", "reached",
+                 "mode")
+
+
+def states(villages: pd.DataFrame, unknown: frozenset[str]) -> pd.DataFrame:
+    """The state of every village of a coverage (measure.coverage.Coverage.villages): the key it is matched
+    by, its names and code, whether it is a row of the registers, and priority, in-village and reached as
+    1/0, or -1 where nothing establishes them (a priority undecided; flags of blank columns)."""
+    code = villages["code"].astype(object)
+    names = ("n:" + villages["county"].astype(str) + "\x1f" + villages["township"].astype(str) + "\x1f"
+             + villages["village"].astype(str))
+    has_code = code.notna().to_numpy()
+    key = np.where(has_code, code.to_numpy(dtype=object), names.to_numpy(dtype=object))
+
+    def flag(values: pd.Series, unknown_where: np.ndarray | bool) -> np.ndarray:
+        out = values.fillna(False).astype(bool).to_numpy().astype(np.int8)
+        out[np.broadcast_to(unknown_where, out.shape)] = -1
+        return out
+
+    return pd.DataFrame({
+        "key": key,
+        "county": villages["county"].astype(object).to_numpy(),
+        "township": villages["township"].astype(object).to_numpy(),
+        "village": villages["village"].astype(object).to_numpy(),
+        "code": code.to_numpy(),
+        "registered": (villages["_file"] != FROM_GAZETTEER).to_numpy().astype(np.int8),
+        "priority": flag(villages["priority"], villages["priority_unknown"].to_numpy(dtype=bool)),
+        "in_village": flag(villages["in_village"], "in_village_rate" in unknown),
+        "reached": flag(villages["reached"], "reach_rate" in unknown),
+        "mode": villages["mode"].astype(object).to_numpy(),
+    })
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The villages that changed from one as-of date to a later one, one row each per kind of change."""
+
+    since: dt.date
+    to: dt.date
+    villages: pd.DataFrame  # change, county, township, village, code
+
+    def counts(self, county: str | None = None) -> dict[str, int]:
+        rows = self.villages if county is None else self.villages[self.villages["county"] == county]
+        found = rows["change"].value_counts().to_dict()
+        return {k: int(found.get(k, 0)) for k in KINDS}
+
+    def by_county(self) -> dict[str, dict[str, int]]:
+        return {str(c): self.counts(str(c)) for c in dict.fromkeys(self.villages["county"].tolist())}
+
+    def only(self, county: str) -> Changes:
+        return Changes(self.since, self.to, self.villages[self.villages["county"] == county])
+
+    def to_json_dict(self) -> dict[str, object]:
+        rows = self.villages.astype(object).where(self.villages.notna(), None)
+        return {"schema": SCHEMA, "from": self.since.isoformat(), "to": self.to.isoformat(), "counts": self.counts(),
+                "villages": rows.to_dict("records")}
+
+
+def compare(before: pd.DataFrame, after: pd.DataFrame, since: dt.date, to: dt.date) -> Changes:
+    """The changes from the states `before` (as of `since`) to `after` (as of `to`)."""
+    old = before[before["registered"] == 1].drop_duplicates("key").set_index("key")
+    new = after[after["registered"] == 1].drop_duplicates("key").set_index("key")
+    both = old.index.intersection(new.index)
+    o, n = old.loc[both], new.loc[both]
+    parts = []
+
+    def take(kind: str, frame: pd.DataFrame, mask: np.ndarray) -> None:
+        rows = frame[mask]
+        parts.append(pd.DataFrame({"change": kind, "county": rows["county"].to_numpy(), "township": rows["township"].to_numpy(),
+                                   "village": rows["village"].to_numpy(), "code": rows["code"].to_numpy()}))
+
+    known = (o["reached"] >= 0) & (n["reached"] >= 0)
+    take("newly_reached", n, (known & (o["reached"] == 0) & (n["reached"] == 1)).to_numpy())
+    point = (o["in_village"] >= 0) & (n["in_village"] >= 0)
+    take("newly_in_village", n, (point & (o["in_village"] == 0) & (n["in_village"] == 1)).to_numpy())
+    take("lost_reach", n, (known & (o["reached"] == 1) & (n["reached"] == 0)).to_numpy())
+    take("lost_in_village", n, (point & (o["in_village"] == 1) & (n["in_village"] == 0)).to_numpy())
+    take("added", new, ~new.index.isin(old.index))
+    take("removed", old, ~old.index.isin(new.index))
+    villages = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["change", *STATE_COLUMNS[1:5]])
+    order = {k: i for i, k in enumerate(KINDS)}
+    villages = villages.assign(_k=villages["change"].map(order)).sort_values(
+        ["_k", "county", "township", "village"], kind="stable").drop(columns="_k").reset_index(drop=True)
+    return Changes(since, to, villages)

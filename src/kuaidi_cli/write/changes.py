@@ -1,0 +1,39 @@
+"""What changed (本期变化) as people read it: the counts per county and the villages, as CSV, as rows for
+the workbook and the page, and as JSON (`kuaidi.changes/1`)."""
+
+from __future__ import annotations
+
+import json
+
+from kuaidi_cli.report.changes import KINDS, Changes
+from kuaidi_cli.write.json_csv import changes_header, rows_csv
+from kuaidi_cli.write.labels import t
+
+
+def title(changes: Changes, lang: str) -> str:
+    return t("changes", lang, since=changes.since.isoformat(), to=changes.to.isoformat())
+
+
+def count_headers(lang: str) -> list[str]:
+    return [t("county", lang), *(t(f"change.{k}", lang) for k in KINDS)]
+
+
+def count_rows(changes: Changes, lang: str) -> list[list[object]]:
+    """One row per county with a change, then the 合计 row."""
+    rows: list[list[object]] = [[county, *(n[k] for k in KINDS)] for county, n in changes.by_county().items()]
+    total = changes.counts()
+    return [*rows, [t("total_row", lang), *(total[k] for k in KINDS)]]
+
+
+def village_rows(changes: Changes, lang: str) -> list[list[object]]:
+    return [[t(f"change.{r.change}", lang), r.county, r.township, r.village, r.code]
+            for r in changes.villages.itertuples(index=False)]
+
+
+def to_csv(changes: Changes, lang: str) -> bytes:
+    """Every village that changed (UTF-8 with BOM)."""
+    return rows_csv(changes_header(lang), village_rows(changes, lang))
+
+
+def to_json(changes: Changes) -> str:
+    return json.dumps(changes.to_json_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
