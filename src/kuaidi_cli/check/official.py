@@ -137,10 +137,19 @@ def missing_villages(frame: pd.DataFrame, gz: Gazetteer, covering: pd.DataFrame 
     return official[lacking]
 
 
-def missing_findings(missing: pd.DataFrame, file: str, sheet: str | None = None) -> list[Finding]:
+def missing_findings(missing: pd.DataFrame, file: str, sheet: str | None = None,
+                     seen: pd.DataFrame | None = None) -> list[Finding]:
+    """A finding for each lacking village, on the file that holds its township's rows (of `seen`, the rows
+    of several files), else on `file`."""
+    file_of: dict[tuple[str, str], str] = {}
+    if seen is not None and "_file" in seen:
+        for county, township, name in zip(seen["county"], seen["township"], seen["_file"], strict=True):
+            file_of.setdefault((str(county), str(township)), str(name))
     return [
-        make("missing-village", file=file, sheet=sheet, field="village", value=f"{r.register_name}（{r.code}）",
-             detail_zh=f"{r.county_name}{r.township_name}", detail_en=f"{r.county_name} {r.township_name}")
+        make("missing-village", file=file_of.get((str(r.county_name), str(r.township_name)), file), sheet=sheet,
+             field="village",
+             value=f"{r.register_name}（{r.code}）", detail_zh=f"{r.county_name}{r.township_name}",
+             detail_en=f"{r.county_name} {r.township_name}")
         for r in missing.itertuples()
     ]
 

@@ -73,7 +73,7 @@ def check(
 
         first = registers[0].files[0].table
         lacking = missing_villages(registers[0].seen, gazetteer)  # rows with errors are reported already
-        result.cross += missing_findings(lacking, first.name, first.sheet)
+        result.cross += missing_findings(lacking, first.name, first.sheet, seen=registers[0].seen)
     if villages and outlets and as_of is not None:
         # outlets whose village is not in the register, and 驻村设点 flags the outlet register contradicts
         from kuaidi_cli.measure.coverage import compute

@@ -90,7 +90,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
 
         lacking = official.missing_villages(villages.seen, gazetteer)
         first = villages.files[0].table
-        extra = official.missing_findings(lacking, first.name, first.sheet)
+        extra = official.missing_findings(lacking, first.name, first.sheet, seen=villages.seen)
         if universe == "gazetteer":
             # the official list of the whole scope is the denominator: every official village that is not
             # a valid row (absent, invalid, or of a county or township that sent nothing) counts, as not

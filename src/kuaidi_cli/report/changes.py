@@ -76,28 +76,46 @@ class Changes:
 
 
 def compare(before: pd.DataFrame, after: pd.DataFrame, since: dt.date, to: dt.date) -> Changes:
-    """The changes from the states `before` (as of `since`) to `after` (as of `to`)."""
-    old = before[before["registered"] == 1].drop_duplicates("key").set_index("key")
-    new = after[after["registered"] == 1].drop_duplicates("key").set_index("key")
-    both = old.index.intersection(new.index)
-    o, n = old.loc[both], new.loc[both]
+    """The changes from the states `before` (as of `since`) to `after` (as of `to`), of the villages of
+    the registers (a village added from the official list is no row of them). Matched by key through one
+    factorisation of both (500 000 villages: a fraction of a second)."""
+    old = before[before["registered"] == 1].reset_index(drop=True)
+    new = after[after["registered"] == 1].reset_index(drop=True)
+    codes, uniques = pd.factorize(pd.concat([old["key"], new["key"]], ignore_index=True))
+    k = len(uniques)
+
+    def first_position(ids: np.ndarray) -> np.ndarray:
+        """For each key, the first row holding it (-1: none)."""
+        at = np.full(k, -1, dtype=np.int64)
+        at[ids[::-1]] = np.arange(len(ids) - 1, -1, -1)
+        return at
+
+    in_old, in_new = first_position(codes[: len(old)]), first_position(codes[len(old):])
+    both = (in_old >= 0) & (in_new >= 0)
+    o, n = in_old[both], in_new[both]
     parts = []
 
-    def take(kind: str, frame: pd.DataFrame, mask: np.ndarray) -> None:
-        rows = frame[mask]
-        parts.append(pd.DataFrame({"change": kind, "county": rows["county"].to_numpy(), "township": rows["township"].to_numpy(),
-                                   "village": rows["village"].to_numpy(), "code": rows["code"].to_numpy()}))
+    def take(kind: str, frame: pd.DataFrame, rows: np.ndarray) -> None:
+        part = frame.iloc[rows]
+        parts.append(pd.DataFrame({"change": kind, "county": part["county"].to_numpy(),
+                                   "township": part["township"].to_numpy(), "village": part["village"].to_numpy(),
+                                   "code": part["code"].to_numpy()}))
 
-    known = (o["reached"] >= 0) & (n["reached"] >= 0)
-    take("newly_reached", n, (known & (o["reached"] == 0) & (n["reached"] == 1)).to_numpy())
-    point = (o["in_village"] >= 0) & (n["in_village"] >= 0)
-    take("newly_in_village", n, (point & (o["in_village"] == 0) & (n["in_village"] == 1)).to_numpy())
-    take("lost_reach", n, (known & (o["reached"] == 1) & (n["reached"] == 0)).to_numpy())
-    take("lost_in_village", n, (point & (o["in_village"] == 1) & (n["in_village"] == 0)).to_numpy())
-    take("added", new, ~new.index.isin(old.index))
-    take("removed", old, ~old.index.isin(new.index))
-    villages = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["change", *STATE_COLUMNS[1:5]])
-    order = {k: i for i, k in enumerate(KINDS)}
+    def flags(name: str) -> tuple[np.ndarray, np.ndarray]:
+        return old[name].to_numpy()[o], new[name].to_numpy()[n]
+
+    was, now = flags("reached")
+    known = (was >= 0) & (now >= 0)
+    had, has = flags("in_village")
+    point = (had >= 0) & (has >= 0)
+    take("newly_reached", new, n[known & (was == 0) & (now == 1)])
+    take("newly_in_village", new, n[point & (had == 0) & (has == 1)])
+    take("lost_reach", new, n[known & (was == 1) & (now == 0)])
+    take("lost_in_village", new, n[point & (had == 1) & (has == 0)])
+    take("added", new, in_new[(in_new >= 0) & (in_old < 0)])
+    take("removed", old, in_old[(in_old >= 0) & (in_new < 0)])
+    villages = pd.concat(parts, ignore_index=True)
+    order = {kind: i for i, kind in enumerate(KINDS)}
     villages = villages.assign(_k=villages["change"].map(order)).sort_values(
         ["_k", "county", "township", "village"], kind="stable").drop(columns="_k").reset_index(drop=True)
     return Changes(since, to, villages)

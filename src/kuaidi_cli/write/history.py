@@ -92,6 +92,17 @@ def _values(s: ScopeRow) -> dict[str, float | None]:
     return {c.metric: c.value(s) for c in SCOPE_COLUMNS}
 
 
+def _distinct_names(names: list[str]) -> list[str]:
+    """The names as the history keys them, each once: a name a second place of the country also bears
+    (two 朝阳区, two 城关镇 of one county's name) is kept as 朝阳区（2）, in the order of the report."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}（{seen[name]}）")
+    return out
+
+
 def _gap(gap: int | None) -> int:
     return -1 if gap is None else gap
 
@@ -132,16 +143,19 @@ def record(path: Path, report: Report, run_at: dt.datetime, timeout: float = 30.
                      json.dumps([i.model_dump() for i in report.inputs], ensure_ascii=False)),
                 )
                 run_id = cur.lastrowid
+                counties = _distinct_names([c.county for c in report.counties])
+                townships = _distinct_names([f"{w.county}\x1f{w.township}" for w in report.townships])
                 rows = [(run_id, "city", "", "", k, v) for k, v in _values(report.summary).items()]
-                for c in report.counties:
-                    rows += [(run_id, "county", c.county, "", k, v) for k, v in _values(c).items()]
-                for w in report.townships:
-                    rows += [(run_id, "township", w.county, w.township, k, v) for k, v in _values(w).items()]
+                for c, name in zip(report.counties, counties, strict=True):
+                    rows += [(run_id, "county", name, "", k, v) for k, v in _values(c).items()]
+                for w, key in zip(report.townships, townships, strict=True):
+                    county, township = key.split("\x1f", 1)
+                    rows += [(run_id, "township", county, township, k, v) for k, v in _values(w).items()]
                 conn.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)", rows)
                 # gap -1: not established (status no-data or incomplete); the column is NOT NULL in every history
                 targets = [(run_id, "", x.id, x.value, x.status, _gap(x.gap)) for x in report.targets]
-                for c in report.counties:
-                    targets += [(run_id, c.county, x.id, x.value, x.status, _gap(x.gap)) for x in c.targets]
+                for c, name in zip(report.counties, counties, strict=True):
+                    targets += [(run_id, name, x.id, x.value, x.status, _gap(x.gap)) for x in c.targets]
                 conn.executemany("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?)", targets)
                 if packed is not None:
                     conn.execute("INSERT INTO village_states VALUES (?, ?, ?)", (run_id, STATES_FORMAT, packed))
