@@ -18,11 +18,19 @@ def count_headers(lang: str) -> list[str]:
     return [t("county", lang), *(t(f"change.{k}", lang) for k in KINDS)]
 
 
-def count_rows(changes: Changes, lang: str) -> list[list[object]]:
-    """One row per county with a change, then the 合计 row."""
-    rows: list[list[object]] = [[county, *(n[k] for k in KINDS)] for county, n in changes.by_county().items()]
+def count_rows(changes: Changes, lang: str, order: list[str] | None = None) -> list[list[object]]:
+    """One row per county with a change (in `order`, the scope's, where given), then the 合计 row."""
+    counts = changes.by_county()
+    rank = {c: i for i, c in enumerate(order or [])}
+    names = sorted(counts, key=lambda c: (rank.get(c, len(rank)), c))
+    rows: list[list[object]] = [[county, *(counts[county][k] for k in KINDS)] for county in names]
     total = changes.counts()
     return [*rows, [t("total_row", lang), *(total[k] for k in KINDS)]]
+
+
+def village_headers(lang: str) -> list[str]:
+    return [t("change", lang), t("county", lang), t("township", lang), t("village", lang),
+            "区划代码" if lang != "en" else "Code"]
 
 
 def village_rows(changes: Changes, lang: str) -> list[list[object]]:

@@ -26,8 +26,7 @@ def render(changes: Changes, console: Console, lang: str = "zh") -> None:
     console.print(counts)
     rows = change_table.village_rows(changes, lang)
     villages = Table()
-    for head in (t("change", lang), t("county", lang), t("township", lang), t("village", lang),
-                 "区划代码" if lang != "en" else "Code"):
+    for head in change_table.village_headers(lang):
         villages.add_column(head)
     for row in rows[:SHOWN]:
         villages.add_row(*("" if x is None else str(x) for x in row))

@@ -125,7 +125,8 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
         changes = (f"<h2>{escape(change_table.title(ch, lang))}</h2><table><tr>"
                    + "".join(f"<th>{escape(h)}</th>" for h in change_table.count_headers(lang)) + "</tr>"
                    + "".join("<tr>" + "".join(f"<td>{escape(str(x))}</td>" for x in row) + "</tr>"
-                             for row in change_table.count_rows(ch, lang)) + "</table><table>"
+                             for row in change_table.count_rows(ch, lang, report.scope.counties)) + "</table><table><tr>"
+                   + "".join(f"<th>{escape(h)}</th>" for h in change_table.village_headers(lang)) + "</tr>"
                    + "".join("<tr>" + "".join(f"<td>{escape(str(x or ''))}</td>" for x in row) + "</tr>"
                              for row in change_table.village_rows(ch, lang)[:200]) + "</table>")
     names = [c.county for c in report.counties]

@@ -278,6 +278,7 @@ def _submissions_sheet(book: _Book, report: Report, lang: str) -> None:
     text = book.wb.add_format({"font_name": "等线", "font_size": 11, "border": 1, "text_wrap": True, "valign": "vcenter"})
     for n, row in enumerate(submission_table.rows(report, lang), start=1):
         r = head + n
+        ws.set_row(r, 15 * max(1, str(row[1]).count("\n") + 1))  # a line for each file
         book.put(ws, r, 0, n, book.int)
         for c, value in enumerate(row, start=1):
             book.put(ws, r, c, value, text if c == 2 else book.int if isinstance(value, int) else None)
@@ -290,10 +291,10 @@ def _changes_sheet(book: _Book, report: Report, changes: Changes, lang: str) -> 
     heads = change_table.count_headers(lang)
     title = scope_heading(report, lang, "{scope}“快递进村”本期变化", "{scope}: what changed")
     head = _sheet_header(book, ws, title, change_table.title(changes, lang), heads, [14, 12, 12, 12, 12, 12, 12])
-    r = book.rows(ws, head + 1, [None, *([book.int] * (len(heads) - 1))], change_table.count_rows(changes, lang))
+    r = book.rows(ws, head + 1, [None, *([book.int] * (len(heads) - 1))],
+                  change_table.count_rows(changes, lang, report.scope.counties))
     r += 2
-    for c, name in enumerate([t("change", lang), t("county", lang), t("township", lang), t("village", lang),
-                              "区划代码" if lang != "en" else "Code"]):
+    for c, name in enumerate(change_table.village_headers(lang)):
         ws.write_string(r, c, name, book.header)
     book.rows(ws, r + 1, [None] * 5, change_table.village_rows(changes, lang)[:MAX_DETAIL_ROWS])
 
