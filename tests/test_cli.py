@@ -106,10 +106,27 @@ def test_cannot_run_is_one_line_on_stderr_and_exit_2(tmp_path, make, words):
     assert "Traceback" not in result.output
 
 
-def test_debug_shows_the_exception(tmp_path):
+def test_debug_shows_the_traceback_and_keeps_exit_2(tmp_path):
     result = invoke("check", tmp_path / "nope.csv", "--debug")
-    assert result.exit_code != 0
-    assert result.exception is not None and type(result.exception).__name__ == "InputError"
+    assert result.exit_code == 2
+    assert "Traceback" in result.stderr and "InputError" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("kuaidi: ")
+
+
+def test_language_from_the_main_option_and_the_environment(tmp_path):
+    english = runner.invoke(app, ["--lang", "en", "check", str(tmp_path / "nope.csv")])
+    assert english.exit_code == 2 and "not found" in english.stderr.lower(), english.stderr
+    by_env = runner.invoke(app, ["check", str(tmp_path / "nope.csv")], env={"KUAIDI_LANG": "en"})
+    assert by_env.stderr == english.stderr
+    chinese = invoke("check", tmp_path / "nope.csv")
+    assert chinese.stderr != english.stderr
+
+
+def test_version_alone():
+    result = invoke("--version")
+    from importlib.metadata import version
+
+    assert result.exit_code == 0 and result.stdout.strip() == version("kuaidi-cli")
 
 
 def test_unknown_sheet_is_exit_2():

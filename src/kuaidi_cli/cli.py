@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from kuaidi_cli.commands.options import CheckFormat, Lang, ReportFormat, Session, Universe, language
 from kuaidi_cli.core.errors import KuaidiError
 
 if TYPE_CHECKING:
@@ -29,9 +30,7 @@ app = typer.Typer(
 )
 
 
-from kuaidi_cli.commands.options import CheckFormat, Lang, ReportFormat, Session, Universe  # noqa: E402
-
-LangOpt = Annotated[Lang, typer.Option("--lang", case_sensitive=False, help="输出语言 / language: zh | en")]
+LangOpt = Annotated[Lang | None, typer.Option("--lang", case_sensitive=False, help="输出语言（默认 KUAIDI_LANG，否则 zh）/ language: zh | en")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示完整的 Python 回溯 / show tracebacks")]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="行政村台账所在工作表的名称或序号（从1开始）；默认取第一个含台账的表 / sheet of the village register: name or 1-based number")]
 EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="CSV 编码（默认自动识别：utf-8、gbk/gb18030、utf-16）/ CSV encoding")]
@@ -48,22 +47,31 @@ def _session(ctx: typer.Context) -> Session:
 
 
 @contextmanager
-def _errors_to_exit(ctx: typer.Context, lang: Lang, debug: bool) -> Iterator[None]:
-    """The one place where a failure to run becomes one line on stderr and exit 2."""
+def _errors_to_exit(ctx: typer.Context, lang: Lang | None, debug: bool) -> Iterator[Lang]:
+    """The one place where a failure to run becomes one line on stderr and exit 2 (with --debug or
+    KUAIDI_DEBUG=1, the traceback before it). Gives the language: the command's --lang, else kuaidi's own
+    (`kuaidi --lang en check …`), else KUAIDI_LANG, else Chinese."""
     from kuaidi_cli.core.memory import collector_paused
 
+    chosen = language(lang or _session(ctx).lang)
     debug = debug or bool(os.environ.get("KUAIDI_DEBUG"))
     with collector_paused(restore=not _session(ctx).ends_with_command):
         try:
-            yield
+            yield chosen
+            sys.stdout.flush()  # (a reader that stopped reading is told here, below)
         except (typer.Exit, KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
+        except BrokenPipeError:  # the reader stopped reading (kuaidi report | head): not a failure
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (what is left to flush goes nowhere)
+            raise typer.Exit(0) from None
         except BaseException as e:  # kuaidi cannot run, or a defect (or a panic in a native library): one line
-            if debug:
-                raise
             from kuaidi_cli.commands.options import one_line
 
-            typer.echo(f"kuaidi: {one_line(e, lang.value)}", err=True)
+            if debug:
+                import traceback
+
+                traceback.print_exc()
+            typer.echo(f"kuaidi: {one_line(e, chosen.value)}", err=True)
             raise typer.Exit(2) from None
 
 
@@ -79,14 +87,14 @@ def check(
     as_of: Annotated[str | None, typer.Option("--as-of", help="两本台账互相对照的日期，默认今天 / date to compare the registers at")] = None,
     divisions: DivisionsOpt = None,
     rules_file: RulesOpt = None,
-    lang: LangOpt = Lang.zh,
+    lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """检查台账：逐行列出数据问题。退出码 0 无错误，1 有错误，2 无法运行。
 
     Check registers row by row. Exit 0 clean (warnings allowed), 1 errors found, 2 cannot run.
     """
-    with _errors_to_exit(ctx, lang, debug):
+    with _errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.commands.check import check as run_check
         from kuaidi_cli.commands.inputs import expand_both
         from kuaidi_cli.core import gazetteer
@@ -101,11 +109,10 @@ def check(
 
             sys.stdout.write(dumps(result) + "\n")
         else:
-            from rich.console import Console
-
+            from kuaidi_cli.write.terminal import console
             from kuaidi_cli.write.terminal_check import render
 
-            render(result, Console(), lang=lang.value, max_findings=max_findings)
+            render(result, console(), lang=lang.value, max_findings=max_findings)
     raise typer.Exit(result.exit_code)
 
 
@@ -140,7 +147,7 @@ def report(
     universe: Annotated[Universe | None, typer.Option("--universe", case_sensitive=False, help="register：按台账计算比率；gazetteer：按官方名单（缺的村计为未通达）")] = None,
     samples: SamplesOpt = False,
     force: ForceOpt = False,
-    lang: LangOpt = Lang.zh,
+    lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """覆盖率报表：目标达成、分县区、分乡镇、待整改村。
@@ -149,7 +156,7 @@ def report(
     Registers come from --villages/--outlets, else KUAIDI_VILLAGES/KUAIDI_OUTLETS, else kuaidi.toml;
     --samples runs on the bundled example registers.
     """
-    with _errors_to_exit(ctx, lang, debug):
+    with _errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.commands import inputs
         from kuaidi_cli.commands import report as reporting
         from kuaidi_cli.commands.failures import parse as parse_fail_on
@@ -169,26 +176,15 @@ def report(
         result, context = reporting.run(registers, rules, rules_sha, when, counties=county, township=township,
                                         gazetteer=official, universe=(universe or Universe.register).value,
                                         limits=_limits(ctx))
-        if registers.source == "samples" and chosen != "table":
-            from kuaidi_cli.write.labels import t
-
-            typer.echo(f"kuaidi: {t('footer.samples', lang.value)}", err=True)
         if chosen == "table" and output is None:
-            from rich.console import Console
-
+            from kuaidi_cli.write.terminal import console
             from kuaidi_cli.write.terminal_report import render
 
-            render(result, context, rules, Console(), lang=lang.value)
+            render(result, context, rules, console(), lang=lang.value)
         else:
-            from kuaidi_cli.write.files import write_atomic
-            from kuaidi_cli.write.formats import render as render_file
-
-            data = render_file(chosen, result, context, rules, lang.value)
-            if output is None:
-                sys.stdout.buffer.write(data)
-                sys.stdout.flush()
-            else:
-                write_atomic(output, data, reporting.input_paths(registers))
+            if note := reporting.samples_note(registers, lang.value):
+                typer.echo(f"kuaidi: {note}", err=True)
+            reporting.write_output(chosen, output, result, context, rules, registers, lang.value)
         failed = _failed(fail_on, context.results, context.findings, result, lang)
     raise typer.Exit(1 if failed else 0)
 
@@ -197,8 +193,7 @@ def _failed(fail_on: list[str] | None, results: Any, findings: Any, report: Any,
     """Whether `--fail-on` fails the run; if so, one line on stderr says what failed (even with --quiet)."""
     from kuaidi_cli.commands.failures import failures, parse
 
-    line = failures(parse(fail_on or []), results, findings, report, lang.value)
-    if line:
+    if line := failures(parse(fail_on or []), results, findings, report, lang.value):
         typer.echo(f"kuaidi: {line}", err=True)
     return line is not None
 
@@ -219,7 +214,7 @@ def export(
     wait: Annotated[float, typer.Option("--wait", min=0, help="另一个 export 在写同一文件夹时最多等待的秒数")] = 60.0,
     divisions: DivisionsOpt = None,
     samples: SamplesOpt = False,
-    lang: LangOpt = Lang.zh,
+    lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """定时导出：按日期命名写出报表（原子写入），并记入历史库。适合 cron。
@@ -227,7 +222,7 @@ def export(
     For cron: write the report under dated names (atomically), record the run in the history.
     Exit 0 ok, 1 what --fail-on names failed (missed, errors, incomplete), 2 cannot run.
     """
-    with _errors_to_exit(ctx, lang, debug):
+    with _errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.commands import export as exporting
         from kuaidi_cli.commands import inputs
         from kuaidi_cli.commands.failures import parse as parse_fail_on
@@ -262,20 +257,20 @@ def trend(
     no_chart: Annotated[bool, typer.Option("--no-chart", help="不写趋势图")] = False,
     force: Annotated[bool, typer.Option("--force", help="覆盖不是 kuaidi 写的同名文件 / overwrite a file kuaidi did not write")] = False,
     rules_file: RulesOpt = None,
-    lang: LangOpt = Lang.zh,
+    lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """历史趋势：各次导出的指标，以及按近期进度各目标的预计达成日期。
 
     The history as a series, a chart, and the date each unmet target would be reached at the recent pace.
     """
-    with _errors_to_exit(ctx, lang, debug):
-        from rich.console import Console
+    with _errors_to_exit(ctx, lang, debug) as lang:
 
         from kuaidi_cli.commands import trend as trends
         from kuaidi_cli.core.rules import load_rules
         from kuaidi_cli.write.files import write_atomic
         from kuaidi_cli.write.labels import t
+        from kuaidi_cli.write.terminal import console
         from kuaidi_cli.write.trend_view import render
 
         rules, _ = load_rules(rules_file)
@@ -283,7 +278,7 @@ def trend(
         if target is not None:  # before any output: the chart is an SVG, never written over another's file
             trends.refuse_chart(target, force=force)
         series = trends.load(rules, history_file, county)
-        render(series.points, series.projections, series.scope, Console(), lang=lang.value,
+        render(series.points, series.projections, series.scope, console(), lang=lang.value,
                label=series.label(rules, lang.value))
         if target is not None:
             write_atomic(target, series.chart(lang.value), [series.path])
@@ -299,14 +294,14 @@ def changes(
     fmt: Annotated[CheckFormat, typer.Option("--format", case_sensitive=False, help="table | json")] = CheckFormat.table,
     history_file: HistoryOpt = None,
     rules_file: RulesOpt = None,
-    lang: LangOpt = Lang.zh,
+    lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """本期变化：两次导出之间新通达、新驻村设点、不再通达、台账增减的村。
 
     What changed between two recorded exports: villages newly reached or with a point, lost, added, removed.
     """
-    with _errors_to_exit(ctx, lang, debug):
+    with _errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.commands import changes as changes_of
         from kuaidi_cli.commands.asof import parse
         from kuaidi_cli.core.rules import load_rules
@@ -318,11 +313,10 @@ def changes(
 
             sys.stdout.write(to_json(found))
         else:
-            from rich.console import Console
-
             from kuaidi_cli.write.changes_view import render
+            from kuaidi_cli.write.terminal import console
 
-            render(found, Console(), lang=lang.value)
+            render(found, console(), lang=lang.value)
 
 
 @app.command()
@@ -334,14 +328,14 @@ def template(
     divisions: DivisionsOpt = None,
     rules_file: RulesOpt = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件（已填写的台账会被空白模板替换）/ overwrite an existing file")] = False,
-    lang: LangOpt = Lang.zh,
+    lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """生成台账模板：预填官方县区、乡镇、行政村及代码，带下拉框和填写说明。
 
     Write a register template: official names and codes filled in, drop-downs, validation, instructions.
     """
-    with _errors_to_exit(ctx, lang, debug):
+    with _errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.commands.template import write_template
         from kuaidi_cli.core.rules import load_rules
 
@@ -354,21 +348,21 @@ def template(
 def show_rules(
     ctx: typer.Context,
     rules_file: RulesOpt = None,
-    lang: LangOpt = Lang.zh,
+    lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """显示生效的规则（目标、重点村条件、范围），并检查规则文件。
 
     Print the effective rules (targets, priority rule, scope), checking the rules file.
     """
-    with _errors_to_exit(ctx, lang, debug):
-        from rich.console import Console
+    with _errors_to_exit(ctx, lang, debug) as lang:
 
         from kuaidi_cli.core.rules import default_rules_path, load_rules
+        from kuaidi_cli.write.terminal import console
         from kuaidi_cli.write.terminal_rules import render
 
         rules, sha = load_rules(rules_file)
-        render(rules, rules_file or default_rules_path(), sha, Console(), lang=lang.value)
+        render(rules, rules_file or default_rules_path(), sha, console(), lang=lang.value)
 
 
 def _limits(ctx: typer.Context) -> Limits:  # (imported inside: `kuaidi --help` starts at once)
@@ -376,10 +370,11 @@ def _limits(ctx: typer.Context) -> Limits:  # (imported inside: `kuaidi --help` 
     return Limits(**_session(ctx).limits)
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", help="显示版本 / show the version")] = False,
+    lang: LangOpt = None,
     max_input_mb: Annotated[int, typer.Option("--max-input-mb", min=1, help="输入文件大小上限（MiB）/ largest input file")] = 1024,
     max_unzipped_mb: Annotated[int, typer.Option("--max-unzipped-mb", min=1, help="xlsx/ods 解压后大小上限（MiB）/ largest unpacked workbook")] = 2048,
     max_zip_ratio: Annotated[float, typer.Option("--max-zip-ratio", min=1, help="解压后超过 100 MiB 时允许的压缩比上限 / zip-bomb ratio")] = 300.0,
@@ -389,11 +384,14 @@ def _root(
     """快递进村 覆盖率计算。限制选项写在子命令之前，如 kuaidi --max-input-mb 200 check 台账.xlsx"""
     _session(ctx).limits = dict(max_file_bytes=max_input_mb << 20, max_unzipped_bytes=max_unzipped_mb << 20,
                                 max_zip_ratio=max_zip_ratio, max_columns=max_columns, max_findings=max_findings_kept)
+    _session(ctx).lang = lang
     if version:
         from kuaidi_cli import __version__
 
         typer.echo(__version__)
         raise typer.Exit(0)
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
 
 
 def main() -> None:

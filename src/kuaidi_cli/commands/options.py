@@ -31,6 +31,17 @@ class Universe(str, Enum):
     gazetteer = "gazetteer"
 
 
+def language(given: Lang | None) -> Lang:
+    """The language of the output: the one given (the command's --lang, else kuaidi's), else KUAIDI_LANG,
+    else Chinese."""
+    import os
+
+    if given is not None:
+        return given
+    env = os.environ.get("KUAIDI_LANG", "").strip().lower()
+    return Lang.en if env.startswith("en") else Lang.zh
+
+
 @dataclass
 class Session:
     """What `kuaidi` itself was given, for its commands (typer's context object): the limits of reading
@@ -38,6 +49,7 @@ class Session:
 
     limits: dict[str, Any] = field(default_factory=dict)
     ends_with_command: bool = False
+    lang: Lang | None = None  # `kuaidi --lang en …`: the language of every command that names none
 
 
 def one_line(e: BaseException, lang: str) -> str:

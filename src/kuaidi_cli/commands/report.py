@@ -219,3 +219,26 @@ def refuse_output(output: Path, registers: Registers, *, force: bool) -> None:
     refuse_input(output, input_paths(registers))
     if not force:
         refuse_existing(output, own=True, csv_headers=csv_headers())
+
+
+def samples_note(registers: Registers, lang: str) -> str | None:
+    """For a file or piped output of the bundled samples: the stderr line saying they are synthetic."""
+    from kuaidi_cli.write.labels import t
+
+    return t("footer.samples", lang) if registers.source == "samples" else None
+
+
+def write_output(fmt: str, output: Path | None, result: Report, context: ReportContext, rules: Rules,
+                 registers: Registers, lang: str) -> None:
+    """The report in a file format: to `output` atomically (never over an input), else to stdout."""
+    import sys
+
+    from kuaidi_cli.write.files import write_atomic
+    from kuaidi_cli.write.formats import render
+
+    data = render(fmt, result, context, rules, lang)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, data, input_paths(registers))

@@ -1,0 +1,24 @@
+"""The terminal every command prints to."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from rich.console import Console
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader stopped reading (`kuaidi report | head`): nothing more to print, and no failure —
+        the rest goes to /dev/null and the command ends as it would have (rich's default exits 1)."""
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def console() -> Console:
+    """A terminal's own width; redirected to a file or a pipe, a wide one (COLUMNS, else 200): a table
+    written to a file never wraps at 80 columns ("祥符\\n区")."""
+    wide = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "200") or 200)
+    return _Console(width=wide)
