@@ -1,4 +1,4 @@
-"""The command line: a thin shell over the library (kuaidi_cli.commands). Only this module imports typer.
+"""The command line: a thin shell over the library (kuaidi_cli.commands). Only this package imports typer.
 Heavy libraries (pandas, calamine, rich) are imported inside the commands: `kuaidi --help` starts at once."""
 
 from __future__ import annotations
@@ -13,6 +13,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from kuaidi_cli.cli.params import (
+    Command,
+    DebugOpt,
+    DivisionsOpt,
+    EncodingOpt,
+    FailOnOpt,
+    ForceOpt,
+    Group,
+    HistoryOpt,
+    LangOpt,
+    OutletsOpt,
+    RulesOpt,
+    SamplesOpt,
+    SheetOpt,
+    VillagesOpt,
+)
 from kuaidi_cli.commands.options import CheckFormat, Lang, ReportFormat, Session, Universe, language
 from kuaidi_cli.core.errors import KuaidiError
 
@@ -20,6 +36,7 @@ if TYPE_CHECKING:
     from kuaidi_cli.read import Limits
 
 app = typer.Typer(
+    cls=Group,
     name="kuaidi",
     help="快递进村 覆盖率计算：检查行政村与服务点台账，按政策目标出报表。 "
     "Coverage calculator for the 快递进村 programme.",
@@ -28,18 +45,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-
-
-LangOpt = Annotated[Lang | None, typer.Option("--lang", case_sensitive=False, help="输出语言（默认 KUAIDI_LANG，否则 zh）/ language: zh | en")]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示完整的 Python 回溯 / show tracebacks")]
-SheetOpt = Annotated[str | None, typer.Option("--sheet", help="行政村台账所在工作表的名称或序号（从1开始）；默认取第一个含台账的表 / sheet of the village register: name or 1-based number")]
-EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="CSV 编码（默认自动识别：utf-8、gbk/gb18030、utf-16）/ CSV encoding")]
-RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件（默认 rules/targets.yaml）/ rules file")]
-DivisionsOpt = Annotated[str | None, typer.Option("--divisions", help="对照的官方区划：2021、2023、2020、文件夹或 none（默认取规则文件）/ official division list")]
-
-
-VillagesOpt = Annotated[list[Path] | None, typer.Option("--villages", help="行政村台账：文件、文件夹或通配符，可重复（一起算作一本台账）/ village register(s): files, folders, patterns")]
-OutletsOpt = Annotated[list[Path] | None, typer.Option("--outlets", help="服务点台账：文件、文件夹或通配符，可重复 / outlet register(s)")]
 
 
 def _session(ctx: typer.Context) -> Session:
@@ -75,16 +80,16 @@ def _errors_to_exit(ctx: typer.Context, lang: Lang | None, debug: bool) -> Itera
             raise typer.Exit(2) from None
 
 
-@app.command()
+@app.command(cls=Command)
 def check(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="行政村台账（CSV、XLSX、XLS、ODS）：文件、文件夹或通配符，可多个；文件夹中的服务点台账按表头识别 / village registers: files, folders, patterns", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(metavar="PATH", help="行政村台账（CSV、XLSX、XLS、ODS）：文件、文件夹或通配符，可多个；文件夹中的服务点台账按表头识别 / village registers: files, folders, patterns", show_default=False)],
     outlets: OutletsOpt = None,
     sheet: SheetOpt = None,
     encoding: EncodingOpt = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", case_sensitive=False, help="table | json")] = CheckFormat.table,
-    max_findings: Annotated[int, typer.Option("--max-findings", min=1, help="表格中最多显示的问题条数 / findings shown")] = 50,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="两本台账互相对照的日期，默认今天 / date to compare the registers at")] = None,
+    max_findings: Annotated[int, typer.Option("--max-findings", metavar="N", min=1, help="表格中最多显示的问题条数 / findings shown")] = 50,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="两本台账互相对照的日期，默认今天 / date to compare the registers at")] = None,
     divisions: DivisionsOpt = None,
     rules_file: RulesOpt = None,
     lang: LangOpt = None,
@@ -126,22 +131,18 @@ def _as_of(value: str | None, lang: Lang) -> dt.date:
     return when
 
 
-FailOnOpt = Annotated[list[str] | None, typer.Option("--fail-on", help="退出码为1的情形，逗号分隔：missed（到期必达目标未确认达标）、errors（台账有错误）、incomplete（有县区未报送）/ exit 1 on: missed,errors,incomplete")]
-HistoryOpt = Annotated[Path | None, typer.Option("--history", help="历史库（SQLite），默认在用户数据目录 / the history")]
-SamplesOpt = Annotated[bool, typer.Option("--samples", help="用内置示例台账（合成数据）试运行 / run on the bundled example registers")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已存在的文件 / overwrite an existing file")]
 
-@app.command()
+@app.command(cls=Command)
 def report(
     ctx: typer.Context,
     villages: VillagesOpt = None,
     outlets: OutletsOpt = None,
-    county: Annotated[list[str] | None, typer.Option("--county", help="只看这些县区（可重复，可用旧称如 开封县）/ counties")] = None,
-    township: Annotated[str | None, typer.Option("--township", help="只看这个乡镇 / one township")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of this date")] = None,
+    county: Annotated[list[str] | None, typer.Option("--county", metavar="TEXT", help="只看这些县区（可重复，可用旧称如 开封县）/ counties")] = None,
+    township: Annotated[str | None, typer.Option("--township", metavar="TEXT", help="只看这个乡镇 / one township")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of this date")] = None,
     rules_file: RulesOpt = None,
     fmt: Annotated[ReportFormat | None, typer.Option("--format", case_sensitive=False, help="table | json | csv | xlsx | html；默认按 -o 的扩展名，否则 table")] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而不是屏幕（.xlsx .html .json .csv .txt）/ write to this file")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", metavar="PATH", help="写入文件而不是屏幕（.xlsx .html .json .csv .txt）/ write to this file")] = None,
     fail_on: FailOnOpt = None,
     divisions: DivisionsOpt = None,
     universe: Annotated[Universe | None, typer.Option("--universe", case_sensitive=False, help="register：按台账计算比率；gazetteer：按官方名单（缺的村计为未通达）")] = None,
@@ -198,20 +199,20 @@ def _failed(fail_on: list[str] | None, results: Any, findings: Any, report: Any,
     return line is not None
 
 
-@app.command()
+@app.command(cls=Command)
 def export(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="输出文件夹 / output folder")],
-    formats: Annotated[str, typer.Option("--formats", help="逗号分隔：xlsx,csv,json,html")] = "xlsx,csv,json,html",
+    out: Annotated[Path, typer.Option("--out", metavar="PATH", help="输出文件夹 / output folder")],
+    formats: Annotated[str, typer.Option("--formats", metavar="TEXT", help="逗号分隔：xlsx,csv,json,html")] = "xlsx,csv,json,html",
     villages: VillagesOpt = None,
     outlets: OutletsOpt = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD，默认今天")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="截至日期 YYYY-MM-DD，默认今天")] = None,
     history_file: HistoryOpt = None,
-    no_history: Annotated[bool, typer.Option("--no-history", help="不记录历史 / do not record the run")] = False,
+    no_history: Annotated[bool, typer.Option("--no-history", metavar="", help="不记录历史 / do not record the run")] = False,
     rules_file: RulesOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="成功时不输出 / print nothing on success")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="成功时不输出 / print nothing on success")] = False,
     fail_on: FailOnOpt = None,
-    wait: Annotated[float, typer.Option("--wait", min=0, help="另一个 export 在写同一文件夹时最多等待的秒数")] = 60.0,
+    wait: Annotated[float, typer.Option("--wait", metavar="N", min=0, help="另一个 export 在写同一文件夹时最多等待的秒数")] = 60.0,
     divisions: DivisionsOpt = None,
     samples: SamplesOpt = False,
     lang: LangOpt = None,
@@ -248,14 +249,14 @@ def export(
     raise typer.Exit(1 if failed else 0)
 
 
-@app.command()
+@app.command(cls=Command)
 def trend(
     ctx: typer.Context,
-    county: Annotated[str | None, typer.Option("--county", help="只看这个县区 / one county")] = None,
+    county: Annotated[str | None, typer.Option("--county", metavar="TEXT", help="只看这个县区 / one county")] = None,
     history_file: HistoryOpt = None,
-    chart: Annotated[Path | None, typer.Option("--chart", help="趋势图 SVG 的路径，默认 kuaidi-trend.svg")] = None,
-    no_chart: Annotated[bool, typer.Option("--no-chart", help="不写趋势图")] = False,
-    force: Annotated[bool, typer.Option("--force", help="覆盖不是 kuaidi 写的同名文件 / overwrite a file kuaidi did not write")] = False,
+    chart: Annotated[Path | None, typer.Option("--chart", metavar="PATH", help="趋势图 SVG 的路径，默认 kuaidi-trend.svg")] = None,
+    no_chart: Annotated[bool, typer.Option("--no-chart", metavar="", help="不写趋势图")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="覆盖不是 kuaidi 写的同名文件 / overwrite a file kuaidi did not write")] = False,
     rules_file: RulesOpt = None,
     lang: LangOpt = None,
     debug: DebugOpt = False,
@@ -285,12 +286,12 @@ def trend(
             typer.echo(t("chart_written", lang.value, path=target), err=True)
 
 
-@app.command()
+@app.command(cls=Command)
 def changes(
     ctx: typer.Context,
-    since: Annotated[str | None, typer.Option("--since", help="起始截至日期，默认上一个 / from this as-of date")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="结束截至日期，默认最近一次 / to this as-of date")] = None,
-    county: Annotated[str | None, typer.Option("--county", help="只看这个县区 / one county")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="起始截至日期，默认上一个 / from this as-of date")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="结束截至日期，默认最近一次 / to this as-of date")] = None,
+    county: Annotated[str | None, typer.Option("--county", metavar="TEXT", help="只看这个县区 / one county")] = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", case_sensitive=False, help="table | json")] = CheckFormat.table,
     history_file: HistoryOpt = None,
     rules_file: RulesOpt = None,
@@ -319,15 +320,15 @@ def changes(
             render(found, console(), lang=lang.value)
 
 
-@app.command()
+@app.command(cls=Command)
 def template(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="模板文件 .xlsx / the template to write")],
-    county: Annotated[list[str] | None, typer.Option("--county", help="只含这些县区（可重复）；默认规则范围内全部")] = None,
-    with_outlets: Annotated[bool, typer.Option("--with-outlets", help="同时生成服务点台账工作表")] = False,
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="PATH", help="模板文件 .xlsx / the template to write")],
+    county: Annotated[list[str] | None, typer.Option("--county", metavar="TEXT", help="只含这些县区（可重复）；默认规则范围内全部")] = None,
+    with_outlets: Annotated[bool, typer.Option("--with-outlets", metavar="", help="同时生成服务点台账工作表")] = False,
     divisions: DivisionsOpt = None,
     rules_file: RulesOpt = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件（已填写的台账会被空白模板替换）/ overwrite an existing file")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="覆盖已存在的文件（已填写的台账会被空白模板替换）/ overwrite an existing file")] = False,
     lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -344,7 +345,7 @@ def template(
         typer.echo(f"{output}：{villages} 个行政村" if lang is Lang.zh else f"{output}: {villages} villages")
 
 
-@app.command("rules")
+@app.command("rules", cls=Command)
 def show_rules(
     ctx: typer.Context,
     rules_file: RulesOpt = None,
@@ -373,13 +374,13 @@ def _limits(ctx: typer.Context) -> Limits:  # (imported inside: `kuaidi --help` 
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
-    version: Annotated[bool, typer.Option("--version", help="显示版本 / show the version")] = False,
+    version: Annotated[bool, typer.Option("--version", metavar="", help="显示版本 / show the version")] = False,
     lang: LangOpt = None,
-    max_input_mb: Annotated[int, typer.Option("--max-input-mb", min=1, help="输入文件大小上限（MiB）/ largest input file")] = 1024,
-    max_unzipped_mb: Annotated[int, typer.Option("--max-unzipped-mb", min=1, help="xlsx/ods 解压后大小上限（MiB）/ largest unpacked workbook")] = 2048,
-    max_zip_ratio: Annotated[float, typer.Option("--max-zip-ratio", min=1, help="解压后超过 100 MiB 时允许的压缩比上限 / zip-bomb ratio")] = 300.0,
-    max_columns: Annotated[int, typer.Option("--max-columns", min=1, help="一行最多单元格数 / most cells in a row")] = 1000,
-    max_findings_kept: Annotated[int, typer.Option("--max-findings-kept", min=1, help="内存中最多保留的问题条数 / findings kept in memory")] = 200_000,
+    max_input_mb: Annotated[int, typer.Option("--max-input-mb", metavar="N", min=1, help="输入文件大小上限（MiB）/ largest input file")] = 1024,
+    max_unzipped_mb: Annotated[int, typer.Option("--max-unzipped-mb", metavar="N", min=1, help="xlsx/ods 解压后大小上限（MiB）/ largest unpacked workbook")] = 2048,
+    max_zip_ratio: Annotated[float, typer.Option("--max-zip-ratio", metavar="N", min=1, help="解压后超过 100 MiB 时允许的压缩比上限 / zip-bomb ratio")] = 300.0,
+    max_columns: Annotated[int, typer.Option("--max-columns", metavar="N", min=1, help="一行最多单元格数 / most cells in a row")] = 1000,
+    max_findings_kept: Annotated[int, typer.Option("--max-findings-kept", metavar="N", min=1, help="内存中最多保留的问题条数 / findings kept in memory")] = 200_000,
 ) -> None:
     """快递进村 覆盖率计算。限制选项写在子命令之前，如 kuaidi --max-input-mb 200 check 台账.xlsx"""
     _session(ctx).limits = dict(max_file_bytes=max_input_mb << 20, max_unzipped_bytes=max_unzipped_mb << 20,
