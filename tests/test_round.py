@@ -254,3 +254,70 @@ def test_the_readme_crontab_line_under_cron_environment(tmp_path):
     assert "数据错误 1 条" in done.stderr and "未报送" in done.stderr
     assert list((tmp_path / "reports").glob("kuaidi-report-*.xlsx"))
     assert (tmp_path / ".local" / "share" / "kuaidi" / "history.sqlite").exists()
+
+
+# LATE without its codes (a register may leave 区划代码 blank): the same villages, matched by their names.
+LATE_NO_CODES = "\n".join(
+    ",".join([*cells[:3], "", *cells[4:]]) if i else line
+    for i, line in enumerate(LATE.strip().splitlines()) for cells in [line.split(",")]) + "\n"
+
+
+def test_a_village_without_its_code_is_the_same_village_by_its_names(tmp_path):
+    history, out = tmp_path / "h.sqlite", tmp_path / "reports"
+    for name, text, as_of in (("early.csv", EARLY, "2021-10-31"), ("late.csv", LATE_NO_CODES, "2021-12-31")):
+        result = invoke("export", "--villages", write(tmp_path, text, name), "--out", out, "--history", history,
+                        "--as-of", as_of, "--divisions", "none")
+        assert result.exit_code == 0, result.output  # (a blank code once stopped the export: NaN in a cell)
+    data = json.loads(invoke("changes", "--history", history, "--format", "json").stdout)
+    assert {(v["change"], v["village"]) for v in data["villages"]} == EXPECTED
+    codes = {v["village"]: v["code"] for v in data["villages"]}
+    assert codes["戊村"] is None and codes["丁村"] == "410212100203"  # 丁村 as the earlier export had it
+    sheet = openpyxl.load_workbook(out / "kuaidi-report-2021-12-31.xlsx")["本期变化"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=8)]
+    assert any(r[:4] == ["台账新增", "祥符区", "城关镇", "戊村"] and not r[4] for r in rows)  # no code: empty
+
+
+def test_every_row_sent_is_in_the_submission_table(tmp_path):
+    """A row belongs to the county its 县区 names, else to its code's county, else to its file's county;
+    else it is in a row of its own. 祥符区.csv: 2 valid rows and one with 县区 blank (its file's county);
+    通许.csv: 县区 misspelt, code 410222… (通许县); 无名.csv: neither 县区 nor code."""
+    folder = tmp_path / "交来的台账"
+    folder.mkdir()
+    write(folder, f"{HEADER}\n祥符区,城关镇,袁楼村,410212100200,1571,7.9,是,2021-10-04,是,2021-08-21,邮快合作\n"
+                  f"祥符区,城关镇,范庄村,410212100202,800,2.1,是,2021-12-08,是,,快快合作\n,城关镇,新村,,900,2,否,,否,,\n",
+          "祥符区.csv")
+    write(folder, f"{HEADER}\n通许线,城关镇,某村,410222100200,900,2,否,,否,,\n", "通许.csv")
+    write(folder, f"{HEADER}\n,,某村,,900,2,否,,否,,\n", "无名.csv")
+    data = json.loads(invoke("report", "--villages", folder, "--as-of", "2021-12-31", "--format", "json").stdout)
+    got = {s["county"]: ([Path(f).name for f in s["files"]], s["rows"], s["valid"], s["invalid"], s["submitted"])
+           for s in data["submissions"]}
+    assert got["祥符区"] == (["祥符区.csv"], 3, 2, 1, True)
+    assert got["通许县"] == (["通许.csv"], 1, 0, 1, False)
+    assert got["（未能归属县区）"] == (["无名.csv"], 1, 0, 1, True)
+    assert sum(s["rows"] for s in data["submissions"]) == 5
+    table = invoke("report", "--villages", folder, "--as-of", "2021-12-31").stdout
+    assert "无有效行" in table and "未能归属县区" in table
+    english = invoke("report", "--villages", folder, "--as-of", "2021-12-31", "--lang", "en").stdout
+    assert "(no county)" in english and "no valid rows" in english
+
+
+def test_a_workbook_holding_both_registers_counts_both_from_a_folder(tmp_path):
+    """As `kuaidi template --with-outlets` lays it out: a sheet 行政村台账 and a sheet 服务点台账."""
+    villages = _rows("villages.csv")
+    outlets = _rows("outlets.csv")
+    book = openpyxl.Workbook()
+    book.active.title = "行政村台账"
+    for r in [villages[0], *(r for r in villages[1:] if r[0] == "祥符区")]:
+        book.active.append(r)
+    sheet = book.create_sheet("服务点台账")
+    for r in [outlets[0], *(r for r in outlets[1:] if r[3] == "祥符区")]:
+        sheet.append(r)
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    book.save(folder / "祥符区.xlsx")
+    args = ("--as-of", "2022-12-31", "--county", "祥符区", "--format", "json")
+    from_folder = json.loads(invoke("report", "--villages", folder, *args).stdout)
+    named = json.loads(invoke("report", "--villages", folder / "祥符区.xlsx", "--outlets", folder / "祥符区.xlsx",
+                              *args).stdout)
+    assert from_folder["counties"][0]["outlets"]["park"] == 1  # P410212, opened 2021-07-29
+    assert _figures(from_folder) == _figures(named)

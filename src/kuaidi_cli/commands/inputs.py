@@ -59,7 +59,11 @@ def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None) -> tu
             named.append(path)
     villages, outlets = ([], named) if kind is Kind.OUTLETS else (named, [])
     for path in found:
-        (outlets if classify(path, limits) is Kind.OUTLETS else villages).append(path)
+        kinds = registers_in(path, limits)
+        if Kind.VILLAGES in kinds:
+            villages.append(path)
+        if Kind.OUTLETS in kinds:
+            outlets.append(path)
     return _unique(villages), _unique(outlets)
 
 
@@ -75,17 +79,32 @@ def expand_both(villages: list[Path], outlets: list[Path], *,
 def classify(path: Path, limits: Limits | None = None) -> Kind:
     """A register file's kind, told by its header: an outlet register when it holds no village register
     but an outlet register; else a village register (whose problems loading then reports)."""
+    return Kind.OUTLETS if registers_in(path, limits) == (Kind.OUTLETS,) else Kind.VILLAGES
+
+
+def registers_in(path: Path, limits: Limits | None = None) -> tuple[Kind, ...]:
+    """The registers a file of a folder holds, told by its headers: a village register, an outlet
+    register, or both — a workbook with a sheet of each (as `kuaidi template --with-outlets` writes it).
+    A file that holds neither counts as a village register (whose problems loading then reports)."""
     from kuaidi_cli.read import load
 
-    try:
-        load(path, Kind.VILLAGES, limits=limits)
-        return Kind.VILLAGES
-    except InputError:
+    def sheet_of(kind: Kind) -> str | bool | None:
         try:
-            load(path, Kind.OUTLETS, limits=limits)
+            return load(path, kind, limits=limits).sheet
         except InputError:
-            return Kind.VILLAGES
-        return Kind.OUTLETS
+            return False
+
+    from kuaidi_cli.read import is_workbook
+
+    village_sheet = sheet_of(Kind.VILLAGES)
+    if village_sheet is not False and not is_workbook(path):  # a CSV holds one table
+        return (Kind.VILLAGES,)
+    outlet_sheet = sheet_of(Kind.OUTLETS)
+    if outlet_sheet is False:
+        return (Kind.VILLAGES,)
+    if village_sheet is False:
+        return (Kind.OUTLETS,)
+    return (Kind.VILLAGES, Kind.OUTLETS) if outlet_sheet != village_sheet else (Kind.VILLAGES,)
 
 
 def _unique(paths: list[Path]) -> list[Path]:

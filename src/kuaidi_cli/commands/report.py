@@ -124,7 +124,10 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
                             inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),
                             scope=scope_of(part, rules, wanted, township), samples=registers.source == "samples",
                             complete_by_definition=universe == "gazetteer", sent=Sent.of(full),
-                            submissions=submissions(list(part.counties["county"]), villages, outlets, findings))
+                            submissions=submissions(
+                                list(part.counties["county"]), villages, findings,
+                                canonical=lambda name: canonical_county(name, rules), known=set(known) | (gazetteer.county_names if gazetteer else set()),
+                                county_by_code=_county_by_code(gazetteer)))
     reference = None
     if gazetteer is not None:
         # the official list of the report's scope: the city's, a county's, a township's
@@ -149,6 +152,13 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         uncertain_rows=0 if villages.uncertain is None else len(villages.uncertain), villages=full.villages,
     )
     return report, context
+
+
+def _county_by_code(gazetteer: Gazetteer | None) -> dict[str, str]:
+    """The official county of a village code's first six digits."""
+    if gazetteer is None:
+        return {}
+    return dict(zip(gazetteer.counties["code"].astype(str).str[:6], gazetteer.counties["name"], strict=True))
 
 
 def input_paths(registers: Registers) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -13,45 +14,70 @@ from kuaidi_cli.report.model import Submission
 _DATES = ("in_village_since", "reached_since", "opened", "closed")
 
 
-def submissions(counties: list[str], villages: Register, outlets: Register | None,
-                findings: list[Finding]) -> list[Submission]:
-    """Each county of `counties` (the scope, in its order): the files its rows came in, its village rows
-    (valid, invalid), the error findings on them, the latest date its rows (village and outlet) carry;
-    not submitted when none of its village rows is counted."""
+UNASSIGNED = "（未能归属县区）"
+
+
+def submissions(counties: list[str], villages: Register, findings: list[Finding], *,
+                canonical: Callable[[str], str] = str, county_by_code: dict[str, str] | None = None,
+                known: set[str] | None = None) -> list[Submission]:
+    """Each county of `counties` (the scope, in its order): the village register's files its rows came
+    in, its village rows (valid, invalid), the error findings on them, the latest date its counted rows
+    carry; not submitted when none of its village rows is counted.
+
+    A row belongs to the county its 县区 names (`canonical`: 开封县 → 祥符区) when that is a county
+    (`known`), else to the county of its code's first six digits (`county_by_code`), else to the county
+    most rows of its file belong to; a row none of these places is in a last row, UNASSIGNED, so that
+    the table adds up to the rows sent."""
     seen = villages.seen
+    county = _county_of_rows(seen, set(counties) | (known or set()), canonical, county_by_code or {})
     counted = villages.counted()
     files_of: dict[str, set[str]] = {}
-    for county, file in zip(seen.get("county", pd.Series(dtype=object)), seen.get("_file", pd.Series(dtype=object)),
-                            strict=True):
-        files_of.setdefault(str(county), set()).add(str(file))
-    rows = seen["county"].value_counts().to_dict() if "county" in seen else {}
-    valid = counted["county"].value_counts().to_dict() if len(counted) else {}
+    for name, file in zip(county, seen.get("_file", pd.Series(dtype=object)), strict=True):
+        files_of.setdefault(name, set()).add(str(file))
+    rows = county.value_counts().to_dict()
+    valid: dict[str, int] = {}
+    for name, n in (counted["county"].value_counts().items() if len(counted) else ()):
+        valid[canonical(str(name))] = valid.get(canonical(str(name)), 0) + int(n)
     # an error finding belongs to the county of the row it is on
-    county_of_row = {(str(f), int(r)): str(c) for c, f, r in zip(
-        seen.get("county", []), seen.get("_file", []), seen.get("_row", []), strict=True)}
+    county_of_row = {(str(f), int(r)): c for c, f, r in zip(
+        county, seen.get("_file", []), seen.get("_row", []), strict=True)}
     errors: dict[str, int] = {}
     for f in findings:
         if f.severity is Severity.ERROR and f.row is not None:
-            county = county_of_row.get((f.file, f.row))
-            if county is not None:
-                errors[county] = errors.get(county, 0) + 1
+            where = county_of_row.get((f.file, f.row))
+            if where is not None:
+                errors[where] = errors.get(where, 0) + 1
     latest: dict[str, dt.date] = {}
-    frames = [counted] + ([outlets.frame] if outlets is not None and len(outlets.frame) else [])
-    for frame in frames:
-        dates = [frame[c] for c in _DATES if c in frame]
-        if not dates or "county" not in frame:
-            continue
+    dates = [counted[c] for c in _DATES if c in counted]
+    if dates and "county" in counted:
         last = pd.concat(dates, axis=1).max(axis=1)
-        for county, day in last.groupby(frame["county"]).max().dropna().items():
-            day = pd.Timestamp(day).date()
-            latest[str(county)] = max(latest.get(str(county), day), day)
-        if frame is not counted:
-            for county, file in zip(frame["county"], frame["_file"], strict=True):
-                files_of.setdefault(str(county), set()).add(str(file))
+        for name, day in last.groupby(counted["county"]).max().dropna().items():
+            latest[canonical(str(name))] = pd.Timestamp(day).date()
     out = []
-    for county in counties:
-        n, ok = int(rows.get(county, 0)), int(valid.get(county, 0))
-        out.append(Submission(county=county, files=sorted(files_of.get(county, set())), rows=n, valid=ok,
-                              invalid=max(n - ok, 0), errors=errors.get(county, 0), latest=latest.get(county),
+    for name in counties:
+        n, ok = int(rows.get(name, 0)), int(valid.get(name, 0))
+        out.append(Submission(county=name, files=sorted(files_of.get(name, set())), rows=n, valid=ok,
+                              invalid=max(n - ok, 0), errors=errors.get(name, 0), latest=latest.get(name),
                               submitted=ok > 0))
+    if rows.get(UNASSIGNED):  # sent, but of no county kuaidi can tell: shown, never dropped
+        n = int(rows[UNASSIGNED])
+        out.append(Submission(county=UNASSIGNED, files=sorted(files_of.get(UNASSIGNED, set())), rows=n, valid=0,
+                              invalid=n, errors=errors.get(UNASSIGNED, 0), latest=None, submitted=True))
     return out
+
+
+def _county_of_rows(seen: pd.DataFrame, known: set[str], canonical: Callable[[str], str],
+                    county_by_code: dict[str, str]) -> pd.Series:
+    """The county each row of the register belongs to (see `submissions`)."""
+    if not len(seen):
+        return pd.Series([], dtype=object)
+    written = seen["county"].astype(object) if "county" in seen else pd.Series(None, index=seen.index, dtype=object)
+    names = {v: canonical(str(v)) for v in written.dropna().unique()}
+    county = written.map(names)
+    county = county.where(county.isin(known))
+    if "code" in seen and county_by_code:
+        county = county.fillna(seen["code"].astype(str).str[:6].map(county_by_code))
+    if county.isna().any() and "_file" in seen:
+        most = county.dropna().groupby(seen["_file"][county.notna()]).agg(lambda s: s.value_counts().index[0])
+        county = county.fillna(seen["_file"].map(most))
+    return county.fillna(UNASSIGNED).astype(object)

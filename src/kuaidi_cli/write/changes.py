@@ -34,8 +34,13 @@ def village_headers(lang: str) -> list[str]:
 
 
 def village_rows(changes: Changes, lang: str) -> list[list[object]]:
-    return [[t(f"change.{r.change}", lang), r.county, r.township, r.village, r.code]
+    return [[t(f"change.{r.change}", lang), *(_text(v) for v in (r.county, r.township, r.village, r.code))]
             for r in changes.villages.itertuples(index=False)]
+
+
+def _text(value: object) -> str:
+    """A name or code as written; a village without one (a register without codes) an empty cell."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def to_csv(changes: Changes, lang: str) -> bytes:

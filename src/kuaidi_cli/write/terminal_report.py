@@ -95,7 +95,7 @@ def _submissions(report: Report, console: Console, lang: str) -> None:
     for key, head in zip(submission_table.HEADS, submission_table.headers(lang), strict=True):
         table.add_column(head, justify="right" if key in ("rows", "valid", "invalid", "errors") else "left")
     for row in submission_table.rows(report, lang):
-        status = Text(str(row[-1]), style="bold magenta" if row[-1] == t("unsubmitted", lang) else "")
+        status = Text(str(row[-1]), style="" if row[-1] == t("sub.sent", lang) else "bold magenta")
         table.add_row(*(str(x) for x in row[:-1]), status)
     console.print(table)
 
