@@ -321,3 +321,13 @@ def test_a_workbook_holding_both_registers_counts_both_from_a_folder(tmp_path):
                               *args).stdout)
     assert from_folder["counties"][0]["outlets"]["park"] == 1  # P410212, opened 2021-07-29
     assert _figures(from_folder) == _figures(named)
+
+
+def test_changes_says_what_is_wrong_with_the_dates_asked_for(two_exports):
+    history, _ = two_exports
+    never = invoke("changes", "--history", history, "--since", "2021-11-30")
+    assert never.exit_code == 2 and "没有 2021-11-30" in never.stderr
+    backwards = invoke("changes", "--history", history, "--since", "2021-12-31", "--to", "2021-10-31")
+    assert backwards.exit_code == 2 and "须早于" in backwards.stderr
+    nonsense = invoke("changes", "--history", history, "--since", "abc")
+    assert nonsense.exit_code == 2 and nonsense.stderr.startswith("kuaidi: --since 不是有效日期")

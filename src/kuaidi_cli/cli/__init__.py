@@ -308,7 +308,8 @@ def changes(
         from kuaidi_cli.core.rules import load_rules
 
         rules, _ = load_rules(rules_file)
-        found = changes_of.load(rules, history_file, parse(since) if since else None, parse(to) if to else None, county)
+        found = changes_of.load(rules, history_file, parse(since, "--since") if since else None,
+                                 parse(to, "--to") if to else None, county)
         if fmt is CheckFormat.json:
             from kuaidi_cli.write.changes import to_json
 

@@ -16,7 +16,7 @@ _FORMS = (
 )
 
 
-def parse(value: str) -> dt.date:
+def parse(value: str, option: str = "--as-of") -> dt.date:
     """A date written 2021-12-31, 2021/12/31, 2021.12.31, 2021年12月31日 or 20211231 (full-width digits
     and spaces allowed); raises KuaidiError for anything else."""
     text = "".join(unicodedata.normalize("NFKC", value).split())
@@ -28,12 +28,12 @@ def parse(value: str) -> dt.date:
             except ValueError:
                 break
             if not FIRST <= when <= LAST:
-                raise KuaidiError(f"--as-of 应在 {FIRST.year}—{LAST.year} 年之间，不是「{value}」",
-                                  f"--as-of must lie in {FIRST.year}–{LAST.year}, not '{value}'")
+                raise KuaidiError(f"{option} 应在 {FIRST.year}—{LAST.year} 年之间，不是「{value}」",
+                                  f"{option} must lie in {FIRST.year}–{LAST.year}, not '{value}'")
             return when
     raise KuaidiError(
-        f"--as-of 不是有效日期：「{value}」（可写 2021-12-31、2021/12/31、2021.12.31、2021年12月31日 或 20211231）",
-        f"--as-of is not a valid date: '{value}' (write 2021-12-31, 2021/12/31, 2021.12.31, 2021年12月31日 or 20211231)")
+        f"{option} 不是有效日期：「{value}」（可写 2021-12-31、2021/12/31、2021.12.31、2021年12月31日 或 20211231）",
+        f"{option} is not a valid date: '{value}' (write 2021-12-31, 2021/12/31, 2021.12.31, 2021年12月31日 or 20211231)")
 
 
 def future_warning(when: dt.date, today: dt.date, lang: str) -> str | None:

@@ -24,9 +24,14 @@ def load(rules: Rules, path: Path | None, since: dt.date | None, to: dt.date | N
     if to is None or to not in dates:
         raise KuaidiError(f"历史库中没有 {to} 的各村状态（有：{shown}）；各村状态自本版本的 kuaidi export 起记录",
                           f"the history keeps no village states as of {to} (it has: {shown}); exports record them from this version on")
+    if since is not None and since not in dates:
+        raise KuaidiError(f"历史库中没有 {since} 的各村状态（有：{shown}）",
+                          f"the history keeps no village states as of {since} (it has: {shown})")
+    if since is not None and since >= to:
+        raise KuaidiError(f"--since {since} 须早于 --to {to}", f"--since {since} must be before --to {to}")
     earlier = [d for d in dates if d < to]
     since = since or (earlier[-1] if earlier else None)
-    if since is None or since not in dates or since >= to:
+    if since is None:
         raise KuaidiError(f"需要早于 {to} 的另一个截至日期（历史库中有：{shown}）",
                           f"needs another as-of date before {to} (the history has: {shown})")
     before, after = history.states_at(path, since), history.states_at(path, to)

@@ -32,4 +32,4 @@ def render(changes: Changes, console: Console, lang: str = "zh") -> None:
         villages.add_row(*("" if x is None else str(x) for x in row))
     console.print(villages)
     if len(rows) > SHOWN:
-        console.print(t("more", lang, n=len(rows) - SHOWN).replace("--max-findings", "--format json"))
+        console.print(t("more_changes", lang, n=len(rows) - SHOWN))
