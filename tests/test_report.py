@@ -31,7 +31,13 @@ def normalised(data: dict) -> dict:
     data["generated_at"] = "<generated_at>"
     assert len(data["rules"]["sha256"]) == 64
     data["rules"] = {**data["rules"], "sha256": "<sha256 of rules/targets.yaml>"}  # changes with every edit
-    data["inputs"] = [{**i, "path": Path(i["path"]).relative_to(ROOT).as_posix()} for i in data["inputs"]]
+    def here(path: str) -> str:  # (the checkout's own place is no part of the figures)
+        return Path(path).relative_to(ROOT).as_posix()
+
+    data["inputs"] = [{**i, "path": here(i["path"])} for i in data["inputs"]]
+    data["attention"] = [{**a, "file": here(a["file"]) if a.get("file") else a.get("file")}
+                         for a in data["attention"]]
+    data["submissions"] = [{**s, "files": [here(f) for f in s["files"]]} for s in data["submissions"]]
     return data
 
 
