@@ -226,7 +226,7 @@ def test_fail_on_says_what_failed_even_when_quiet(tmp_path):
     assert result.exit_code == 1 and result.stdout == ""
     line = result.stderr.strip()
     assert len(line.splitlines()) == 1
-    assert "coverage-80" in line and "数据错误 1 条" in line and "祥符区.csv" in line and "未报送：杞县、通许县、尉氏县、兰考县" in line
+    assert "全市行政村覆盖率不低于80%" in line and "数据错误 1 条" in line and "祥符区.csv" in line and "未报送：杞县、通许县、尉氏县、兰考县" in line
     only_errors = invoke("report", "--villages", path, "--as-of", "2021-12-31", "--divisions", "none",
                          "--fail-on", "errors", "--format", "json")
     assert only_errors.exit_code == 1 and "coverage-80" not in only_errors.stderr
@@ -331,3 +331,58 @@ def test_changes_says_what_is_wrong_with_the_dates_asked_for(two_exports):
     assert backwards.exit_code == 2 and "须早于" in backwards.stderr
     nonsense = invoke("changes", "--history", history, "--since", "abc")
     assert nonsense.exit_code == 2 and nonsense.stderr.startswith("kuaidi: --since 不是有效日期")
+
+
+def test_fail_on_errors_of_a_county_report_are_that_county_s(tmp_path):
+    """祥符区.csv holds an error (黄龙村's code); 杞县.csv none: a report of 杞县 does not fail on errors."""
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    write(folder, XIANGFU, "祥符区.csv")
+    write(folder, QIXIAN, "杞县.csv")
+    args = ("report", "--villages", folder, "--divisions", "none", "--as-of", "2021-12-31", "--format", "json",
+            "--fail-on", "errors")
+    assert invoke(*args, "--county", "杞县").exit_code == 0
+    county = invoke(*args, "--county", "祥符区")
+    assert county.exit_code == 1 and "数据错误 1 条（祥符区 1 条）" in county.stderr
+
+
+def test_a_county_that_sent_nothing_removed_no_village(tmp_path):
+    """October: 祥符区 (EARLY) and 杞县 (one village); December: 祥符区 (LATE) alone. 杞县's village is not
+    'removed' — its county sent nothing — while 丁村 (gone from 祥符区's own register) is."""
+    history, out = tmp_path / "h.sqlite", tmp_path / "reports"
+    october = tmp_path / "10"
+    october.mkdir()
+    write(october, EARLY, "祥符区.csv")
+    write(october, QIXIAN, "杞县.csv")
+    for given, as_of in ((october, "2021-10-31"), (write(tmp_path, LATE, "late.csv"), "2021-12-31")):
+        result = invoke("export", "--villages", given, "--out", out, "--history", history, "--as-of", as_of,
+                        "--divisions", "none", "--formats", "json")
+        assert result.exit_code == 0, result.output
+    data = json.loads(invoke("changes", "--history", history, "--format", "json").stdout)
+    assert {(v["change"], v["village"]) for v in data["villages"]} == EXPECTED
+
+
+def test_a_stray_file_or_a_subfolder_is_left_out_and_told(county_folder, tmp_path):
+    """A 说明.txt and a CSV of something else beside the registers, and 兰考县's file in a subfolder: the
+    report runs on the rest, says on stderr what it left out and why, and 兰考县 shows 未报送."""
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    for f in county_folder.iterdir():
+        if f.name != "兰考县.xlsx":
+            (folder / f.name).write_bytes(f.read_bytes())
+    (folder / "说明.txt").write_text("各县区请于每月5日前报送\n", encoding="utf-8")
+    (folder / "联系人.csv").write_text("姓名,电话\n张三,123\n", encoding="utf-8")
+    (folder / "兰考县").mkdir()
+    (folder / "兰考县" / "兰考县.xlsx").write_bytes((county_folder / "兰考县.xlsx").read_bytes())
+    result = invoke("report", "--villages", folder, "--as-of", "2021-12-31", "--format", "json")
+    assert result.exit_code == 0, result.output
+    told = [line for line in result.stderr.splitlines() if line.startswith("kuaidi: 跳过")]
+    assert sorted(Path(line.split("：")[0].removeprefix("kuaidi: 跳过 ")).name for line in told) == [
+        "兰考县", "联系人.csv", "说明.txt"]
+    data = json.loads(result.stdout)
+    assert {s["county"]: s["submitted"] for s in data["submissions"]}["兰考县"] is False
+    only = tmp_path / "只有说明"
+    only.mkdir()
+    (only / "说明.txt").write_text("各县区请于每月5日前报送\n", encoding="utf-8")
+    nothing = invoke("report", "--villages", only)
+    assert nothing.exit_code == 2 and "没有可读的台账" in nothing.stderr

@@ -177,24 +177,24 @@ def report(
         result, context = reporting.run(registers, rules, rules_sha, when, counties=county, township=township,
                                         gazetteer=official, universe=(universe or Universe.register).value,
                                         limits=_limits(ctx))
+        for note in reporting.notes(registers, lang.value, table=chosen == "table" and output is None):
+            typer.echo(f"kuaidi: {note}", err=True)
         if chosen == "table" and output is None:
             from kuaidi_cli.write.terminal import console
             from kuaidi_cli.write.terminal_report import render
 
             render(result, context, rules, console(), lang=lang.value)
         else:
-            if note := reporting.samples_note(registers, lang.value):
-                typer.echo(f"kuaidi: {note}", err=True)
             reporting.write_output(chosen, output, result, context, rules, registers, lang.value)
-        failed = _failed(fail_on, context.results, context.findings, result, lang)
+        failed = _failed(fail_on, context.results, context.findings, result, rules, lang)
     raise typer.Exit(1 if failed else 0)
 
 
-def _failed(fail_on: list[str] | None, results: Any, findings: Any, report: Any, lang: Lang) -> bool:
+def _failed(fail_on: list[str] | None, results: Any, findings: Any, report: Any, rules: Any, lang: Lang) -> bool:
     """Whether `--fail-on` fails the run; if so, one line on stderr says what failed (even with --quiet)."""
     from kuaidi_cli.commands.failures import failures, parse
 
-    if line := failures(parse(fail_on or []), results, findings, report, lang.value):
+    if line := failures(parse(fail_on or []), results, findings, report, rules, lang.value):
         typer.echo(f"kuaidi: {line}", err=True)
     return line is not None
 
@@ -244,8 +244,10 @@ def export(
                                       now=dt.datetime.now(dt.UTC), lang=lang.value, wait=wait, step=step,
                                       gazetteer=gazetteer.load(rules, divisions), limits=_limits(ctx))
         if not quiet:
+            for note in exporting.notes(registers, lang.value, table=True):
+                typer.echo(f"kuaidi: {note}", err=True)
             typer.echo(exporting.summary_line(result, out, when, lang.value, samples=registers.source == "samples"))
-        failed = _failed(fail_on, result.context.results, result.context.findings, result.report, lang)
+        failed = _failed(fail_on, result.context.results, result.context.findings, result.report, rules, lang)
     raise typer.Exit(1 if failed else 0)
 
 
@@ -266,7 +268,6 @@ def trend(
     The history as a series, a chart, and the date each unmet target would be reached at the recent pace.
     """
     with _errors_to_exit(ctx, lang, debug) as lang:
-
         from kuaidi_cli.commands import trend as trends
         from kuaidi_cli.core.rules import load_rules
         from kuaidi_cli.write.files import write_atomic
@@ -358,7 +359,6 @@ def show_rules(
     Print the effective rules (targets, priority rule, scope), checking the rules file.
     """
     with _errors_to_exit(ctx, lang, debug) as lang:
-
         from kuaidi_cli.core.rules import default_rules_path, load_rules
         from kuaidi_cli.write.terminal import console
         from kuaidi_cli.write.terminal_rules import render

@@ -20,6 +20,7 @@ import pandas as pd
 
 from kuaidi_cli.commands import report as reporting
 from kuaidi_cli.commands.inputs import Registers
+from kuaidi_cli.commands.report import notes as notes  # (the CLI prints them before the summary)
 from kuaidi_cli.core.errors import KuaidiError
 from kuaidi_cli.core.gazetteer import Gazetteer
 from kuaidi_cli.core.rules import Rules

@@ -6,8 +6,10 @@ from collections import Counter
 
 from kuaidi_cli.core.errors import KuaidiError
 from kuaidi_cli.core.findings import Finding, Severity
+from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report.model import Report
 from kuaidi_cli.report.targets import TargetResult
+from kuaidi_cli.write.scope import target_label
 
 KINDS = ("missed", "errors", "incomplete")
 
@@ -22,26 +24,31 @@ def parse(values: list[str]) -> set[str]:
     return kinds
 
 
-def failures(kinds: set[str], results: list[TargetResult], findings: list[Finding], report: Report,
+def failures(kinds: set[str], results: list[TargetResult], findings: list[Finding], report: Report, rules: Rules,
              lang: str) -> str | None:
     """None when nothing asked for failed; else one line naming what failed: the due required targets not
-    established as met (by id), the data errors by file, the counties of the scope that sent nothing."""
+    established as met (by their labels, over the report's scope), the data errors (by file; for a report
+    of a part of the city, those on its own rows, by county), the counties of the scope that sent nothing."""
     zh = lang != "en"
+    sep = "、" if zh else ", "
     parts = []
     if "missed" in kinds:
-        missed = [r.target.id for r in results if r.due_missed]
+        missed = [target_label(r.target, report, rules, lang) for r in results if r.due_missed]
         if missed:
-            parts.append(("到期必达目标未确认达标：" if zh else "required targets due and not met: ") + ", ".join(missed))
+            parts.append(("到期必达目标未确认达标：" if zh else "required targets due and not met: ") + sep.join(missed))
     if "errors" in kinds:
-        errors = Counter(f.file for f in findings if f.severity is Severity.ERROR)
+        if report.scope.level != "city":  # the errors on the rows of the scope, not those of the other counties' rows
+            errors = Counter({s.county: s.errors for s in report.submissions if s.errors})
+        else:
+            errors = Counter(f.file for f in findings if f.severity is Severity.ERROR)
         if errors:
-            each = (", " if not zh else "、").join(f"{file} {n}" + (" 条" if zh else "") for file, n in errors.items())
+            each = sep.join(f"{where} {n}" + (" 条" if zh else "") for where, n in errors.items())
             parts.append(f"数据错误 {sum(errors.values())} 条（{each}）" if zh else
-                          f"{sum(errors.values())} data errors ({each})")
+                         f"{sum(errors.values())} data error{'s' if sum(errors.values()) != 1 else ''} ({each})")
     if "incomplete" in kinds:
         silent = [s.county for s in report.submissions if not s.submitted]
         if silent:
-            parts.append(("未报送：" if zh else "not submitted: ") + ("、" if zh else ", ").join(silent))
+            parts.append(("未报送：" if zh else "not submitted: ") + sep.join(silent))
     if not parts:
         return None
     return ("未通过 --fail-on：" if zh else "--fail-on: ") + ("；" if zh else "; ").join(parts)

@@ -9,7 +9,7 @@ import hashlib
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -19,11 +19,21 @@ from kuaidi_cli.read.table import Limits
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A file or subfolder of a folder given that kuaidi left out, and why."""
+
+    path: Path
+    why_zh: str
+    why_en: str
+
+
+@dataclass(frozen=True)
 class Registers:
     villages: list[Path]  # the files that together make the village register
     outlets: list[Path]  # and the outlet register (none: no outlet register)
     rules: Path | None
     source: str  # flags | env | kuaidi.toml | samples
+    skipped: list[Skipped] = field(default_factory=list)  # of the folders given: files holding no register
 
     @property
     def paths(self) -> list[Path]:
@@ -34,11 +44,13 @@ class Registers:
 REGISTER_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
 
 
-def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None) -> tuple[list[Path], list[Path]]:
+def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None,
+           skipped: list[Skipped] | None = None) -> tuple[list[Path], list[Path]]:
     """Files as given (a file, a folder, or a shell-style pattern such as 台账/*.xlsx) split into (village
     files, outlet files). A file named is of the kind it was given for (`kind`); a folder's files and a
     pattern's matches are each of the kind its header tells (`classify`). Raises InputError for a folder
-    or a pattern with no register in it."""
+    or a pattern with no register in it. With `skipped`, a file of a folder or a pattern that holds no
+    register (a 说明.txt beside the registers) and a subfolder are left out and told there, not fatal."""
     named: list[Path] = []
     found: list[Path] = []
     for path in given:
@@ -47,8 +59,13 @@ def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None) -> tu
             files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in REGISTER_SUFFIXES
                            and not p.name.startswith((".", "~$")))
             if not files:
-                raise InputError(f"文件夹 {path} 中没有台账文件（.xlsx .xls .ods .csv）",
-                                 f"no register file (.xlsx .xls .ods .csv) in the folder {path}")
+                suffixes = " ".join(REGISTER_SUFFIXES)
+                raise InputError(f"文件夹 {path} 中没有台账文件（{suffixes}）",
+                                 f"no register file ({suffixes}) in the folder {path}")
+            if skipped is not None:
+                skipped += [Skipped(sub, "子文件夹不读取：其中的台账请另用 --villages 列出",
+                                    "a subfolder is not read: name its registers with --villages too")
+                            for sub in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))]
             found += files
         elif not path.exists() and any(ch in text for ch in "*?["):
             matches = sorted(Path(m) for m in glob.glob(text) if Path(m).is_file())
@@ -59,7 +76,12 @@ def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None) -> tu
             named.append(path)
     villages, outlets = ([], named) if kind is Kind.OUTLETS else (named, [])
     for path in found:
-        kinds = registers_in(path, limits)
+        try:
+            kinds = registers_in(path, limits, strict=skipped is not None)
+        except InputError as e:
+            assert skipped is not None
+            skipped.append(Skipped(path, e.zh, e.en))
+            continue
         if Kind.VILLAGES in kinds:
             villages.append(path)
         if Kind.OUTLETS in kinds:
@@ -67,12 +89,12 @@ def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None) -> tu
     return _unique(villages), _unique(outlets)
 
 
-def expand_both(villages: list[Path], outlets: list[Path], *,
-                limits: Limits | None = None) -> tuple[list[Path], list[Path]]:
+def expand_both(villages: list[Path], outlets: list[Path], *, limits: Limits | None = None,
+                skipped: list[Skipped] | None = None) -> tuple[list[Path], list[Path]]:
     """The village and the outlet files of what was given for each (files, folders, patterns: `expand`);
     a folder given for one may hold registers of the other kind."""
-    village_files, outlet_files = expand(villages, Kind.VILLAGES, limits=limits)
-    more_villages, more_outlets = expand(outlets, Kind.OUTLETS, limits=limits)
+    village_files, outlet_files = expand(villages, Kind.VILLAGES, limits=limits, skipped=skipped)
+    more_villages, more_outlets = expand(outlets, Kind.OUTLETS, limits=limits, skipped=skipped)
     return _unique(village_files + more_villages), _unique(outlet_files + more_outlets)
 
 
@@ -82,16 +104,20 @@ def classify(path: Path, limits: Limits | None = None) -> Kind:
     return Kind.OUTLETS if registers_in(path, limits) == (Kind.OUTLETS,) else Kind.VILLAGES
 
 
-def registers_in(path: Path, limits: Limits | None = None) -> tuple[Kind, ...]:
+def registers_in(path: Path, limits: Limits | None = None, *, strict: bool = False) -> tuple[Kind, ...]:
     """The registers a file of a folder holds, told by its headers: a village register, an outlet
     register, or both — a workbook with a sheet of each (as `kuaidi template --with-outlets` writes it).
-    A file that holds neither counts as a village register (whose problems loading then reports)."""
+    A file that holds neither counts as a village register (whose problems loading then reports); with
+    `strict`, it raises the village register's InputError instead."""
     from kuaidi_cli.read import load
+
+    failed: list[InputError] = []
 
     def sheet_of(kind: Kind) -> str | bool | None:
         try:
             return load(path, kind, limits=limits).sheet
-        except InputError:
+        except InputError as e:
+            failed.append(e)
             return False
 
     from kuaidi_cli.read import is_workbook
@@ -100,6 +126,8 @@ def registers_in(path: Path, limits: Limits | None = None) -> tuple[Kind, ...]:
     if village_sheet is not False and not is_workbook(path):  # a CSV holds one table
         return (Kind.VILLAGES,)
     outlet_sheet = sheet_of(Kind.OUTLETS)
+    if outlet_sheet is False and village_sheet is False and strict:
+        raise failed[0]
     if outlet_sheet is False:
         return (Kind.VILLAGES,)
     if village_sheet is False:
@@ -154,11 +182,16 @@ def resolve(villages: list[Path], outlets: list[Path], rules: Path | None, *, sa
             "指定；加 --samples 可用内置示例台账试运行",
             "no village register given: use --villages FILE or FOLDER (or KUAIDI_VILLAGES, or a kuaidi.toml "
             "here); --samples runs on the bundled example registers")
-    village_files, outlet_files = expand_both(villages, outlets, limits=limits)
+    skipped: list[Skipped] = []
+    village_files, outlet_files = expand_both(villages, outlets, limits=limits, skipped=skipped)
     if not village_files:
+        if skipped and not outlet_files:
+            first = skipped[0]
+            raise InputError(f"给出的文件夹中没有可读的台账：{first.path}：{first.why_zh}",
+                             f"no readable register in the folders given: {first.path}: {first.why_en}")
         raise InputError("给出的文件和文件夹中只有服务点台账，没有行政村台账",
                          "the files and folders given hold no village register")
-    return Registers(village_files, outlet_files, rules, source)
+    return Registers(village_files, outlet_files, rules, source, skipped)
 
 
 def _from_toml(config: Path) -> tuple[list[Path], list[Path], Path | None]:

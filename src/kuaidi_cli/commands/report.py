@@ -18,7 +18,7 @@ from kuaidi_cli.commands.inputs import Registers, sha256
 from kuaidi_cli.commands.second_process import SECOND_PROCESS_BYTES, SecondProcess
 from kuaidi_cli.core.errors import InputError, KuaidiError
 from kuaidi_cli.core.fields import Kind
-from kuaidi_cli.core.findings import Finding
+from kuaidi_cli.core.findings import Finding, make
 from kuaidi_cli.core.gazetteer import Gazetteer
 from kuaidi_cli.core.rules import Rules, canonical_county
 from kuaidi_cli.core.threads import in_thread
@@ -119,7 +119,9 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         for reg in (villages, outlets) if reg is not None for f in reg.files
     ]
     generated_at = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    findings = villages.findings + (outlets.findings if outlets else []) + full.findings + extra
+    skipped = [make("file-skipped", file=str(k.path), value=k.path.name, detail_zh=k.why_zh, detail_en=k.why_en)
+               for k in registers.skipped]
+    findings = skipped + villages.findings + (outlets.findings if outlets else []) + full.findings + extra
     report, results = build(part, rules, rules_ref=RulesRef(name=rules.name, sha256=rules_sha),
                             inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),
                             scope=scope_of(part, rules, wanted, township), samples=registers.source == "samples",
@@ -231,11 +233,13 @@ def refuse_output(output: Path, registers: Registers, *, force: bool) -> None:
         refuse_existing(output, own=True, csv_headers=csv_headers())
 
 
-def samples_note(registers: Registers, lang: str) -> str | None:
-    """For a file or piped output of the bundled samples: the stderr line saying they are synthetic."""
+def notes(registers: Registers, lang: str, *, table: bool) -> list[str]:
+    """The stderr lines before a report: a file of a folder left out (and why); for a file or piped
+    output of the bundled samples (`table` False), that they are synthetic."""
     from kuaidi_cli.write.labels import t
 
-    return t("footer.samples", lang) if registers.source == "samples" else None
+    lines = [t("skipped_file", lang, path=k.path, why=k.why_en if lang == "en" else k.why_zh) for k in registers.skipped]
+    return lines + ([t("footer.samples", lang)] if registers.source == "samples" and not table else [])
 
 
 def write_output(fmt: str, output: Path | None, result: Report, context: ReportContext, rules: Rules,

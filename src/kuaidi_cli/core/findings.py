@@ -95,6 +95,7 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     "not-a-village": (Severity.WARNING, "「{value}」是居委会/社区，不是行政村，未计入", "'{value}' is a residents' committee, not a village; not counted"),
     "missing-village": (Severity.WARNING, "台账缺少 {detail} 的「{value}」（官方区划中有此村）",
                         "the register lacks '{value}' of {detail} (in the official list)"),
+    "file-skipped": (Severity.WARNING, "跳过「{value}」：{detail}", "skipped '{value}': {detail}"),
     "findings-truncated": (Severity.INFO, "另有 {value} 条问题未保留（上限 {detail} 条，--max-findings-kept 可调）；行数统计不受影响",
                            "{value} more findings not kept (limit {detail}, see --max-findings-kept); the row counts are unaffected"),
     "priority-unknown": (

@@ -77,8 +77,10 @@ class Changes:
 
 def compare(before: pd.DataFrame, after: pd.DataFrame, since: dt.date, to: dt.date) -> Changes:
     """The changes from the states `before` (as of `since`) to `after` (as of `to`), of the villages of
-    the registers (a village added from the official list is no row of them). Matched by key through one
-    factorisation of both (500 000 villages: a fraction of a second)."""
+    the registers (a village added from the official list is no row of them). Matched by code, else by
+    names, through one factorisation of both (500 000 villages: a fraction of a second). Added and removed
+    only within counties whose registers have rows at both dates: a county that sent nothing one month
+    did not remove its villages."""
     old = before[before["registered"] == 1].drop_duplicates("key").reset_index(drop=True)
     new = after[after["registered"] == 1].drop_duplicates("key").reset_index(drop=True)
     o, n = _same(old["key"], new["key"])
@@ -90,6 +92,10 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, since: dt.date, to: dt.da
     n = np.concatenate([n, rest_new[by_name_new]])
     added = np.setdiff1d(rest_new, rest_new[by_name_new])
     removed = np.setdiff1d(rest_old, rest_old[by_name_old])
+    # a county that sent nothing at one of the two dates: its villages are not known to be added or gone
+    both_sent = set(old["county"]) & set(new["county"])
+    added = added[new["county"].iloc[added].isin(both_sent).to_numpy()]
+    removed = removed[old["county"].iloc[removed].isin(both_sent).to_numpy()]
     parts = []
 
     def take(kind: str, frame: pd.DataFrame, rows: np.ndarray) -> None:

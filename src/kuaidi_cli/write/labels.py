@@ -25,6 +25,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "info": ("提示", "info"),
     "row": ("第{n}行", "row {n}"),
     "rows_many": ("第{rows}行（共{n}行）", "rows {rows} ({n} rows)"),
+    "skipped_file": ("跳过 {path}：{why}", "skipped {path}: {why}"),
     "more_changes": ("… 还有 {n} 个村未显示（--format json 可看全部）", "… and {n} more (--format json gives all)"),
     "more": ("… 还有 {n} 条未显示（--max-findings 调整条数，--format json 可看全部）",
              "… and {n} more (raise --max-findings, or use --format json for all)"),
