@@ -386,3 +386,30 @@ def test_a_stray_file_or_a_subfolder_is_left_out_and_told(county_folder, tmp_pat
     (only / "说明.txt").write_text("各县区请于每月5日前报送\n", encoding="utf-8")
     nothing = invoke("report", "--villages", only)
     assert nothing.exit_code == 2 and "没有可读的台账" in nothing.stderr
+
+
+def test_the_first_export_says_why_it_has_no_changes(tmp_path):
+    history, out = tmp_path / "h.sqlite", tmp_path / "reports"
+    lines = []
+    for name, text, as_of in (("early.csv", EARLY, "2021-10-31"), ("late.csv", LATE, "2021-12-31")):
+        result = invoke("export", "--villages", write(tmp_path, text, name), "--out", out, "--history", history,
+                        "--as-of", as_of, "--divisions", "none", "--formats", "json")
+        lines.append(result.stdout)
+    assert "没有更早的导出" in lines[0] and "没有更早的导出" not in lines[1]
+
+
+def test_the_villages_needing_attention_name_their_file_and_row(tmp_path):
+    """EARLY as of 2021-10-31: 乙村 (row 3), 丙村 (row 4) and 丁村 (row 5) are not reached yet; 甲村 is."""
+    out = tmp_path / "reports"
+    register = write(tmp_path, EARLY, "祥符区.csv")
+    result = invoke("export", "--villages", register, "--out", out, "--no-history", "--as-of", "2021-10-31",
+                    "--divisions", "none", "--formats", "csv,xlsx")
+    assert result.exit_code == 0, result.output
+    with (out / "kuaidi-report-2021-10-31-attention.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][-2:] == ["文件", "行号"]
+    assert sorted((r[2], Path(r[-2]).name, r[-1]) for r in rows[1:]) == [
+        ("丁村", "祥符区.csv", "5"), ("丙村", "祥符区.csv", "4"), ("乙村", "祥符区.csv", "3")]
+    sheet = openpyxl.load_workbook(out / "kuaidi-report-2021-10-31.xlsx")["待整改村"]
+    listed = [r for r in sheet.iter_rows(min_row=5, values_only=True) if r[3]]
+    assert sorted((r[3], r[-1]) for r in listed) == [("丁村", 5), ("丙村", 4), ("乙村", 3)]

@@ -319,7 +319,7 @@ def changes(
             from kuaidi_cli.write.changes_view import render
             from kuaidi_cli.write.terminal import console
 
-            render(found, console(), lang=lang.value)
+            render(found, console(), lang=lang.value, order=rules.scope.counties)
 
 
 @app.command(cls=Command)

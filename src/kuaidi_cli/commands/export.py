@@ -143,7 +143,11 @@ def summary_line(result: ExportResult, out: Path, as_of: dt.date, lang: str, *, 
     files = str(out / file_name(as_of, "{" + names + "}")) if result.written else str(out)
     line = t("export_done", lang, date=as_of.isoformat(), files=files, rate=pct(result.report.summary.reach_rate),
              missed=len(missed))
-    return t("samples_mark", lang) + line + t("export_samples", lang) if samples else line
+    if samples:
+        return t("samples_mark", lang) + line + t("export_samples", lang)
+    if result.run_id is not None and result.context.changes is None:  # recorded, with nothing earlier to compare
+        return line + t("export_no_changes", lang)
+    return line
 
 
 def changes_since(history_path: Path, context: ReportContext, as_of: dt.date) -> tuple[pd.DataFrame | None, Changes | None]:

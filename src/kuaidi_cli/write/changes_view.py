@@ -13,7 +13,8 @@ from kuaidi_cli.write.labels import t
 SHOWN = 50
 
 
-def render(changes: Changes, console: Console, lang: str = "zh") -> None:
+def render(changes: Changes, console: Console, lang: str = "zh", order: list[str] | None = None) -> None:
+    """The counts per county (in `order`, the scope's), then every village that changed."""
     console.print(Text(change_table.title(changes, lang), style="bold"))
     if changes.villages.empty:
         console.print(t("changes.none", lang, since=changes.since.isoformat()))
@@ -21,7 +22,7 @@ def render(changes: Changes, console: Console, lang: str = "zh") -> None:
     counts = Table(show_footer=False)
     for i, head in enumerate(change_table.count_headers(lang)):
         counts.add_column(head, justify="left" if i == 0 else "right")
-    for row in change_table.count_rows(changes, lang):
+    for row in change_table.count_rows(changes, lang, order):
         counts.add_row(*(str(x) for x in row))
     console.print(counts)
     rows = change_table.village_rows(changes, lang)

@@ -34,6 +34,7 @@ def csv_headers() -> dict[str, bool]:
         for every in (False, True):
             heads[",".join([t("county", lang), *(t(c.key, lang) for c in scope_columns(every=every))])] = True
         heads[",".join(_attention_header(lang))] = False
+        heads[",".join(_attention_header(lang)[:7])] = False  # (as kuaidi wrote it before the file and row)
         heads[",".join(_findings_header(lang))] = False
         heads[",".join(changes_header(lang))] = False
     return heads
@@ -65,7 +66,7 @@ def _csv(header: list[str], rows: Iterable[Sequence[object]]) -> bytes:
 
 def _attention_header(lang: str) -> list[str]:
     return [t("county", lang), t("township", lang), t("village", lang), "区划代码" if lang != "en" else "Code",
-            t("reasons", lang), t("in_village", lang), t("reached", lang)]
+            t("reasons", lang), t("in_village", lang), t("reached", lang), t("file", lang), t("row_no", lang)]
 
 
 def changes_header(lang: str) -> list[str]:
@@ -89,7 +90,7 @@ def attention_csv(report: Report, rules: Rules, lang: str = "zh") -> bytes:
 
     why = reason_text(rules, lang)
     return _csv(_attention_header(lang), ((a.county, a.township, a.village, a.code, why(a), yes_no(a.in_village, lang),
-                                           yes_no(a.reached, lang)) for a in report.attention))
+                                           yes_no(a.reached, lang), a.file, a.row) for a in report.attention))
 
 
 def findings_csv(findings: list[Finding], lang: str = "zh") -> bytes:

@@ -304,13 +304,14 @@ def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> No
 
     ws = book.wb.add_worksheet("待整改村")
     headers = ["序号" if lang != "en" else "No.", t("county", lang), t("township", lang), t("village", lang),
-               "区划代码" if lang != "en" else "Code", t("reasons", lang), t("in_village", lang), t("reached", lang)]
+               "区划代码" if lang != "en" else "Code", t("reasons", lang), t("in_village", lang), t("reached", lang),
+               t("file", lang), t("row_no", lang)]
     title = scope_heading(report, lang, "{scope}待整改村清单", "{scope}: villages needing attention")
-    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 10, 12, 14, 15, 36, 10, 8])
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 10, 12, 14, 15, 36, 10, 8, 24, 7])
     why = reason_text(rules, lang)
-    r = book.rows(ws, head + 1, [book.int, *([None] * 7)], [
-        (n, a.county, a.township, a.village, a.code, why(a), yes_no(a.in_village, lang), yes_no(a.reached, lang))
-        for n, a in enumerate(report.attention[:MAX_DETAIL_ROWS], start=1)])
+    r = book.rows(ws, head + 1, [book.int, *([None] * 8), book.int], [
+        (n, a.county, a.township, a.village, a.code, why(a), yes_no(a.in_village, lang), yes_no(a.reached, lang),
+         a.file or "", a.row) for n, a in enumerate(report.attention[:MAX_DETAIL_ROWS], start=1)])
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     _cap_note(book, ws, r + 2, len(report.attention), lang, report, "attention")
 
