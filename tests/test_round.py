@@ -413,3 +413,12 @@ def test_the_villages_needing_attention_name_their_file_and_row(tmp_path):
     sheet = openpyxl.load_workbook(out / "kuaidi-report-2021-10-31.xlsx")["待整改村"]
     listed = [r for r in sheet.iter_rows(min_row=5, values_only=True) if r[3]]
     assert sorted((r[3], r[-1]) for r in listed) == [("丁村", 5), ("丙村", 4), ("乙村", 3)]
+    page = tmp_path / "r.html"
+    assert invoke("report", "--villages", register, "--as-of", "2021-10-31", "--divisions", "none",
+                  "-o", page).exit_code == 0
+    assert f"<td>丁村</td><td>未通达</td><td>{register} : 5</td>" in page.read_text(encoding="utf-8")
+
+
+def test_an_empty_fail_on_is_refused():
+    result = invoke("report", "--samples", "--fail-on", "")
+    assert result.exit_code == 2 and "--fail-on 为空" in result.stderr

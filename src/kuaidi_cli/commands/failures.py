@@ -16,6 +16,9 @@ KINDS = ("missed", "errors", "incomplete")
 
 def parse(values: list[str]) -> set[str]:
     """`--fail-on missed,errors` (or repeated): the kinds asked for; `never` (the default) is none."""
+    if any(not value.strip(" ,") for value in values):
+        raise KuaidiError("--fail-on 为空（可用 missed、errors、incomplete，逗号分隔；never 为不设）",
+                          "--fail-on is empty (use missed, errors, incomplete, comma-separated; never for none)")
     kinds = {v.strip().lower() for value in values for v in value.split(",") if v.strip()} - {"never"}
     unknown = sorted(kinds - set(KINDS))
     if unknown:

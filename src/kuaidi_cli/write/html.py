@@ -138,7 +138,7 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     why = reason_text(rules, lang)
     attention = "".join(
         f"<tr><td>{escape(a.county)}</td><td>{escape(a.township)}</td><td>{escape(a.village)}</td>"
-        f"<td>{escape(why(a))}</td></tr>"
+        f"<td>{escape(why(a))}</td><td>{escape(a.file or '')}{'' if a.row is None else f' : {a.row}'}</td></tr>"
         for a in report.attention[:200]
     )
     attention_title = t("attention", lang, n=min(200, len(report.attention)), total=len(report.attention))
@@ -164,7 +164,7 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
 {submissions}
 {changes}
 <h2>{escape(attention_title)}</h2>
-<table><tr><th>{t("county", lang)}</th><th>{t("township", lang)}</th><th>{t("village", lang)}</th><th>{t("reasons", lang)}</th></tr>
+<table><tr><th>{t("county", lang)}</th><th>{t("township", lang)}</th><th>{t("village", lang)}</th><th>{t("reasons", lang)}</th><th>{t("file", lang)} : {t("row_no", lang)}</th></tr>
 {attention}</table>
 <div class="foot">{"<br>".join(escape(x) for x in foot)}</div>
 </body></html>
