@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(BIN)/kuaidi report --samples --as-of 2021-12-31
 
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # style, strict types of the library (check_untyped_defs for the tests), and the import layers
 lint: $(STAMP)
