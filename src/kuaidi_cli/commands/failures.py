@@ -30,8 +30,8 @@ def parse(values: list[str]) -> set[str]:
 def failures(kinds: set[str], results: list[TargetResult], findings: list[Finding], report: Report, rules: Rules,
              lang: str) -> str | None:
     """None when nothing asked for failed; else one line naming what failed: the due required targets not
-    established as met (by their labels, over the report's scope), the data errors (by file; for a report
-    of a part of the city, those on its own rows, by county), the counties of the scope that sent nothing."""
+    established as met (by their labels, over the report's scope), the data errors in any register given
+    (by file), the counties of the scope that sent nothing."""
     zh = lang != "en"
     sep = "、" if zh else ", "
     parts = []
@@ -40,10 +40,8 @@ def failures(kinds: set[str], results: list[TargetResult], findings: list[Findin
         if missed:
             parts.append(("到期必达目标未确认达标：" if zh else "required targets due and not met: ") + sep.join(missed))
     if "errors" in kinds:
-        if report.scope.level != "city":  # the errors on the rows of the scope, not those of the other counties' rows
-            errors = Counter({s.county: s.errors for s in report.submissions if s.errors})
-        else:
-            errors = Counter(f.file for f in findings if f.severity is Severity.ERROR)
+        # in any register given, whatever the scope (a county's report fails on the city's broken files too)
+        errors = Counter(f.file for f in findings if f.severity is Severity.ERROR)
         if errors:
             each = sep.join(f"{where} {n}" + (" 条" if zh else "") for where, n in errors.items())
             parts.append(f"数据错误 {sum(errors.values())} 条（{each}）" if zh else
