@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test test-long lint setup clean samples
+.PHONY: demo test test-long test-office lint setup clean samples
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: $(STAMP)
 	$(BIN)/mypy -p kuaidi_cli
 	cd tests && ../$(BIN)/mypy --config-file= --python-version 3.11 --check-untyped-defs --ignore-missing-imports .
 	$(BIN)/lint-imports
+
+# kuaidi's CSVs as LibreOffice opens them (needs soffice: apt-get install -y libreoffice-calc-nogui)
+test-office: $(STAMP)
+	$(BIN)/python -m pytest -q -m office
 
 # the property tests with 20 times their examples, then ten minutes of fuzzing the loader (atheris)
 test-long: $(STAMP)

@@ -407,6 +407,7 @@ def test_the_villages_needing_attention_name_their_file_and_row(tmp_path):
     with (out / "kuaidi-report-2021-10-31-attention.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
     assert rows[0][-2:] == ["文件", "行号"]
+    assert {r[2]: r[3] for r in rows[1:]}["丁村"] == '="410212100203"'  # a spreadsheet keeps it text (test_office)
     assert sorted((r[2], Path(r[-2]).name, r[-1]) for r in rows[1:]) == [
         ("丁村", "祥符区.csv", "5"), ("丙村", "祥符区.csv", "4"), ("乙村", "祥符区.csv", "3")]
     sheet = openpyxl.load_workbook(out / "kuaidi-report-2021-10-31.xlsx")["待整改村"]
