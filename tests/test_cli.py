@@ -1,6 +1,7 @@
 """The command line: exit codes, one-line errors on stderr, tables and JSON."""
 
 import json
+import re
 
 import pytest
 from conftest import FIXTURES, HEADER, SAMPLES, write
@@ -190,3 +191,14 @@ def test_the_collector_stays_off_when_the_process_ends_with_the_command():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_english_counts_of_one_are_singular():
+    from kuaidi_cli.write.labels import LABELS, SINGULAR_EN, t
+
+    assert t("gap.villages", "en", n=1) == "1 more village" and t("gap.villages", "en", n=2) == "2 more villages"
+    assert t("gap.unsubmitted", "en", n=1) == "1 county or township sent nothing"
+    assert t("gap.villages", "zh", n=1) == "还差 1 个村"
+    for key, singular in SINGULAR_EN.items():  # the same placeholders as the plural
+        names = re.findall(r"{(\w+)}", singular)
+        assert key in LABELS and sorted(names) == sorted(re.findall(r"{(\w+)}", LABELS[key][1])), key

@@ -167,8 +167,28 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# English for a count of one, where the label's English is written for many ("1 more village")
+SINGULAR_EN: dict[str, str] = {
+    "rows_many": "rows {rows} ({n} row)",
+    "more_changes": "… and {n} more (--format json gives it)",
+    "gap.undecided": "{n} village lacks population/distance: priority undecided",
+    "gap.unsubmitted": "{n} county or township sent nothing",
+    "undecided_line": "{n} village lacks population or distance, so its priority is undecided (listed among the "
+                      "villages needing attention)",
+    "uncertain_line": "{n} row has an invalid population or distance (see the findings): its village is counted, "
+                      "its priority treated as undecided",
+    "gap.villages": "{n} more village",
+    "footer.scope": "{n} row outside the rules' scope not counted",
+    "ref.townships": "{n} township-level unit in the {edition} list",
+    "ref.villages": "{n} village committee in the {edition} list",
+}
+
+
 def t(key: str, lang: str = "zh", **kw: object) -> str:
+    """A label in the language, filled in; in English, the singular where `n` is 1 (SINGULAR_EN)."""
     zh, en = LABELS[key]
+    if lang == "en" and kw.get("n") == 1 and key in SINGULAR_EN:
+        en = SINGULAR_EN[key]
     return (en if lang == "en" else zh).format(**kw)
 
 
