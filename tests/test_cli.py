@@ -202,3 +202,14 @@ def test_english_counts_of_one_are_singular():
     for key, singular in SINGULAR_EN.items():  # the same placeholders as the plural
         names = re.findall(r"{(\w+)}", singular)
         assert key in LABELS and sorted(names) == sorted(re.findall(r"{(\w+)}", LABELS[key][1])), key
+
+
+def test_township_as_a_clerk_writes_it():
+    """data/samples/villages.csv holds 祥符区's 陈留镇 and 杞县's 小陈乡."""
+    short = invoke("report", "--samples", "--township", "陈留", "--as-of", "2021-12-31", "--format", "json")
+    full = invoke("report", "--samples", "--township", "陈留镇", "--as-of", "2021-12-31", "--format", "json")
+    assert short.exit_code == 0 and json.loads(short.stdout)["scope"] == json.loads(full.stdout)["scope"]
+    vague = invoke("report", "--samples", "--township", "陈")
+    assert vague.exit_code == 2 and "陈留镇" in vague.stderr and len(vague.stderr) < 200
+    unknown = invoke("report", "--samples", "--township", "火星")
+    assert unknown.exit_code == 2 and "--county" in unknown.stderr and len(unknown.stderr) < 200

@@ -108,10 +108,9 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         if name not in known:
             raise InputError(f"没有县区「{asked}」（可选：{'、'.join(known)}）",
                              f"no county '{asked}' (choose from: {', '.join(known)})")
+    if township:
+        township = _township_named(township, list(select(full, wanted, None).townships["township"]))
     part = select(full, wanted, township) if wanted or township else full
-    if township and part.townships.empty:
-        towns = "、".join(sorted(set(select(full, wanted, None).townships["township"])))
-        raise InputError(f"没有乡镇「{township}」（可选：{towns}）", f"no township '{township}' (choose from: {towns})")
 
     inputs = [  # every file of both registers
         InputRef(path=str(f.table.path), sha256=digests()[f.table.path], rows=f.counts.rows,
@@ -154,6 +153,32 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         uncertain_rows=0 if villages.uncertain is None else len(villages.uncertain), villages=full.villages,
     )
     return report, context
+
+
+_TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "镇", "乡")
+
+
+def _township_named(asked: str, towns: list[str]) -> str:
+    """The township `--township` means: its name as written, or without its 镇/乡/街道 (陈留 → 陈留镇) when
+    that names one township; else InputError with the nearest names."""
+    from kuaidi_cli.core.gazetteer import suggest
+
+    def bare(name: str) -> str:
+        for suffix in _TOWNSHIP_SUFFIXES:
+            if name.endswith(suffix) and len(name) > len(suffix):
+                return name[: -len(suffix)]
+        return name
+
+    asked = asked.strip()
+    if asked in towns:
+        return asked
+    same = sorted({t for t in towns if bare(t) == bare(asked)})
+    if len(same) == 1:
+        return same[0]
+    near = same or suggest(asked, sorted(set(towns)))
+    zh = f"（是否指：{'、'.join(near)}？）" if near else f"（共 {len(set(towns))} 个乡镇；可用 --county 缩小范围）"
+    en = f" (did you mean: {', '.join(near)}?)" if near else f" ({len(set(towns))} townships; narrow with --county)"
+    raise InputError(f"没有乡镇「{asked}」{zh}", f"no township '{asked}'{en}")
 
 
 def _county_by_code(gazetteer: Gazetteer | None) -> dict[str, str]:
