@@ -213,3 +213,14 @@ def test_township_as_a_clerk_writes_it():
     assert vague.exit_code == 2 and "陈留镇" in vague.stderr and len(vague.stderr) < 200
     unknown = invoke("report", "--samples", "--township", "火星")
     assert unknown.exit_code == 2 and "--county" in unknown.stderr and len(unknown.stderr) < 200
+
+
+def test_the_report_footer_names_the_check_of_these_very_files(tmp_path):
+    folder = tmp_path / "县 台账"
+    folder.mkdir()
+    path = write(folder, f"{HEADER}\n祥符区,城关镇,黄龙村,41021210020,900,6.3,否,,是,,\n", "祥符区.csv")
+    result = runner.invoke(app, ["report", "--villages", str(path), "--divisions", "none", "--as-of", "2021-12-31"],
+                           env={"COLUMNS": "300"})
+    assert f"用 kuaidi check '{path}' --as-of 2021-12-31 查看" in result.stdout
+    samples = invoke("report", "--samples", "--as-of", "2021-12-31")
+    assert "kuaidi check data/samples/villages.csv --outlets data/samples/outlets.csv --as-of 2021-12-31" in samples.stdout

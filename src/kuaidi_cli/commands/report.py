@@ -147,12 +147,32 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
             townships=official_villages["township_code"].nunique(), lacking=len(lacking_here), universe=universe,
         )
     context = ReportContext(
-        source=registers.source, selection=[*(counties or []), *([township] if township else [])],
+        check_command=check_command(registers, as_of), source=registers.source, selection=[*(counties or []), *([township] if township else [])],
         out_of_scope=full.out_of_scope, findings=findings, counts_omitted=bool(wanted or township), results=results,
         reference=reference, unknown_metrics=full.unknown_metrics,
         uncertain_rows=0 if villages.uncertain is None else len(villages.uncertain), villages=full.villages,
     )
     return report, context
+
+
+def check_command(registers: Registers, as_of: dt.date) -> str:
+    """The `kuaidi check` command that lists the findings of these registers, as one can type it: up to
+    three village files by name, more by their folder (which brings its outlet files too)."""
+    import re
+
+    def word(path: Path) -> str:  # quoted only where a shell needs it (CJK names stay as they are)
+        text = str(path)
+        return text if re.fullmatch(r"[^\s'\"\\$`!*?&;|<>(){}\[\]#~]+", text) else "'" + text.replace("'", "'\\''") + "'"
+
+    villages = registers.villages
+    folders = {f.parent for f in villages}
+    whole = len(villages) > 3 and len(folders) == 1
+    words = ["kuaidi", "check", *([word(folders.pop())] if whole else [word(f) for f in villages])]
+    named_folder = villages[0].parent if whole else None
+    outlets = [f for f in registers.outlets if f not in villages and f.parent != named_folder]
+    if outlets:
+        words += ["--outlets", *(word(f) for f in outlets)]
+    return " ".join([*words, "--as-of", as_of.isoformat()])
 
 
 _TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "镇", "乡")

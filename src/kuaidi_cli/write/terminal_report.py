@@ -131,7 +131,8 @@ def _footer(report: Report, context: ReportContext, console: Console, lang: str)
     errors = sum(f.severity is Severity.ERROR for f in context.findings)
     warnings = sum(f.severity is Severity.WARNING for f in context.findings)
     if errors or warnings:
-        lines.append(t("footer.findings", lang, errors=errors, warnings=warnings, date=report.as_of.isoformat()))
+        lines.append(t("footer.findings", lang, errors=errors, warnings=warnings,
+                       command=context.check_command or f"kuaidi check --as-of {report.as_of.isoformat()}"))
     if context.counts_omitted:
         lines.append(t("footer.partial", lang, what="、".join(x for x in context.selection if x),
                        city=report.scope.name[: len(report.scope.name) - len(short_name(report))] or "—"))
