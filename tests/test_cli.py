@@ -222,5 +222,5 @@ def test_the_report_footer_names_the_check_of_these_very_files(tmp_path):
     result = runner.invoke(app, ["report", "--villages", str(path), "--divisions", "none", "--as-of", "2021-12-31"],
                            env={"COLUMNS": "300"})
     assert f"用 kuaidi check '{path}' --as-of 2021-12-31 查看" in result.stdout
-    samples = invoke("report", "--samples", "--as-of", "2021-12-31")
+    samples = runner.invoke(app, ["report", "--samples", "--as-of", "2021-12-31"], env={"COLUMNS": "300"})
     assert "kuaidi check data/samples/villages.csv --outlets data/samples/outlets.csv --as-of 2021-12-31" in samples.stdout
