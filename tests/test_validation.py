@@ -94,6 +94,12 @@ def test_header_only_is_an_empty_register(tmp_path, rules):
     assert reg.files[0].counts.rows == 0
 
 
+def test_rows_of_empty_cells_are_an_empty_register(tmp_path, rules):
+    reg = run(write(tmp_path, HEADER + "\n" + ",,,,,,,,,,\n" + ", ,,,,,,,,,\n"), rules)
+    assert found(reg) == {("empty-register", 1, None)}
+    assert (reg.files[0].counts.rows, reg.files[0].counts.valid) == (2, 0)
+
+
 def test_two_columns_for_one_field(tmp_path, rules):
     text = "县区,乡镇,行政村,户籍人口,常住人口\n祥符区,城关镇,袁楼村,1571,1400\n"
     reg = run(write(tmp_path, text), rules)

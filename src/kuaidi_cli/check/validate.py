@@ -45,7 +45,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     # file-level problems: a required column absent, or nothing under the header
     lacking = pd.DataFrame(False, index=raw.index, columns=[f.name for f in fields])
     for t_index, table in enumerate(tables):
-        if table.cells.empty:
+        if _no_data(table.cells):
             # an empty outlet register (a template's outlet sheet, no outlet yet) is a warning: the counts
             # have no data; an empty village register is an error (there is nothing to check)
             code = "empty-outlets" if kind is Kind.OUTLETS else "empty-register"
@@ -175,3 +175,14 @@ def _count(tables: list[RawTable], meta: pd.DataFrame, valid_t: pd.Series, blank
             warnings=sum(f.severity is Severity.WARNING for f in own),
         ))
     return results
+
+
+def _no_data(cells: pd.DataFrame) -> bool:
+    """Nothing under the header: no row, or rows of empty cells only (a template's blank lines). The
+    whole table is looked at only when its first row is empty."""
+    if cells.empty:
+        return True
+    first = cells.iloc[:1].astype(str).apply(lambda c: c.str.strip())
+    if not (first == "").all(axis=None):
+        return False
+    return bool((cells.astype(str).apply(lambda c: c.str.strip()) == "").all(axis=None))
