@@ -224,3 +224,8 @@ def test_the_report_footer_names_the_check_of_these_very_files(tmp_path):
     assert f"用 kuaidi check '{path}' --as-of 2021-12-31 查看" in result.stdout
     samples = runner.invoke(app, ["report", "--samples", "--as-of", "2021-12-31"], env={"COLUMNS": "300"})
     assert "kuaidi check data/samples/villages.csv --outlets data/samples/outlets.csv --as-of 2021-12-31" in samples.stdout
+
+
+def test_a_csv_without_a_register_is_not_told_to_choose_a_sheet(tmp_path):
+    result = invoke("check", write(tmp_path, "姓名,电话\n张三,123\n", "联系人.csv"))
+    assert result.exit_code == 2 and "找不到行政村台账的表头" in result.stderr and "--sheet" not in result.stderr

@@ -73,8 +73,7 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     v = gz.villages
     by_code = v.set_index("code")
     code_known = code.isin(by_code.index)
-    c.add("bad-code", code.notna() & ~code_known, "code", raw["code"], f"（不在{edition}年统计用区划代码中）",
-          f" (not in the {edition} statistical division codes)")
+    c.add("unknown-code", code.notna() & ~code_known, "code", raw["code"], f"（{edition}年）", f" ({edition})")
     entry_of_code = code.where(code_known).map(lambda x: x if isinstance(x, str) else None)
     code_county = entry_of_code.map(by_code["county_name"])
     code_township = entry_of_code.map(by_code["township_name"])

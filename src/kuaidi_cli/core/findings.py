@@ -43,6 +43,8 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "「{value}」不是12位统计用区划代码{detail}",
         "'{value}' is not a 12-digit statistical division code{detail}",
     ),
+    "unknown-code": (Severity.ERROR, "区划代码「{value}」格式正确，但不在官方区划中{detail}：请核对代码",
+                     "code '{value}' is well formed but not in the official list{detail}: check it"),
     "bad-mode": (Severity.ERROR, "「{value}」不是规则中的合作模式（{detail}）", "'{value}' is not a mode of the rules ({detail})"),
     "bad-level": (Severity.ERROR, "「{value}」不是服务点层级（{detail}）", "'{value}' is not an outlet level ({detail})"),
     "bad-date-order": (Severity.ERROR, "停用日期「{value}」早于启用日期{detail}", "closed '{value}' is before opened{detail}"),

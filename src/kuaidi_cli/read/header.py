@@ -135,10 +135,12 @@ def no_register(path: Path, kind: Kind, where: str = "", where_en: str = "", row
     need = "、".join(field_of(kind, f).zh for f in FIELDS_REQUIRED[kind])
     what = "行政村台账" if kind is Kind.VILLAGES else "服务点台账"
     what_en = "village register" if kind is Kind.VILLAGES else "outlet register"
+    text = path.suffix.lower() in (".csv", ".txt", ".tsv")  # a text table has no sheet to choose
     return InputError(
-        f"{path}{where} 中找不到{what}的表头（至少要有 {need} 等列），请检查文件或用 --sheet 指定工作表",
+        f"{path}{where} 中找不到{what}的表头（至少要有 {need} 等列），请检查文件"
+        + ("" if text else "或用 --sheet 指定工作表"),
         f"no {what_en} header found in {path}{where_en} (it needs columns such as "
-        f"{', '.join(FIELDS_REQUIRED[kind])}); check the file or choose the sheet with --sheet",
+        f"{', '.join(FIELDS_REQUIRED[kind])}); check the file" + ("" if text else " or choose the sheet with --sheet"),
     )
 
 
