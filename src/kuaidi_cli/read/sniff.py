@@ -46,6 +46,9 @@ def sniff(path: Path, limits: Limits) -> str:
         )
     if head.startswith(_ZIP):
         return _zip_kind(path, size, limits)
+    if head.startswith(b"%PDF"):
+        raise InputError(f"{path} 是 PDF 文件，不是表格：请用台账的 Excel 或 CSV 原件",
+                         f"{path} is a PDF, not a table: use the register's Excel or CSV file")
     if head.startswith(_OLE):
         data = path.read_bytes()
         if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
@@ -82,8 +85,29 @@ def _zip_kind(path: Path, size: int, limits: Limits) -> str:
         )
     if b"opendocument.spreadsheet" in mimetype:
         return "ods"
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+    return _package_kind(path, {n.replace("\\", "/").lstrip("/") for n in names}, mimetype)
+
+
+_DOCUMENTS = {"word/document.xml": ("Word 文档", "a Word document"),
+              "ppt/presentation.xml": ("PowerPoint 演示文稿", "a PowerPoint presentation")}
+
+
+def _package_kind(path: Path, names: set[str], mimetype: bytes) -> str:
+    """An Office package's kind, its part names with / (some Chinese office software writes xl\\workbook.xml):
+    a workbook wherever its workbook part is; a document of another kind named as such; a package
+    without its workbook damaged; any other zip an archive to unpack."""
+    if any(n.endswith(("workbook.xml", "workbook.bin")) for n in names):
         return "xlsx"
+    for part, (zh, en) in _DOCUMENTS.items():
+        if part in names:
+            raise InputError(f"{path} 是{zh}，不是表格：请把台账另存为 .xlsx 或 .csv",
+                             f"{path} is {en}, not a spreadsheet: save the register as .xlsx or .csv")
+    if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        raise InputError(f"{path} 是 OpenDocument 文档，不是表格：请把台账另存为 .ods、.xlsx 或 .csv",
+                         f"{path} is an OpenDocument file that is no spreadsheet: save the register as .ods, .xlsx or .csv")
+    if "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names):
+        raise InputError(f"{path} 已损坏（Excel 文件缺少工作簿部分），请重新导出或另存为 .xlsx",
+                         f"{path} is damaged (the workbook part is missing); export or save it again as .xlsx")
     raise InputError(
         f"{path} 是压缩包，不是 Excel 或 ODS 表格，请解压或另存为 .xlsx",
         f"{path} is a zip archive, not an Excel or ODS workbook; unpack it or save it as .xlsx",

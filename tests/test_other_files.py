@@ -1,0 +1,63 @@
+"""Files other programs write, told for what they are (issue 16): an xlsx whose zip parts are named with
+backslashes (as some Chinese office software writes them), a Word document, a damaged workbook, a PDF."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from conftest import HEADER
+from typer.testing import CliRunner
+
+from kuaidi_cli.cli import app
+
+ROWS = HEADER + "\n祥符区,城关镇,袁楼村,410212100200,1571,7.9,是,2021-10-04,是,2021-08-21,邮快合作\n"
+
+
+def check(path: Path):
+    return CliRunner().invoke(app, ["check", str(path), "--divisions", "none"])
+
+
+def _workbook_parts() -> dict[str, bytes]:
+    book = openpyxl.Workbook()
+    for line in ROWS.strip().splitlines():
+        book.active.append(line.split(","))
+    buf = io.BytesIO()
+    book.save(buf)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def _zip(path: Path, parts: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path
+
+
+def test_backslash_part_names_are_a_workbook(tmp_path):
+    path = _zip(tmp_path / "台账.xlsx", {n.replace("/", "\\"): d for n, d in _workbook_parts().items()})
+    result = check(path)
+    assert result.exit_code == 0, result.output
+    assert "1 行有效" in result.stdout
+
+
+def test_a_word_document_is_named_so(tmp_path):
+    path = _zip(tmp_path / "台账.docx", {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+    result = check(path)
+    assert result.exit_code == 2 and "Word 文档" in result.stderr and "解压" not in result.stderr
+
+
+def test_a_workbook_without_its_workbook_part_is_damaged(tmp_path):
+    parts = {n: d for n, d in _workbook_parts().items() if not n.endswith("workbook.xml")}
+    result = check(_zip(tmp_path / "台账.xlsx", parts))
+    assert result.exit_code == 2 and "已损坏" in result.stderr and "解压" not in result.stderr
+
+
+def test_a_pdf_is_named_so(tmp_path):
+    path = tmp_path / "台账.pdf"
+    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    result = check(path)
+    assert result.exit_code == 2 and "PDF" in result.stderr and "--sheet" not in result.stderr
