@@ -61,3 +61,11 @@ def test_a_pdf_is_named_so(tmp_path):
     path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
     result = check(path)
     assert result.exit_code == 2 and "PDF" in result.stderr and "--sheet" not in result.stderr
+
+
+def test_a_register_delimited_by_bars_or_semicolons_or_tabs(tmp_path):
+    for name, delimiter in (("bar.txt", "|"), ("semicolon.csv", ";"), ("tab.txt", "\t")):
+        path = tmp_path / name
+        path.write_text(ROWS.replace(",", delimiter), encoding="utf-8")
+        result = check(path)
+        assert result.exit_code == 0 and "1 行有效" in result.stdout, (name, result.output)

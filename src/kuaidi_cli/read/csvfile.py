@@ -170,9 +170,9 @@ def preview(text: str) -> str:
 
 
 def _csv_header(path: Path, kind: Kind, aliases: AliasTable, preview_text: str, limits: Limits) -> tuple[Header, str]:
-    """The header of a CSV register and its delimiter (tab, comma or semicolon: the best header)."""
+    """The header of a CSV register and its delimiter (tab, comma, semicolon or |: the best header)."""
     best: tuple[Header, str] | None = None
-    previews = {d: _split(preview_text, d) for d in ("\t", ",", ";")}
+    previews = {d: _split(preview_text, d) for d in ("\t", ",", ";", "|")}
     for delimiter, preview in previews.items():
         h = find_header(preview, kind, aliases)
         if h and (best is None or h.score > best[0].score):
