@@ -69,3 +69,24 @@ def test_a_register_delimited_by_bars_or_semicolons_or_tabs(tmp_path):
         path.write_text(ROWS.replace(",", delimiter), encoding="utf-8")
         result = check(path)
         assert result.exit_code == 0 and "1 行有效" in result.stdout, (name, result.output)
+
+
+def test_text_in_another_encoding_is_told_to_use_encoding(tmp_path):
+    for name, data in (("big5.csv", ROWS.encode("big5", errors="replace")),
+                       ("latin1.csv", "County,Town,Village\nCafé,Zoë,Müller\n".encode("latin-1"))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = check(path)
+        assert result.exit_code == 2 and "--encoding" in result.stderr and "不是文本表格" not in result.stderr, name
+
+
+def test_a_workbook_of_many_sheets_gets_a_short_message(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "很多表.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    for i in range(1024):
+        book.add_worksheet(f"表{i}").write(0, 0, "备注")
+    book.close()
+    result = check(path)
+    assert result.exit_code == 2 and "等 1024 个" in result.stderr and len(result.stderr) < 500

@@ -51,6 +51,13 @@ def decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         if _looks_binary(text):
             break
         return text, enc
+    if not _looks_binary(data[:4096].decode("latin-1")) and b"\x00" not in data[:4096]:
+        raise InputError(  # text, in none of the encodings tried: Big5, Latin-1, CP1252, …
+            f"{path} 是文本，但不是 UTF-8、GBK/GB18030 或 UTF-16 编码（可能是 Big5、Latin-1 等）："
+            "请另存为 UTF-8 的 CSV，或用 --encoding 指定编码（如 --encoding big5）",
+            f"{path} is text, but not in UTF-8, GBK/GB18030 or UTF-16 (Big5 or Latin-1, perhaps): save it as a "
+            "UTF-8 CSV, or name its encoding with --encoding (such as --encoding big5)",
+        )
     raise InputError(
         f"{path} 不是文本表格（可能是损坏或其他类型的文件），请另存为 CSV 或 Excel 后再查",
         f"{path} is not a text table (it may be corrupt or another kind of file); save it as CSV or Excel",

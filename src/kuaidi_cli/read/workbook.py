@@ -192,18 +192,20 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
             chosen = names[int(sheet) - 1]
         else:
             raise InputError(
-                f"{path} 中没有工作表「{sheet}」（有：{'、'.join(names)}）；--sheet 可写名称或序号（从1开始）",
-                f"no sheet '{sheet}' in {path} (it has: {', '.join(names)}); --sheet takes a name or a 1-based number",
+                f"{path} 中没有工作表「{sheet}」（有：{_listed(names)}）；--sheet 可写名称或序号（从1开始）",
+                f"no sheet '{sheet}' in {path} (it has: {_listed(names, ', ')}); --sheet takes a name or a 1-based number",
             )
         preview = wb.preview(chosen)
         h = find_header(preview, kind, aliases)
         if h is None:
             raise no_register(path, kind, f" 的工作表「{chosen}」", f", sheet '{chosen}'", preview)
         return chosen, h
+    if not names:
+        raise InputError(f"{path} 中没有工作表，请重新导出台账", f"{path} holds no sheet; export the register again")
     if not wb.visible:
         raise InputError(
-            f"{path} 的工作表全部被隐藏（{'、'.join(names)}）；请在 Excel 中取消隐藏，或用 --sheet 指定要检查的工作表",
-            f"every sheet of {path} is hidden ({', '.join(names)}); unhide the register or choose it with --sheet",
+            f"{path} 的工作表全部被隐藏（{_listed(names)}）；请在 Excel 中取消隐藏，或用 --sheet 指定要检查的工作表",
+            f"every sheet of {path} is hidden ({_listed(names, ', ')}); unhide the register or choose it with --sheet",
         )
     order = wb.visible + [n for n in names if n not in wb.visible]  # hidden sheets last
     previews = []
@@ -214,7 +216,7 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
             return name, h
     other = other_kind(kind)
     rival = next((p for p in previews if best_header(p, other, rival_aliases(other))), None)
-    raise no_register(path, kind, f"（工作表：{'、'.join(names)}）", f" (sheets: {', '.join(names)})", rival)
+    raise no_register(path, kind, f"（工作表：{_listed(names)}）", f" (sheets: {_listed(names, ', ')})", rival)
 
 
 def _text_column(values: np.ndarray[Any, Any]) -> pd.Series:
@@ -313,3 +315,12 @@ def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: 
         path=path, kind=kind, format=fmt, sheet=name, encoding=None, delimiter=None, header_rows=header_rows,
         columns=columns, cells=cells, row_numbers=list(range(body_first, body_first + n)), findings=findings,
     )
+
+
+def _listed(names: list[str], sep: str = "、", most: int = 10) -> str:
+    """Sheet names for a one-line message: the first `most`, then how many more (a workbook of 1 024 sheets
+    once made a 13 KB line)."""
+    shown = sep.join(names[:most])
+    if len(names) <= most:
+        return shown
+    return shown + (f" … (+{len(names) - most})" if sep == ", " else f"……等 {len(names)} 个")
