@@ -90,3 +90,10 @@ def test_a_workbook_of_many_sheets_gets_a_short_message(tmp_path):
     book.close()
     result = check(path)
     assert result.exit_code == 2 and "等 1024 个" in result.stderr and len(result.stderr) < 500
+
+
+def test_two_columns_of_an_outlet_register_are_no_outlet_register(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("COUNTY,NAME\nKaifeng,Bob\n", encoding="utf-8")
+    result = check(path)
+    assert result.exit_code == 2 and "--outlets" not in result.stderr and "找不到行政村台账的表头" in result.stderr

@@ -128,7 +128,10 @@ def header_columns(header: Header, kind: Kind, file: str, sheet: str | None, row
 
 def no_register(path: Path, kind: Kind, where: str = "", where_en: str = "", rows: list[list[str]] | None = None) -> InputError:
     other = other_kind(kind)
-    if rows is not None and best_header(rows, other, rival_aliases(other)) is not None:
+    rival = best_header(rows, other, rival_aliases(other)) if rows is not None else None
+    # the other kind's register only when its header has every column that kind requires (COUNTY and NAME
+    # alone are no outlet register)
+    if rival is not None and set(FIELDS_REQUIRED[other]) <= set(f for f in rival.fields if f):
         if kind is Kind.VILLAGES:
             return InputError(f"{path}{where} 像是服务点台账，请用 --outlets 给出", f"{path}{where_en} looks like an outlet register; pass it with --outlets")
         return InputError(f"{path}{where} 像是行政村台账，不是服务点台账", f"{path}{where_en} looks like a village register, not an outlet register")
