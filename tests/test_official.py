@@ -137,3 +137,15 @@ def test_universe_gazetteer_lowers_the_reach_rate(tmp_path):
     assert (over_official.summary.villages, over_official.summary.reached) == (2137, 1797)
     assert over_official.summary.reach_rate < over_register.summary.reach_rate
     assert context.reference.lacking == 1 and context.reference.townships == 79
+
+
+def test_a_row_skipped_as_no_village_carries_no_error(tmp_path):
+    """Row 3 is a 居委会 with a population that is no number: skipped with its not-a-village warning, and
+    no error to fix on a row kuaidi does not count."""
+    from conftest import HEADER, write
+
+    text = (f"{HEADER}\n祥符区,城关镇,袁楼村,410212100200,1571,7.9,是,2021-10-04,是,2021-08-21,邮快合作\n"
+            "祥符区,城关镇,南京巷社区居民委员会,,abc,1,否,,否,,\n")
+    result = check([write(tmp_path, text)], RULES, gazetteer=GZ)
+    assert {(f.code, f.row) for f in result.findings if f.row == 3} == {("not-a-village", 3)}
+    assert result.exit_code == 0

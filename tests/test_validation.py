@@ -170,3 +170,4 @@ def test_group_ids_give_equal_rows_equal_ids(rows):
     for i, a in enumerate(rows):
         for j, b in enumerate(rows):
             assert (ids[i] == ids[j]) == (a == b)
+

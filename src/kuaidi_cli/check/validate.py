@@ -121,7 +121,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     dup = duplicates(sub, typed, (invalid & ~uncertain) | not_village, meta, kind, ids)
     invalid |= dup
     uncertain &= ~dup
-    findings += c.findings + sub.findings
+    findings += _not_on_skipped_rows(c.findings + sub.findings, typed, not_village)
     findings.sort(key=_position_key(tables))
     if budget[1]:
         first = tables[0]
@@ -186,3 +186,13 @@ def _no_data(cells: pd.DataFrame) -> bool:
     if not (first == "").all(axis=None):
         return False
     return bool((cells.astype(str).apply(lambda c: c.str.strip()) == "").all(axis=None))
+
+
+def _not_on_skipped_rows(found: list[Finding], typed: pd.DataFrame, not_village: pd.Series) -> list[Finding]:
+    """The findings of the rows' cells, less those on a row kuaidi skips as no village (a 居委会 with a
+    bad 人口 is neither an error to fix nor counted): its not-a-village warning alone stays."""
+    if not not_village.any():
+        return found
+    skipped = set(zip(typed.loc[not_village, "_file"].astype(str), typed.loc[not_village, "_row"].astype(int),
+                      strict=True))
+    return [f for f in found if f.code == "not-a-village" or f.row is None or (f.file, f.row) not in skipped]
