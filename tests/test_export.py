@@ -65,19 +65,23 @@ def test_xlsx_sheets_formats_and_values(exported):
     assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == "$4:$4"
     summary = wb["汇总"]
-    rows = {r[2].value: r for r in summary.iter_rows(min_row=5)}
-    assert rows["coverage-80"][8].value == "达标" and rows["coverage-80"][8].fill.fgColor.rgb.endswith("C6EFCE")
-    assert rows["priority-in-village-100"][8].value == "未达标"
-    assert rows["priority-in-village-100"][8].fill.fgColor.rgb.endswith("FFC7CE")
+    # labels for people; no rules' ids or metric names on the sheet (they are in 说明)
+    assert [c.value for c in summary[4]] == ["序号", "目标", "类别", "目标值", "当前", "截止", "状态", "差距", "依据", "备注"]
+    rows = {r[1].value: r for r in summary.iter_rows(min_row=5)}
+    assert not any(v in ("coverage-80", "reach_rate") for r in summary.iter_rows(values_only=True) for v in r)
+    covered, priority = rows["全市行政村覆盖率不低于80%"], rows["重点村驻村设点率100%"]
+    assert covered[6].value == "达标" and covered[6].fill.fgColor.rgb.endswith("C6EFCE")
+    assert priority[6].value == "未达标" and priority[6].fill.fgColor.rgb.endswith("FFC7CE")
     # the gap of a 100% target: priority villages without an outlet of their own
-    assert rows["priority-in-village-100"][9].value == city["priority_villages"] - city["priority_in_village"]
-    assert rows["reach-100"][7].value == dt.datetime(2022, 12, 31)
+    assert priority[7].value == city["priority_villages"] - city["priority_in_village"]
+    assert rows["全市行政村通达率100%"][5].value == dt.datetime(2022, 12, 31)
     assert wb["分乡镇"].max_row == 4 + 79 + 1  # header rows, 79 townships, 合计
     attention = wb["待整改村"]
     assert attention["D5"].value and attention["A5"].value == 1
     about = {r[0].value: r[1].value for r in wb["说明"].iter_rows(min_row=3) if r[0].value}
     assert about["截至日期"] == dt.datetime(2021, 12, 31)
     assert len(about["规则 sha256"]) == 64
+    assert about["目标 coverage-80"] == "全市行政村覆盖率不低于80%（reach_rate）"
     assert len(about["  sha256"]) == 64
 
 

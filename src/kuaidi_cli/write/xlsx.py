@@ -26,6 +26,7 @@ from kuaidi_cli.report import Report, ReportContext, ScopeRow
 from kuaidi_cli.report.changes import Changes
 from kuaidi_cli.write import changes as change_table
 from kuaidi_cli.write import submissions as submission_table
+from kuaidi_cli.write.about import about_rows
 from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import XLSX_MARK
 from kuaidi_cli.write.labels import t, yes_no
@@ -62,6 +63,7 @@ class _Book:
         self.total_pct = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2", "num_format": "0.0%"})
         self.note = wb.add_format({**base, "italic": True, "font_color": "#7F7F7F"})
         self.warn = wb.add_format({**base, "bold": True, "font_color": "#9C5700"})
+        self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
         self.status = {
             s: wb.add_format({**base, "border": 1, "bold": True, "bg_color": _STATUS_FILL[s], "font_color": _STATUS_FONT[s]})
             for s in _STATUS_FILL
@@ -236,30 +238,28 @@ def _scope_sheet(book: _Book, name: str, title: str, report: Report, rows: Seque
 def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: Rules, lang: str) -> None:
     ws = book.wb.add_worksheet("汇总")
     by_id = {x.id: x for x in rules.targets}
-    headers = ["序号" if lang != "en" else "No.", t("target_label", lang), "id", t("kind", lang), "metric",
+    # for people: labels, not the rules' ids and metric names (those are in 说明 and in the JSON)
+    headers = ["序号" if lang != "en" else "No.", t("target_label", lang), t("kind", lang),
                t("target_value", lang), t("current", lang), t("due", lang), t("status", lang), t("gap", lang),
                "依据" if lang != "en" else "Source", "备注" if lang != "en" else "Note"]
     title = scope_heading(report, lang, "{scope}“快递进村”工作目标完成情况", "{scope} targets")
-    head = _sheet_header(book, ws, title, _date_text(report, lang), headers,
-                         [6, 36, 24, 8, 24, 10, 10, 12, 10, 8, 60, 30])
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 36, 8, 10, 10, 12, 10, 10, 50, 30])
     r = head
     for n, x in enumerate(report.targets, start=1):
         rule = by_id[x.id]
         r += 1
         num = book.pct if rule.is_rate else book.int
         book.put(ws, r, 0, n, book.int)
-        book.put(ws, r, 1, target_label(rule, report, rules, lang))
-        book.put(ws, r, 2, x.id)
-        book.put(ws, r, 3, t(f"kind.{x.kind}", lang))
-        book.put(ws, r, 4, x.metric)
-        book.put(ws, r, 5, x.target, num)
-        book.put(ws, r, 6, x.value, num)
-        ws.write_datetime(r, 7, _as_datetime(x.due), book.date)
-        book.put(ws, r, 8, t(f"status.{x.status}", lang), book.status[x.status])
-        book.put(ws, r, 9, x.gap, book.int)
-        book.put(ws, r, 10, rule.source or "")
+        book.put(ws, r, 1, target_label(rule, report, rules, lang), book.wrap)
+        book.put(ws, r, 2, t(f"kind.{x.kind}", lang))
+        book.put(ws, r, 3, x.target, num)
+        book.put(ws, r, 4, x.value, num)
+        ws.write_datetime(r, 5, _as_datetime(x.due), book.date)
+        book.put(ws, r, 6, t(f"status.{x.status}", lang), book.status[x.status])
+        book.put(ws, r, 7, x.gap, book.int)
+        book.put(ws, r, 8, rule.source or "", book.wrap)
         if x.status in ("no-data", "unverified", "incomplete"):
-            book.put(ws, r, 11, status_note(x, lang, is_rate=rule.is_rate))
+            book.put(ws, r, 9, status_note(x, lang, is_rate=rule.is_rate), book.wrap)
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     for note in trust_notes(report, context, lang):  # what the figures cannot establish, under them
         r += 2 if r == head + len(report.targets) else 1
@@ -342,37 +342,19 @@ def _findings_sheet(book: _Book, report: Report, findings: list[Finding], lang: 
 
 def _about_sheet(book: _Book, report: Report, context: ReportContext, rules: Rules, lang: str) -> None:
     ws = book.wb.add_worksheet("说明")
-    ws.set_column(0, 0, 22)
+    ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 90)
+    rows = about_rows(report, context, rules, lang)
     en = lang == "en"
-    rows: list[tuple[str, object]] = [
-        ("报表" if not en else "Report", report.schema_),
-        ("截至日期" if not en else "As of", report.as_of),
-        ("生成时间" if not en else "Generated at", report.generated_at),
-        ("规则" if not en else "Rules", report.rules.name),
-        ("规则 sha256" if not en else "Rules sha256", report.rules.sha256),
-        ("重点村" if not en else "Priority village", rules.priority.describe(lang)),
-    ]
-    for i in report.inputs:
-        rows += [("输入文件" if not en else "Input", i.path), ("  sha256", i.sha256),
-                 ("  行数 / 无效" if not en else "  rows / invalid", f"{i.rows} / {i.invalid_rows}")]
-    rows.append(("范围" if not en else "Scope", report.scope.name))
-    for note in trust_notes(report, context, lang):
-        rows.append(("注意" if not en else "Note", note))
-    rows += [
-        ("通达率" if not en else "reach_rate", "通达村数 ÷ 行政村数" if not en else "reached / villages"),
-        ("重点村驻村设点率" if not en else "priority_in_village_rate",
-         "已驻村设点的重点村 ÷ 重点村" if not en else "priority villages with an outlet / priority villages"),
-        ("差距" if not en else "gap", "max(0, ⌈目标 × 分母⌉ − 分子)，单位：村" if not en else
-         "max(0, ceil(target × denominator) − numerator) villages"),
-    ]
+    ws.set_paper(9)  # A4, one page wide, the value column wrapped
+    ws.fit_to_pages(1, 0)
     ws.write_string(0, 0, "说明" if not en else "About", book.title)
     for n, (key, value) in enumerate(rows, start=2):
         ws.write_string(n, 0, key, book.header)
         if isinstance(value, dt.date):
             ws.write_datetime(n, 1, _as_datetime(value), book.date)
         else:
-            book.put(ws, n, 1, value)
+            book.put(ws, n, 1, value, book.wrap)
 
 
 def to_xlsx(report: Report, context: ReportContext, rules: Rules, lang: str = "zh") -> bytes:
