@@ -28,6 +28,9 @@ tr.total td{font-weight:bold;background:#f2f2f2}.met{background:#c6efce;color:#0
 .no-data,.unverified,.incomplete{background:#e4dfec;color:#5b2c6f;font-weight:bold}
 .warn{background:#fff4ce;border-left:4px solid #c98a00;padding:6px 10px;margin:6px 0;font-weight:bold;color:#6b4a00}
 svg text{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}
+@media print{@page{size:A4 landscape;margin:12mm}body{margin:0;max-width:none}
+h2{break-after:avoid}tr,.charts svg{break-inside:avoid}thead{display:table-header-group}
+th,.met,.missed,.pending,.info,.no-data,.unverified,.incomplete,tr.total td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
 
@@ -69,11 +72,13 @@ def _bar_chart(title: str, names: list[str], values: list[float | None], lines: 
     return "\n".join(parts)
 
 
-def _target_lines(rules: Rules, metric: str) -> list[tuple[float, str]]:
+def _target_lines(rules: Rules, metric: str, lang: str) -> list[tuple[float, str]]:
+    """Each target value of a metric once, labelled by its kind and due date (100% 必达 2022-12-31), not by
+    the rules' id."""
     seen: dict[float, str] = {}
     for x in rules.targets:
         if x.metric == metric and x.kind != "info":
-            seen.setdefault(x.target, f"{x.target:.0%} {x.id}")
+            seen.setdefault(x.target, f"{x.target:.0%} {t(f'kind.{x.kind}', lang)} {x.due.isoformat()}")
     return sorted(seen.items())
 
 
@@ -131,17 +136,18 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
                              for row in change_table.village_rows(ch, lang)[:200]) + "</table>")
     names = [c.county for c in report.counties]
     chart_reach = _bar_chart(t("reach_rate", lang), names, [c.reach_rate for c in report.counties],
-                             _target_lines(rules, "reach_rate"), "#2f5597")
+                             _target_lines(rules, "reach_rate", lang), "#2f5597")
     chart_priority = _bar_chart(t("priority_in_village_rate", lang), names,
                                 [c.priority_in_village_rate for c in report.counties],
-                                _target_lines(rules, "priority_in_village_rate"), "#c55a11")
+                                _target_lines(rules, "priority_in_village_rate", lang), "#c55a11")
     why = reason_text(rules, lang)
     attention = "".join(
         f"<tr><td>{escape(a.county)}</td><td>{escape(a.township)}</td><td>{escape(a.village)}</td>"
         f"<td>{escape(why(a))}</td><td>{escape(a.file or '')}{'' if a.row is None else f' : {a.row}'}</td></tr>"
         for a in report.attention[:200]
     )
-    attention_title = t("attention", lang, n=min(200, len(report.attention)), total=len(report.attention))
+    attention_title = (t("attention", lang, n=200, total=len(report.attention)) if len(report.attention) > 200
+                       else t("attention_all", lang, total=len(report.attention)))
     foot = [t("footer.rules", lang, name=report.rules.name, sha=report.rules.sha256[:12])]
     foot += [t("footer.input", lang, path=i.path, rows=i.rows, invalid=i.invalid_rows) for i in report.inputs]
     foot.append(t("footer.generated", lang, at=report.generated_at))

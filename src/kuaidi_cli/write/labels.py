@@ -128,6 +128,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "total_row": ("合计", "Total"),
     "by_county": ("分县区", "By county"),
     "by_township": ("分乡镇", "By township"),
+    "attention_all": ("待整改村（共{total}个）", "Villages needing attention ({total})"),
     "attention": ("待整改村（前{n}个，共{total}个）", "Villages needing attention (first {n} of {total})"),
     "attention_none": ("没有需要整改的村。", "No village needs attention."),
     "population": ("人口", "Population"),

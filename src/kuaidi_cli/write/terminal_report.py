@@ -105,7 +105,9 @@ def _attention(report: Report, rules: Rules, console: Console, lang: str, contex
         console.print(t("attention_none", lang))
         return
     shown = report.attention[:ATTENTION_ROWS]
-    table = Table(title=t("attention", lang, n=len(shown), total=len(report.attention)), title_justify="left",
+    title = (t("attention", lang, n=len(shown), total=len(report.attention)) if len(shown) < len(report.attention)
+             else t("attention_all", lang, total=len(report.attention)))
+    table = Table(title=title, title_justify="left",
                   title_style="bold")
     for key in ("county", "township", "village", "reasons"):
         table.add_column(t(key, lang))

@@ -1,0 +1,31 @@
+"""The page as a person reads and prints it (issue 16): target lines named by kind and date, not by the
+rules' ids; a list shown whole says so; print styles; a county's page with its townships."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from kuaidi_cli.cli import app
+
+
+def page(tmp_path, *args: str) -> str:
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "-o", str(out), *args])
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
+def test_the_city_page(tmp_path):
+    html = page(tmp_path)
+    # rules/targets.yaml: reach_rate targets 80% (必达, 2021-12-31), 85% (力争, 2021-12-31), 100% (必达, 2022-12-31)
+    for line in ("80% 必达 2021-12-31", "85% 力争 2021-12-31", "100% 必达 2022-12-31"):
+        assert line in html
+    assert "% reach-100" not in html and "% coverage-80" not in html  # (the target table keeps the id, small)
+    assert "@media print" in html and "size:A4 landscape" in html
+    assert "生成于" in html and "generated" not in html
+
+
+def test_a_county_page_has_its_townships_and_a_whole_list_says_so(tmp_path):
+    html = page(tmp_path, "--county", "祥符区")
+    assert "<h2>分乡镇</h2>" in html
+    assert "待整改村（共" in html and "前" not in html.split("待整改村（共")[1][:10]
