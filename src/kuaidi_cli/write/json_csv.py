@@ -32,7 +32,8 @@ def csv_headers() -> dict[str, bool]:
     heads: dict[str, bool] = {}
     for lang in ("zh", "en"):
         for every in (False, True):
-            heads[",".join([t("county", lang), *(t(c.key, lang) for c in scope_columns(every=every))])] = True
+            for first in ([t("county", lang)], [t("county", lang), t("township", lang)]):
+                heads[",".join([*first, *(t(c.key, lang) for c in scope_columns(every=every))])] = True
         heads[",".join(_attention_header(lang))] = False
         heads[",".join(_attention_header(lang)[:7])] = False  # (as kuaidi wrote it before the file and row)
         heads[",".join(_findings_header(lang))] = False
@@ -41,17 +42,26 @@ def csv_headers() -> dict[str, bool]:
 
 
 def to_csv(report: Report, lang: str = "zh") -> bytes:
-    """The county table with a 合计 row; UTF-8 with BOM so that Excel opens it; rates as fractions. A
-    county that sent nothing is named so (未报送), its figures empty, not zeros."""
+    """The county table with a 合计 row — for a county's (or a township's) report, its townships; UTF-8
+    with BOM so that Excel opens it; rates as fractions. A county or township that sent nothing is named
+    so (未报送), its figures empty, not zeros."""
     columns = scope_columns(report)
-    rows = [(scope_name_cell(c.county, c.submitted, lang), values(c, columns)) for c in report.counties]
-    rows.append((t("total_row", lang), values(report.summary, columns)))
+    rows: list[tuple[tuple[str, ...], list[int | float | None]]]
+    if report.scope.level == "city":
+        names = [t("county", lang)]
+        rows = [((scope_name_cell(c.county, c.submitted, lang),), values(c, columns)) for c in report.counties]
+        rows.append(((t("total_row", lang),), values(report.summary, columns)))
+    else:
+        names = [t("county", lang), t("township", lang)]
+        rows = [((w.county, scope_name_cell(w.township, w.submitted, lang)), values(w, columns))
+                for w in report.townships]
+        rows.append(((t("total_row", lang), ""), values(report.summary, columns)))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([t("county", lang), *(t(c.key, lang) for c in columns)])
-    for name, cells in rows:
-        w.writerow([csv_cell(name), *("" if v is None else f"{v:.6f}" if c.rate else str(v)
-                                      for c, v in zip(columns, cells, strict=True))])
+    w.writerow([*names, *(t(c.key, lang) for c in columns)])
+    for first, cells in rows:
+        w.writerow([*(csv_cell(x) for x in first), *("" if v is None else f"{v:.6f}" if c.rate else str(v)
+                                                    for c, v in zip(columns, cells, strict=True))])
     return buf.getvalue().encode("utf-8-sig")
 
 

@@ -52,7 +52,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.required": ("必达", "required"),
     "kind.stretch": ("力争", "stretch"),
     "kind.info": ("进度", "info"),
-    "target_value": ("目标值", "Target"),
+    "target_value": ("目标值", "Target value"),
     "current": ("当前", "Now"),
     "due": ("截止", "Due"),
     "status": ("状态", "Status"),

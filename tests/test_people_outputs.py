@@ -1,5 +1,6 @@
-"""The page as a person reads and prints it (issue 16): target lines named by kind and date, not by the
-rules' ids; a list shown whole says so; print styles; a county's page with its townships."""
+"""The page and the CSV as a person reads and prints them (issue 16): target lines named by kind and date,
+not by the rules' ids; a list shown whole says so; print styles; a county's page and CSV with its
+townships."""
 
 from __future__ import annotations
 
@@ -29,3 +30,19 @@ def test_a_county_page_has_its_townships_and_a_whole_list_says_so(tmp_path):
     html = page(tmp_path, "--county", "祥符区")
     assert "<h2>分乡镇</h2>" in html
     assert "待整改村（共" in html and "前" not in html.split("待整改村（共")[1][:10]
+
+
+def test_a_county_csv_lists_its_townships():
+    """The samples' 祥符区 has 城关镇 among its townships; its 合计 is the county's."""
+    import csv
+    import io
+    import json
+
+    runner = CliRunner()
+    args = ["report", "--samples", "--as-of", "2021-12-31", "--county", "祥符区"]
+    text = runner.invoke(app, [*args, "--format", "csv"]).stdout_bytes.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    summary = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)["summary"]
+    assert rows[0][:3] == ["县区", "乡镇", "行政村"]
+    assert ["祥符区", "城关镇"] in [r[:2] for r in rows[1:]]
+    assert rows[-1][:3] == ["合计", "", str(summary["villages"])]
