@@ -46,3 +46,15 @@ def test_a_county_csv_lists_its_townships():
     assert rows[0][:3] == ["县区", "乡镇", "行政村"]
     assert ["祥符区", "城关镇"] in [r[:2] for r in rows[1:]]
     assert rows[-1][:3] == ["合计", "", str(summary["villages"])]
+
+
+def test_an_english_workbook_has_english_sheet_names(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "r.xlsx"
+    result = CliRunner().invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Summary", "Counties", "Townships", "Submissions", "Attention", "Findings", "About"]
+    heads = [c.value for c in book["Summary"][4]]
+    assert len(heads) == len(set(heads)) and "Target value" in heads

@@ -220,7 +220,7 @@ def _date_text(report: Report, lang: str) -> str:
 
 def _scope_sheet(book: _Book, name: str, title: str, report: Report, rows: Sequence[tuple[list[str], ScopeRow]],
                  first: list[str], lang: str) -> None:
-    ws = book.wb.add_worksheet(name)
+    ws = book.wb.add_worksheet(t(f"sheet.{name}", lang))
     columns = scope_columns(report)
     headers = ["序号" if lang != "en" else "No.", *(t(k, lang) for k in first), *(t(c.key, lang) for c in columns)]
     widths = [6, *([12] * len(first)), *([11] * len(columns))]
@@ -236,7 +236,7 @@ def _scope_sheet(book: _Book, name: str, title: str, report: Report, rows: Seque
 
 
 def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: Rules, lang: str) -> None:
-    ws = book.wb.add_worksheet("汇总")
+    ws = book.wb.add_worksheet(t("sheet.汇总", lang))
     by_id = {x.id: x for x in rules.targets}
     # for people: labels, not the rules' ids and metric names (those are in 说明 and in the JSON)
     headers = ["序号" if lang != "en" else "No.", t("target_label", lang), t("kind", lang),
@@ -271,7 +271,7 @@ def _as_datetime(d: dt.date) -> dt.datetime:
 
 
 def _submissions_sheet(book: _Book, report: Report, lang: str) -> None:
-    ws = book.wb.add_worksheet("报送情况")
+    ws = book.wb.add_worksheet(t("sheet.报送情况", lang))
     headers = ["序号" if lang != "en" else "No.", *submission_table.headers(lang)]
     title = scope_heading(report, lang, "{scope}“快递进村”台账报送情况", "{scope}: submissions")
     head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 10, 40, 8, 8, 8, 8, 12, 10])
@@ -287,7 +287,7 @@ def _submissions_sheet(book: _Book, report: Report, lang: str) -> None:
 
 def _changes_sheet(book: _Book, report: Report, changes: Changes, lang: str) -> None:
     """本期变化: the counts per county, then every village that changed."""
-    ws = book.wb.add_worksheet("本期变化")
+    ws = book.wb.add_worksheet(t("sheet.本期变化", lang))
     heads = change_table.count_headers(lang)
     title = scope_heading(report, lang, "{scope}“快递进村”本期变化", "{scope}: what changed")
     head = _sheet_header(book, ws, title, change_table.title(changes, lang), heads, [14, 12, 12, 12, 12, 12, 12])
@@ -302,7 +302,7 @@ def _changes_sheet(book: _Book, report: Report, changes: Changes, lang: str) -> 
 def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> None:
     from kuaidi_cli.write.text import reason_text
 
-    ws = book.wb.add_worksheet("待整改村")
+    ws = book.wb.add_worksheet(t("sheet.待整改村", lang))
     headers = ["序号" if lang != "en" else "No.", t("county", lang), t("township", lang), t("village", lang),
                "区划代码" if lang != "en" else "Code", t("reasons", lang), t("in_village", lang), t("reached", lang),
                t("file", lang), t("row_no", lang)]
@@ -328,7 +328,7 @@ def _cap_note(book: _Book, ws: Any, row: int, total: int, lang: str, report: Rep
 
 
 def _findings_sheet(book: _Book, report: Report, findings: list[Finding], lang: str) -> None:
-    ws = book.wb.add_worksheet("数据问题")
+    ws = book.wb.add_worksheet(t("sheet.数据问题", lang))
     headers = (["File", "Sheet", "Row", "Column", "Value", "Code", "Severity", "Message"] if lang == "en" else
                ["文件", "工作表", "行号", "列", "值", "代码", "级别", "说明"])
     title = scope_heading(report, lang, "{scope}台账数据问题清单", "{scope}: data findings")
@@ -341,7 +341,7 @@ def _findings_sheet(book: _Book, report: Report, findings: list[Finding], lang: 
 
 
 def _about_sheet(book: _Book, report: Report, context: ReportContext, rules: Rules, lang: str) -> None:
-    ws = book.wb.add_worksheet("说明")
+    ws = book.wb.add_worksheet(t("sheet.说明", lang))
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 90)
     rows = about_rows(report, context, rules, lang)
