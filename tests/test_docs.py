@@ -25,3 +25,18 @@ def test_quick_start_and_ci_use_the_same_command():
     assert "make demo" in README and "make test" in README
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith(("#", "set ", "cd "))]
     assert ci[-1] == "make test"
+
+
+def test_the_terminal_examples_are_what_the_commands_print():
+    """scripts/examples.py runs every `$ kuaidi …` example of the README and docs/EXAMPLES.md on the
+    checkout's own files; `python scripts/examples.py --write` brings them up to date."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("examples", ROOT / "scripts" / "examples.py")
+    assert spec is not None and spec.loader is not None
+    examples = importlib.util.module_from_spec(spec)
+    sys.modules["examples"] = examples  # (its dataclass looks its module up there)
+    spec.loader.exec_module(examples)
+    assert len([e for f in examples.FILES for e in examples.examples(f)]) >= 5
+    assert examples.differing() == []
