@@ -58,3 +58,18 @@ def test_an_english_workbook_has_english_sheet_names(tmp_path):
     assert book.sheetnames == ["Summary", "Counties", "Townships", "Submissions", "Attention", "Findings", "About"]
     heads = [c.value for c in book["Summary"][4]]
     assert len(heads) == len(set(heads)) and "Target value" in heads
+
+
+def test_every_printed_page_names_its_sheet_scope_and_date(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "r.xlsx"
+    assert CliRunner().invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "--county", "祥符区",
+                                    "-o", str(out)]).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    for name in ("汇总", "分县区", "分乡镇", "报送情况", "待整改村", "数据问题"):
+        sheet = book[name]
+        header = sheet.oddHeader.center.text or ""
+        assert "祥符区" in header and "截至2021年12月31日" in header, (name, header)
+        assert sheet.print_title_rows == "$4:$4" and sheet.page_setup.paperSize == 9
+        assert sheet.oddFooter.center.text == "&P / &N"

@@ -210,6 +210,9 @@ def _sheet_header(book: _Book, ws: Any, title: str, subtitle: str, headers: list
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(3)
     ws.center_horizontally()
+    # printed, every page names what it is, of which scope and date, and which page it is
+    ws.set_header(f"&C{title.replace('&', '&&')}　{subtitle.replace('&', '&&')}")
+    ws.set_footer("&C&P / &N")
     return 3
 
 
