@@ -48,7 +48,7 @@ def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None,
            skipped: list[Skipped] | None = None) -> tuple[list[Path], list[Path]]:
     """Files as given (a file, a folder, or a shell-style pattern such as 台账/*.xlsx) split into (village
     files, outlet files). A file named is of the kind it was given for (`kind`); a folder's files and a
-    pattern's matches are each of the kind its header tells (`classify`). Raises InputError for a folder
+    pattern's matches are each of the kinds its headers tell (`registers_in`). Raises InputError for a folder
     or a pattern with no register in it. With `skipped`, a file of a folder or a pattern that holds no
     register (a 说明.txt beside the registers) and a subfolder are left out and told there, not fatal."""
     named: list[Path] = []
@@ -96,12 +96,6 @@ def expand_both(villages: list[Path], outlets: list[Path], *, limits: Limits | N
     village_files, outlet_files = expand(villages, Kind.VILLAGES, limits=limits, skipped=skipped)
     more_villages, more_outlets = expand(outlets, Kind.OUTLETS, limits=limits, skipped=skipped)
     return _unique(village_files + more_villages), _unique(outlet_files + more_outlets)
-
-
-def classify(path: Path, limits: Limits | None = None) -> Kind:
-    """A register file's kind, told by its header: an outlet register when it holds no village register
-    but an outlet register; else a village register (whose problems loading then reports)."""
-    return Kind.OUTLETS if registers_in(path, limits) == (Kind.OUTLETS,) else Kind.VILLAGES
 
 
 def registers_in(path: Path, limits: Limits | None = None, *, strict: bool = False) -> tuple[Kind, ...]:

@@ -26,8 +26,7 @@ def states(villages: pd.DataFrame, unknown: frozenset[str]) -> pd.DataFrame:
     by, its names and code, whether it is a row of the registers, and priority, in-village and reached as
     1/0, or -1 where nothing establishes them (a priority undecided; flags of blank columns)."""
     code = villages["code"].astype(object)
-    names = ("n:" + villages["county"].astype(str) + "\x1f" + villages["township"].astype(str) + "\x1f"
-             + villages["village"].astype(str))
+    names = "n:" + _names(villages)
     has_code = code.notna().to_numpy()
     key = np.where(has_code, code.to_numpy(dtype=object), names.to_numpy(dtype=object))
 
@@ -126,6 +125,7 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, since: dt.date, to: dt.da
 
 
 def _names(states: pd.DataFrame) -> pd.Series:
+    """A village's names as one key: county, township and village (matched by them when the code is missing)."""
     return (states["county"].astype(str) + "\x1f" + states["township"].astype(str) + "\x1f"
             + states["village"].astype(str)).reset_index(drop=True)
 
