@@ -246,7 +246,7 @@ def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: R
                t("target_value", lang), t("current", lang), t("due", lang), t("status", lang), t("gap", lang),
                "依据" if lang != "en" else "Source", "备注" if lang != "en" else "Note"]
     title = scope_heading(report, lang, "{scope}“快递进村”工作目标完成情况", "{scope} targets")
-    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 36, 8, 10, 10, 12, 10, 10, 50, 30])
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 36, 9, 13, 10, 12, 10, 10, 50, 30])
     r = head
     for n, x in enumerate(report.targets, start=1):
         rule = by_id[x.id]
