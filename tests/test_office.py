@@ -48,3 +48,21 @@ def test_codes_stay_text_when_a_spreadsheet_opens_the_csv(tmp_path):
     assert "41021210020" in [r[4] for r in findings[1:]]
     with (out / "kuaidi-report-2021-12-31-attention.csv").open(encoding="utf-8-sig") as fh:
         assert [r[3] for r in csv.reader(fh)][1:] == ['="410212100203"']
+
+
+def test_rates_open_as_numbers(tmp_path):
+    """The county table's 通达率 `66.7%` (2 of 3 villages reached) opens as the number 0.667 formatted as a
+    percentage, not as text."""
+    register = f"""{HEADER}
+祥符区,城关镇,丁村,410212100203,900,2,否,,否,,
+祥符区,城关镇,甲村,410212100204,900,2,否,,是,,
+祥符区,城关镇,乙村,410212100205,900,2,否,,是,,
+"""
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(app, ["export", "--villages", str(write(tmp_path, register, "祥符区.csv")), "--out",
+                                      str(out), "--no-history", "--as-of", "2021-12-31", "--divisions", "none",
+                                      "--formats", "csv"])
+    assert result.exit_code == 0, result.output
+    table = _as_spreadsheet_opens(out / "kuaidi-report-2021-12-31.csv", tmp_path)
+    assert table[0][:4] == ["县区", "行政村", "通达", "通达率"]
+    assert table[1][:3] == ["祥符区", 3, 2] and table[1][3] == pytest.approx(0.667)

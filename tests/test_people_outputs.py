@@ -73,3 +73,49 @@ def test_every_printed_page_names_its_sheet_scope_and_date(tmp_path):
         assert "祥符区" in header and "截至2021年12月31日" in header, (name, header)
         assert sheet.print_title_rows == "$4:$4" and sheet.page_setup.paperSize == 9
         assert sheet.oddFooter.center.text == "&P / &N"
+
+
+def _nearly_all_reached(tmp_path):
+    """2000 villages of 祥符区 (three townships of 900, 900, 200), all reached but 村2000: a reach rate of
+    1999 / 2000 = 99.95%, which a plain rounding to one decimal would show as 100.0%."""
+    from conftest import HEADER, write
+
+    rows = [HEADER]
+    for i in range(2000):
+        town = i // 900
+        rows.append(f"祥符区,第{town + 1}镇,村{i + 1},410212{101 + town:03d}{i % 900 + 1:03d},900,2,否,,"
+                    f"{'否' if i == 1999 else '是'},,")
+    return write(tmp_path, "\n".join(rows) + "\n", "祥符区.csv")
+
+
+def test_a_rate_just_short_of_100_percent_never_shows_as_100(tmp_path):
+    import csv
+    import io
+
+    import openpyxl
+
+    register = _nearly_all_reached(tmp_path)
+    args = ["report", "--villages", str(register), "--divisions", "none", "--as-of", "2022-12-31"]
+    runner = CliRunner()
+    rows = list(csv.reader(io.StringIO(runner.invoke(app, [*args, "--format", "csv"]).stdout_bytes
+                                       .decode("utf-8-sig"))))
+    assert rows[1][:4] == ["祥符区", "2000", "1999", "99.9%"]
+    table = runner.invoke(app, [*args, "--lang", "en"], env={"COLUMNS": "200"}).stdout
+    county = [line for line in table.splitlines() if "祥符区" in line and " 1999 " in line]  # its figures
+    assert county and all("99.9%" in line and "100.0%" not in line for line in county)
+    out = tmp_path / "r.xlsx"
+    assert runner.invoke(app, [*args, "-o", str(out)]).exit_code == 0
+    cell = openpyxl.load_workbook(out)["分县区"]["E5"]
+    assert cell.value == 0.9995 and cell.number_format == '[>=1]0.0%;[>=0.9995]"99.9%";0.0%'
+
+
+def test_the_csv_gives_rates_as_percentages():
+    """The samples' 祥符区 as of 2021-12-31, recounted with the csv module (conftest.recount)."""
+    from conftest import recount
+
+    runner = CliRunner()
+    text = runner.invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "--format", "csv"]).stdout_bytes
+    xiangfu = [r for r in text.decode("utf-8-sig").splitlines() if r.startswith("祥符区,")][0].split(",")
+    counted = recount("2021-12-31", "祥符区")
+    assert xiangfu[1:3] == [str(counted["villages"]), str(counted["reached"])]
+    assert xiangfu[3] == f"{round(counted['reached'] / counted['villages'] * 100, 1)}%"

@@ -15,6 +15,7 @@ from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.labels import t, yes_no
 from kuaidi_cli.write.safety import csv_cell
 from kuaidi_cli.write.scope import scope_name_cell
+from kuaidi_cli.write.text import pct
 
 
 def to_json(report: Report) -> str:
@@ -43,8 +44,10 @@ def csv_headers() -> dict[str, bool]:
 
 def to_csv(report: Report, lang: str = "zh") -> bytes:
     """The county table with a 合计 row — for a county's (or a township's) report, its townships; UTF-8
-    with BOM so that Excel opens it; rates as fractions. A county or township that sent nothing is named
-    so (未报送), its figures empty, not zeros."""
+    with BOM so that Excel opens it; rates as the other outputs show them (`83.6%`, which a spreadsheet
+    opens as the number 0.836 formatted as a percentage; the counts beside each rate give it exactly, and
+    the JSON carries the fractions). A county or township that sent nothing is named so (未报送), its
+    figures empty, not zeros."""
     columns = scope_columns(report)
     rows: list[tuple[tuple[str, ...], list[int | float | None]]]
     if report.scope.level == "city":
@@ -60,7 +63,7 @@ def to_csv(report: Report, lang: str = "zh") -> bytes:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([*names, *(t(c.key, lang) for c in columns)])
     for first, cells in rows:
-        w.writerow([*(csv_cell(x) for x in first), *("" if v is None else f"{v:.6f}" if c.rate else str(v)
+        w.writerow([*(csv_cell(x) for x in first), *("" if v is None else pct(v) if c.rate else str(v)
                                                     for c, v in zip(columns, cells, strict=True))])
     return buf.getvalue().encode("utf-8-sig")
 

@@ -4,6 +4,7 @@ target's value, a date as a reader writes it, why a village needs attention. No 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 
 from kuaidi_cli.core.rules import Rules
@@ -11,8 +12,16 @@ from kuaidi_cli.report.model import AttentionVillage
 from kuaidi_cli.write.labels import t
 
 
+def shown_rate(x: float) -> float:
+    """A rate rounded (half up) to the one decimal of a percent every output shows, except that a rate below
+    100% never shows as 100.0%: 99.97% shows as 99.9%, so that no figure claims a complete coverage its
+    target's status denies. (The rounding to 9 places first keeps 0.8445, stored as 0.84449…, at 84.5%.)"""
+    shown = math.floor(round(x * 1000, 9) + 0.5) / 1000
+    return 0.999 if shown >= 1 > x else shown
+
+
 def pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:.1f}%"
+    return "—" if x is None else f"{shown_rate(x) * 100:.1f}%"
 
 
 def value_text(metric_is_rate: bool, x: float | None) -> str:

@@ -34,6 +34,10 @@ from kuaidi_cli.write.safety import is_dangerous
 from kuaidi_cli.write.scope import scope_heading, scope_name_cell, status_note, target_label, trust_notes
 
 MAX_DETAIL_ROWS = 20_000  # rows of 待整改村 and 数据问题 kept in the workbook
+# A rate as a percentage with one decimal, as every output shows it (write.text.shown_rate): the cell keeps
+# the exact fraction, and a rate from 99.95% up to (not including) 100% shows as 99.9%, not as a 100.0% its
+# status denies.
+PERCENT = '[>=1]0.0%;[>=0.9995]"99.9%";0.0%'
 
 _STATUS_FILL = {"met": "#C6EFCE", "missed": "#FFC7CE", "pending": "#FFEB9C", "info": "#DDEBF7",
                 "no-data": "#E4DFEC", "unverified": "#E4DFEC", "incomplete": "#E4DFEC"}
@@ -54,13 +58,13 @@ class _Book:
         self.header = wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center",
                                      "text_wrap": True})
         self.int = wb.add_format({**base, "num_format": "0", "border": 1})
-        self.pct = wb.add_format({**base, "num_format": "0.0%", "border": 1})
+        self.pct = wb.add_format({**base, "num_format": PERCENT, "border": 1})
         self.cell = wb.add_format({**base, "border": 1})
         self.cell_safe = wb.add_format({**base, "border": 1, "quote_prefix": True})
         self.date = wb.add_format({**base, "num_format": "yyyy-mm-dd", "border": 1})
         self.total = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2"})
         self.total_int = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2", "num_format": "0"})
-        self.total_pct = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2", "num_format": "0.0%"})
+        self.total_pct = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2", "num_format": PERCENT})
         self.note = wb.add_format({**base, "italic": True, "font_color": "#7F7F7F"})
         self.warn = wb.add_format({**base, "bold": True, "font_color": "#9C5700"})
         self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
