@@ -115,7 +115,7 @@ def test_the_csv_gives_rates_as_percentages():
 
     runner = CliRunner()
     text = runner.invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "--format", "csv"]).stdout_bytes
-    xiangfu = [r for r in text.decode("utf-8-sig").splitlines() if r.startswith("祥符区,")][0].split(",")
+    xiangfu = next(r for r in text.decode("utf-8-sig").splitlines() if r.startswith("祥符区,")).split(",")
     counted = recount("2021-12-31", "祥符区")
     assert xiangfu[1:3] == [str(counted["villages"]), str(counted["reached"])]
     assert xiangfu[3] == f"{round(counted['reached'] / counted['villages'] * 100, 1)}%"
