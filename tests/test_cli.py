@@ -229,3 +229,57 @@ def test_the_report_footer_names_the_check_of_these_very_files(tmp_path):
 def test_a_csv_without_a_register_is_not_told_to_choose_a_sheet(tmp_path):
     result = invoke("check", write(tmp_path, "姓名,电话\n张三,123\n", "联系人.csv"))
     assert result.exit_code == 2 and "找不到行政村台账的表头" in result.stderr and "--sheet" not in result.stderr
+
+
+def _kuaidi(*args: str, **kw):
+    """kuaidi as a separate program (python -m kuaidi_cli), as a shell runs it."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "KUAIDI_LANG", "KUAIDI_DEBUG")}
+    return subprocess.run([sys.executable, "-m", "kuaidi_cli", *args], env={**env, **kw.pop("env", {})},
+                          capture_output=kw.pop("capture_output", "stdout" not in kw), timeout=120, **kw)
+
+
+@pytest.mark.parametrize("args", [("--help",), ("check", "--help"), ("report", "--samples", "--as-of", "2021-12-31")])
+def test_a_reader_that_stops_reading_is_no_failure(args):
+    """`kuaidi … | head`: the reader is gone before kuaidi writes a line (the pipe's reading end is closed
+    first); exit 0 and nothing on stderr, as for the help as for a report."""
+    import os
+    import subprocess
+
+    read, written = os.pipe()
+    os.close(read)
+    try:
+        done = _kuaidi(*args, stdout=written, stderr=subprocess.PIPE)
+    finally:
+        os.close(written)
+    assert done.returncode == 0 and done.stderr == b""
+
+
+def test_a_table_sent_to_a_file_is_not_wrapped_at_80_columns(tmp_path):
+    """Redirected, the county table keeps each row on one line: 200 columns, or COLUMNS when it is set."""
+    out = tmp_path / "report.txt"
+    with out.open("wb") as fh:
+        assert _kuaidi("report", "--samples", "--as-of", "2021-12-31", stdout=fh).returncode == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith("│ 祥符区 ") for line in lines)
+    assert max(map(len, lines)) > 80 and max(map(len, lines)) <= 200
+    with out.open("wb") as fh:
+        assert _kuaidi("report", "--samples", "--as-of", "2021-12-31", stdout=fh, env={"COLUMNS": "120"}).returncode == 0
+    assert max(map(len, out.read_text(encoding="utf-8").splitlines())) <= 120
+
+
+def test_help_names_values_not_python_types():
+    for command in ("check", "report", "export", "trend", "changes", "template", "rules"):
+        text = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}).stdout
+        assert not re.search(r"<(list|bool|Path|str|int|float)\b|\[Path\]", text), command
+    check = runner.invoke(app, ["check", "--help"], env={"COLUMNS": "200"}).stdout
+    assert "PATH" in check and "显示本帮助并退出 / show this help and exit" in check
+
+
+def test_debug_from_the_environment(tmp_path):
+    done = _kuaidi("check", str(tmp_path / "nope.csv"), env={"KUAIDI_DEBUG": "1"})
+    assert done.returncode == 2
+    assert b"Traceback" in done.stderr and done.stderr.decode().strip().splitlines()[-1].startswith("kuaidi: ")

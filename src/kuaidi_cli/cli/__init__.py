@@ -4,10 +4,7 @@ Heavy libraries (pandas, calamine, rich) are imported inside the commands: `kuai
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -29,7 +26,8 @@ from kuaidi_cli.cli.params import (
     SheetOpt,
     VillagesOpt,
 )
-from kuaidi_cli.commands.options import CheckFormat, Lang, ReportFormat, Session, Universe, language
+from kuaidi_cli.cli.running import errors_to_exit, run, session_of
+from kuaidi_cli.commands.options import CheckFormat, Lang, ReportFormat, Session, Universe
 from kuaidi_cli.core.errors import KuaidiError
 
 if TYPE_CHECKING:
@@ -47,39 +45,6 @@ app = typer.Typer(
 )
 
 
-def _session(ctx: typer.Context) -> Session:
-    return ctx.find_root().ensure_object(Session)
-
-
-@contextmanager
-def _errors_to_exit(ctx: typer.Context, lang: Lang | None, debug: bool) -> Iterator[Lang]:
-    """The one place where a failure to run becomes one line on stderr and exit 2 (with --debug or
-    KUAIDI_DEBUG=1, the traceback before it). Gives the language: the command's --lang, else kuaidi's own
-    (`kuaidi --lang en check …`), else KUAIDI_LANG, else Chinese."""
-    from kuaidi_cli.core.memory import collector_paused
-
-    chosen = language(lang or _session(ctx).lang)
-    debug = debug or bool(os.environ.get("KUAIDI_DEBUG"))
-    with collector_paused(restore=not _session(ctx).ends_with_command):
-        try:
-            yield chosen
-            sys.stdout.flush()  # (a reader that stopped reading is told here, below)
-        except (typer.Exit, KeyboardInterrupt, SystemExit, GeneratorExit):
-            raise
-        except BrokenPipeError:  # the reader stopped reading (kuaidi report | head): not a failure
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (what is left to flush goes nowhere)
-            raise typer.Exit(0) from None
-        except BaseException as e:  # kuaidi cannot run, or a defect (or a panic in a native library): one line
-            from kuaidi_cli.commands.options import one_line
-
-            if debug:
-                import traceback
-
-                traceback.print_exc()
-            typer.echo(f"kuaidi: {one_line(e, chosen.value)}", err=True)
-            raise typer.Exit(2) from None
-
-
 @app.command(cls=Command)
 def check(
     ctx: typer.Context,
@@ -89,7 +54,7 @@ def check(
     encoding: EncodingOpt = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", case_sensitive=False, help="table | json")] = CheckFormat.table,
     max_findings: Annotated[int, typer.Option("--max-findings", metavar="N", min=1, help="表格中最多显示的问题条数 / findings shown")] = 50,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="两本台账互相对照的日期，默认今天 / date to compare the registers at")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="两本台账对照的日期，默认今天 / date to compare the registers at")] = None,
     divisions: DivisionsOpt = None,
     rules_file: RulesOpt = None,
     lang: LangOpt = None,
@@ -99,7 +64,7 @@ def check(
 
     Check registers row by row. Exit 0 clean (warnings allowed), 1 errors found, 2 cannot run.
     """
-    with _errors_to_exit(ctx, lang, debug) as lang:
+    with errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.commands.check import check as run_check
         from kuaidi_cli.commands.inputs import expand_both
         from kuaidi_cli.core import gazetteer
@@ -157,7 +122,7 @@ def report(
     Registers come from --villages/--outlets, else KUAIDI_VILLAGES/KUAIDI_OUTLETS, else kuaidi.toml;
     --samples runs on the bundled example registers.
     """
-    with _errors_to_exit(ctx, lang, debug) as lang:
+    with errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.commands import inputs
         from kuaidi_cli.commands import report as reporting
         from kuaidi_cli.commands.failures import parse as parse_fail_on
@@ -223,7 +188,7 @@ def export(
     For cron: write the report under dated names (atomically), record the run in the history.
     Exit 0 ok, 1 what --fail-on names failed (missed, errors, incomplete), 2 cannot run.
     """
-    with _errors_to_exit(ctx, lang, debug) as lang:
+    with errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.commands import export as exporting
         from kuaidi_cli.commands import inputs
         from kuaidi_cli.commands.failures import parse as parse_fail_on
@@ -267,7 +232,7 @@ def trend(
 
     The history as a series, a chart, and the date each unmet target would be reached at the recent pace.
     """
-    with _errors_to_exit(ctx, lang, debug) as lang:
+    with errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.commands import trend as trends
         from kuaidi_cli.core.rules import load_rules
         from kuaidi_cli.write.files import write_atomic
@@ -303,7 +268,7 @@ def changes(
 
     What changed between two recorded exports: villages newly reached or with a point, lost, added, removed.
     """
-    with _errors_to_exit(ctx, lang, debug) as lang:
+    with errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.commands import changes as changes_of
         from kuaidi_cli.commands.asof import parse
         from kuaidi_cli.core.rules import load_rules
@@ -338,7 +303,7 @@ def template(
 
     Write a register template: official names and codes filled in, drop-downs, validation, instructions.
     """
-    with _errors_to_exit(ctx, lang, debug) as lang:
+    with errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.commands.template import write_template
         from kuaidi_cli.core.rules import load_rules
 
@@ -358,7 +323,7 @@ def show_rules(
 
     Print the effective rules (targets, priority rule, scope), checking the rules file.
     """
-    with _errors_to_exit(ctx, lang, debug) as lang:
+    with errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.core.rules import default_rules_path, load_rules
         from kuaidi_cli.write.terminal import console
         from kuaidi_cli.write.terminal_rules import render
@@ -369,7 +334,7 @@ def show_rules(
 
 def _limits(ctx: typer.Context) -> Limits:  # (imported inside: `kuaidi --help` starts at once)
     from kuaidi_cli.read import Limits
-    return Limits(**_session(ctx).limits)
+    return Limits(**session_of(ctx).limits)
 
 
 @app.callback(invoke_without_command=True)
@@ -384,9 +349,9 @@ def _root(
     max_findings_kept: Annotated[int, typer.Option("--max-findings-kept", metavar="N", min=1, help="内存中最多保留的问题条数 / findings kept in memory")] = 200_000,
 ) -> None:
     """快递进村 覆盖率计算。限制选项写在子命令之前，如 kuaidi --max-input-mb 200 check 台账.xlsx"""
-    _session(ctx).limits = dict(max_file_bytes=max_input_mb << 20, max_unzipped_bytes=max_unzipped_mb << 20,
+    session_of(ctx).limits = dict(max_file_bytes=max_input_mb << 20, max_unzipped_bytes=max_unzipped_mb << 20,
                                 max_zip_ratio=max_zip_ratio, max_columns=max_columns, max_findings=max_findings_kept)
-    _session(ctx).lang = lang
+    session_of(ctx).lang = lang
     if version:
         from kuaidi_cli import __version__
 
@@ -397,4 +362,4 @@ def _root(
 
 
 def main() -> None:
-    app(obj=Session(ends_with_command=True))
+    run(app, Session(ends_with_command=True))

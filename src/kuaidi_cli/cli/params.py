@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +21,30 @@ class _Help:
         return option
 
 
-class Command(_Help, typer.core.TyperCommand): ...
+class _NamedArgument(typer.core.TyperArgument):
+    """An argument whose metavar (PATH) is all the help shows of it: not also typer's `<list[Path]>`."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None if self.metavar else super().display_type_rich(ctx)
+
+
+_BREAK_AFTER = re.compile(r"([，；：、）])(?=[^\s，；：、）])")
+
+
+def breakable(text: str | None) -> str | None:
+    """Help text that a narrow terminal wraps rather than cuts: rich breaks lines only at spaces, and cuts
+    a longer run with "…", so a long Chinese sentence gets a space after its commas, colons and brackets."""
+    return text and _BREAK_AFTER.sub(r"\1 ", text)
+
+
+class Command(_Help, typer.core.TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is typer.core.TyperArgument:  # (typer.Argument takes no class of its own)
+                param.__class__ = _NamedArgument
+            if isinstance(param, typer.core.TyperOption | typer.core.TyperArgument):
+                param.help = breakable(param.help)
 
 
 class Group(_Help, typer.core.TyperGroup): ...
@@ -28,7 +52,7 @@ class Group(_Help, typer.core.TyperGroup): ...
 
 LangOpt = Annotated[Lang | None, typer.Option("--lang", case_sensitive=False, help="输出语言（默认 KUAIDI_LANG，否则 zh）/ language: zh | en")]
 DebugOpt = Annotated[bool, typer.Option("--debug", metavar="", help="出错时显示完整的 Python 回溯 / show tracebacks")]
-SheetOpt = Annotated[str | None, typer.Option("--sheet", metavar="TEXT", help="行政村台账所在工作表的名称或序号（从1开始）；默认取第一个含台账的表 / sheet of the village register: name or 1-based number")]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", metavar="TEXT", help="行政村台账所在的工作表：名称或序号（从1开始）；默认取第一个含台账的表 / sheet of the village register: name or 1-based number")]
 EncodingOpt = Annotated[str | None, typer.Option("--encoding", metavar="TEXT", help="CSV 编码（默认自动识别：utf-8、gbk/gb18030、utf-16）/ CSV encoding")]
 RulesOpt = Annotated[Path | None, typer.Option("--rules", metavar="PATH", help="规则文件（默认 rules/targets.yaml）/ rules file")]
 DivisionsOpt = Annotated[str | None, typer.Option("--divisions", metavar="TEXT", help="对照的官方区划：2021、2023、2020、文件夹或 none（默认取规则文件）/ official division list")]
