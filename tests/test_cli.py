@@ -283,3 +283,19 @@ def test_debug_from_the_environment(tmp_path):
     done = _kuaidi("check", str(tmp_path / "nope.csv"), env={"KUAIDI_DEBUG": "1"})
     assert done.returncode == 2
     assert b"Traceback" in done.stderr and done.stderr.decode().strip().splitlines()[-1].startswith("kuaidi: ")
+
+
+def test_the_english_check_summary_of_one_row(tmp_path):
+    one = write(tmp_path, f"{HEADER}\n祥符区,城关镇,丁村,410212100203,900,2,否,,否,,\n", "one.csv")
+    bad = write(tmp_path, f"{HEADER}\n祥符区,城关镇,丁村,410212100203,abc,2,否,,否,,\n", "bad.csv")
+    passed = invoke("check", one, "--lang", "en", "--divisions", "none")
+    assert passed.exit_code == 0 and "✓ Passed: 1 file, 1 valid row, no errors" in passed.stdout
+    failed = invoke("check", bad, "--lang", "en", "--divisions", "none")
+    assert failed.exit_code == 1 and "✗ 1 error and " in failed.stdout and ": 1 row is invalid." in failed.stdout
+
+
+def test_only_a_count_of_exactly_one_is_singular():
+    from kuaidi_cli.write.labels import t
+
+    assert t("ok", "en", files=2, valid=11, warnings=21) == "✓ Passed: 2 files, 11 valid rows, no errors (21 warnings)."
+    assert t("ok", "en", files=1, valid=1, warnings=1) == "✓ Passed: 1 file, 1 valid row, no errors (1 warning)."

@@ -1,5 +1,7 @@
 """Labels of the user interface, in Chinese (default) and English."""
 
+import re
+
 LABELS: dict[str, tuple[str, str]] = {
     "findings": ("数据问题", "Findings"),
     "where": ("位置", "Where"),
@@ -42,7 +44,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "count_line": ("  行数 {rows} = 有效 {valid} + 无效 {invalid} + 跳过 {skipped}{detail}；错误 {errors}，警告 {warnings}",
                    "  rows {rows} = valid {valid} + invalid {invalid} + skipped {skipped}{detail}; errors {errors}, warnings {warnings}"),
     "ok": ("✓ 检查通过：{files} 个文件，{valid} 行有效，没有错误（警告 {warnings} 条）。",
-           "✓ Passed: {files} file(s), {valid} valid rows, no errors ({warnings} warnings)."),
+           "✓ Passed: {files} files, {valid} valid rows, no errors ({warnings} warnings)."),
     "failed": ("✗ 发现 {errors} 个错误、{warnings} 条警告：{invalid} 行无效。请按上表修改后再查。",
                "✗ {errors} errors and {warnings} warnings: {invalid} rows are invalid. Fix them and check again."),
     "report_title": ("{scope}“快递进村”工作进展 — 截至{date}", "{scope} 快递进村 progress — as of {date}"),
@@ -193,12 +195,24 @@ SINGULAR_EN: dict[str, str] = {
 }
 
 
+# English nouns a count of one makes singular in any label ("1 errors and 3 warnings: 1 rows are invalid")
+_ONE = re.compile(r"(?<![\d.,])\b1 ((?:valid |invalid |more )?)(rows|errors|warnings|files|villages|counties|townships|targets|findings|"
+                  r"outlets|sheets)\b( are| were)?")
+_SINGULAR = {"rows": "row", "errors": "error", "warnings": "warning", "files": "file", "villages": "village",
+             "counties": "county", "townships": "township", "targets": "target", "findings": "finding",
+             "outlets": "outlet", "sheets": "sheet", " are": " is", " were": " was"}
+
+
 def t(key: str, lang: str = "zh", **kw: object) -> str:
-    """A label in the language, filled in; in English, the singular where `n` is 1 (SINGULAR_EN)."""
+    """A label in the language, filled in; in English, the singular where `n` is 1 (SINGULAR_EN), and any
+    other count of one followed by its noun in the singular."""
     zh, en = LABELS[key]
-    if lang == "en" and kw.get("n") == 1 and key in SINGULAR_EN:
+    if lang != "en":
+        return zh.format(**kw)
+    if kw.get("n") == 1 and key in SINGULAR_EN:
         en = SINGULAR_EN[key]
-    return (en if lang == "en" else zh).format(**kw)
+    text = en.format(**kw)
+    return _ONE.sub(lambda m: f"1 {m[1]}{_SINGULAR[m[2]]}{_SINGULAR.get(m[3] or '', '')}", text) if "1 " in text else text
 
 
 def yes_no(value: bool | None, lang: str = "zh") -> str:
