@@ -171,3 +171,17 @@ def test_group_ids_give_equal_rows_equal_ids(rows):
         for j, b in enumerate(rows):
             assert (ids[i] == ids[j]) == (a == b)
 
+
+
+def test_a_repeated_row_names_the_columns_compared(tmp_path, rules):
+    """Rows 2 and 3 differ only in 备注, a column kuaidi does not read: row 3 is a repeat, and the message
+    says in how many columns the two are the same (the 11 of the header that kuaidi reads) and which column it
+    did not compare."""
+    head = HEADER + ",备注"
+    register = run(write(tmp_path, f"{head}\n祥符区,城关镇,丁村,410212100203,900,2,否,,否,,,甲\n"
+                                   f"祥符区,城关镇,丁村,410212100203,900,2,否,,否,,,乙\n"), rules)
+    (repeat,) = [f for f in register.findings if f.code == "duplicate-row"]
+    assert repeat.row == 3
+    zh, en = repeat.message("zh"), repeat.message("en")
+    assert "第2行" in zh and "11列" in zh and "未比较：备注" in zh
+    assert "row 2" in en and "11 columns" in en and "not compared: 备注" in en

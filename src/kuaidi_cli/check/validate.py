@@ -22,7 +22,7 @@ from kuaidi_cli.check.collector import Collector, Rows
 from kuaidi_cli.check.duplicates import duplicates, first_rows, repeats, typed_ids
 from kuaidi_cli.check.register import Counts, FileResult, Register
 from kuaidi_cli.check.rows import distincts, skip_masks, stack
-from kuaidi_cli.core.fields import FIELDS, Kind
+from kuaidi_cli.core.fields import FIELDS, Field, Kind
 from kuaidi_cli.core.findings import Finding, Severity, make
 from kuaidi_cli.core.gazetteer import Gazetteer
 from kuaidi_cli.core.normalise import row_ids
@@ -68,7 +68,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     fingerprint = row_ids([d.norm_codes() for d in dist.values()], len(raw))
     repeat = pd.Series(repeats(fingerprint), index=raw.index) & ~skipped
     dz, de = first_rows(meta, repeat, fingerprint)
-    c.add("duplicate-row", repeat, None, None, dz, de)
+    c.add("duplicate-row", repeat, None, None, *_compared(tables, fields, dz, de))
     skipped |= repeat
 
     keep_rows = ~skipped.to_numpy()
@@ -196,3 +196,14 @@ def _not_on_skipped_rows(found: list[Finding], typed: pd.DataFrame, not_village:
     skipped = set(zip(typed.loc[not_village, "_file"].astype(str), typed.loc[not_village, "_row"].astype(int),
                       strict=True))
     return [f for f in found if f.code == "not-a-village" or f.row is None or (f.file, f.row) not in skipped]
+
+
+def _compared(tables: list[RawTable], fields: tuple[Field, ...], zh: pd.Series, en: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """How a repeated row's message names its first row and what was compared: the number of columns kuaidi
+    reads, and the columns of the files it does not read (a 备注 in which the two rows may differ)."""
+    read = sum(any(t.column_of(f.name) is not None for t in tables) for f in fields)
+    other = list(dict.fromkeys(c.label for t in tables for c in t.columns if c.field is None and c.label.strip()))
+    shown = "、".join(other[:5]) + ("等" if len(other) > 5 else "")
+    shown_en = ", ".join(other[:5]) + (", …" if len(other) > 5 else "")
+    return (zh + f"在 kuaidi 读取的{read}列上" + (f"（未比较：{shown}）" if other else ""),
+            en + f" in the {read} columns kuaidi reads" + (f" (not compared: {shown_en})" if other else ""))

@@ -58,8 +58,8 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "服务点编号「{value}」与{detail}重复，只计第一行",
         "outlet id '{value}' repeats {detail}; only the first row counts",
     ),
-    "duplicate-row": (Severity.WARNING, "与{detail}在 kuaidi 读取的各列上都相同，已跳过",
-                      "the same as {detail} in every column kuaidi reads; skipped"),
+    "duplicate-row": (Severity.WARNING, "与{detail}都相同，已跳过",
+                      "the same as {detail}; skipped"),
     "old-division-name": (
         Severity.WARNING,
         "「{value}」是旧称或简称，按「{detail}」计",
