@@ -73,6 +73,30 @@ def test_every_printed_page_names_its_sheet_scope_and_date(tmp_path):
         assert "祥符区" in header and "截至2021年12月31日" in header, (name, header)
         assert sheet.print_title_rows == "$4:$4" and sheet.page_setup.paperSize == 9
         assert sheet.oddFooter.center.text == "&P / &N"
+    about = book["说明"]  # one A4 page wide, portrait, with the same header and footer
+    assert "祥符区" in (about.oddHeader.center.text or "") and "截至2021年12月31日" in about.oddHeader.center.text
+    assert about.oddFooter.center.text == "&P / &N" and about.page_setup.paperSize == 9
+    assert (about.page_setup.fitToWidth or 1) == 1 and about.page_setup.fitToHeight == 0  # (1 is the default: not written)
+    assert about.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_the_findings_sheet_says_what_each_finding_is_and_where(tmp_path):
+    """The samples as of 2021-12-31: the 驻村设点 of a few villages disagrees with the outlet register
+    (in-village-disagrees, a finding about one cell), beside findings about a whole row or no row."""
+    import openpyxl
+
+    from kuaidi_cli.core.findings import CATALOGUE
+    from kuaidi_cli.write.labels import FINDING_TITLES
+
+    assert set(FINDING_TITLES) == set(CATALOGUE)  # every code has its words
+    out = tmp_path / "r.xlsx"
+    assert CliRunner().invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "-o", str(out)]).exit_code == 0
+    rows = list(openpyxl.load_workbook(out)["数据问题"].iter_rows(min_row=5, values_only=True))
+    rows = [r for r in rows if r[7]]
+    assert rows and not {r[5] for r in rows} & set(CATALOGUE)  # no code on the sheet
+    assert all(r[3] for r in rows)  # the column, "（整行）" or "—": never an empty cell
+    disagree = [r for r in rows if r[5] == "驻村设点与服务点台账不一致"]
+    assert disagree and all(r[3] == "是否驻村设点" and r[4] in ("是", "否") for r in disagree)
 
 
 def _nearly_all_reached(tmp_path):

@@ -29,7 +29,7 @@ from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.about import about_rows
 from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import XLSX_MARK
-from kuaidi_cli.write.labels import t, yes_no
+from kuaidi_cli.write.labels import finding_title, t, yes_no
 from kuaidi_cli.write.safety import is_dangerous
 from kuaidi_cli.write.scope import scope_heading, scope_name_cell, status_note, target_label, trust_notes
 
@@ -336,12 +336,15 @@ def _cap_note(book: _Book, ws: Any, row: int, total: int, lang: str, report: Rep
 
 def _findings_sheet(book: _Book, report: Report, findings: list[Finding], lang: str) -> None:
     ws = book.wb.add_worksheet(t("sheet.数据问题", lang))
-    headers = (["File", "Sheet", "Row", "Column", "Value", "Code", "Severity", "Message"] if lang == "en" else
-               ["文件", "工作表", "行号", "列", "值", "代码", "级别", "说明"])
+    # for people: what each finding is in words, not its code (codes are in the CSV and the JSON)
+    headers = (["File", "Sheet", "Row", "Column", "Value", "Finding", "Severity", "Message"] if lang == "en" else
+               ["文件", "工作表", "行号", "列", "值", "问题", "级别", "说明"])
     title = scope_heading(report, lang, "{scope}台账数据问题清单", "{scope}: data findings")
     head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [30, 10, 8, 16, 20, 22, 8, 60])
+    whole_row, nowhere = ("(whole row)", "—") if lang == "en" else ("（整行）", "—")
     r = book.rows(ws, head + 1, [None, None, book.int, *([None] * 5)], [
-        (f.file, f.sheet, f.row, f.column, f.value, f.code, t(str(f.severity), lang), f.message(lang))
+        (f.file, f.sheet, f.row, f.column or (whole_row if f.row is not None else nowhere), f.value,
+         finding_title(f.code, lang), t(str(f.severity), lang), f.message(lang))
         for f in findings[:MAX_DETAIL_ROWS]])
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     _cap_note(book, ws, r + 2, len(findings), lang, report, "findings")
@@ -356,6 +359,9 @@ def _about_sheet(book: _Book, report: Report, context: ReportContext, rules: Rul
     ws.set_paper(9)  # A4, one page wide, the value column wrapped
     ws.fit_to_pages(1, 0)
     ws.write_string(0, 0, "说明" if not en else "About", book.title)
+    heading = scope_heading(report, lang, "{scope}“快递进村”报表说明", "{scope}: about this report")
+    ws.set_header(f"&C{heading.replace('&', '&&')}　{_date_text(report, lang).replace('&', '&&')}")
+    ws.set_footer("&C&P / &N")
     for n, (key, value) in enumerate(rows, start=2):
         ws.write_string(n, 0, key, book.header)
         if isinstance(value, dt.date):
