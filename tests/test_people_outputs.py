@@ -143,3 +143,18 @@ def test_the_csv_gives_rates_as_percentages():
     counted = recount("2021-12-31", "祥符区")
     assert xiangfu[1:3] == [str(counted["villages"]), str(counted["reached"])]
     assert xiangfu[3] == f"{round(counted['reached'] / counted['villages'] * 100, 1)}%"
+
+
+def test_a_long_source_gets_a_row_tall_enough_for_its_wrapped_lines(tmp_path):
+    """汇总's 依据 of 重点村驻村设点率100% (rules/targets.yaml: 二、（四）"2021年底前，2500人以上的行政村和距离镇驻地
+    5公里以上的行政村驻村设点率达到100%", 44 Chinese characters) is wider than its column and wraps to two
+    lines: its row is two lines tall (a spreadsheet does not grow it); a short source keeps one line."""
+    import openpyxl
+
+    out = tmp_path / "r.xlsx"
+    assert CliRunner().invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "-o", str(out)]).exit_code == 0
+    sheet = openpyxl.load_workbook(out)["汇总"]
+    rows = {sheet.cell(r, 2).value: r for r in range(5, sheet.max_row + 1)}
+    assert sheet.cell(rows["重点村驻村设点率100%"], 9).alignment.wrap_text
+    assert sheet.row_dimensions[rows["重点村驻村设点率100%"]].height >= 30
+    assert (sheet.row_dimensions[rows["乡镇级电商快递服务站79个"]].height or 15) == 15  # (15: the default, not written)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Callable
 
 from kuaidi_cli.core.rules import Rules
@@ -53,3 +54,10 @@ def reason_text(rules: Rules, lang: str) -> Callable[[AttentionVillage], str]:
         return sep.join(why)
 
     return text
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines a wrapped cell of `width` characters takes for `text`, a Chinese character counting
+    as 1.7 (等线 11 as LibreOffice draws it: an estimate, leaning to one line too many)."""
+    cells = sum(1.7 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return max(1, math.ceil(cells / max(1, width - 1)))

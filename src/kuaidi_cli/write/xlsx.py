@@ -32,6 +32,7 @@ from kuaidi_cli.write.files import XLSX_MARK
 from kuaidi_cli.write.labels import finding_title, t, yes_no
 from kuaidi_cli.write.safety import is_dangerous
 from kuaidi_cli.write.scope import scope_heading, scope_name_cell, status_note, target_label, trust_notes
+from kuaidi_cli.write.text import wrapped_lines
 
 MAX_DETAIL_ROWS = 20_000  # rows of 待整改村 and 数据问题 kept in the workbook
 # A rate as a percentage with one decimal, as every output shows it (write.text.shown_rate): the cell keeps
@@ -250,14 +251,16 @@ def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: R
                t("target_value", lang), t("current", lang), t("due", lang), t("status", lang), t("gap", lang),
                "依据" if lang != "en" else "Source", "备注" if lang != "en" else "Note"]
     title = scope_heading(report, lang, "{scope}“快递进村”工作目标完成情况", "{scope} targets")
-    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 36, 9, 13, 10, 12, 10, 10, 50, 30])
+    widths = [6, 36, 9, 13, 10, 12, 10, 10, 56, 30]
+    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, widths)
     r = head
     for n, x in enumerate(report.targets, start=1):
         rule = by_id[x.id]
         r += 1
         num = book.pct if rule.is_rate else book.int
         book.put(ws, r, 0, n, book.int)
-        book.put(ws, r, 1, target_label(rule, report, rules, lang), book.wrap)
+        label, note = target_label(rule, report, rules, lang), ""
+        book.put(ws, r, 1, label, book.wrap)
         book.put(ws, r, 2, t(f"kind.{x.kind}", lang))
         book.put(ws, r, 3, x.target, num)
         book.put(ws, r, 4, x.value, num)
@@ -266,7 +269,10 @@ def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: R
         book.put(ws, r, 7, x.gap, book.int)
         book.put(ws, r, 8, rule.source or "", book.wrap)
         if x.status in ("no-data", "unverified", "incomplete"):
-            book.put(ws, r, 9, status_note(x, lang, is_rate=rule.is_rate), book.wrap)
+            note = status_note(x, lang, is_rate=rule.is_rate)
+            book.put(ws, r, 9, note, book.wrap)
+        # a spreadsheet does not grow a row to its wrapped text (LibreOffice cut the 依据 quotes): set it
+        ws.set_row(r, 15 * max(wrapped_lines(label, widths[1]), wrapped_lines(rule.source or "", widths[8]), wrapped_lines(note, widths[9])))
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     for note in trust_notes(report, context, lang):  # what the figures cannot establish, under them
         r += 2 if r == head + len(report.targets) else 1
