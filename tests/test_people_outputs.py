@@ -158,3 +158,24 @@ def test_a_long_source_gets_a_row_tall_enough_for_its_wrapped_lines(tmp_path):
     assert sheet.cell(rows["重点村驻村设点率100%"], 9).alignment.wrap_text
     assert sheet.row_dimensions[rows["重点村驻村设点率100%"]].height >= 30
     assert (sheet.row_dimensions[rows["乡镇级电商快递服务站79个"]].height or 15) == 15  # (15: the default, not written)
+
+
+def test_every_page_shows_what_the_terminal_shows(tmp_path):
+    """For the city, a county and a township: each line of the terminal report outside its tables (section
+    titles, notes, the footer) is on the page too, and each table's title is a heading of the page. (The
+    attention list's title differs by its cap, 20 lines on a terminal, 200 on a page; the generation time
+    by the second.)"""
+    import html as html_module
+    import re
+
+    runner = CliRunner()
+    for scope in ([], ["--county", "祥符区"], ["--township", "陈留镇"], ["--county", "祥符区", "--lang", "en"]):
+        args = ["report", "--samples", "--as-of", "2021-12-31", *scope]
+        terminal = runner.invoke(app, args, env={"COLUMNS": "250"}).stdout
+        page_text = html_module.unescape(re.sub(r"<[^>]+>", "\n", page(tmp_path, *scope)))
+        said = [line.strip() for line in terminal.splitlines()
+                if line.strip() and line.strip()[0] not in "│┃┏┡└├╇┗━┌┢╰╭"]
+        said = [line for line in said if not line.startswith(("待整改村", "生成于", "Villages needing", "generated"))]
+        assert len(said) >= 10, said
+        missing = [line for line in said if line not in page_text]
+        assert not missing, (scope, missing)

@@ -13,7 +13,7 @@ from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import HTML_MARK
 from kuaidi_cli.write.labels import t
-from kuaidi_cli.write.scope import scope_name_cell, status_note, target_label, trust_notes
+from kuaidi_cli.write.scope import footer_lines, scope_name_cell, status_note, target_label, trust_notes
 from kuaidi_cli.write.scope import title as scope_title
 from kuaidi_cli.write.text import pct, reason_text
 
@@ -148,10 +148,8 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     )
     attention_title = (t("attention", lang, n=200, total=len(report.attention)) if len(report.attention) > 200
                        else t("attention_all", lang, total=len(report.attention)))
-    foot = [t("footer.rules", lang, name=report.rules.name, sha=report.rules.sha256[:12])]
-    foot += [t("footer.input", lang, path=i.path, rows=i.rows, invalid=i.invalid_rows) for i in report.inputs]
-    foot.append(t("footer.generated", lang, at=report.generated_at))
-    warnings = "".join(f'<div class="warn">⚠ {escape(note)}</div>' for note in trust_notes(report, context, lang))
+    foot = footer_lines(report, context, lang)  # (the terminal's, line for line)
+    warnings = "".join(f'<div class="warn">⚠{escape(note)}</div>' for note in trust_notes(report, context, lang))
     return f"""<!doctype html>
 <html lang="{'en' if en else 'zh-CN'}"><head><meta charset="utf-8">{HTML_MARK}<title>{escape(title)}</title>
 <style>{_CSS}</style></head><body>

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from kuaidi_cli.core.findings import Severity
 from kuaidi_cli.core.rules import Rules, Target
 from kuaidi_cli.report import Report, ReportContext, TargetOut
 from kuaidi_cli.write.labels import t
@@ -128,3 +129,31 @@ def trust_notes(report: Report, context: ReportContext, lang: str) -> list[str]:
     if report.samples:
         notes.append(t("footer.samples", lang))
     return notes
+
+
+def footer_lines(report: Report, context: ReportContext, lang: str) -> list[str]:
+    """What the figures stand on, under every report (terminal and page): the date, the rules, the inputs, the
+    official list and what the rates are over, the findings and the command that lists them, what a partial
+    scope leaves out; last, when it was generated."""
+    lines = [t("footer.as_of", lang, date=report.as_of.isoformat()),
+             t("footer.rules", lang, name=report.rules.name, sha=report.rules.sha256[:12])]
+    lines += [t("footer.input", lang, path=i.path, rows=i.rows, invalid=i.invalid_rows) for i in report.inputs]
+    if context.source not in ("flags", "samples"):
+        lines.append(t("footer.source", lang, source=context.source))
+    if context.reference is not None:
+        ref = context.reference
+        lines.append(t("footer.reference", lang, edition=ref.edition, villages=ref.villages, townships=ref.townships,
+                       lacking=ref.lacking))
+        lines.append(t("footer.universe_gazetteer" if ref.universe == "gazetteer" else "footer.universe_register", lang))
+    if context.out_of_scope:
+        lines.append(t("footer.scope", lang, n=context.out_of_scope))
+    errors = sum(f.severity is Severity.ERROR for f in context.findings)
+    warnings = sum(f.severity is Severity.WARNING for f in context.findings)
+    if errors or warnings:
+        lines.append(t("footer.findings", lang, errors=errors, warnings=warnings,
+                       command=context.check_command or f"kuaidi check --as-of {report.as_of.isoformat()}"))
+    if context.counts_omitted:
+        lines.append(t("footer.partial", lang, what="、".join(x for x in context.selection if x),
+                       city=report.scope.name[: len(report.scope.name) - len(short_name(report))] or "—"))
+    lines.append(t("footer.generated", lang, at=report.generated_at))  # its last line: kuaidi knows its own file
+    return lines

@@ -9,13 +9,19 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kuaidi_cli.core.findings import Severity
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report, ReportContext, ScopeRow, Summary
 from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.columns import Column, scope_columns, values
 from kuaidi_cli.write.labels import t
-from kuaidi_cli.write.scope import scope_name_cell, short_name, status_note, target_label, title, trust_notes
+from kuaidi_cli.write.scope import (
+    footer_lines,
+    scope_name_cell,
+    status_note,
+    target_label,
+    title,
+    trust_notes,
+)
 from kuaidi_cli.write.text import pct, reason_text, value_text
 
 _STATUS_STYLE = {"met": "bold green", "missed": "bold red", "pending": "yellow", "info": "cyan",
@@ -118,26 +124,6 @@ def _attention(report: Report, rules: Rules, console: Console, lang: str, contex
 
 
 def _footer(report: Report, context: ReportContext, console: Console, lang: str) -> None:
-    lines = [t("footer.as_of", lang, date=report.as_of.isoformat()),
-             t("footer.rules", lang, name=report.rules.name, sha=report.rules.sha256[:12])]
-    lines += [t("footer.input", lang, path=i.path, rows=i.rows, invalid=i.invalid_rows) for i in report.inputs]
-    if context.source not in ("flags", "samples"):
-        lines.append(t("footer.source", lang, source=context.source))
-    if context.reference is not None:
-        ref = context.reference
-        lines.append(t("footer.reference", lang, edition=ref.edition, villages=ref.villages, townships=ref.townships,
-                       lacking=ref.lacking))
-        lines.append(t("footer.universe_gazetteer" if ref.universe == "gazetteer" else "footer.universe_register", lang))
-    if context.out_of_scope:
-        lines.append(t("footer.scope", lang, n=context.out_of_scope))
-    errors = sum(f.severity is Severity.ERROR for f in context.findings)
-    warnings = sum(f.severity is Severity.WARNING for f in context.findings)
-    if errors or warnings:
-        lines.append(t("footer.findings", lang, errors=errors, warnings=warnings,
-                       command=context.check_command or f"kuaidi check --as-of {report.as_of.isoformat()}"))
-    if context.counts_omitted:
-        lines.append(t("footer.partial", lang, what="、".join(x for x in context.selection if x),
-                       city=report.scope.name[: len(report.scope.name) - len(short_name(report))] or "—"))
-    lines.append(t("footer.generated", lang, at=report.generated_at))  # its last line: kuaidi knows its own file
+    lines = footer_lines(report, context, lang)
     for line in lines:
         console.print(Text(line, style="dim"))
