@@ -97,3 +97,26 @@ def test_two_columns_of_an_outlet_register_are_no_outlet_register(tmp_path):
     path.write_text("COUNTY,NAME\nKaifeng,Bob\n", encoding="utf-8")
     result = check(path)
     assert result.exit_code == 2 and "--outlets" not in result.stderr and "找不到行政村台账的表头" in result.stderr
+
+
+def test_a_wrong_encoding_named_is_told_by_line_and_column(tmp_path):
+    """--encoding utf-8 on a GBK file, and on a UTF-8 file with one GBK cell: the line as an editor shows it
+    (the title row counted), the column under the header, and what to do, in both languages."""
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(("开封市快递进村台账\n" + ROWS).encode("gbk"))
+    one_cell = tmp_path / "one_cell.csv"
+    lines = ("开封市快递进村台账\n" + ROWS).splitlines(keepends=True)
+    one_cell.write_bytes("".join(lines[:2]).encode() + "祥符区,城关镇,".encode() + "袁楼村".encode("gbk")
+                         + lines[2].split("袁楼村", 1)[1].encode())
+
+    def told(path: Path, lang: str) -> str:
+        result = CliRunner().invoke(app, ["check", str(path), "--encoding", "utf-8", "--divisions", "none",
+                                          "--lang", lang])
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        return result.stderr
+
+    assert "第 1 行不能按 utf-8 解码" in told(gbk, "zh") and "--encoding gbk" in told(gbk, "zh")
+    assert "去掉 --encoding" in told(gbk, "zh") and "字节" not in told(gbk, "zh")
+    assert "line 1 cannot be decoded as utf-8" in told(gbk, "en") and "drop --encoding" in told(gbk, "en")
+    assert "第 3 行（「行政村」列）不能按 utf-8 解码" in told(one_cell, "zh")
+    assert "line 3 (column '行政村') cannot be decoded" in told(one_cell, "en")
