@@ -120,3 +120,19 @@ def test_a_wrong_encoding_named_is_told_by_line_and_column(tmp_path):
     assert "line 1 cannot be decoded as utf-8" in told(gbk, "en") and "drop --encoding" in told(gbk, "en")
     assert "第 3 行（「行政村」列）不能按 utf-8 解码" in told(one_cell, "zh")
     assert "line 3 (column '行政村') cannot be decoded" in told(one_cell, "en")
+
+
+def test_windows_1252_text_is_told_to_use_encoding_and_junk_is_still_no_text(tmp_path):
+    """Western text from Windows: curly quotes, a dash and a euro sign are bytes 0x93 0x94 0x96 0x80, which
+    Latin-1 reads as control characters; they are text, not junk. Random bytes remain no text."""
+    import random
+
+    text = tmp_path / "cp1252.csv"
+    text.write_bytes("Name,Note,Price\n“Alpha”,café – good,€5\nBeta,“x”,€10\n".encode("cp1252"))
+    assert b"\x93" in text.read_bytes() and b"\x80" in text.read_bytes()
+    result = check(text)
+    assert result.exit_code == 2 and "--encoding cp1252" in result.stderr and "不是文本表格" not in result.stderr
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(random.Random(16).randbytes(512))
+    result = check(junk)
+    assert result.exit_code == 2 and "不是文本表格" in result.stderr

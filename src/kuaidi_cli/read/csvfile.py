@@ -53,12 +53,12 @@ def decode(data: bytes, path: Path, encoding: str | None, kind: Kind | None = No
         if _looks_binary(text):
             break
         return text, enc
-    if not _looks_binary(data[:4096].decode("latin-1")) and b"\x00" not in data[:4096]:
+    if not _looks_binary(data[:4096].decode("latin-1").translate(_CP1252)) and b"\x00" not in data[:4096]:
         raise InputError(  # text, in none of the encodings tried: Big5, Latin-1, CP1252, …
-            f"{path} 是文本，但不是 UTF-8、GBK/GB18030 或 UTF-16 编码（可能是 Big5、Latin-1 等）："
-            "请另存为 UTF-8 的 CSV，或用 --encoding 指定编码（如 --encoding big5）",
-            f"{path} is text, but not in UTF-8, GBK/GB18030 or UTF-16 (Big5 or Latin-1, perhaps): save it as a "
-            "UTF-8 CSV, or name its encoding with --encoding (such as --encoding big5)",
+            f"{path} 是文本，但不是 UTF-8、GBK/GB18030 或 UTF-16 编码（可能是繁体的 Big5，或西文的 Windows-1252、"
+            "Latin-1 等）：请另存为 UTF-8 的 CSV，或用 --encoding 指定编码（如 --encoding big5、--encoding cp1252）",
+            f"{path} is text, but not in UTF-8, GBK/GB18030 or UTF-16 (Big5, Windows-1252 or Latin-1, perhaps): "
+            "save it as a UTF-8 CSV, or name its encoding with --encoding (such as --encoding big5 or cp1252)",
         )
     raise InputError(
         f"{path} 不是文本表格（可能是损坏或其他类型的文件），请另存为 CSV 或 Excel 后再查",
@@ -122,6 +122,21 @@ def _utf8_then_not(data: bytes, bad: int) -> bool:
     except UnicodeDecodeError:
         return False
     return any(ord(ch) > 0x2E80 for ch in text)
+
+
+def _cp1252() -> dict[int, str]:
+    """Latin-1 text's C1 control characters (U+0080-U+009F) as Windows-1252 reads their bytes: “ ” – € …
+    Western text from Windows is full of them; the five bytes Windows-1252 leaves undefined stay controls."""
+    table = {}
+    for b in range(0x80, 0xA0):
+        try:
+            table[b] = bytes([b]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+    return table
+
+
+_CP1252 = _cp1252()
 
 
 def _looks_binary(text: str) -> bool:
