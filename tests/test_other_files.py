@@ -136,3 +136,25 @@ def test_windows_1252_text_is_told_to_use_encoding_and_junk_is_still_no_text(tmp
     junk.write_bytes(random.Random(16).randbytes(512))
     result = check(junk)
     assert result.exit_code == 2 and "不是文本表格" in result.stderr
+
+
+def _record(rid: int, body: bytes) -> bytes:
+    """A BIFF record: its id and length (little-endian), then its body."""
+    return rid.to_bytes(2, "little") + len(body).to_bytes(2, "little") + body
+
+
+def test_an_excel_4_file_is_too_old_and_told_to_be_saved_as_xlsx(tmp_path):
+    """Excel 2.x, 3.0 and 4.0 wrote a plain stream of BIFF records, not the OLE container of Excel 5.0 and
+    later (which calamine reads): a BOF record (id 0x0009, 0x0209 or 0x0409; version; 0x0010 = worksheet),
+    a LABEL cell (row 0, column 0, 'County'; the record as Excel 3.0 and 4.0 write it), EOF."""
+    for version, bof, body in (("Excel 2.x", 0x0009, b"\x00\x00\x10\x00"),
+                               ("Excel 3.0", 0x0209, b"\x00\x00\x10\x00\x00\x00"),
+                               ("Excel 4.0", 0x0409, b"\x00\x00\x10\x00\x00\x00")):
+        path = tmp_path / f"{version}.xls"
+        label = _record(0x0204, b"\x00\x00\x00\x00\x0f\x00\x06\x00County")
+        path.write_bytes(_record(bof, body) + label + _record(0x000A, b""))
+        result = check(path)
+        assert result.exit_code == 2 and version in result.stderr and "另存为 .xlsx" in result.stderr, result.output
+        assert "不是文本表格" not in result.stderr
+        result = CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--lang", "en"])
+        assert "too old" in result.stderr and "save it as .xlsx" in result.stderr
