@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from conftest import HEADER
+from conftest import FIXTURES, HEADER
 from typer.testing import CliRunner
 
 from kuaidi_cli.cli import app
@@ -158,3 +158,50 @@ def test_an_excel_4_file_is_too_old_and_told_to_be_saved_as_xlsx(tmp_path):
         assert "不是文本表格" not in result.stderr
         result = CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--lang", "en"])
         assert "too old" in result.stderr and "save it as .xlsx" in result.stderr
+
+
+def _chart_sheet(book, name: str, values: str) -> None:
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": values})
+    book.add_chartsheet(name).set_chart(chart)
+
+
+def test_chart_sheets_are_passed_over_in_seeking_the_register(tmp_path):
+    """A workbook whose first sheet is a chart sheet: the register is on the sheet after it; a chart sheet
+    named with --sheet is told to be a chart; a workbook of chart sheets only holds no register."""
+    import warnings
+
+    import xlsxwriter
+
+    path = tmp_path / "图表在前.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    _chart_sheet(book, "Chart", "=台账!$E$2:$E$2")
+    register = book.add_worksheet("台账")
+    for r, line in enumerate(ROWS.strip().splitlines()):
+        register.write_row(r, 0, line.split(","))
+    book.close()
+    result = check(path)
+    assert result.exit_code == 0 and "1 行有效" in result.stdout, result.output
+    result = CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--sheet", "Chart"])
+    assert result.exit_code == 2 and "「Chart」是图表，不是表格" in result.stderr and "有：台账" in result.stderr
+
+    charts = tmp_path / "只有图表.xlsx"
+    book = xlsxwriter.Workbook(str(charts))
+    _chart_sheet(book, "图1", "=数据!$A$1:$A$3")
+    with warnings.catch_warnings():  # (XlsxWriter warns that the chart's data is on no sheet of the workbook)
+        warnings.simplefilter("ignore")
+        book.close()
+    result = check(charts)
+    assert result.exit_code == 2 and "只有图表工作表（图1），没有台账" in result.stderr, result.output
+    result = CliRunner().invoke(app, ["check", str(charts), "--divisions", "none", "--lang", "en"])
+    assert "holds only chart sheets" in result.stderr
+
+
+def test_a_chart_sheet_of_an_xlsb_is_no_unreadable_sheet():
+    """calamine fails on the chart sheet of an xlsb ('failed to fill whole buffer'); it is passed over, and the
+    workbook (numbers on its worksheets, no register) is told to hold no register. (The file is from
+    calamine's tests: see fixtures/calamine/README.md.)"""
+    path = FIXTURES / "calamine" / "any_sheets.xlsb"
+    result = check(path)
+    assert result.exit_code == 2 and "找不到行政村台账的表头" in result.stderr, result.output
+    assert "无法读取" not in result.stderr and "Chart" not in result.stderr

@@ -118,7 +118,11 @@ class _Workbook:
                 raise
             raise _unreadable(path, e) from e
         self.names: list[str] = list(self.wb.sheet_names)
-        self.visible: list[str] = [m.name for m in self.wb.sheets_metadata if "Hidden" not in str(m.visible)]
+        # the sheets that are grids of cells, the only ones a register can be in: not chart sheets (calamine
+        # fails on an xlsb chart sheet, and reads an xls one as another sheet's cells), dialogs or VBA modules
+        grids = [m for m in self.wb.sheets_metadata if m.typ in (pc.SheetTypeEnum.WorkSheet, pc.SheetTypeEnum.MacroSheet)]
+        self.tables: list[str] = [m.name for m in grids]
+        self.visible: list[str] = [m.name for m in grids if "Hidden" not in str(m.visible)]
 
     def rows(self, name: str, nrows: int | None = None) -> tuple[list[list[Any]], int]:
         """Rows of a sheet from its first used row, and the 0-based index of that row.
@@ -195,6 +199,12 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
                 f"{path} 中没有工作表「{sheet}」（有：{_listed(names)}）；--sheet 可写名称或序号（从1开始）",
                 f"no sheet '{sheet}' in {path} (it has: {_listed(names, ', ')}); --sheet takes a name or a 1-based number",
             )
+        if chosen not in wb.tables:
+            raise InputError(
+                f"{path} 的工作表「{chosen}」是图表，不是表格；请用 --sheet 指定台账所在的工作表（有：{_listed(wb.tables)}）",
+                f"sheet '{chosen}' of {path} is a chart, not a table; choose the register's sheet with --sheet "
+                f"(it has: {_listed(wb.tables, ', ')})",
+            )
         preview = wb.preview(chosen)
         h = find_header(preview, kind, aliases)
         if h is None:
@@ -202,12 +212,18 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
         return chosen, h
     if not names:
         raise InputError(f"{path} 中没有工作表，请重新导出台账", f"{path} holds no sheet; export the register again")
+    if not wb.tables:
+        raise InputError(
+            f"{path} 中只有图表工作表（{_listed(names)}），没有台账：请给出台账数据所在的工作簿，或把台账所在的工作表一起另存",
+            f"{path} holds only chart sheets ({_listed(names, ', ')}), no register: give the workbook that holds the "
+            "register's data, or save the register's sheet with it",
+        )
     if not wb.visible:
         raise InputError(
-            f"{path} 的工作表全部被隐藏（{_listed(names)}）；请在 Excel 中取消隐藏，或用 --sheet 指定要检查的工作表",
-            f"every sheet of {path} is hidden ({_listed(names, ', ')}); unhide the register or choose it with --sheet",
+            f"{path} 的工作表全部被隐藏（{_listed(wb.tables)}）；请在 Excel 中取消隐藏，或用 --sheet 指定要检查的工作表",
+            f"every sheet of {path} is hidden ({_listed(wb.tables, ', ')}); unhide the register or choose it with --sheet",
         )
-    order = wb.visible + [n for n in names if n not in wb.visible]  # hidden sheets last
+    order = wb.visible + [n for n in wb.tables if n not in wb.visible]  # hidden sheets last, charts never
     previews = []
     for name in order:
         previews.append(wb.preview(name))
@@ -216,7 +232,7 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
             return name, h
     other = other_kind(kind)
     rival = next((p for p in previews if best_header(p, other, rival_aliases(other))), None)
-    raise no_register(path, kind, f"（工作表：{_listed(names)}）", f" (sheets: {_listed(names, ', ')})", rival)
+    raise no_register(path, kind, f"（工作表：{_listed(wb.tables)}）", f" (sheets: {_listed(wb.tables, ', ')})", rival)
 
 
 def _text_column(values: np.ndarray[Any, Any]) -> pd.Series:
@@ -274,7 +290,7 @@ def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: 
     wb = _Workbook(path)
     # the sheet most likely chosen is scanned for error cells in a thread while calamine parses it (both
     # work without the GIL: unzipping, and calamine's Rust)
-    choices: list[str | None] = [*(wb.visible or wb.names)] or [None]
+    choices: list[str | None] = [*(wb.visible or wb.tables)] or [None]
     guess = (sheet if sheet in wb.names else choices[0]) if fmt == "xlsx" else None
     scan = in_thread("scan", xlsx_error_cells, path, guess) if guess is not None else None
     name, header = _choose_sheet(wb, kind, aliases, sheet)
