@@ -205,3 +205,39 @@ def test_a_chart_sheet_of_an_xlsb_is_no_unreadable_sheet():
     result = check(path)
     assert result.exit_code == 2 and "找不到行政村台账的表头" in result.stderr, result.output
     assert "无法读取" not in result.stderr and "Chart" not in result.stderr
+
+
+def _latin_words(line: str, path: Path) -> list[str]:
+    """The words in Latin letters of a Chinese message, besides the file's name, a sheet's 「name」 and the
+    programs named."""
+    import re
+
+    rest = re.sub(r"「[^」]*」", "", line.replace(str(path), ""))
+    return [w for w in re.findall(r"[A-Za-z]+", rest) if w not in ("kuaidi", "Excel", "WPS", "xlsx", "CSV")]
+
+
+def test_a_damaged_workbook_is_told_in_chinese_and_the_reader_s_words_are_kept_for_english(tmp_path):
+    """Malformed XML in an xlsx (its workbook part, or its sheet, cut off in a tag): calamine's English
+    ('syntax error: tag not closed…') stays out of the Chinese line, which says the file is damaged and to
+    save it again from Excel or WPS; the English line keeps it."""
+    parts = _workbook_parts()
+    for broken in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
+        path = _zip(tmp_path / f"{broken.replace('/', '_')}.xlsx",
+                    {**parts, broken: parts[broken][: len(parts[broken]) // 2] + b"<x"})
+        zh = check(path)
+        assert zh.exit_code == 2 and _latin_words(zh.stderr, path) == [], zh.output
+        assert "已损坏" in zh.stderr and "WPS" in zh.stderr
+        en = CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--lang", "en"])
+        assert en.exit_code == 2 and "syntax error" in en.stderr and "corrupt" in en.stderr, en.output
+
+
+def test_a_csv_the_csv_module_refuses_is_told_in_chinese(tmp_path):
+    """A row wider than the header with a cell longer than the csv module's field limit: the Chinese line
+    says so in Chinese ('field larger than field limit' only in English)."""
+    path = tmp_path / "long_cell.csv"
+    path.write_text(ROWS.strip() + ",多的一格\n祥符区,城关镇,\"" + "长" * 140_000 + "\",1\n", encoding="utf-8")
+    zh = check(path)
+    assert zh.exit_code == 2 and "第 3 行不是有效的 CSV（有单元格长于 131072 个字符）" in zh.stderr, zh.output
+    assert _latin_words(zh.stderr, path) == []
+    en = CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--lang", "en"])
+    assert "field larger than field limit" in en.stderr

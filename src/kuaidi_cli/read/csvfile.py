@@ -159,7 +159,10 @@ def _split(text: str, delimiter: str, limit: int | None = None, path: Path | Non
     except csv.Error as e:
         if path is None:  # header sniffing: a preview that does not parse has no header
             return rows
-        raise InputError(f"{path} 第 {reader.line_num} 行不是有效的 CSV（{e}），请用 Excel 打开后另存为 CSV",
+        # the csv module's words for the English line only; the Chinese line says what it means
+        why = (f"有单元格长于 {csv.field_size_limit()} 个字符" if "field larger than field limit" in str(e)
+               else "引号或分隔符有误")
+        raise InputError(f"{path} 第 {reader.line_num} 行不是有效的 CSV（{why}），请用 Excel 打开后另存为 CSV",
                          f"{path} line {reader.line_num} is not valid CSV ({e}); open it in Excel and save it as CSV") from e
     return rows
 

@@ -90,11 +90,16 @@ def _is_panic(e: BaseException) -> bool:
     return type(e).__name__ == "PanicException"
 
 
+def _detail(e: BaseException) -> str:
+    """calamine's own words for a failure, for the English line only (the Chinese line gives advice instead;
+    --debug shows them in full)."""
+    return str(e).splitlines()[0][:80] if str(e).strip() else type(e).__name__
+
+
 def _unreadable(path: Path, e: BaseException) -> InputError:
-    detail = str(e).splitlines()[0][:80] if str(e) else type(e).__name__
     return InputError(
-        f"{path} 无法作为表格打开（{detail}），文件可能已损坏；请用 Excel 另存为 .xlsx 后再查",
-        f"{path} cannot be opened as a workbook ({detail}); it may be corrupt; save it again as .xlsx",
+        f"{path} 无法作为表格打开，文件可能已损坏（不完整，或内容有误）；请用 Excel 或 WPS 打开后另存为 .xlsx 再查",
+        f"{path} cannot be opened as a workbook ({_detail(e)}); it may be corrupt; save it again as .xlsx",
     )
 
 
@@ -148,8 +153,8 @@ class _Workbook:
         if not (isinstance(e, pc.CalamineError | OSError | ValueError) or _is_panic(e)):
             raise e
         return InputError(
-            f"{self.path} 的工作表「{name}」无法读取（{str(e)[:80]}），请用 Excel 另存后再查",
-            f"sheet '{name}' of {self.path} cannot be read ({str(e)[:80]}); save the workbook again",
+            f"{self.path} 的工作表「{name}」无法读取，文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再查",
+            f"sheet '{name}' of {self.path} cannot be read ({_detail(e)}); it may be corrupt; save the workbook again",
         )
 
     def stream(self, name: str, skip: int) -> Iterator[list[list[Any]]]:
