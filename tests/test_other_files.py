@@ -241,3 +241,31 @@ def test_a_csv_the_csv_module_refuses_is_told_in_chinese(tmp_path):
     assert _latin_words(zh.stderr, path) == []
     en = CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--lang", "en"])
     assert "field larger than field limit" in en.stderr
+
+
+def _moved(parts: dict[str, bytes], folder: str) -> dict[str, bytes]:
+    """An xlsx's parts with its xl/ folder renamed, and every reference to it (_rels/.rels names the
+    workbook part, [Content_Types].xml and the workbook's relationships the others) changed with it."""
+    return {name.replace("xl/", folder, 1): data.replace(b"xl/", folder.encode()) for name, data in parts.items()}
+
+
+def test_a_workbook_part_outside_xl_is_a_workbook(tmp_path):
+    """A valid package may keep its workbook anywhere (_rels/.rels names it): here at wb/workbook.xml."""
+    parts = _moved(_workbook_parts(), "wb/")
+    assert "wb/workbook.xml" in parts and not any(n.startswith("xl/") for n in parts)
+    assert b'Target="wb/workbook.xml"' in parts["_rels/.rels"]
+    result = check(_zip(tmp_path / "台账.xlsx", parts))
+    assert result.exit_code == 0 and "1 行有效" in result.stdout, result.output
+
+
+def test_a_workbook_of_no_sheets_says_so(tmp_path):
+    """A workbook part whose <sheets> is empty (and no sheet part): no sheet, not 'every sheet hidden'."""
+    import re
+
+    parts = {n: d for n, d in _workbook_parts().items() if not n.startswith("xl/worksheets/")}
+    parts["xl/workbook.xml"] = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", parts["xl/workbook.xml"])
+    assert b"<sheets/>" in parts["xl/workbook.xml"]
+    result = check(_zip(tmp_path / "空.xlsx", parts))
+    assert result.exit_code == 2 and "中没有工作表" in result.stderr and "隐藏" not in result.stderr, result.output
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "空.xlsx"), "--divisions", "none", "--lang", "en"])
+    assert "holds no sheet" in result.stderr
