@@ -269,3 +269,21 @@ def test_a_workbook_of_no_sheets_says_so(tmp_path):
     assert result.exit_code == 2 and "中没有工作表" in result.stderr and "隐藏" not in result.stderr, result.output
     result = CliRunner().invoke(app, ["check", str(tmp_path / "空.xlsx"), "--divisions", "none", "--lang", "en"])
     assert "holds no sheet" in result.stderr
+
+
+def test_an_error_cell_is_found_wherever_the_package_keeps_its_sheet(tmp_path):
+    """A #DIV/0! in the population column (calamine reads it as empty) is reported as a bad number in a
+    workbook written as openpyxl writes it (a relationship's Target before its Id), with its parts at wb/,
+    and with its part names written with backslashes: never silently an empty cell."""
+    import re
+
+    parts = _workbook_parts()
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = re.sub(rb'<c r="E2".*?</c>', b'<c r="E2" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+                                               sheet)
+    assert parts["xl/worksheets/sheet1.xml"] != sheet
+    assert re.search(rb"<Relationship [^>]*Target=[^>]*Id=", parts["xl/_rels/workbook.xml.rels"])
+    for name, variant in (("openpyxl.xlsx", parts), ("wb.xlsx", _moved(parts, "wb/")),
+                          ("backslash.xlsx", {n.replace("/", "\\"): d for n, d in parts.items()})):
+        result = check(_zip(tmp_path / name, variant))
+        assert result.exit_code == 1 and "「#DIV/0!」不是有效的数值" in result.stdout, (name, result.output)
