@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from conftest import HEADER
+from conftest import FIXTURES, HEADER
 from typer.testing import CliRunner
 
 from kuaidi_cli.cli import app
@@ -97,3 +97,193 @@ def test_two_columns_of_an_outlet_register_are_no_outlet_register(tmp_path):
     path.write_text("COUNTY,NAME\nKaifeng,Bob\n", encoding="utf-8")
     result = check(path)
     assert result.exit_code == 2 and "--outlets" not in result.stderr and "找不到行政村台账的表头" in result.stderr
+
+
+def test_a_wrong_encoding_named_is_told_by_line_and_column(tmp_path):
+    """--encoding utf-8 on a GBK file, and on a UTF-8 file with one GBK cell: the line as an editor shows it
+    (the title row counted), the column under the header, and what to do, in both languages."""
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(("开封市快递进村台账\n" + ROWS).encode("gbk"))
+    one_cell = tmp_path / "one_cell.csv"
+    lines = ("开封市快递进村台账\n" + ROWS).splitlines(keepends=True)
+    one_cell.write_bytes("".join(lines[:2]).encode() + "祥符区,城关镇,".encode() + "袁楼村".encode("gbk")
+                         + lines[2].split("袁楼村", 1)[1].encode())
+
+    def told(path: Path, lang: str) -> str:
+        result = CliRunner().invoke(app, ["check", str(path), "--encoding", "utf-8", "--divisions", "none",
+                                          "--lang", lang])
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        return result.stderr
+
+    assert "第 1 行不能按 utf-8 解码" in told(gbk, "zh") and "--encoding gbk" in told(gbk, "zh")
+    assert "去掉 --encoding" in told(gbk, "zh") and "字节" not in told(gbk, "zh")
+    assert "line 1 cannot be decoded as utf-8" in told(gbk, "en") and "drop --encoding" in told(gbk, "en")
+    assert "第 3 行（「行政村」列）不能按 utf-8 解码" in told(one_cell, "zh")
+    assert "line 3 (column '行政村') cannot be decoded" in told(one_cell, "en")
+
+
+def test_windows_1252_text_is_told_to_use_encoding_and_junk_is_still_no_text(tmp_path):
+    """Western text from Windows: curly quotes, a dash and a euro sign are bytes 0x93 0x94 0x96 0x80, which
+    Latin-1 reads as control characters; they are text, not junk. Random bytes remain no text."""
+    import random
+
+    text = tmp_path / "cp1252.csv"
+    text.write_bytes("Name,Note,Price\n“Alpha”,café – good,€5\nBeta,“x”,€10\n".encode("cp1252"))
+    assert b"\x93" in text.read_bytes() and b"\x80" in text.read_bytes()
+    result = check(text)
+    assert result.exit_code == 2 and "--encoding cp1252" in result.stderr and "不是文本表格" not in result.stderr
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(random.Random(16).randbytes(512))
+    result = check(junk)
+    assert result.exit_code == 2 and "不是文本表格" in result.stderr
+
+
+def _record(rid: int, body: bytes) -> bytes:
+    """A BIFF record: its id and length (little-endian), then its body."""
+    return rid.to_bytes(2, "little") + len(body).to_bytes(2, "little") + body
+
+
+def test_an_excel_4_file_is_too_old_and_told_to_be_saved_as_xlsx(tmp_path):
+    """Excel 2.x, 3.0 and 4.0 wrote a plain stream of BIFF records, not the OLE container of Excel 5.0 and
+    later (which calamine reads): a BOF record (id 0x0009, 0x0209 or 0x0409; version; 0x0010 = worksheet),
+    a LABEL cell (row 0, column 0, 'County'; the record as Excel 3.0 and 4.0 write it), EOF."""
+    for version, bof, body in (("Excel 2.x", 0x0009, b"\x00\x00\x10\x00"),
+                               ("Excel 3.0", 0x0209, b"\x00\x00\x10\x00\x00\x00"),
+                               ("Excel 4.0", 0x0409, b"\x00\x00\x10\x00\x00\x00")):
+        path = tmp_path / f"{version}.xls"
+        label = _record(0x0204, b"\x00\x00\x00\x00\x0f\x00\x06\x00County")
+        path.write_bytes(_record(bof, body) + label + _record(0x000A, b""))
+        result = check(path)
+        assert result.exit_code == 2 and version in result.stderr and "另存为 .xlsx" in result.stderr, result.output
+        assert "不是文本表格" not in result.stderr
+        result = CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--lang", "en"])
+        assert "too old" in result.stderr and "save it as .xlsx" in result.stderr
+
+
+def _chart_sheet(book, name: str, values: str) -> None:
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": values})
+    book.add_chartsheet(name).set_chart(chart)
+
+
+def test_chart_sheets_are_passed_over_in_seeking_the_register(tmp_path):
+    """A workbook whose first sheet is a chart sheet: the register is on the sheet after it; a chart sheet
+    named with --sheet is told to be a chart; a workbook of chart sheets only holds no register."""
+    import warnings
+
+    import xlsxwriter
+
+    path = tmp_path / "图表在前.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    _chart_sheet(book, "Chart", "=台账!$E$2:$E$2")
+    register = book.add_worksheet("台账")
+    for r, line in enumerate(ROWS.strip().splitlines()):
+        register.write_row(r, 0, line.split(","))
+    book.close()
+    result = check(path)
+    assert result.exit_code == 0 and "1 行有效" in result.stdout, result.output
+    result = CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--sheet", "Chart"])
+    assert result.exit_code == 2 and "「Chart」是图表，不是表格" in result.stderr and "有：台账" in result.stderr
+
+    charts = tmp_path / "只有图表.xlsx"
+    book = xlsxwriter.Workbook(str(charts))
+    _chart_sheet(book, "图1", "=数据!$A$1:$A$3")
+    with warnings.catch_warnings():  # (XlsxWriter warns that the chart's data is on no sheet of the workbook)
+        warnings.simplefilter("ignore")
+        book.close()
+    result = check(charts)
+    assert result.exit_code == 2 and "只有图表工作表（图1），没有台账" in result.stderr, result.output
+    result = CliRunner().invoke(app, ["check", str(charts), "--divisions", "none", "--lang", "en"])
+    assert "holds only chart sheets" in result.stderr
+
+
+def test_a_chart_sheet_of_an_xlsb_is_no_unreadable_sheet():
+    """calamine fails on the chart sheet of an xlsb ('failed to fill whole buffer'); it is passed over, and the
+    workbook (numbers on its worksheets, no register) is told to hold no register. (The file is from
+    calamine's tests: see fixtures/calamine/README.md.)"""
+    path = FIXTURES / "calamine" / "any_sheets.xlsb"
+    result = check(path)
+    assert result.exit_code == 2 and "找不到行政村台账的表头" in result.stderr, result.output
+    assert "无法读取" not in result.stderr and "Chart" not in result.stderr
+
+
+def _latin_words(line: str, path: Path) -> list[str]:
+    """The words in Latin letters of a Chinese message, besides the file's name, a sheet's 「name」 and the
+    programs named."""
+    import re
+
+    rest = re.sub(r"「[^」]*」", "", line.replace(str(path), ""))
+    return [w for w in re.findall(r"[A-Za-z]+", rest) if w not in ("kuaidi", "Excel", "WPS", "xlsx", "CSV")]
+
+
+def test_a_damaged_workbook_is_told_in_chinese_and_the_reader_s_words_are_kept_for_english(tmp_path):
+    """Malformed XML in an xlsx (its workbook part, or its sheet, cut off in a tag): calamine's English
+    ('syntax error: tag not closed…') stays out of the Chinese line, which says the file is damaged and to
+    save it again from Excel or WPS; the English line keeps it."""
+    parts = _workbook_parts()
+    for broken in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
+        path = _zip(tmp_path / f"{broken.replace('/', '_')}.xlsx",
+                    {**parts, broken: parts[broken][: len(parts[broken]) // 2] + b"<x"})
+        zh = check(path)
+        assert zh.exit_code == 2 and _latin_words(zh.stderr, path) == [], zh.output
+        assert "已损坏" in zh.stderr and "WPS" in zh.stderr
+        en = CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--lang", "en"])
+        assert en.exit_code == 2 and "syntax error" in en.stderr and "corrupt" in en.stderr, en.output
+
+
+def test_a_csv_the_csv_module_refuses_is_told_in_chinese(tmp_path):
+    """A row wider than the header with a cell longer than the csv module's field limit: the Chinese line
+    says so in Chinese ('field larger than field limit' only in English)."""
+    path = tmp_path / "long_cell.csv"
+    path.write_text(ROWS.strip() + ",多的一格\n祥符区,城关镇,\"" + "长" * 140_000 + "\",1\n", encoding="utf-8")
+    zh = check(path)
+    assert zh.exit_code == 2 and "第 3 行不是有效的 CSV（有单元格长于 131072 个字符）" in zh.stderr, zh.output
+    assert _latin_words(zh.stderr, path) == []
+    en = CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--lang", "en"])
+    assert "field larger than field limit" in en.stderr
+
+
+def _moved(parts: dict[str, bytes], folder: str) -> dict[str, bytes]:
+    """An xlsx's parts with its xl/ folder renamed, and every reference to it (_rels/.rels names the
+    workbook part, [Content_Types].xml and the workbook's relationships the others) changed with it."""
+    return {name.replace("xl/", folder, 1): data.replace(b"xl/", folder.encode()) for name, data in parts.items()}
+
+
+def test_a_workbook_part_outside_xl_is_a_workbook(tmp_path):
+    """A valid package may keep its workbook anywhere (_rels/.rels names it): here at wb/workbook.xml."""
+    parts = _moved(_workbook_parts(), "wb/")
+    assert "wb/workbook.xml" in parts and not any(n.startswith("xl/") for n in parts)
+    assert b'Target="wb/workbook.xml"' in parts["_rels/.rels"]
+    result = check(_zip(tmp_path / "台账.xlsx", parts))
+    assert result.exit_code == 0 and "1 行有效" in result.stdout, result.output
+
+
+def test_a_workbook_of_no_sheets_says_so(tmp_path):
+    """A workbook part whose <sheets> is empty (and no sheet part): no sheet, not 'every sheet hidden'."""
+    import re
+
+    parts = {n: d for n, d in _workbook_parts().items() if not n.startswith("xl/worksheets/")}
+    parts["xl/workbook.xml"] = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", parts["xl/workbook.xml"])
+    assert b"<sheets/>" in parts["xl/workbook.xml"]
+    result = check(_zip(tmp_path / "空.xlsx", parts))
+    assert result.exit_code == 2 and "中没有工作表" in result.stderr and "隐藏" not in result.stderr, result.output
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "空.xlsx"), "--divisions", "none", "--lang", "en"])
+    assert "holds no sheet" in result.stderr
+
+
+def test_an_error_cell_is_found_wherever_the_package_keeps_its_sheet(tmp_path):
+    """A #DIV/0! in the population column (calamine reads it as empty) is reported as a bad number in a
+    workbook written as openpyxl writes it (a relationship's Target before its Id), with its parts at wb/,
+    and with its part names written with backslashes: never silently an empty cell."""
+    import re
+
+    parts = _workbook_parts()
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = re.sub(rb'<c r="E2".*?</c>', b'<c r="E2" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+                                               sheet)
+    assert parts["xl/worksheets/sheet1.xml"] != sheet
+    assert re.search(rb"<Relationship [^>]*Target=[^>]*Id=", parts["xl/_rels/workbook.xml.rels"])
+    for name, variant in (("openpyxl.xlsx", parts), ("wb.xlsx", _moved(parts, "wb/")),
+                          ("backslash.xlsx", {n.replace("/", "\\"): d for n, d in parts.items()})):
+        result = check(_zip(tmp_path / name, variant))
+        assert result.exit_code == 1 and "「#DIV/0!」不是有效的数值" in result.stdout, (name, result.output)

@@ -17,7 +17,10 @@ from kuaidi_cli.read.header import Header, find_header, header_columns, no_regis
 from kuaidi_cli.read.table import HEADER_SEARCH_ROWS, Column, Limits, RawTable
 
 
-def decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+def decode(data: bytes, path: Path, encoding: str | None, kind: Kind | None = None,
+           aliases: AliasTable | None = None) -> tuple[str, str]:
+    """The text of a CSV file and its encoding: the one named (--encoding), else the one detected.
+    (`kind` and `aliases` let a failure under a named encoding name the column it is in.)"""
     if encoding:
         try:
             return data.decode(encoding), encoding
@@ -25,8 +28,7 @@ def decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
             raise InputError(f"不认识的编码 {encoding}（可用 utf-8、gbk、gb18030、utf-16）",
                              f"unknown encoding {encoding} (try utf-8, gbk, gb18030, utf-16)") from e
         except UnicodeDecodeError as e:
-            raise InputError(f"{path} 不能按 {encoding} 解码（第 {e.start} 字节），请换一种 --encoding",
-                             f"{path} cannot be decoded as {encoding} (byte {e.start}); try another --encoding") from e
+            raise _not_in_encoding(data, path, encoding, e.start, kind, aliases) from e
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -51,17 +53,62 @@ def decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         if _looks_binary(text):
             break
         return text, enc
-    if not _looks_binary(data[:4096].decode("latin-1")) and b"\x00" not in data[:4096]:
+    if not _looks_binary(data[:4096].decode("latin-1").translate(_CP1252)) and b"\x00" not in data[:4096]:
         raise InputError(  # text, in none of the encodings tried: Big5, Latin-1, CP1252, …
-            f"{path} 是文本，但不是 UTF-8、GBK/GB18030 或 UTF-16 编码（可能是 Big5、Latin-1 等）："
-            "请另存为 UTF-8 的 CSV，或用 --encoding 指定编码（如 --encoding big5）",
-            f"{path} is text, but not in UTF-8, GBK/GB18030 or UTF-16 (Big5 or Latin-1, perhaps): save it as a "
-            "UTF-8 CSV, or name its encoding with --encoding (such as --encoding big5)",
+            f"{path} 是文本，但不是 UTF-8、GBK/GB18030 或 UTF-16 编码（可能是繁体的 Big5，或西文的 Windows-1252、"
+            "Latin-1 等）：请另存为 UTF-8 的 CSV，或用 --encoding 指定编码（如 --encoding big5、--encoding cp1252）",
+            f"{path} is text, but not in UTF-8, GBK/GB18030 or UTF-16 (Big5, Windows-1252 or Latin-1, perhaps): "
+            "save it as a UTF-8 CSV, or name its encoding with --encoding (such as --encoding big5 or cp1252)",
         )
     raise InputError(
         f"{path} 不是文本表格（可能是损坏或其他类型的文件），请另存为 CSV 或 Excel 后再查",
         f"{path} is not a text table (it may be corrupt or another kind of file); save it as CSV or Excel",
     )
+
+
+def _not_in_encoding(data: bytes, path: Path, encoding: str, bad: int, kind: Kind | None,
+                     aliases: AliasTable | None) -> InputError:
+    """--encoding names an encoding the file is not in: where its first byte that is not is, as an editor
+    or a spreadsheet shows it (the line, 1-based, title rows counted; the column when the header is above
+    it), and what to do instead (the encoding kuaidi would detect, when it detects one)."""
+    before = data[:bad].decode(encoding, errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    line = before.count("\n") + 1
+    label = _column_at(before, kind, aliases) if kind is not None and aliases is not None else None
+    where, where_en = (f"（「{label}」列）", f" (column '{label}')") if label else ("", "")
+    try:
+        found: str | None = decode(data, path, None)[1]
+    except InputError:
+        found = None
+    if found:
+        return InputError(
+            f"{path} 第 {line} 行{where}不能按 {encoding} 解码：文件看来是 {found} 编码；"
+            f"请去掉 --encoding（kuaidi 会自己识别编码），或改用 --encoding {found}",
+            f"{path} line {line}{where_en} cannot be decoded as {encoding}: the file looks like {found}; "
+            f"drop --encoding (kuaidi detects the encoding) or use --encoding {found}",
+        )
+    return InputError(
+        f"{path} 第 {line} 行{where}不能按 {encoding} 解码：请去掉 --encoding 让 kuaidi 自己识别编码，"
+        "或换一种编码（如 --encoding gbk）",
+        f"{path} line {line}{where_en} cannot be decoded as {encoding}: drop --encoding to let kuaidi detect "
+        "the encoding, or name another (such as --encoding gbk)",
+    )
+
+
+def _column_at(before: str, kind: Kind, aliases: AliasTable) -> str | None:
+    """The header of the column that the end of `before` (text up to a bad byte) is in, when the header
+    is on a line above it; None when it is not (a title or the header itself cannot be decoded)."""
+    head, _, last = before.rpartition("\n")
+    found: tuple[Header, str] | None = None
+    for delimiter in ("\t", ",", ";", "|"):
+        h = find_header(_split(preview(head), delimiter), kind, aliases) if head else None
+        if h and (found is None or h.score > found[0].score):
+            found = (h, delimiter)
+    if found is None:
+        return None
+    header, delimiter = found
+    cells = _split(last, delimiter)
+    i = len(cells[0]) - 1 if cells else 0
+    return (header.labels[i] or None) if i < len(header.labels) else None
 
 
 def _utf8_then_not(data: bytes, bad: int) -> bool:
@@ -75,6 +122,21 @@ def _utf8_then_not(data: bytes, bad: int) -> bool:
     except UnicodeDecodeError:
         return False
     return any(ord(ch) > 0x2E80 for ch in text)
+
+
+def _cp1252() -> dict[int, str]:
+    """Latin-1 text's C1 control characters (U+0080-U+009F) as Windows-1252 reads their bytes: “ ” – € …
+    Western text from Windows is full of them; the five bytes Windows-1252 leaves undefined stay controls."""
+    table = {}
+    for b in range(0x80, 0xA0):
+        try:
+            table[b] = bytes([b]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+    return table
+
+
+_CP1252 = _cp1252()
 
 
 def _looks_binary(text: str) -> bool:
@@ -97,7 +159,10 @@ def _split(text: str, delimiter: str, limit: int | None = None, path: Path | Non
     except csv.Error as e:
         if path is None:  # header sniffing: a preview that does not parse has no header
             return rows
-        raise InputError(f"{path} 第 {reader.line_num} 行不是有效的 CSV（{e}），请用 Excel 打开后另存为 CSV",
+        # the csv module's words for the English line only; the Chinese line says what it means
+        why = (f"有单元格长于 {csv.field_size_limit()} 个字符" if "field larger than field limit" in str(e)
+               else "引号或分隔符有误")
+        raise InputError(f"{path} 第 {reader.line_num} 行不是有效的 CSV（{why}），请用 Excel 打开后另存为 CSV",
                          f"{path} line {reader.line_num} is not valid CSV ({e}); open it in Excel and save it as CSV") from e
     return rows
 
@@ -215,7 +280,7 @@ def read_csv(path: Path, kind: Kind, aliases: AliasTable, encoding: str | None, 
         if cells is not None:
             return _csv_table(path, kind, enc, delimiter, header, cells)
         # rows wider or narrower than the header, or bytes that are not UTF-8: as any other file
-    text, enc = decode(data, path, encoding)
+    text, enc = decode(data, path, encoding, kind, aliases)
     if "\r" in text and "\n" not in text:  # old Mac line ends
         text = text.replace("\r", "\n")
     if "\x00" in text:

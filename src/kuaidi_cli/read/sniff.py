@@ -54,7 +54,29 @@ def sniff(path: Path, limits: Limits) -> str:
         if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
             raise encrypted(path)
         return "xls"
+    if (old := _old_excel(head)) is not None:
+        raise InputError(
+            f"{path} 是 {old} 的文件，格式太旧，kuaidi 读不了：请用 Excel 或 WPS 打开，另存为 .xlsx 后再查",
+            f"{path} is an {old} file, a format too old to read: open it in Excel or WPS and save it as .xlsx",
+        )
     return "csv"
+
+
+# The BOF record that starts an Excel 2.x-4.0 file (BIFF2-4: a plain record stream, not yet the OLE container of
+# Excel 5.0 and later, which calamine reads): its id, by version
+_OLD_EXCEL = {0x0009: "Excel 2.x", 0x0209: "Excel 3.0", 0x0409: "Excel 4.0"}
+
+
+def _old_excel(head: bytes) -> str | None:
+    """The Excel version of an Excel 2.x-4.0 file, by its first record (BOF: id, length 4 to 16, then the
+    version and the kind of sheet: worksheet, chart, macro sheet or workbook); None for anything else."""
+    if len(head) < 8:
+        return None
+    rid, size = int.from_bytes(head[0:2], "little"), int.from_bytes(head[2:4], "little")
+    kind = int.from_bytes(head[6:8], "little")
+    if rid in _OLD_EXCEL and 4 <= size <= 16 and kind in (0x0010, 0x0020, 0x0040, 0x0100):
+        return _OLD_EXCEL[rid]
+    return None
 
 
 def encrypted(path: Path) -> InputError:

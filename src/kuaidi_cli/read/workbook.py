@@ -90,11 +90,16 @@ def _is_panic(e: BaseException) -> bool:
     return type(e).__name__ == "PanicException"
 
 
+def _detail(e: BaseException) -> str:
+    """calamine's own words for a failure, for the English line only (the Chinese line gives advice instead;
+    --debug shows them in full)."""
+    return str(e).splitlines()[0][:80] if str(e).strip() else type(e).__name__
+
+
 def _unreadable(path: Path, e: BaseException) -> InputError:
-    detail = str(e).splitlines()[0][:80] if str(e) else type(e).__name__
     return InputError(
-        f"{path} 无法作为表格打开（{detail}），文件可能已损坏；请用 Excel 另存为 .xlsx 后再查",
-        f"{path} cannot be opened as a workbook ({detail}); it may be corrupt; save it again as .xlsx",
+        f"{path} 无法作为表格打开，文件可能已损坏（不完整，或内容有误）；请用 Excel 或 WPS 打开后另存为 .xlsx 再查",
+        f"{path} cannot be opened as a workbook ({_detail(e)}); it may be corrupt; save it again as .xlsx",
     )
 
 
@@ -118,7 +123,11 @@ class _Workbook:
                 raise
             raise _unreadable(path, e) from e
         self.names: list[str] = list(self.wb.sheet_names)
-        self.visible: list[str] = [m.name for m in self.wb.sheets_metadata if "Hidden" not in str(m.visible)]
+        # the sheets that are grids of cells, the only ones a register can be in: not chart sheets (calamine
+        # fails on an xlsb chart sheet, and reads an xls one as another sheet's cells), dialogs or VBA modules
+        grids = [m for m in self.wb.sheets_metadata if m.typ in (pc.SheetTypeEnum.WorkSheet, pc.SheetTypeEnum.MacroSheet)]
+        self.tables: list[str] = [m.name for m in grids]
+        self.visible: list[str] = [m.name for m in grids if "Hidden" not in str(m.visible)]
 
     def rows(self, name: str, nrows: int | None = None) -> tuple[list[list[Any]], int]:
         """Rows of a sheet from its first used row, and the 0-based index of that row.
@@ -144,8 +153,8 @@ class _Workbook:
         if not (isinstance(e, pc.CalamineError | OSError | ValueError) or _is_panic(e)):
             raise e
         return InputError(
-            f"{self.path} 的工作表「{name}」无法读取（{str(e)[:80]}），请用 Excel 另存后再查",
-            f"sheet '{name}' of {self.path} cannot be read ({str(e)[:80]}); save the workbook again",
+            f"{self.path} 的工作表「{name}」无法读取，文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再查",
+            f"sheet '{name}' of {self.path} cannot be read ({_detail(e)}); it may be corrupt; save the workbook again",
         )
 
     def stream(self, name: str, skip: int) -> Iterator[list[list[Any]]]:
@@ -195,6 +204,12 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
                 f"{path} 中没有工作表「{sheet}」（有：{_listed(names)}）；--sheet 可写名称或序号（从1开始）",
                 f"no sheet '{sheet}' in {path} (it has: {_listed(names, ', ')}); --sheet takes a name or a 1-based number",
             )
+        if chosen not in wb.tables:
+            raise InputError(
+                f"{path} 的工作表「{chosen}」是图表，不是表格；请用 --sheet 指定台账所在的工作表（有：{_listed(wb.tables)}）",
+                f"sheet '{chosen}' of {path} is a chart, not a table; choose the register's sheet with --sheet "
+                f"(it has: {_listed(wb.tables, ', ')})",
+            )
         preview = wb.preview(chosen)
         h = find_header(preview, kind, aliases)
         if h is None:
@@ -202,12 +217,18 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
         return chosen, h
     if not names:
         raise InputError(f"{path} 中没有工作表，请重新导出台账", f"{path} holds no sheet; export the register again")
+    if not wb.tables:
+        raise InputError(
+            f"{path} 中只有图表工作表（{_listed(names)}），没有台账：请给出台账数据所在的工作簿，或把台账所在的工作表一起另存",
+            f"{path} holds only chart sheets ({_listed(names, ', ')}), no register: give the workbook that holds the "
+            "register's data, or save the register's sheet with it",
+        )
     if not wb.visible:
         raise InputError(
-            f"{path} 的工作表全部被隐藏（{_listed(names)}）；请在 Excel 中取消隐藏，或用 --sheet 指定要检查的工作表",
-            f"every sheet of {path} is hidden ({_listed(names, ', ')}); unhide the register or choose it with --sheet",
+            f"{path} 的工作表全部被隐藏（{_listed(wb.tables)}）；请在 Excel 中取消隐藏，或用 --sheet 指定要检查的工作表",
+            f"every sheet of {path} is hidden ({_listed(wb.tables, ', ')}); unhide the register or choose it with --sheet",
         )
-    order = wb.visible + [n for n in names if n not in wb.visible]  # hidden sheets last
+    order = wb.visible + [n for n in wb.tables if n not in wb.visible]  # hidden sheets last, charts never
     previews = []
     for name in order:
         previews.append(wb.preview(name))
@@ -216,7 +237,7 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
             return name, h
     other = other_kind(kind)
     rival = next((p for p in previews if best_header(p, other, rival_aliases(other))), None)
-    raise no_register(path, kind, f"（工作表：{_listed(names)}）", f" (sheets: {_listed(names, ', ')})", rival)
+    raise no_register(path, kind, f"（工作表：{_listed(wb.tables)}）", f" (sheets: {_listed(wb.tables, ', ')})", rival)
 
 
 def _text_column(values: np.ndarray[Any, Any]) -> pd.Series:
@@ -274,7 +295,7 @@ def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: 
     wb = _Workbook(path)
     # the sheet most likely chosen is scanned for error cells in a thread while calamine parses it (both
     # work without the GIL: unzipping, and calamine's Rust)
-    choices: list[str | None] = [*(wb.visible or wb.names)] or [None]
+    choices: list[str | None] = [*(wb.visible or wb.tables)] or [None]
     guess = (sheet if sheet in wb.names else choices[0]) if fmt == "xlsx" else None
     scan = in_thread("scan", xlsx_error_cells, path, guess) if guess is not None else None
     name, header = _choose_sheet(wb, kind, aliases, sheet)
