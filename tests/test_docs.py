@@ -40,3 +40,20 @@ def test_the_terminal_examples_are_what_the_commands_print():
     spec.loader.exec_module(examples)
     assert len([e for f in examples.FILES for e in examples.examples(f)]) >= 5
     assert examples.differing() == []
+
+
+def test_the_screenshots_the_readme_shows_are_there():
+    """docs/screens holds the page (city, county) and a printed page of each workbook sheet (city, county), as
+    scripts/screenshot.sh makes them; every picture the README and docs/EXPORTS.md name exists."""
+    import re
+
+    root = ROOT
+    named = re.findall(r"\((docs/screens/[^)]+\.png)\)", (root / "README.md").read_text(encoding="utf-8"))
+    named += ["docs/" + p for p in re.findall(r"\((screens/[^)]+\.png)\)",
+                                              (root / "docs" / "EXPORTS.md").read_text(encoding="utf-8"))]
+    assert len(named) >= 17
+    assert all((root / p).is_file() for p in named), [p for p in named if not (root / p).is_file()]
+    for scope in ("city", "county"):
+        assert (root / "docs" / "screens" / f"page-{scope}.png").is_file()
+        for sheet in ("targets", "counties", "townships", "submissions", "attention", "findings", "about"):
+            assert list((root / "docs" / "screens").glob(f"workbook-{scope}-*-{sheet}.png")), (scope, sheet)

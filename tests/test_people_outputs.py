@@ -29,6 +29,14 @@ def test_the_city_page(tmp_path):
 def test_a_county_page_has_its_townships_and_a_whole_list_says_so(tmp_path):
     html = page(tmp_path, "--county", "祥符区")
     assert "<h2>分乡镇</h2>" in html
+    # its charts compare its townships (城关镇 among them), under 分乡镇; a city's compare its counties
+    import re
+
+    bars = re.findall(r'<rect class="bar"[^>]*><title>(\S+) ', html)
+    assert "城关镇" in bars and "祥符区" not in bars
+    assert html.index('<div class="charts">') > html.index("<h2>分乡镇</h2>")
+    city = re.findall(r'<rect class="bar"[^>]*><title>(\S+) ', page(tmp_path))
+    assert city[:2] == ["祥符区", "杞县"] and "城关镇" not in city
     assert "待整改村（共" in html and "前" not in html.split("待整改村（共")[1][:10]
 
 

@@ -4,6 +4,7 @@ address outside the file: it opens the same in any browser, offline."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from kuaidi_cli.core.rules import Rules
@@ -27,7 +28,7 @@ tr.total td{font-weight:bold;background:#f2f2f2}.met{background:#c6efce;color:#0
 .info{background:#ddebf7;color:#1f4e78}.foot{color:#777;font-size:12px;margin-top:24px}
 .no-data,.unverified,.incomplete{background:#e4dfec;color:#5b2c6f;font-weight:bold}
 .warn{background:#fff4ce;border-left:4px solid #c98a00;padding:6px 10px;margin:6px 0;font-weight:bold;color:#6b4a00}
-svg text{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}
+svg text{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}.charts svg{max-width:100%;height:auto}
 @media print{@page{size:A4 landscape;margin:12mm}body{margin:0;max-width:none}
 h2{break-after:avoid}tr,.charts svg{break-inside:avoid}thead{display:table-header-group}
 th,.met,.missed,.pending,.info,.no-data,.unverified,.incomplete,tr.total td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
@@ -37,7 +38,8 @@ th,.met,.missed,.pending,.info,.no-data,.unverified,.incomplete,tr.total td{-web
 def _bar_chart(title: str, names: list[str], values: list[float | None], lines: list[tuple[float, str]],
                color: str) -> str:
     """Vertical bars of rates in [0, 1] with dashed horizontal target lines."""
-    width, height, left, top, bottom, right = 760, 300, 56, 36, 48, 150
+    height, left, top, bottom, right = 300, 56, 36, 48, 150
+    width = max(760, left + right + 56 * len(names))  # room for each name (a county's 30 townships)
     plot_h = height - top - bottom
     step = (width - left - right) / max(len(names), 1)
     bar = min(56.0, step * 0.6)
@@ -134,12 +136,15 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
                    + "".join(f"<th>{escape(h)}</th>" for h in change_table.village_headers(lang)) + "</tr>"
                    + "".join("<tr>" + "".join(f"<td>{escape(str(x or ''))}</td>" for x in row) + "</tr>"
                              for row in change_table.village_rows(ch, lang)[:200]) + "</table>")
-    names = [c.county for c in report.counties]
-    chart_reach = _bar_chart(t("reach_rate", lang), names, [c.reach_rate for c in report.counties],
+    # bars of the parts a reader compares: the counties of a city, the townships of a county (or of one township)
+    parts: Sequence[ScopeRow] = report.counties if report.scope.level == "city" else report.townships
+    names = [c.county for c in report.counties] if report.scope.level == "city" else [w.township for w in report.townships]
+    chart_reach = _bar_chart(t("reach_rate", lang), names, [c.reach_rate for c in parts],
                              _target_lines(rules, "reach_rate", lang), "#2f5597")
     chart_priority = _bar_chart(t("priority_in_village_rate", lang), names,
-                                [c.priority_in_village_rate for c in report.counties],
+                                [c.priority_in_village_rate for c in parts],
                                 _target_lines(rules, "priority_in_village_rate", lang), "#c55a11")
+    charts = f'<div class="charts">\n{chart_reach}\n{chart_priority}\n</div>'
     why = reason_text(rules, lang)
     attention = "".join(
         f"<tr><td>{escape(a.county)}</td><td>{escape(a.township)}</td><td>{escape(a.village)}</td>"
@@ -159,12 +164,9 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
 <h2>{t("targets", lang)}</h2>
 {targets}
 <h2>{t("by_county", lang)}</h2>
-<div class="charts">
-{chart_reach}
-{chart_priority}
-</div>
+{charts if report.scope.level == "city" else ""}
 {counties}
-{townships}
+{townships.replace("</h2>", "</h2>" + charts, 1) if report.scope.level != "city" else townships}
 {submissions}
 {changes}
 <h2>{escape(attention_title)}</h2>
