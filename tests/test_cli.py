@@ -299,3 +299,15 @@ def test_only_a_count_of_exactly_one_is_singular():
 
     assert t("ok", "en", files=2, valid=11, warnings=21) == "✓ Passed: 2 files, 11 valid rows, no errors (21 warnings)."
     assert t("ok", "en", files=1, valid=1, warnings=1) == "✓ Passed: 1 file, 1 valid row, no errors (1 warning)."
+
+
+def test_what_the_system_refuses_is_said_in_chinese(tmp_path):
+    """The operating system's reason is English ("No such file or directory", "Not a directory"): the
+    Chinese line names the cause in Chinese; the English line keeps the system's words."""
+    missing = invoke("rules", "--rules", tmp_path / "nope.yaml")
+    assert missing.exit_code == 2 and "文件或文件夹不存在" in missing.stderr and "No such file" not in missing.stderr
+    a_file = write(tmp_path, "x", "a.csv")
+    refused = invoke("report", "--samples", "--format", "csv", "-o", a_file / "out.csv")
+    assert refused.exit_code == 2 and "路径中有一段不是文件夹" in refused.stderr and "Not a directory" not in refused.stderr
+    english = runner.invoke(app, ["--lang", "en", "report", "--samples", "--format", "csv", "-o", str(a_file / "out.csv")])
+    assert english.exit_code == 2 and "Not a directory" in english.stderr

@@ -88,7 +88,7 @@ def test_full_disk(tmp_path, monkeypatch):
 
     monkeypatch.setattr("kuaidi_cli.write.files.os.fdopen", Full)
     result = export(tmp_path, "--as-of", "2021-06-30", "--no-history")
-    assert result.exit_code == 2 and "No space left" in result.stderr
+    assert result.exit_code == 2 and "磁盘已满" in result.stderr  # (the system's "No space left" in English)
     assert path.read_bytes() == before
     assert not list(tmp_path.glob(".kuaidi-report-*.tmp"))
     monkeypatch.undo()

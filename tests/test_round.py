@@ -422,3 +422,31 @@ def test_the_villages_needing_attention_name_their_file_and_row(tmp_path):
 def test_an_empty_fail_on_is_refused():
     result = invoke("report", "--samples", "--fail-on", "")
     assert result.exit_code == 2 and "--fail-on 为空" in result.stderr
+
+
+def test_last_months_report_beside_the_registers_is_no_register(tmp_path):
+    """A folder holding a county's register and kuaidi's own report of it (workbook and CSV, as `report -o`
+    writes them there): the report is left out, named on stderr, and is no data finding; the figures are
+    the register's alone (2 villages, 1 reached). Named as a register, it is refused."""
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    write(folder, f"{HEADER}\n祥符区,城关镇,丁村,410212100203,900,2,否,,否,,\n"
+                  f"祥符区,城关镇,甲村,410212100204,900,2,否,,是,,\n", "祥符区.csv")
+    runner = CliRunner()
+    base = ["report", "--villages", str(folder), "--divisions", "none", "--as-of", "2021-12-31"]
+    for name in ("上月报表.xlsx", "上月报表.csv"):
+        assert runner.invoke(app, [*base, "-o", str(folder / name)]).exit_code == 0
+    done = runner.invoke(app, [*base, "--format", "json"])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert (report["summary"]["villages"], report["summary"]["reached"]) == (2, 1)
+    assert [Path(i["path"]).name for i in report["inputs"]] == ["祥符区.csv"]
+    assert "上月报表.xlsx" in done.stderr and "上月报表.csv" in done.stderr
+    # no data finding: the footer counts the same findings as for the register alone
+    alone = runner.invoke(app, ["report", "--villages", str(folder / "祥符区.csv"), "--divisions", "none",
+                                "--as-of", "2021-12-31"], env={"COLUMNS": "200"}).stdout
+    beside = runner.invoke(app, base, env={"COLUMNS": "200"}).stdout
+    said = [x for x in alone.splitlines() if x.startswith("数据问题")]
+    assert said and said == [x for x in beside.splitlines() if x.startswith("数据问题")]
+    named = runner.invoke(app, ["check", str(folder / "上月报表.xlsx")])
+    assert named.exit_code == 2 and "kuaidi 生成的报表" in named.stderr

@@ -21,7 +21,7 @@ import pandas as pd
 from kuaidi_cli.commands import report as reporting
 from kuaidi_cli.commands.inputs import Registers
 from kuaidi_cli.commands.report import notes as notes  # (the CLI prints them before the summary)
-from kuaidi_cli.core.errors import KuaidiError
+from kuaidi_cli.core.errors import KuaidiError, os_reason
 from kuaidi_cli.core.gazetteer import Gazetteer
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.read import Limits
@@ -50,7 +50,8 @@ def folder_lock(folder: Path, wait: float) -> Iterator[None]:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as e:
-        raise KuaidiError(f"无法在 {folder} 中写文件：{e.strerror}", f"cannot write in {folder}: {e.strerror}") from e
+        zh, en = os_reason(e)
+        raise KuaidiError(f"无法在 {folder} 中写文件：{zh}", f"cannot write in {folder}: {en}") from e
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -81,7 +82,8 @@ def export(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise KuaidiError(f"无法创建输出文件夹 {out}：{e.strerror}", f"cannot create the folder {out}: {e.strerror}") from e
+        zh, en = os_reason(e)
+        raise KuaidiError(f"无法创建输出文件夹 {out}：{zh}", f"cannot create the folder {out}: {en}") from e
     inputs = reporting.input_paths(registers)
     with folder_lock(out, wait):
         for stale in out.glob(".kuaidi-report-*.tmp"):  # left by a run that was killed mid-write

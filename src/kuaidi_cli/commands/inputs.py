@@ -25,6 +25,7 @@ class Skipped:
     path: Path
     why_zh: str
     why_en: str
+    finding: bool = True  # a data finding (file-skipped); not so for kuaidi's own reports beside the registers
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,16 @@ def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None,
                 raise InputError(f"没有文件与「{text}」相符", f"no file matches '{text}'")
             found += matches
         else:
+            if _ours(path):
+                raise InputError(f"{path} 是 kuaidi 生成的报表，不是台账：请给出县区报来的台账",
+                                 f"{path} is a report kuaidi wrote, not a register: name the registers the counties sent")
             named.append(path)
     villages, outlets = ([], named) if kind is Kind.OUTLETS else (named, [])
     for path in found:
+        if _ours(path):  # last month's report beside the registers is not a register
+            if skipped is not None:
+                skipped.append(Skipped(path, "kuaidi 生成的报表，不是台账", "a report kuaidi wrote, not a register", False))
+            continue
         try:
             kinds = registers_in(path, limits, strict=skipped is not None)
         except InputError as e:
@@ -87,6 +95,15 @@ def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None,
         if Kind.OUTLETS in kinds:
             outlets.append(path)
     return _unique(villages), _unique(outlets)
+
+
+def _ours(path: Path) -> bool:
+    """Whether a file is one of kuaidi's own outputs (a report's workbook or CSV), which holds a county table
+    a header search would take for a register."""
+    from kuaidi_cli.write.files import written_by_kuaidi
+    from kuaidi_cli.write.json_csv import csv_headers
+
+    return path.is_file() and path.suffix.lower() in (".xlsx", ".csv") and written_by_kuaidi(path, csv_headers())
 
 
 def expand_both(villages: list[Path], outlets: list[Path], *, limits: Limits | None = None,

@@ -119,7 +119,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     ]
     generated_at = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     skipped = [make("file-skipped", file=str(k.path), value=k.path.name, detail_zh=k.why_zh, detail_en=k.why_en)
-               for k in registers.skipped]
+               for k in registers.skipped if k.finding]
     findings = skipped + villages.findings + (outlets.findings if outlets else []) + full.findings + extra
     report, results = build(part, rules, rules_ref=RulesRef(name=rules.name, sha256=rules_sha),
                             inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),

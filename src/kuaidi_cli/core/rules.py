@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from kuaidi_cli.core import normalise
-from kuaidi_cli.core.errors import RulesError
+from kuaidi_cli.core.errors import RulesError, os_reason
 from kuaidi_cli.core.fields import header_key
 
 
@@ -214,7 +214,8 @@ def load_rules(path: Path | None = None) -> tuple[Rules, str]:
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise RulesError(f"无法读取规则文件 {path}：{e.strerror}", f"cannot read rules file {path}: {e.strerror}") from e
+        zh, en = os_reason(e)
+        raise RulesError(f"无法读取规则文件 {path}：{zh}", f"cannot read rules file {path}: {en}") from e
     try:
         text = raw.decode("utf-8")
         data = yaml.load(text, Loader=_Loader)

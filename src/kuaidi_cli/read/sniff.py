@@ -6,7 +6,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from kuaidi_cli.core.errors import InputError
+from kuaidi_cli.core.errors import InputError, os_reason
 from kuaidi_cli.read.table import Limits
 
 _ZIP = b"PK\x03\x04"
@@ -36,7 +36,8 @@ def sniff(path: Path, limits: Limits) -> str:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as e:
-        raise InputError(f"无法读取 {path}：{e.strerror}", f"cannot read {path}: {e.strerror}") from e
+        zh, en = os_reason(e)
+        raise InputError(f"无法读取 {path}：{zh}", f"cannot read {path}: {en}") from e
     if size == 0:
         raise InputError(f"{path} 是空文件，请导出含表头和数据的台账", f"{path} is empty; export the register with its header and rows")
     if size > limits.max_file_bytes:

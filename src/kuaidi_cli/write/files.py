@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from kuaidi_cli.core.errors import KuaidiError
+from kuaidi_cli.core.errors import KuaidiError, os_reason
 
 # What kuaidi writes into each of its outputs so that it knows them again (report -o, trend --chart
 # may replace them; any other existing file needs --force).
@@ -107,7 +107,8 @@ def write_atomic(path: Path, data: bytes, inputs: list[Path]) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
     except OSError as e:
-        raise KuaidiError(f"无法写入 {path.parent}：{e.strerror}", f"cannot write in {path.parent}: {e.strerror}") from e
+        zh, en = os_reason(e)
+        raise KuaidiError(f"无法写入 {path.parent}：{zh}", f"cannot write in {path.parent}: {en}") from e
     try:
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), _mode(path))
@@ -118,7 +119,8 @@ def write_atomic(path: Path, data: bytes, inputs: list[Path]) -> None:
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise KuaidiError(f"无法写入 {path}：{e.strerror}", f"cannot write {path}: {e.strerror}") from e
+        zh, en = os_reason(e)
+        raise KuaidiError(f"无法写入 {path}：{zh}", f"cannot write {path}: {en}") from e
 
 
 def file_name(as_of: dt.date, fmt: str, part: str | None = None) -> str:
