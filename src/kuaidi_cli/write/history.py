@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from kuaidi_cli.core.errors import KuaidiError
+from kuaidi_cli.core.errors import KuaidiError, os_reason
 from kuaidi_cli.report import Report, ScopeRow
 from kuaidi_cli.write.columns import SCOPE_COLUMNS
 
@@ -69,9 +69,17 @@ def _problem(path: Path, e: Exception) -> KuaidiError:
     if "locked" in text or "busy" in text:
         return KuaidiError(f"历史库 {path} 被另一个进程锁住，请稍后再试", f"the history {path} is locked by another process; try again later")
     if "not a database" in text or "malformed" in text:
-        return KuaidiError(f"历史库 {path} 已损坏（{text}），请改名备份后重跑，或用 --history 指定新文件",
+        return KuaidiError(f"历史库 {path} 已损坏，请改名备份后重跑，或用 --history 指定新文件",
                            f"the history {path} is corrupt ({text}); move it aside and run again, or choose --history")
-    return KuaidiError(f"无法使用历史库 {path}：{text}", f"cannot use the history {path}: {text}")
+    if "readonly" in text or "read-only" in text:
+        return KuaidiError(f"历史库 {path} 只读：请检查文件权限，或用 --history 指定可写的文件",
+                           f"the history {path} is read-only ({text}); check its permissions, or choose --history")
+    if isinstance(e, OSError):
+        zh, en = os_reason(e)
+        return KuaidiError(f"无法使用历史库 {path}：{zh}", f"cannot use the history {path}: {en}")
+    # (SQLite's own words are English: they stay in the English line)
+    return KuaidiError(f"无法使用历史库 {path}：请用 --history 指定另一个文件，或加 --no-history",
+                       f"cannot use the history {path}: {text}")
 
 
 def connect(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
