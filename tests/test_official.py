@@ -94,6 +94,10 @@ def test_missing_villages_of_the_covered_townships(result):
     assert "独乐岗村（410212100203）" in values and "仓王村（410212101202）" in values
     assert "西街村（410212101200）" not in values
     assert all(f.severity == "warning" for f in missing)
+    # both languages say where the missing village is: its county and its township
+    (duleigang,) = [f for f in missing if f.value == "独乐岗村（410212100203）"]
+    assert "祥符区" in duleigang.message("en") and "城关镇" in duleigang.message("en")
+    assert "祥符区" in duleigang.message("zh") and "城关镇" in duleigang.message("zh")
 
 
 def _edited_samples(tmp_path):
