@@ -242,20 +242,31 @@ def _kuaidi(*args: str, **kw):
                           capture_output=kw.pop("capture_output", "stdout" not in kw), timeout=120, **kw)
 
 
-@pytest.mark.parametrize("args", [("--help",), ("check", "--help"), ("report", "--samples", "--as-of", "2021-12-31")])
-def test_a_reader_that_stops_reading_is_no_failure(args):
+BAD = f"{HEADER}\n祥符区,城关镇,丁村,410212100203,abc,2,否,,否,,\n"  # 人口 abc: an error
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    (("--help",), 0), (("check", "--help"), 0), (("report", "--samples", "--as-of", "2021-12-31"), 0),
+    (("check", "BAD", "--divisions", "none"), 1), (("check", "BAD", "--divisions", "none", "--format", "json"), 1),
+    (("report", "--samples", "--as-of", "2021-12-31", "--fail-on", "missed"), 1),
+    (("report", "--samples", "--as-of", "2021-12-31", "--fail-on", "missed", "--format", "csv"), 1),
+])
+def test_a_reader_that_stops_reading_changes_no_exit_code(args, code, tmp_path):
     """`kuaidi … | head`: the reader is gone before kuaidi writes a line (the pipe's reading end is closed
-    first); exit 0 and nothing on stderr, as for the help as for a report."""
+    first). The help exits 0; a command exits as it would have — 1 for a register with errors or a missed
+    target under --fail-on (the samples miss 重点村驻村设点率100% at 2021-12-31), so `set -o pipefail` sees it."""
     import os
     import subprocess
 
+    bad = write(tmp_path, BAD, "bad.csv")
     read, written = os.pipe()
     os.close(read)
     try:
-        done = _kuaidi(*args, stdout=written, stderr=subprocess.PIPE)
+        done = _kuaidi(*(str(bad) if a == "BAD" else a for a in args), stdout=written, stderr=subprocess.PIPE)
     finally:
         os.close(written)
-    assert done.returncode == 0 and done.stderr == b""
+    assert done.returncode == code
+    assert b"Traceback" not in done.stderr and b"BrokenPipe" not in done.stderr
 
 
 def test_a_table_sent_to_a_file_is_not_wrapped_at_80_columns(tmp_path):
@@ -311,3 +322,13 @@ def test_what_the_system_refuses_is_said_in_chinese(tmp_path):
     assert refused.exit_code == 2 and "路径中有一段不是文件夹" in refused.stderr and "Not a directory" not in refused.stderr
     english = runner.invoke(app, ["--lang", "en", "report", "--samples", "--format", "csv", "-o", str(a_file / "out.csv")])
     assert english.exit_code == 2 and "Not a directory" in english.stderr
+
+
+def test_a_path_holding_a_one_is_kept_as_written(tmp_path):
+    """'1 files' in a folder's name is part of a path, not a count: the English footer keeps it."""
+    folder = tmp_path / "round 1 files"
+    folder.mkdir()
+    register = write(folder, f"{HEADER}\n祥符区,城关镇,丁村,410212100203,900,2,否,,否,,\n", "x.csv")
+    done = runner.invoke(app, ["report", "--villages", str(register), "--divisions", "none", "--lang", "en",
+                               "--as-of", "2021-12-31"], env={"COLUMNS": "250"})
+    assert f"input: {register} (1 row, 0 with errors)" in done.stdout

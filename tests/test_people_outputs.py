@@ -90,7 +90,7 @@ def test_every_printed_page_names_its_sheet_scope_and_date(tmp_path):
 
 def test_the_findings_sheet_says_what_each_finding_is_and_where(tmp_path):
     """The samples as of 2021-12-31: the 驻村设点 of a few villages disagrees with the outlet register
-    (in-village-disagrees, a finding about one cell), beside findings about a whole row or no row."""
+    (in-village-disagrees, about the village's row), beside findings about a cell or no row."""
     import openpyxl
 
     from kuaidi_cli.core.findings import CATALOGUE
@@ -103,8 +103,8 @@ def test_the_findings_sheet_says_what_each_finding_is_and_where(tmp_path):
     rows = [r for r in rows if r[7]]
     assert rows and not {r[5] for r in rows} & set(CATALOGUE)  # no code on the sheet
     assert all(r[3] for r in rows)  # the column, "（整行）" or "—": never an empty cell
-    disagree = [r for r in rows if r[5] == "驻村设点与服务点台账不一致"]
-    assert disagree and all(r[3] == "是否驻村设点" and r[4] in ("是", "否") for r in disagree)
+    disagree = [r for r in rows if r[5] == "驻村设点与服务点台账不一致"]  # a finding about the village's row
+    assert disagree and all(r[3] == "（整行）" and r[4] and r[7].startswith(f"「{r[4]}」") for r in disagree)
 
 
 def _nearly_all_reached(tmp_path):

@@ -448,5 +448,14 @@ def test_last_months_report_beside_the_registers_is_no_register(tmp_path):
     beside = runner.invoke(app, base, env={"COLUMNS": "200"}).stdout
     said = [x for x in alone.splitlines() if x.startswith("数据问题")]
     assert said and said == [x for x in beside.splitlines() if x.startswith("数据问题")]
+    checked = runner.invoke(app, ["check", str(folder), "--divisions", "none"])
+    assert checked.exit_code == 0 and "上月报表.xlsx" in checked.stderr and "1 个文件" in checked.stdout
+    only = tmp_path / "只有报表"
+    only.mkdir()
+    for name in ("上月报表.xlsx", "上月报表.csv"):
+        (only / name).write_bytes((folder / name).read_bytes())
+    for args in (["check", str(only)], ["report", "--villages", str(only)]):
+        nothing = runner.invoke(app, args)
+        assert nothing.exit_code == 2 and "上月报表.xlsx" in nothing.stderr and "上月报表.csv" in nothing.stderr
     named = runner.invoke(app, ["check", str(folder / "上月报表.xlsx")])
     assert named.exit_code == 2 and "kuaidi 生成的报表" in named.stderr

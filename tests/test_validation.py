@@ -1,5 +1,7 @@
 """Each kind of finding, asserted as (code, row, column) on small registers written here."""
 
+from pathlib import Path
+
 import numpy as np
 from conftest import HEADER, examples, found, run, write
 from hypothesis import given, settings
@@ -185,3 +187,17 @@ def test_a_repeated_row_names_the_columns_compared(tmp_path, rules):
     zh, en = repeat.message("zh"), repeat.message("en")
     assert "第2行" in zh and "11列" in zh and "未比较：备注" in zh
     assert "row 2" in en and "11 columns" in en and "not compared: 备注" in en
+
+
+def test_a_repeated_row_is_described_by_its_own_file(tmp_path, rules):
+    """Checked together: a.csv (the 11 columns, its row 3 repeating row 2), b.csv (the 11 and 联系人, 电话)
+    and c.csv (5 of the columns, its row 3 repeating row 2). Each repeat names its own file's columns."""
+    a = write(tmp_path, f"{HEADER}\n祥符区,城关镇,丁村,410212100203,900,2,否,,否,,\n"
+                        f"祥符区,城关镇,丁村,410212100203,900,2,否,,否,,\n", "a.csv")
+    b = write(tmp_path, f"{HEADER},联系人,电话\n祥符区,城关镇,甲村,410212100204,900,2,否,,否,,,张,1\n", "b.csv")
+    c = write(tmp_path, "县区,乡镇,行政村,是否通达,是否驻村设点\n祥符区,城关镇,乙村,否,否\n祥符区,城关镇,乙村,否,否\n", "c.csv")
+    register = run([a, b, c], rules)
+    said = {Path(f.file).name: f.message("zh") for f in register.findings if f.code == "duplicate-row"}
+    assert set(said) == {"a.csv", "c.csv"}
+    assert "11列" in said["a.csv"] and "未比较" not in said["a.csv"]
+    assert "5列" in said["c.csv"] and "未比较" not in said["c.csv"]

@@ -68,7 +68,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     fingerprint = row_ids([d.norm_codes() for d in dist.values()], len(raw))
     repeat = pd.Series(repeats(fingerprint), index=raw.index) & ~skipped
     dz, de = first_rows(meta, repeat, fingerprint)
-    c.add("duplicate-row", repeat, None, None, *_compared(tables, fields, dz, de))
+    c.add("duplicate-row", repeat, None, None, *_compared(tables, fields, meta["_t"], dz, de))
     skipped |= repeat
 
     keep_rows = ~skipped.to_numpy()
@@ -198,12 +198,19 @@ def _not_on_skipped_rows(found: list[Finding], typed: pd.DataFrame, not_village:
     return [f for f in found if f.code == "not-a-village" or f.row is None or (f.file, f.row) not in skipped]
 
 
-def _compared(tables: list[RawTable], fields: tuple[Field, ...], zh: pd.Series, en: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """How a repeated row's message names its first row and what was compared: the number of columns kuaidi
-    reads, and the columns of the files it does not read (a 备注 in which the two rows may differ)."""
-    read = sum(any(t.column_of(f.name) is not None for t in tables) for f in fields)
-    other = list(dict.fromkeys(c.label for t in tables for c in t.columns if c.field is None and c.label.strip()))
-    shown = "、".join(other[:5]) + ("等" if len(other) > 5 else "")
-    shown_en = ", ".join(other[:5]) + (", …" if len(other) > 5 else "")
-    return (zh + f"在 kuaidi 读取的{read}列上" + (f"（未比较：{shown}）" if other else ""),
-            en + f" in the {read} columns kuaidi reads" + (f" (not compared: {shown_en})" if other else ""))
+def _compared(tables: list[RawTable], fields: tuple[Field, ...], table_of: pd.Series, zh: pd.Series,
+              en: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """How a repeated row's message names its first row and what was compared, in the repeated row's own file
+    (`table_of`: each row's table): the number of its columns kuaidi reads, and its columns kuaidi does not
+    read (a 备注 in which the two rows may differ)."""
+    said_zh, said_en = [], []
+    for t in tables:
+        read = sum(t.column_of(f.name) is not None for f in fields)
+        other = list(dict.fromkeys(c.label for c in t.columns if c.field is None and c.label.strip()))
+        shown = "、".join(other[:5]) + ("等" if len(other) > 5 else "")
+        shown_en = ", ".join(other[:5]) + (", …" if len(other) > 5 else "")
+        said_zh.append(f"在 kuaidi 读取的{read}列上" + (f"（未比较：{shown}）" if other else ""))
+        said_en.append(f" in the {read} columns kuaidi reads" + (f" (not compared: {shown_en})" if other else ""))
+    which = table_of.reindex(zh.index).to_numpy()
+    return (zh + pd.Series([said_zh[i] for i in which], index=zh.index, dtype=object),
+            en + pd.Series([said_en[i] for i in which], index=en.index, dtype=object))

@@ -4,7 +4,6 @@ Heavy libraries (pandas, calamine, rich) are imported inside the commands: `kuai
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -66,18 +65,22 @@ def check(
     """
     with errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.commands.check import check as run_check
-        from kuaidi_cli.commands.inputs import expand_both
+        from kuaidi_cli.commands.inputs import for_check
         from kuaidi_cli.core import gazetteer
         from kuaidi_cli.core.rules import load_rules
+        from kuaidi_cli.write.labels import t
 
         rules, _ = load_rules(rules_file)
-        village_files, outlet_files = expand_both(files, outlets or [], limits=_limits(ctx))
+        village_files, outlet_files, skipped = for_check(files, outlets or [], limits=_limits(ctx))
+        for k in skipped:  # (kuaidi's own reports in a folder given)
+            typer.echo("kuaidi: " + t("skipped_file", lang.value, path=k.path, why=k.why_en if lang is Lang.en else k.why_zh), err=True)
         result = run_check(village_files, rules, outlets=outlet_files, sheet=sheet, encoding=encoding,
                            as_of=_as_of(as_of, lang), gazetteer=gazetteer.load(rules, divisions), limits=_limits(ctx))
         if fmt is CheckFormat.json:
             from kuaidi_cli.write.check_json import dumps
+            from kuaidi_cli.write.terminal import emit
 
-            sys.stdout.write(dumps(result) + "\n")
+            emit(dumps(result) + "\n")
         else:
             from kuaidi_cli.write.terminal import console
             from kuaidi_cli.write.terminal_check import render
@@ -278,8 +281,9 @@ def changes(
                                  parse(to, "--to") if to else None, county)
         if fmt is CheckFormat.json:
             from kuaidi_cli.write.changes import to_json
+            from kuaidi_cli.write.terminal import emit
 
-            sys.stdout.write(to_json(found))
+            emit(to_json(found))
         else:
             from kuaidi_cli.write.changes_view import render
             from kuaidi_cli.write.terminal import console

@@ -12,7 +12,19 @@ from kuaidi_cli.commands.options import Lang
 
 
 class _Help:
-    """Help in the user's languages: "显示本帮助并退出" rather than click's English, no `<bool>` beside it."""
+    """Help in the user's languages: "显示本帮助并退出" rather than click's English, no `<bool>` beside it, an
+    argument shown by its metavar alone, and Chinese text that a narrow terminal wraps (`breakable`)."""
+
+    help: str | None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = breakable(self.help)
+        for param in self.params:  # type: ignore[attr-defined]
+            if type(param) is typer.core.TyperArgument:  # (typer.Argument takes no class of its own)
+                param.__class__ = _NamedArgument
+            if isinstance(param, typer.core.TyperOption | typer.core.TyperArgument):
+                param.help = breakable(param.help)
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -28,23 +40,17 @@ class _NamedArgument(typer.core.TyperArgument):
         return None if self.metavar else super().display_type_rich(ctx)
 
 
-_BREAK_AFTER = re.compile(r"([，；：、）])(?=[^\s，；：、）])")
+_BREAK_AFTER = re.compile(r"([，；：、）。])(?=[^\s，；：、）。])")
+_BREAK_BEFORE = re.compile(r"(?<=[^\s（])（")
 
 
 def breakable(text: str | None) -> str | None:
     """Help text that a narrow terminal wraps rather than cuts: rich breaks lines only at spaces, and cuts
     a longer run with "…", so a long Chinese sentence gets a space after its commas, colons and brackets."""
-    return text and _BREAK_AFTER.sub(r"\1 ", text)
+    return text and _BREAK_BEFORE.sub(" （", _BREAK_AFTER.sub(r"\1 ", text))
 
 
-class Command(_Help, typer.core.TyperCommand):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for param in self.params:
-            if type(param) is typer.core.TyperArgument:  # (typer.Argument takes no class of its own)
-                param.__class__ = _NamedArgument
-            if isinstance(param, typer.core.TyperOption | typer.core.TyperArgument):
-                param.help = breakable(param.help)
+class Command(_Help, typer.core.TyperCommand): ...
 
 
 class Group(_Help, typer.core.TyperGroup): ...

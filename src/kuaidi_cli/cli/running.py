@@ -16,13 +16,15 @@ from kuaidi_cli.commands.options import Lang, Session, language
 def run(app: typer.Typer, session: Session) -> None:
     """kuaidi as a program. A reader that stops reading (`kuaidi --help | head -1`) is not a failure: where
     the help meets the broken pipe, before any command runs, rich (or click) quiets the output — rich points
-    file descriptor 1 at the null device, click swaps sys.stdout — and exits 1; that exit becomes 0, as a
-    command's own broken pipe does (errors_to_exit)."""
+    file descriptor 1 at the null device, click swaps sys.stdout — and exits 1; that exit becomes 0. A command
+    that meets it goes on quietly and exits with its own code (write.terminal: `check … | head` still exits 1
+    on errors)."""
     stdout, before = sys.stdout, _output_file()
     try:
         app(obj=session)
     except SystemExit as done:
-        if done.code == 1 and (sys.stdout is not stdout or _output_file() != before):
+        # (a command's own exit code stands: its terminal goes quiet and it ends as it would have)
+        if done.code == 1 and not session.ran and (sys.stdout is not stdout or _output_file() != before):
             raise SystemExit(0) from None
         raise
 
@@ -47,6 +49,7 @@ def errors_to_exit(ctx: typer.Context, lang: Lang | None, debug: bool) -> Iterat
     (`kuaidi --lang en check …`), else KUAIDI_LANG, else Chinese."""
     from kuaidi_cli.core.memory import collector_paused
 
+    session_of(ctx).ran = True
     chosen = language(lang or session_of(ctx).lang)
     debug = debug or bool(os.environ.get("KUAIDI_DEBUG"))
     with collector_paused(restore=not session_of(ctx).ends_with_command):

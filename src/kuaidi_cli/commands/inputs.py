@@ -46,12 +46,14 @@ REGISTER_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None,
-           skipped: list[Skipped] | None = None) -> tuple[list[Path], list[Path]]:
+           skipped: list[Skipped] | None = None, strict: bool = False) -> tuple[list[Path], list[Path]]:
     """Files as given (a file, a folder, or a shell-style pattern such as 台账/*.xlsx) split into (village
     files, outlet files). A file named is of the kind it was given for (`kind`); a folder's files and a
     pattern's matches are each of the kinds its headers tell (`registers_in`). Raises InputError for a folder
     or a pattern with no register in it. With `skipped`, a file of a folder or a pattern that holds no
-    register (a 说明.txt beside the registers) and a subfolder are left out and told there, not fatal."""
+    register (a 说明.txt beside the registers) and a subfolder are left out and told there, not fatal — unless
+    `strict` (`check`: such a file is checked, and its problem reported). kuaidi's own reports are always left
+    out (and told in `skipped`)."""
     named: list[Path] = []
     found: list[Path] = []
     for path in given:
@@ -85,7 +87,7 @@ def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None,
                 skipped.append(Skipped(path, "kuaidi 生成的报表，不是台账", "a report kuaidi wrote, not a register", False))
             continue
         try:
-            kinds = registers_in(path, limits, strict=skipped is not None)
+            kinds = registers_in(path, limits, strict=skipped is not None and not strict)
         except InputError as e:
             assert skipped is not None
             skipped.append(Skipped(path, e.zh, e.en))
@@ -107,11 +109,11 @@ def _ours(path: Path) -> bool:
 
 
 def expand_both(villages: list[Path], outlets: list[Path], *, limits: Limits | None = None,
-                skipped: list[Skipped] | None = None) -> tuple[list[Path], list[Path]]:
+                skipped: list[Skipped] | None = None, strict: bool = False) -> tuple[list[Path], list[Path]]:
     """The village and the outlet files of what was given for each (files, folders, patterns: `expand`);
     a folder given for one may hold registers of the other kind."""
-    village_files, outlet_files = expand(villages, Kind.VILLAGES, limits=limits, skipped=skipped)
-    more_villages, more_outlets = expand(outlets, Kind.OUTLETS, limits=limits, skipped=skipped)
+    village_files, outlet_files = expand(villages, Kind.VILLAGES, limits=limits, skipped=skipped, strict=strict)
+    more_villages, more_outlets = expand(outlets, Kind.OUTLETS, limits=limits, skipped=skipped, strict=strict)
     return _unique(village_files + more_villages), _unique(outlet_files + more_outlets)
 
 
@@ -152,6 +154,24 @@ def _unique(paths: list[Path]) -> list[Path]:
     for p in paths:
         seen.setdefault(p.resolve(), p)
     return list(seen.values())
+
+
+def for_check(files: list[Path], outlets: list[Path], *, limits: Limits | None = None
+              ) -> tuple[list[Path], list[Path], list[Skipped]]:
+    """What `check` checks of the files, folders and patterns given: every file, but kuaidi's own reports
+    (returned as skipped, to be told). Raises InputError when nothing is left to check."""
+    skipped: list[Skipped] = []
+    village_files, outlet_files = expand_both(files, outlets, limits=limits, skipped=skipped, strict=True)
+    if not village_files and not outlet_files:
+        raise _nothing_left(skipped)
+    return village_files, outlet_files, skipped
+
+
+def _nothing_left(skipped: list[Skipped]) -> InputError:
+    """No register in the folders given: each file left out, and why (the first five)."""
+    zh = "；".join(f"{k.path.name}（{k.why_zh}）" for k in skipped[:5]) + ("……" if len(skipped) > 5 else "")
+    en = "; ".join(f"{k.path.name} ({k.why_en})" for k in skipped[:5]) + ("; …" if len(skipped) > 5 else "")
+    return InputError(f"给出的文件夹中没有可读的台账：{zh}", f"no readable register in the folders given: {en}")
 
 
 def samples_dir() -> Path:
@@ -197,9 +217,7 @@ def resolve(villages: list[Path], outlets: list[Path], rules: Path | None, *, sa
     village_files, outlet_files = expand_both(villages, outlets, limits=limits, skipped=skipped)
     if not village_files:
         if skipped and not outlet_files:
-            first = skipped[0]
-            raise InputError(f"给出的文件夹中没有可读的台账：{first.path}：{first.why_zh}",
-                             f"no readable register in the folders given: {first.path}: {first.why_en}")
+            raise _nothing_left(skipped)
         raise InputError("给出的文件和文件夹中只有服务点台账，没有行政村台账",
                          "the files and folders given hold no village register")
     return Registers(village_files, outlet_files, rules, source, skipped)

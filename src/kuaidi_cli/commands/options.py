@@ -50,6 +50,7 @@ class Session:
     limits: dict[str, Any] = field(default_factory=dict)
     ends_with_command: bool = False
     lang: Lang | None = None  # `kuaidi --lang en …`: the language of every command that names none
+    ran: bool = False  # a command began (its exit code is its own, even when its reader stopped reading)
 
 
 def one_line(e: BaseException, lang: str) -> str:

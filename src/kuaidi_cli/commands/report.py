@@ -290,14 +290,13 @@ def notes(registers: Registers, lang: str, *, table: bool) -> list[str]:
 def write_output(fmt: str, output: Path | None, result: Report, context: ReportContext, rules: Rules,
                  registers: Registers, lang: str) -> None:
     """The report in a file format: to `output` atomically (never over an input), else to stdout."""
-    import sys
-
     from kuaidi_cli.write.files import write_atomic
     from kuaidi_cli.write.formats import render
 
     data = render(fmt, result, context, rules, lang)
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        from kuaidi_cli.write.terminal import emit
+
+        emit(data)
     else:
         write_atomic(output, data, input_paths(registers))

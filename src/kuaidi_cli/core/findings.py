@@ -75,7 +75,7 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "列「{column}」与列「{detail}」表示同一字段，只用前一列",
         "column '{column}' means the same field as '{detail}'; only the earlier one is used",
     ),
-    "in-village-disagrees": (Severity.WARNING, "{detail}", "{detail}"),
+    "in-village-disagrees": (Severity.WARNING, "「{value}」：{detail}", "'{value}': {detail}"),
     "outlet-village-unknown": (
         Severity.WARNING,
         "服务点所在村「{value}」不在行政村台账中，未计为驻村设点",

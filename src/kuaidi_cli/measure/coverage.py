@@ -256,13 +256,11 @@ def _disagreements(rows: pd.DataFrame, outlet_says: pd.Series, as_of: dt.date) -
     out = []
     for (_, r), has_point in zip(rows.iterrows(), outlet_says, strict=True):
         code = "in-village-disagrees"
-        zh = (f"「{r['village']}」：截至{as_of:%Y-%m-%d}，服务点台账{'有' if has_point else '没有'}在用的村级服务点，"
-              f"台账却写{'否' if has_point else '是'}")
-        en = (f"'{r['village']}': at {as_of:%Y-%m-%d} the outlet register {'has an' if has_point else 'has no'} active "
-              f"village point here, but this register says {'no' if has_point else 'yes'}")
-        # the cell that disagrees: the village register's 是否驻村设点 and what it says
-        out.append(make(code, file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]), column="是否驻村设点",
-                        field="in_village", value="否" if has_point else "是", detail_zh=zh, detail_en=en))
+        zh = f"截至{as_of:%Y-%m-%d}，服务点台账{'有' if has_point else '没有'}在用的村级服务点，台账却写{'否' if has_point else '是'}"
+        en = (f"at {as_of:%Y-%m-%d} the outlet register {'has an' if has_point else 'has no'} active village point here, "
+              f"but this register says {'no' if has_point else 'yes'}")
+        out.append(make(code, file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]), field="in_village",
+                        value=r["village"], detail_zh=zh, detail_en=en))
     return out
 
 

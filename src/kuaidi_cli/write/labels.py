@@ -178,7 +178,6 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-# English for a count of one, where the label's English is written for many ("1 more village")
 # What each finding is, for the sheets people read (the stable codes stay in JSON, CSV and `check`)
 FINDING_TITLES: dict[str, tuple[str, str]] = {
     "missing-value": ("必填项为空", "required cell empty"),
@@ -228,6 +227,7 @@ def finding_title(code: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
+# English for a count of one, where the label's English is written for many ("1 more village")
 SINGULAR_EN: dict[str, str] = {
     "rows_many": "rows {rows} ({n} row)",
     "more_changes": "… and {n} more (--format json gives it)",
@@ -244,9 +244,10 @@ SINGULAR_EN: dict[str, str] = {
 }
 
 
-# English nouns a count of one makes singular in any label ("1 errors and 3 warnings: 1 rows are invalid")
-_ONE = re.compile(r"(?<![\d.,])\b1 ((?:valid |invalid |more )?)(rows|errors|warnings|files|villages|counties|townships|targets|findings|"
-                  r"outlets|sheets)\b( are| were)?")
+# English nouns a count of one makes singular in any label ("{errors} errors and {warnings} warnings: {invalid}
+# rows are invalid"): the template's own words after a placeholder that is 1, never the values filled in (a path)
+_ONE = re.compile(r"\{(\w+)\}( (?:valid |invalid |more )?)(rows|errors|warnings|files|villages|counties|townships|"
+                  r"targets|findings|outlets|sheets)\b( are| were)?")
 _SINGULAR = {"rows": "row", "errors": "error", "warnings": "warning", "files": "file", "villages": "village",
              "counties": "county", "townships": "township", "targets": "target", "findings": "finding",
              "outlets": "outlet", "sheets": "sheet", " are": " is", " were": " was"}
@@ -260,8 +261,13 @@ def t(key: str, lang: str = "zh", **kw: object) -> str:
         return zh.format(**kw)
     if kw.get("n") == 1 and key in SINGULAR_EN:
         en = SINGULAR_EN[key]
-    text = en.format(**kw)
-    return _ONE.sub(lambda m: f"1 {m[1]}{_SINGULAR[m[2]]}{_SINGULAR.get(m[3] or '', '')}", text) if "1 " in text else text
+
+    def singular(m: re.Match[str]) -> str:
+        if kw.get(m[1]) != 1:
+            return m[0]
+        return f"{{{m[1]}}}{m[2]}{_SINGULAR[m[3]]}{_SINGULAR.get(m[4] or '', '')}"
+
+    return _ONE.sub(singular, en).format(**kw)
 
 
 def yes_no(value: bool | None, lang: str = "zh") -> str:
