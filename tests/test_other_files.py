@@ -287,3 +287,16 @@ def test_an_error_cell_is_found_wherever_the_package_keeps_its_sheet(tmp_path):
                           ("backslash.xlsx", {n.replace("/", "\\"): d for n, d in parts.items()})):
         result = check(_zip(tmp_path / name, variant))
         assert result.exit_code == 1 and "「#DIV/0!」不是有效的数值" in result.stdout, (name, result.output)
+
+
+def test_a_utf8_file_with_a_bom_and_a_gbk_line_is_told_as_two_encodings(tmp_path):
+    """A UTF-8 file (with its BOM) whose line 12 was pasted in GBK: told as two encodings, from line 12, as
+    the same file without a BOM is; under --encoding utf-8, line 12 and its column 县区 (without the BOM)."""
+    head = "县区,乡镇,行政村,区划代码,人口数(人),距乡镇驻地距离(公里),是否驻村设点,设点时间,是否通达,通达时间,合作模式\n"
+    rows = "".join(f"祥符区,城关镇,村{i},,900,2,否,,否,,\n" for i in range(10))  # lines 2-11
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + (head + rows).encode() + "祥符区,城关镇,丁村,,900,2,否,,否,,\n".encode("gbk"))
+    detected = CliRunner().invoke(app, ["check", str(path), "--divisions", "none"])
+    assert detected.exit_code == 2 and "前面是 UTF-8，第 12 行起却是另一种编码" in detected.stderr
+    named = CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--encoding", "utf-8"])
+    assert named.exit_code == 2 and "第 12 行（「县区」列）" in named.stderr

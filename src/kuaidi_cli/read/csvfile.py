@@ -42,8 +42,9 @@ def decode(data: bytes, path: Path, encoding: str | None, kind: Kind | None = No
         try:
             text = data.decode(enc)
         except UnicodeDecodeError as e:
-            if enc == "utf-8" and _utf8_then_not(data, e.start):
-                line = data.count(b"\n", 0, e.start) + 1
+            bad = e.start + 3 if enc == "utf-8-sig" else e.start  # (utf-8-sig counts after its BOM)
+            if enc in ("utf-8", "utf-8-sig") and _utf8_then_not(data, bad):
+                line = data.count(b"\n", 0, bad) + 1
                 raise InputError(
                     f"{path} 前面是 UTF-8，第 {line} 行起却是另一种编码（多个文件拼接而成？），请统一另存为 UTF-8 后再查",
                     f"{path} is UTF-8 up to line {line}, then another encoding (files pasted together?); "
@@ -71,7 +72,7 @@ def _not_in_encoding(data: bytes, path: Path, encoding: str, bad: int, kind: Kin
     """--encoding names an encoding the file is not in: where its first byte that is not is, as an editor
     or a spreadsheet shows it (the line, 1-based, title rows counted; the column when the header is above
     it), and what to do instead (the encoding kuaidi would detect, when it detects one)."""
-    before = data[:bad].decode(encoding, errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    before = data[:bad].decode(encoding, errors="replace").replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     line = before.count("\n") + 1
     label = _column_at(before, kind, aliases) if kind is not None and aliases is not None else None
     where, where_en = (f"（「{label}」列）", f" (column '{label}')") if label else ("", "")
