@@ -24,6 +24,9 @@ def test_the_city_page(tmp_path):
     assert "% reach-100" not in html and "% coverage-80" not in html  # (the target table keeps the id, small)
     assert "@media print" in html and "size:A4 landscape" in html
     assert "生成于" in html and "generated" not in html
+    # beside the count targets, what the 2021 official list of Kaifeng holds (../reference: 79 township-level
+    # units, 2137 村委会), as the terminal shows it
+    assert "区划中有 79 个乡镇级单位（2021年）" in html and "区划中有 2137 个村委会（2021年）" in html
 
 
 def test_a_county_page_has_its_townships_and_a_whole_list_says_so(tmp_path):
@@ -37,6 +40,8 @@ def test_a_county_page_has_its_townships_and_a_whole_list_says_so(tmp_path):
     assert html.index('<div class="charts">') > html.index("<h2>分乡镇</h2>")
     city = re.findall(r'<rect class="bar"[^>]*><title>(\S+) ', page(tmp_path))
     assert city[:2] == ["祥符区", "杞县"] and "城关镇" not in city
+    two = re.findall(r'<rect class="bar"[^>]*><title>(\S+) ', page(tmp_path, "--county", "祥符区", "--county", "杞县"))
+    assert two == ["祥符区", "杞县"]  # two counties: their bars, not their 35 townships'
     assert "待整改村（共" in html and "前" not in html.split("待整改村（共")[1][:10]
 
 
@@ -165,7 +170,9 @@ def test_a_long_source_gets_a_row_tall_enough_for_its_wrapped_lines(tmp_path):
     rows = {sheet.cell(r, 2).value: r for r in range(5, sheet.max_row + 1)}
     assert sheet.cell(rows["重点村驻村设点率100%"], 9).alignment.wrap_text
     assert sheet.row_dimensions[rows["重点村驻村设点率100%"]].height >= 30
-    assert (sheet.row_dimensions[rows["乡镇级电商快递服务站79个"]].height or 15) == 15  # (15: the default, not written)
+    assert (sheet.row_dimensions[rows["全市行政村覆盖率不低于80%"]].height or 15) == 15  # (15: the default, not written)
+    # beside a count target, what the official list holds (as the terminal says it): 79 township-level units
+    assert "79" in sheet.cell(rows["乡镇级电商快递服务站79个"], 10).value
 
 
 def test_every_page_shows_what_the_terminal_shows(tmp_path):

@@ -14,7 +14,14 @@ from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import HTML_MARK
 from kuaidi_cli.write.labels import t
-from kuaidi_cli.write.scope import footer_lines, scope_name_cell, status_note, target_label, trust_notes
+from kuaidi_cli.write.scope import (
+    footer_lines,
+    reference_note,
+    scope_name_cell,
+    status_note,
+    target_label,
+    trust_notes,
+)
 from kuaidi_cli.write.scope import title as scope_title
 from kuaidi_cli.write.text import pct, reason_text
 
@@ -53,12 +60,14 @@ def _bar_chart(title: str, names: list[str], values: list[float | None], lines: 
     for tick in (0, 0.2, 0.4, 0.6, 0.8, 1.0):
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#e5e5e5"/>')
         parts.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">{tick:.0%}</text>')
+    on_top: list[str] = []  # the bars' values, drawn over the target lines, with a white edge to stay legible
     for i, (name, v) in enumerate(zip(names, values, strict=True)):
         x = left + step * i + (step - bar) / 2
         if v is not None:
             parts.append(f'<rect class="bar" x="{x:.1f}" y="{y(v):.1f}" width="{bar:.1f}" height="{plot_h * v:.1f}" '
                          f'fill="{color}"><title>{escape(name)} {pct(v)}</title></rect>')
-            parts.append(f'<text x="{x + bar / 2:.1f}" y="{y(v) - 4:.1f}" text-anchor="middle" font-size="11">{pct(v)}</text>')
+            on_top.append(f'<text x="{x + bar / 2:.1f}" y="{y(v) - 4:.1f}" text-anchor="middle" font-size="11" '
+                          f'stroke="#fff" stroke-width="3" paint-order="stroke">{pct(v)}</text>')
         else:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{y(0) - 4:.1f}" text-anchor="middle" font-size="11">—</text>')
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="12">'
@@ -69,6 +78,7 @@ def _bar_chart(title: str, names: list[str], values: list[float | None], lines: 
         # labels in the right margin, nudged apart when two targets are close (80% and 85%)
         ly = y(value) + 4 + (8 if n % 2 == 0 and len(lines) > 1 else -2)
         parts.append(f'<text x="{width - right + 6}" y="{ly:.1f}" font-size="11" fill="#c00000">{escape(label)}</text>')
+    parts += on_top
     parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{y(0)}" stroke="#888"/>')
     parts.append("</svg>")
     return "\n".join(parts)
@@ -95,7 +105,9 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
         target = pct(x.target) if rule.is_rate else f"{x.target:g}"
         gap = status_note(x, lang, is_rate=rule.is_rate)
         label = target_label(rule, report, rules, lang)
-        rows.append(f"<tr><td>{escape(label)}<br><small>{escape(x.id)}</small></td><td>{t('kind.' + x.kind, lang)}</td>"
+        note = reference_note(rule.metric, context, lang)  # (as the terminal: 79 township-level units in the list)
+        note = f"<br><small>{escape(note)}</small>" if note else ""
+        rows.append(f"<tr><td>{escape(label)}<br><small>{escape(x.id)}</small>{note}</td><td>{t('kind.' + x.kind, lang)}</td>"
                     f'<td class="n">{target}</td><td class="n">{value}</td><td>{x.due.isoformat()}</td>'
                     f'<td class="{x.status}">{t("status." + x.status, lang)}</td><td class="n">{gap}</td></tr>')
     targets = ("<table><tr>" + "".join(f"<th>{t(k, lang)}</th>" for k in
@@ -136,9 +148,11 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
                    + "".join(f"<th>{escape(h)}</th>" for h in change_table.village_headers(lang)) + "</tr>"
                    + "".join("<tr>" + "".join(f"<td>{escape(str(x or ''))}</td>" for x in row) + "</tr>"
                              for row in change_table.village_rows(ch, lang)[:200]) + "</table>")
-    # bars of the parts a reader compares: the counties of a city, the townships of a county (or of one township)
-    parts: Sequence[ScopeRow] = report.counties if report.scope.level == "city" else report.townships
-    names = [c.county for c in report.counties] if report.scope.level == "city" else [w.township for w in report.townships]
+    # bars of the parts a reader compares: the counties of a city (or of several counties), the townships of one
+    # county (or of one township)
+    by_township = report.scope.level != "city" and len(report.counties) == 1
+    parts: Sequence[ScopeRow] = report.townships if by_township else report.counties
+    names = [w.township for w in report.townships] if by_township else [c.county for c in report.counties]
     chart_reach = _bar_chart(t("reach_rate", lang), names, [c.reach_rate for c in parts],
                              _target_lines(rules, "reach_rate", lang), "#2f5597")
     chart_priority = _bar_chart(t("priority_in_village_rate", lang), names,
@@ -164,9 +178,9 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
 <h2>{t("targets", lang)}</h2>
 {targets}
 <h2>{t("by_county", lang)}</h2>
-{charts if report.scope.level == "city" else ""}
+{"" if by_township else charts}
 {counties}
-{townships.replace("</h2>", "</h2>" + charts, 1) if report.scope.level != "city" else townships}
+{townships.replace("</h2>", "</h2>" + charts, 1) if by_township else townships}
 {submissions}
 {changes}
 <h2>{escape(attention_title)}</h2>

@@ -157,3 +157,15 @@ def footer_lines(report: Report, context: ReportContext, lang: str) -> list[str]
                        city=report.scope.name[: len(report.scope.name) - len(short_name(report))] or "—"))
     lines.append(t("footer.generated", lang, at=report.generated_at))  # its last line: kuaidi knows its own file
     return lines
+
+
+def reference_note(metric: str, context: ReportContext, lang: str) -> str:
+    """What the official list holds beside a count target: 79 township-level units, 2137 村委会."""
+    ref = context.reference
+    if ref is None:
+        return ""
+    if metric == "outlets.township_station":
+        return t("ref.townships", lang, n=ref.townships, edition=ref.edition)
+    if metric == "outlets.village_point":
+        return t("ref.villages", lang, n=ref.villages, edition=ref.edition)
+    return ""

@@ -16,6 +16,7 @@ from kuaidi_cli.write.columns import Column, scope_columns, values
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.scope import (
     footer_lines,
+    reference_note,
     scope_name_cell,
     status_note,
     target_label,
@@ -27,18 +28,6 @@ from kuaidi_cli.write.text import pct, reason_text, value_text
 _STATUS_STYLE = {"met": "bold green", "missed": "bold red", "pending": "yellow", "info": "cyan",
                  "no-data": "bold magenta", "unverified": "bold magenta", "incomplete": "bold magenta"}
 ATTENTION_ROWS = 20
-
-
-def reference_note(metric: str, context: ReportContext, lang: str) -> str:
-    """What the official list holds beside a count target: 79 township-level units, 2137 村委会."""
-    ref = context.reference
-    if ref is None:
-        return ""
-    if metric == "outlets.township_station":
-        return t("ref.townships", lang, n=ref.townships, edition=ref.edition)
-    if metric == "outlets.village_point":
-        return t("ref.villages", lang, n=ref.villages, edition=ref.edition)
-    return ""
 
 
 def _targets(report: Report, rules: Rules, lang: str, context: ReportContext) -> Table:

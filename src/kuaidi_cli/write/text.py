@@ -35,6 +35,11 @@ def date_text(d: dt.date, lang: str) -> str:
     return d.isoformat() if lang == "en" else f"{d.year}年{d.month}月{d.day}日"
 
 
+def as_of_text(d: dt.date, lang: str) -> str:
+    """截至2021年12月31日 / as of 2021-12-31: a sheet's subtitle, and its page header."""
+    return f"as of {d.isoformat()}" if lang == "en" else f"截至{d.year}年{d.month}月{d.day}日"
+
+
 def reason_text(rules: Rules, lang: str) -> Callable[[AttentionVillage], str]:
     """Why a village needs attention — 人口≥2500 / 距离>5km (from the rules), 未驻村设点, 未通达 — as one
     string. The labels are worked out once, not once per village of a long list."""

@@ -31,8 +31,15 @@ from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import XLSX_MARK
 from kuaidi_cli.write.labels import finding_title, t, yes_no
 from kuaidi_cli.write.safety import is_dangerous
-from kuaidi_cli.write.scope import scope_heading, scope_name_cell, status_note, target_label, trust_notes
-from kuaidi_cli.write.text import wrapped_lines
+from kuaidi_cli.write.scope import (
+    reference_note,
+    scope_heading,
+    scope_name_cell,
+    status_note,
+    target_label,
+    trust_notes,
+)
+from kuaidi_cli.write.text import as_of_text, wrapped_lines
 
 MAX_DETAIL_ROWS = 20_000  # rows of 待整改村 and 数据问题 kept in the workbook
 # A rate as a percentage with one decimal, as every output shows it (write.text.shown_rate): the cell keeps
@@ -221,18 +228,13 @@ def _sheet_header(book: _Book, ws: Any, title: str, subtitle: str, headers: list
     return 3
 
 
-def _date_text(report: Report, lang: str) -> str:
-    d = report.as_of
-    return f"as of {d.isoformat()}" if lang == "en" else f"截至{d.year}年{d.month}月{d.day}日"
-
-
 def _scope_sheet(book: _Book, name: str, title: str, report: Report, rows: Sequence[tuple[list[str], ScopeRow]],
                  first: list[str], lang: str) -> None:
     ws = book.wb.add_worksheet(t(f"sheet.{name}", lang))
     columns = scope_columns(report)
     headers = ["序号" if lang != "en" else "No.", *(t(k, lang) for k in first), *(t(c.key, lang) for c in columns)]
     widths = [6, *([12] * len(first)), *([11] * len(columns))]
-    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, widths)
+    head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, widths)
     formats = [book.int, *([None] * len(first)), *(book.pct if c.rate else book.int for c in columns)]
     r = book.rows(ws, head + 1, formats,
                   [(n, *names, *values(s, columns)) for n, (names, s) in enumerate(rows, start=1)])
@@ -252,7 +254,7 @@ def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: R
                "依据" if lang != "en" else "Source", "备注" if lang != "en" else "Note"]
     title = scope_heading(report, lang, "{scope}“快递进村”工作目标完成情况", "{scope} targets")
     widths = [6, 36, 9, 13, 10, 12, 10, 10, 56, 30]
-    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, widths)
+    head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, widths)
     r = head
     for n, x in enumerate(report.targets, start=1):
         rule = by_id[x.id]
@@ -264,12 +266,14 @@ def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: R
         book.put(ws, r, 2, t(f"kind.{x.kind}", lang))
         book.put(ws, r, 3, x.target, num)
         book.put(ws, r, 4, x.value, num)
-        ws.write_datetime(r, 5, _as_datetime(x.due), book.date)
+        ws.write_datetime(r, 5, dt.datetime.combine(x.due, dt.time()), book.date)
         book.put(ws, r, 6, t(f"status.{x.status}", lang), book.status[x.status])
         book.put(ws, r, 7, x.gap, book.int)
         book.put(ws, r, 8, rule.source or "", book.wrap)
-        if x.status in ("no-data", "unverified", "incomplete"):
-            note = status_note(x, lang, is_rate=rule.is_rate)
+        notes = [status_note(x, lang, is_rate=rule.is_rate) if x.status in ("no-data", "unverified", "incomplete")
+                 else "", reference_note(rule.metric, context, lang)]  # (what the official list holds beside it)
+        note = ("; " if lang == "en" else "；").join(n for n in notes if n)
+        if note:
             book.put(ws, r, 9, note, book.wrap)
         # a spreadsheet does not grow a row to its wrapped text (LibreOffice cut the 依据 quotes): set it
         ws.set_row(r, 15 * max(wrapped_lines(label, widths[1]), wrapped_lines(rule.source or "", widths[8]), wrapped_lines(note, widths[9])))
@@ -279,15 +283,11 @@ def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: R
         ws.write_string(r, 1, "⚠" + note, book.warn)
 
 
-def _as_datetime(d: dt.date) -> dt.datetime:
-    return dt.datetime(d.year, d.month, d.day)
-
-
 def _submissions_sheet(book: _Book, report: Report, lang: str) -> None:
     ws = book.wb.add_worksheet(t("sheet.报送情况", lang))
     headers = ["序号" if lang != "en" else "No.", *submission_table.headers(lang)]
     title = scope_heading(report, lang, "{scope}“快递进村”台账报送情况", "{scope}: submissions")
-    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 10, 40, 8, 8, 8, 8, 12, 10])
+    head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, [6, 10, 40, 8, 8, 8, 8, 12, 10])
     text = book.wb.add_format({"font_name": "等线", "font_size": 11, "border": 1, "text_wrap": True, "valign": "vcenter"})
     for n, row in enumerate(submission_table.rows(report, lang), start=1):
         r = head + n
@@ -320,7 +320,7 @@ def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> No
                "区划代码" if lang != "en" else "Code", t("reasons", lang), t("in_village", lang), t("reached", lang),
                t("file", lang), t("row_no", lang)]
     title = scope_heading(report, lang, "{scope}待整改村清单", "{scope}: villages needing attention")
-    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [6, 10, 12, 14, 15, 36, 10, 8, 24, 7])
+    head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, [6, 10, 12, 14, 15, 36, 10, 8, 24, 7])
     why = reason_text(rules, lang)
     r = book.rows(ws, head + 1, [book.int, *([None] * 8), book.int], [
         (n, a.county, a.township, a.village, a.code, why(a), yes_no(a.in_village, lang), yes_no(a.reached, lang),
@@ -346,7 +346,7 @@ def _findings_sheet(book: _Book, report: Report, findings: list[Finding], lang: 
     headers = (["File", "Sheet", "Row", "Column", "Value", "Finding", "Severity", "Message"] if lang == "en" else
                ["文件", "工作表", "行号", "列", "值", "问题", "级别", "说明"])
     title = scope_heading(report, lang, "{scope}台账数据问题清单", "{scope}: data findings")
-    head = _sheet_header(book, ws, title, _date_text(report, lang), headers, [30, 10, 8, 16, 20, 22, 8, 60])
+    head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, [30, 10, 8, 16, 20, 22, 8, 60])
     whole_row, nowhere = ("(whole row)", "—") if lang == "en" else ("（整行）", "—")
     r = book.rows(ws, head + 1, [None, None, book.int, *([None] * 5)], [
         (f.file, f.sheet, f.row, f.column or (whole_row if f.row is not None else nowhere), f.value,
@@ -366,12 +366,12 @@ def _about_sheet(book: _Book, report: Report, context: ReportContext, rules: Rul
     ws.fit_to_pages(1, 0)
     ws.write_string(0, 0, "说明" if not en else "About", book.title)
     heading = scope_heading(report, lang, "{scope}“快递进村”报表说明", "{scope}: about this report")
-    ws.set_header(f"&C{heading.replace('&', '&&')}　{_date_text(report, lang).replace('&', '&&')}")
+    ws.set_header(f"&C{heading.replace('&', '&&')}　{as_of_text(report.as_of, lang).replace('&', '&&')}")
     ws.set_footer("&C&P / &N")
     for n, (key, value) in enumerate(rows, start=2):
         ws.write_string(n, 0, key, book.header)
         if isinstance(value, dt.date):
-            ws.write_datetime(n, 1, _as_datetime(value), book.date)
+            ws.write_datetime(n, 1, dt.datetime.combine(value, dt.time()), book.date)
         else:
             book.put(ws, n, 1, value, book.wrap)
 
