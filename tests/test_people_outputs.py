@@ -194,3 +194,24 @@ def test_every_page_shows_what_the_terminal_shows(tmp_path):
         assert len(said) >= 10, said
         missing = [line for line in said if line not in page_text]
         assert not missing, (scope, missing)
+
+
+def test_a_townships_report_has_no_county_row_of_its_figures(tmp_path):
+    """--township 陈留镇: the county table would show 陈留镇's 28 villages in a row named 祥符区, read as the
+    county's: it is left out of the terminal, the page and the workbook (its 分乡镇 row stays)."""
+    import openpyxl
+
+    args = ["report", "--samples", "--as-of", "2021-12-31", "--township", "陈留镇"]
+    terminal = CliRunner().invoke(app, args, env={"COLUMNS": "200"}).stdout
+    assert "分县区" not in terminal and "分乡镇" in terminal
+    html = page(tmp_path, "--township", "陈留镇")
+    assert "<h2>分县区</h2>" not in html and "<h2>分乡镇</h2>" in html
+    out = tmp_path / "t.xlsx"
+    assert CliRunner().invoke(app, [*args, "-o", str(out)]).exit_code == 0
+    assert "分县区" not in openpyxl.load_workbook(out).sheetnames
+
+
+def test_the_page_names_targets_in_words_only(tmp_path):
+    """No rule id (reach-100, coverage-80) on the page people read; the JSON keeps them."""
+    html = page(tmp_path)
+    assert not any(i in html for i in ("reach-100", "coverage-80", "focus-2500", "parks-5"))

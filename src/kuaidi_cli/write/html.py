@@ -107,7 +107,7 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
         label = target_label(rule, report, rules, lang)
         note = reference_note(rule.metric, context, lang)  # (as the terminal: 79 township-level units in the list)
         note = f"<br><small>{escape(note)}</small>" if note else ""
-        rows.append(f"<tr><td>{escape(label)}<br><small>{escape(x.id)}</small>{note}</td><td>{t('kind.' + x.kind, lang)}</td>"
+        rows.append(f"<tr><td>{escape(label)}{note}</td><td>{t('kind.' + x.kind, lang)}</td>"
                     f'<td class="n">{target}</td><td class="n">{value}</td><td>{x.due.isoformat()}</td>'
                     f'<td class="{x.status}">{t("status." + x.status, lang)}</td><td class="n">{gap}</td></tr>')
     targets = ("<table><tr>" + "".join(f"<th>{t(k, lang)}</th>" for k in
@@ -177,9 +177,9 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
 {warnings}
 <h2>{t("targets", lang)}</h2>
 {targets}
-<h2>{t("by_county", lang)}</h2>
+{"" if report.scope.level == "township" else f'<h2>{t("by_county", lang)}</h2>'}
 {"" if by_township else charts}
-{counties}
+{"" if report.scope.level == "township" else counties}
 {townships.replace("</h2>", "</h2>" + charts, 1) if by_township else townships}
 {submissions}
 {changes}

@@ -73,7 +73,8 @@ def render(report: Report, context: ReportContext, rules: Rules, console: Consol
     console.print(_targets(report, rules, lang, context))
     counties = [([scope_name_cell(c.county, c.submitted, lang)], c) for c in report.counties]
     columns = scope_columns(report)
-    console.print(_scope_table(t("by_county", lang), ["county"], counties, report.summary, lang, columns))
+    if report.scope.level != "township":  # (one township's row named as its county would read as the county's)
+        console.print(_scope_table(t("by_county", lang), ["county"], counties, report.summary, lang, columns))
     if len(report.counties) == 1 or any(context.selection):
         townships = [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships]
         console.print(_scope_table(t("by_township", lang), ["county", "township"], townships, report.summary, lang,

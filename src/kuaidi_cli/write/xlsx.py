@@ -253,7 +253,7 @@ def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: R
                t("target_value", lang), t("current", lang), t("due", lang), t("status", lang), t("gap", lang),
                "依据" if lang != "en" else "Source", "备注" if lang != "en" else "Note"]
     title = scope_heading(report, lang, "{scope}“快递进村”工作目标完成情况", "{scope} targets")
-    widths = [6, 36, 9, 13, 10, 12, 10, 10, 56, 30]
+    widths = [6, 30, 9, 13, 9, 11, 9, 9, 40, 24]
     head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, widths)
     r = head
     for n, x in enumerate(report.targets, start=1):
@@ -383,8 +383,9 @@ def to_xlsx(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     book = _Book(wb)
     _targets_sheet(book, report, context, rules, lang)
     title = scope_heading(report, lang, "{scope}“快递进村”工作进展统计表", "{scope} 快递进村 progress")
-    _scope_sheet(book, "分县区", title, report,
-                 [([scope_name_cell(c.county, c.submitted, lang)], c) for c in report.counties], ["county"], lang)
+    if report.scope.level != "township":  # (one township's row named as its county would read as the county's)
+        _scope_sheet(book, "分县区", title, report,
+                     [([scope_name_cell(c.county, c.submitted, lang)], c) for c in report.counties], ["county"], lang)
     _scope_sheet(book, "分乡镇", title, report,
                  [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships],
                  ["county", "township"], lang)
