@@ -201,3 +201,13 @@ def test_a_repeated_row_is_described_by_its_own_file(tmp_path, rules):
     assert set(said) == {"a.csv", "c.csv"}
     assert "11列" in said["a.csv"] and "未比较" not in said["a.csv"]
     assert "5列" in said["c.csv"] and "未比较" not in said["c.csv"]
+
+
+def test_a_header_over_totals_and_notes_only_is_an_empty_register(tmp_path, rules):
+    """Under the header, a 合计 row only, or a 填表说明 note only: no village row — an error (the header
+    alone is one), never a pass of 0 valid rows."""
+    total = run(write(tmp_path, f"{HEADER}\n合计,,,,900,,,,,,\n", "total.csv"), rules)
+    note = run(write(tmp_path, f"{HEADER}\n填表说明：是否通达填是或否,,,,,,,,,,\n", "note.csv"), rules)
+    for register in (total, note):
+        assert ("empty-register", 1, None) in found(register, "error")
+        assert register.files[0].counts.valid == 0

@@ -64,6 +64,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     c.add("total-row", total, None)
     c.add("note-row", note, None, note_text)
     skipped = blank | total | note
+    findings += _only_totals_and_notes(tables, meta, skipped, kind, findings)
     # an exact repeat: the same text (after NFKC and spaces) in every field
     fingerprint = row_ids([d.norm_codes() for d in dist.values()], len(raw))
     repeat = pd.Series(repeats(fingerprint), index=raw.index) & ~skipped
@@ -175,6 +176,21 @@ def _count(tables: list[RawTable], meta: pd.DataFrame, valid_t: pd.Series, blank
             warnings=sum(f.severity is Severity.WARNING for f in own),
         ))
     return results
+
+
+def _only_totals_and_notes(tables: list[RawTable], meta: pd.DataFrame, skipped: pd.Series, kind: Kind,
+                           found: list[Finding]) -> list[Finding]:
+    """A table whose rows are all totals, notes or blank (a 合计 row under the header, a template's 填表说明)
+    has no data either: empty-register (empty-outlets), as a header alone has — never a pass of 0 rows."""
+    said = {(f.file, f.sheet) for f in found if f.code in ("empty-register", "empty-outlets")}
+    out = []
+    for t_index, table in enumerate(tables):
+        rows = (meta["_t"] == t_index).to_numpy()
+        if rows.any() and skipped.to_numpy()[rows].all() and (table.name, table.sheet) not in said:
+            code = "empty-outlets" if kind is Kind.OUTLETS else "empty-register"
+            out.append(make(code, file=table.name, sheet=table.sheet, row=table.header_rows[-1],
+                            detail_zh="（只有合计、说明或空行）", detail_en=" (only total, note or blank rows)"))
+    return out
 
 
 def _no_data(cells: pd.DataFrame) -> bool:

@@ -111,7 +111,7 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "列「{column}」缺失或全部为空：{detail}",
         "column {column} is absent or blank in every row: {detail}",
     ),
-    "empty-register": (Severity.ERROR, "表头下没有数据行", "no data rows under the header"),
+    "empty-register": (Severity.ERROR, "表头下没有数据行{detail}", "no data rows under the header{detail}"),
     "empty-outlets": (Severity.WARNING, "服务点台账表头下没有数据行：园区、服务站、服务点数量无法统计",
                       "no rows under the outlet register's header: parks, stations and points cannot be counted"),
     "total-row": (Severity.INFO, "合计/小计行，已跳过", "total or subtotal row; skipped"),
