@@ -300,3 +300,21 @@ def test_a_utf8_file_with_a_bom_and_a_gbk_line_is_told_as_two_encodings(tmp_path
     assert detected.exit_code == 2 and "前面是 UTF-8，第 12 行起却是另一种编码" in detected.stderr
     named = CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--encoding", "utf-8"])
     assert named.exit_code == 2 and "第 12 行（「县区」列）" in named.stderr
+
+
+def test_sheet_advice_only_where_there_is_another_sheet(tmp_path):
+    """A workbook of one sheet with no register is not told to choose a sheet (even after --sheet 1); one of
+    two sheets is."""
+    import xlsxwriter
+
+    one, two = tmp_path / "one.xlsx", tmp_path / "two.xlsx"
+    for path, sheets in ((one, ["Sheet1"]), (two, ["Sheet1", "Sheet2"])):
+        wb = xlsxwriter.Workbook(str(path))
+        for name in sheets:
+            wb.add_worksheet(name).write_row(0, 0, ["姓名", "电话"])
+        wb.close()
+    for args in ([str(one)], [str(one), "--sheet", "1"]):
+        said = CliRunner().invoke(app, ["check", *args])
+        assert said.exit_code == 2 and "找不到行政村台账的表头" in said.stderr and "--sheet" not in said.stderr
+    said = CliRunner().invoke(app, ["check", str(two)])
+    assert said.exit_code == 2 and "或用 --sheet 指定工作表" in said.stderr

@@ -126,7 +126,10 @@ def header_columns(header: Header, kind: Kind, file: str, sheet: str | None, row
     return columns, findings
 
 
-def no_register(path: Path, kind: Kind, where: str = "", where_en: str = "", rows: list[list[str]] | None = None) -> InputError:
+def no_register(path: Path, kind: Kind, where: str = "", where_en: str = "", rows: list[list[str]] | None = None,
+                *, other_sheets: bool = False) -> InputError:
+    """No header of a `kind` register was found; `--sheet` is suggested only when the workbook has
+    `other_sheets` to choose."""
     other = other_kind(kind)
     rival = best_header(rows, other, rival_aliases(other)) if rows is not None else None
     # the other kind's register only when its header has every column that kind requires (COUNTY and NAME
@@ -138,12 +141,11 @@ def no_register(path: Path, kind: Kind, where: str = "", where_en: str = "", row
     need = "、".join(field_of(kind, f).zh for f in FIELDS_REQUIRED[kind])
     what = "行政村台账" if kind is Kind.VILLAGES else "服务点台账"
     what_en = "village register" if kind is Kind.VILLAGES else "outlet register"
-    text = path.suffix.lower() in (".csv", ".txt", ".tsv")  # a text table has no sheet to choose
     return InputError(
         f"{path}{where} 中找不到{what}的表头（至少要有 {need} 等列），请检查文件"
-        + ("" if text else "或用 --sheet 指定工作表"),
+        + ("或用 --sheet 指定工作表" if other_sheets else ""),
         f"no {what_en} header found in {path}{where_en} (it needs columns such as "
-        f"{', '.join(FIELDS_REQUIRED[kind])}); check the file" + ("" if text else " or choose the sheet with --sheet"),
+        f"{', '.join(FIELDS_REQUIRED[kind])}); check the file" + (" or choose the sheet with --sheet" if other_sheets else ""),
     )
 
 

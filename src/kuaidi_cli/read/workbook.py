@@ -213,7 +213,8 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
         preview = wb.preview(chosen)
         h = find_header(preview, kind, aliases)
         if h is None:
-            raise no_register(path, kind, f" 的工作表「{chosen}」", f", sheet '{chosen}'", preview)
+            raise no_register(path, kind, f" 的工作表「{chosen}」", f", sheet '{chosen}'", preview,
+                              other_sheets=len(wb.tables) > 1)
         return chosen, h
     if not names:
         raise InputError(f"{path} 中没有工作表，请重新导出台账", f"{path} holds no sheet; export the register again")
@@ -237,7 +238,8 @@ def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | N
             return name, h
     other = other_kind(kind)
     rival = next((p for p in previews if best_header(p, other, rival_aliases(other))), None)
-    raise no_register(path, kind, f"（工作表：{_listed(wb.tables)}）", f" (sheets: {_listed(wb.tables, ', ')})", rival)
+    raise no_register(path, kind, f"（工作表：{_listed(wb.tables)}）", f" (sheets: {_listed(wb.tables, ', ')})", rival,
+                      other_sheets=len(wb.tables) > 1)
 
 
 def _text_column(values: np.ndarray[Any, Any]) -> pd.Series:
