@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from conftest import FIXTURES, HEADER
 from typer.testing import CliRunner
 
@@ -318,3 +319,19 @@ def test_sheet_advice_only_where_there_is_another_sheet(tmp_path):
         assert said.exit_code == 2 and "找不到行政村台账的表头" in said.stderr and "--sheet" not in said.stderr
     said = CliRunner().invoke(app, ["check", str(two)])
     assert said.exit_code == 2 and "或用 --sheet 指定工作表" in said.stderr
+
+
+@pytest.mark.parametrize(("fixture", "named"), [("villages.xls", "台账.xlsx"), ("villages.ods", "台账.xlsx"),
+                                               ("villages_two_row_header.xlsx", "台账.ods"),
+                                               ("villages.xls", "台账.ods")])
+def test_a_workbook_named_as_another_kind_is_read_as_what_it_is(fixture, named, tmp_path):
+    """An .xls saved under .xlsx, an .ods under .xlsx, an .xlsx under .ods: read by their bytes, as the same
+    workbook under its own name is (it was called damaged and told to be saved as .xlsx)."""
+    own = CliRunner().invoke(app, ["check", str(FIXTURES / fixture), "--divisions", "none", "--format", "json"])
+    renamed = tmp_path / named
+    renamed.write_bytes((FIXTURES / fixture).read_bytes())
+    other = CliRunner().invoke(app, ["check", str(renamed), "--divisions", "none", "--format", "json"])
+    assert other.exit_code == own.exit_code and "已损坏" not in other.stderr, other.stderr
+    import json
+
+    assert [f["rows"] for f in json.loads(other.stdout)["files"]] == [f["rows"] for f in json.loads(own.stdout)["files"]]

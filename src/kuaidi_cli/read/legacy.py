@@ -13,7 +13,8 @@ import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
 import python_calamine as pc
 try:
-    wb = pc.CalamineWorkbook.from_path(sys.argv[1])
+    with open(sys.argv[1], "rb") as fh:  # (by its bytes, whatever its name)
+        wb = pc.CalamineWorkbook.from_filelike(fh)
     for name in wb.sheet_names:
         wb.get_sheet_by_name(name).to_python()
 except BaseException:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import math
 import os
 import threading
@@ -103,17 +104,24 @@ def _unreadable(path: Path, e: BaseException) -> InputError:
     )
 
 
+# the names each kind of workbook goes by (python-calamine opens a path by its name)
+_SUFFIXES = {"xls": (".xls", ".xla"), "xlsx": (".xlsx", ".xlsm", ".xlsb", ".xlam"), "ods": (".ods",)}
+
+
 class _Workbook:
     """A workbook opened with python-calamine; each sheet is parsed once, however often it is read."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, fmt: str) -> None:
         import python_calamine as pc
 
         self.path = path
         self._sheets: dict[str, Any] = {}  # python-calamine's sheets (it publishes no types)
         try:
             with _native_stderr_silenced():
-                self.wb = pc.CalamineWorkbook.from_path(str(path))
+                if path.suffix.lower() in _SUFFIXES.get(fmt, ()):
+                    self.wb = pc.CalamineWorkbook.from_path(str(path))
+                else:  # a workbook named as another kind (an .xls saved as .xlsx): calamine tells it by its bytes
+                    self.wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
         except pc.PasswordError as e:
             raise encrypted(path) from e
         except (pc.CalamineError, OSError, ValueError) as e:
@@ -294,7 +302,7 @@ def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: 
                    limits: Limits) -> RawTable:
     if fmt == "xls":
         preflight_legacy(path, limits)
-    wb = _Workbook(path)
+    wb = _Workbook(path, fmt)
     # the sheet most likely chosen is scanned for error cells in a thread while calamine parses it (both
     # work without the GIL: unzipping, and calamine's Rust)
     choices: list[str | None] = [*(wb.visible or wb.tables)] or [None]
