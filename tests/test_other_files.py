@@ -335,3 +335,26 @@ def test_a_workbook_named_as_another_kind_is_read_as_what_it_is(fixture, named, 
     import json
 
     assert [f["rows"] for f in json.loads(other.stdout)["files"]] == [f["rows"] for f in json.loads(own.stdout)["files"]]
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("<html><body><table><tr><td>县区</td><td>乡镇</td><td>行政村</td></tr></table></body></html>", "网页（HTML）文件"),
+    ('<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet/></Workbook>',
+     "Excel 2003 XML 表格"),
+])
+def test_a_web_systems_export_to_excel_is_named(text, said, tmp_path):
+    """What many systems' 导出Excel writes — a web page or an Excel 2003 XML file named .xls — is named as
+    such and told to be saved as .xlsx (it was searched for a header and told to use --sheet)."""
+    path = tmp_path / "导出.xls"
+    path.write_text(text, encoding="utf-8")
+    done = CliRunner().invoke(app, ["check", str(path)])
+    assert done.exit_code == 2 and said in done.stderr and "另存为 .xlsx" in done.stderr and "--sheet" not in done.stderr
+
+
+def test_a_gzip_archive_is_told_to_be_unpacked(tmp_path):
+    import gzip
+
+    path = tmp_path / "台账.csv.gz"
+    path.write_bytes(gzip.compress(f"{HEADER}\n祥符区,城关镇,丁村,410212100203,900,2,否,,否,,\n".encode()))
+    done = CliRunner().invoke(app, ["check", str(path)])
+    assert done.exit_code == 2 and "gzip 压缩包" in done.stderr and "解压" in done.stderr

@@ -60,7 +60,36 @@ def sniff(path: Path, limits: Limits) -> str:
             f"{path} 是 {old} 的文件，格式太旧，kuaidi 读不了：请用 Excel 或 WPS 打开，另存为 .xlsx 后再查",
             f"{path} is an {old} file, a format too old to read: open it in Excel or WPS and save it as .xlsx",
         )
+    if (packed := _compressed(head)) is not None:
+        raise InputError(f"{path} 是 {packed} 压缩包，不是表格：请先解压，再给出其中的台账",
+                         f"{path} is a {packed} archive, not a table: unpack it and name the register inside")
+    _not_a_web_page(path)
     return "csv"
+
+
+# archives other than zip, by their first bytes
+_PACKED = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz", b"7z\xbc\xaf\x27\x1c": "7z", b"Rar!": "RAR"}
+
+
+def _compressed(head: bytes) -> str | None:
+    return next((name for magic, name in _PACKED.items() if head.startswith(magic)), None)
+
+
+def _not_a_web_page(path: Path) -> None:
+    """A web page or an Excel 2003 XML file saved as .xls (what many systems' 导出Excel writes) is named as
+    such, with what to do, rather than searched for a header as a text table."""
+    with path.open("rb") as fh:
+        start = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in start:
+        what, what_en = "Excel 2003 XML 表格", "an Excel 2003 XML spreadsheet"
+    elif start.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")):
+        what, what_en = "网页（HTML）文件", "a web page (HTML)"
+    else:
+        return
+    raise InputError(f"{path} 是{' ' * what[0].isascii()}{what}，不是真正的 Excel 或 CSV 表格（常见于系统的“导出Excel”）：请用 Excel 或 WPS "
+                     "打开，另存为 .xlsx 后再查",
+                     f"{path} is {what_en}, not a real Excel or CSV table (as many systems' 'export to Excel' write "
+                     "it): open it in Excel or WPS and save it as .xlsx")
 
 
 # The BOF record that starts an Excel 2.x-4.0 file (BIFF2-4: a plain record stream, not yet the OLE container of
