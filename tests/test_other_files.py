@@ -358,3 +358,21 @@ def test_a_gzip_archive_is_told_to_be_unpacked(tmp_path):
     path.write_bytes(gzip.compress(f"{HEADER}\n祥符区,城关镇,丁村,410212100203,900,2,否,,否,,\n".encode()))
     done = CliRunner().invoke(app, ["check", str(path)])
     assert done.exit_code == 2 and "gzip 压缩包" in done.stderr and "解压" in done.stderr
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("gbk", "GBK"), ("utf-8", "UTF-8")])
+def test_one_stray_byte_is_told_by_its_line(encoding, name, tmp_path):
+    """A GBK (or UTF-8) register with one stray byte (0xFF) on its line 3: told so, by that line — not
+    guessed to be Big5, nor two encodings pasted together; under --encoding gbk, another encoding than gbk
+    is suggested."""
+    rows = [HEADER, "祥符区,城关镇,丁村,410212100203,900,2,否,,否,,", "祥符区,城关镇,甲村,410212100204,900,2,否,,是,,",
+            "祥符区,城关镇,乙村,410212100205,900,2,否,,是,,"]
+    data = [r.encode(encoding) for r in rows]
+    data[2] = data[2].replace(b",900,", b",9\xff00,")
+    path = tmp_path / "台账.csv"
+    path.write_bytes(b"\n".join(data) + b"\n")
+    done = CliRunner().invoke(app, ["check", str(path)])
+    assert done.exit_code == 2 and f"是 {name} 编码，但第 3 行有无法识别的字节" in done.stderr
+    if encoding == "gbk":
+        named = CliRunner().invoke(app, ["check", str(path), "--encoding", "gbk"])
+        assert named.exit_code == 2 and "第 3 行" in named.stderr and "--encoding gb18030" in named.stderr

@@ -43,6 +43,8 @@ def decode(data: bytes, path: Path, encoding: str | None, kind: Kind | None = No
             text = data.decode(enc)
         except UnicodeDecodeError as e:
             bad = e.start + 3 if enc == "utf-8-sig" else e.start  # (utf-8-sig counts after its BOM)
+            if enc in ("utf-8", "utf-8-sig") and (few := _few_bad_bytes(data, "utf-8")):
+                raise _stray_bytes(path, "UTF-8", few) from e
             if enc in ("utf-8", "utf-8-sig") and _utf8_then_not(data, bad):
                 line = data.count(b"\n", 0, bad) + 1
                 raise InputError(
@@ -54,6 +56,8 @@ def decode(data: bytes, path: Path, encoding: str | None, kind: Kind | None = No
         if _looks_binary(text):
             break
         return text, enc
+    if candidates[0] == "utf-8" and (few := _few_bad_bytes(data, "gb18030")):
+        raise _stray_bytes(path, "GBK", few)
     if not _looks_binary(data[:4096].decode("latin-1").translate(_CP1252)) and b"\x00" not in data[:4096]:
         raise InputError(  # text, in none of the encodings tried: Big5, Latin-1, CP1252, …
             f"{path} 是文本，但不是 UTF-8、GBK/GB18030 或 UTF-16 编码（可能是繁体的 Big5，或西文的 Windows-1252、"
@@ -67,6 +71,27 @@ def decode(data: bytes, path: Path, encoding: str | None, kind: Kind | None = No
     )
 
 
+def _few_bad_bytes(data: bytes, encoding: str) -> list[int]:
+    """The lines (1-based) of the few bytes (one to three) that are not `encoding` in a register that
+    otherwise is: its header words read in it (县区, 乡镇, 行政村… — a Big5 or Latin-1 file read as GBK shows no
+    such word). Empty when the file is not such a register."""
+    text = data.decode(encoding, errors="replace")
+    bad = text.count("\ufffd")
+    if not 0 < bad <= 3 or sum(word in text[:4096] for word in ("县区", "乡镇", "行政村", "区划代码", "服务点")) < 2:
+        return []
+    return sorted({text.count("\n", 0, i) + 1 for i, ch in enumerate(text) if ch == "\ufffd"})
+
+
+def _stray_bytes(path: Path, name: str, lines: list[int]) -> InputError:
+    where = "、".join(str(n) for n in lines)
+    return InputError(
+        f"{path} 是 {name} 编码，但第 {where} 行有无法识别的字节（文件被截断，或混入了别的字符）：请在 Excel 或 WPS 中"
+        "打开，检查并修正这几行后另存再查",
+        f"{path} is {name}, but line {', '.join(str(n) for n in lines)} holds bytes that are not (the file was cut "
+        "short, or something was pasted in): open it in Excel or WPS, mend those lines and save it again",
+    )
+
+
 def _not_in_encoding(data: bytes, path: Path, encoding: str, bad: int, kind: Kind | None,
                      aliases: AliasTable | None) -> InputError:
     """--encoding names an encoding the file is not in: where its first byte that is not is, as an editor
@@ -76,6 +101,7 @@ def _not_in_encoding(data: bytes, path: Path, encoding: str, bad: int, kind: Kin
     line = before.count("\n") + 1
     label = _column_at(before, kind, aliases) if kind is not None and aliases is not None else None
     where, where_en = (f"（「{label}」列）", f" (column '{label}')") if label else ("", "")
+    other = "gb18030" if encoding.lower().replace("-", "").replace("_", "") in ("gbk", "cp936", "gb2312") else "gbk"
     try:
         found: str | None = decode(data, path, None)[1]
     except InputError:
@@ -89,9 +115,9 @@ def _not_in_encoding(data: bytes, path: Path, encoding: str, bad: int, kind: Kin
         )
     return InputError(
         f"{path} 第 {line} 行{where}不能按 {encoding} 解码：请去掉 --encoding 让 kuaidi 自己识别编码，"
-        "或换一种编码（如 --encoding gbk）",
+        f"或换一种编码（如 --encoding {other}）",
         f"{path} line {line}{where_en} cannot be decoded as {encoding}: drop --encoding to let kuaidi detect "
-        "the encoding, or name another (such as --encoding gbk)",
+        f"the encoding, or name another (such as --encoding {other})",
     )
 
 
