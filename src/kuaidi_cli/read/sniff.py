@@ -110,9 +110,15 @@ def _old_excel(head: bytes) -> str | None:
 
 
 def encrypted(path: Path) -> InputError:
+    """A workbook with a password to open it; an ODS is told the LibreOffice way (Excel cannot open it)."""
+    if path.suffix.lower() == ".ods":
+        return InputError(
+            f"{path} 设有打开密码，请在 LibreOffice 或 WPS 中打开，取消密码（文件→另存为，不勾选“使用密码保存”）后再查",
+            f"{path} is password-protected; open it in LibreOffice or WPS and save it again without a password",
+        )
     return InputError(
-        f"{path} 设有打开密码，请在 Excel 中取消密码（文件→信息→保护工作簿）后另存再查",
-        f"{path} is password-protected; remove the password in Excel and save it again",
+        f"{path} 设有打开密码，请在 Excel 或 WPS 中取消密码（Excel：文件→信息→保护工作簿）后另存再查",
+        f"{path} is password-protected; remove the password in Excel or WPS and save it again",
     )
 
 
