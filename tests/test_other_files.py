@@ -376,3 +376,10 @@ def test_one_stray_byte_is_told_by_its_line(encoding, name, tmp_path):
     if encoding == "gbk":
         named = CliRunner().invoke(app, ["check", str(path), "--encoding", "gbk"])
         assert named.exit_code == 2 and "第 3 行" in named.stderr and "--encoding gb18030" in named.stderr
+
+
+def test_an_ods_with_a_password_is_told_the_libreoffice_way():
+    """calamine's pass_protected.ods: told to remove the password in LibreOffice or WPS, not in Excel
+    (which cannot open it)."""
+    done = CliRunner().invoke(app, ["check", str(FIXTURES / "calamine" / "pass_protected.ods")])
+    assert done.exit_code == 2 and "密码" in done.stderr and "LibreOffice" in done.stderr and "Excel" not in done.stderr
