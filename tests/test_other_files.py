@@ -383,3 +383,32 @@ def test_an_ods_with_a_password_is_told_the_libreoffice_way():
     (which cannot open it)."""
     done = CliRunner().invoke(app, ["check", str(FIXTURES / "calamine" / "pass_protected.ods")])
     assert done.exit_code == 2 and "密码" in done.stderr and "LibreOffice" in done.stderr and "Excel" not in done.stderr
+
+
+def test_a_county_merged_down_its_rows_counts_for_each_row(tmp_path):
+    """县区 merged over rows 2-4 (as registers are often laid out), a title merged across the columns above
+    the header: the three villages are 祥符区's (no "「县区」为空"), told once as merged-filled; the title is
+    not read down."""
+    import json
+
+    import xlsxwriter
+
+    path = tmp_path / "合并.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("台账")
+    head = HEADER.split(",")
+    ws.merge_range(0, 0, 0, len(head) - 1, "祥符区行政村台账")
+    ws.write_row(1, 0, head)
+    ws.merge_range(2, 0, 4, 0, "祥符区")
+    for i, (village, code) in enumerate([("丁村", "410212100203"), ("甲村", "410212100204"), ("乙村", "410212100205")]):
+        ws.write_row(2 + i, 1, ["城关镇", village, code, 900, 2, "否", "", "是", "", ""])
+    wb.close()
+    done = CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--format", "json"])
+    result = json.loads(done.stdout)
+    assert done.exit_code == 0 and result["files"][0]["valid"] == 3
+    merged = [f for f in result["findings"] if f["code"] == "merged-filled"]
+    assert [(f["row"], f["column"], f["value"]) for f in merged] == [(3, "县区", "祥符区")]
+    assert not [f for f in result["findings"] if f["code"] == "missing-value"]
+    report = json.loads(CliRunner().invoke(app, ["report", "--villages", str(path), "--divisions", "none",
+                                                 "--as-of", "2021-12-31", "--format", "json"]).stdout)
+    assert [(c["county"], c["villages"]) for c in report["counties"] if c["villages"]] == [("祥符区", 3)]

@@ -114,6 +114,8 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     "empty-register": (Severity.ERROR, "表头下没有数据行{detail}", "no data rows under the header{detail}"),
     "empty-outlets": (Severity.WARNING, "服务点台账表头下没有数据行：园区、服务站、服务点数量无法统计",
                       "no rows under the outlet register's header: parks, stations and points cannot be counted"),
+    "merged-filled": (Severity.INFO, "合并单元格「{value}」：其下合并的各行，此列都按「{value}」计",
+                      "merged cell '{value}': each row merged under it reads '{value}' in this column"),
     "total-row": (Severity.INFO, "合计/小计行，已跳过", "total or subtotal row; skipped"),
     "note-row": (Severity.INFO, "说明或落款行「{value}」，已跳过", "note row '{value}'; skipped"),
     "unmapped-column": (Severity.INFO, "列「{column}」未识别，已忽略", "column '{column}' is not recognised; ignored"),

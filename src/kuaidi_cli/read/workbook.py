@@ -18,6 +18,7 @@ import pandas as pd
 
 from kuaidi_cli.core.errors import InputError
 from kuaidi_cli.core.fields import AliasTable, Kind
+from kuaidi_cli.core.findings import make
 from kuaidi_cli.core.threads import in_thread
 from kuaidi_cli.read.csvfile import check_width
 from kuaidi_cli.read.error_cells import xlsx_error_cells
@@ -31,6 +32,7 @@ from kuaidi_cli.read.header import (
     rival_aliases,
 )
 from kuaidi_cli.read.legacy import preflight_legacy
+from kuaidi_cli.read.merged import MergedDown
 from kuaidi_cli.read.sniff import encrypted
 from kuaidi_cli.read.table import HEADER_SEARCH_ROWS, STREAM_ROWS, Column, Limits, RawTable
 
@@ -183,6 +185,10 @@ class _Workbook:
         while part := take(STREAM_ROWS):
             yield part
 
+    def merged(self, name: str) -> Any:
+        """The sheet's merged cell ranges, where the format keeps them (None otherwise)."""
+        return getattr(self._sheets.get(name), "merged_cell_ranges", None)
+
     def width(self, name: str) -> int:
         sheet = self._sheets.get(name)
         return sheet.width if sheet is not None else 0
@@ -321,7 +327,10 @@ def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: 
     width = max(len(header.labels), wb.width(name))
     check_width(path, width, limits)
     parts, n = [], 0
+    merged = MergedDown(wb.merged(name), start + skip, col0)
+    merged_values: dict[tuple[int, int], Any] = {}
     for part in wb.stream(name, start + skip):  # calamine's iter_rows begins at the sheet's first row
+        merged.apply(part, n, merged_values)
         for i in [i for i in patches if n <= i < n + len(part)]:
             row = part[i - n]
             for j, text in patches[i]:
@@ -339,9 +348,12 @@ def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: 
     first = start + header.start + 1
     header_rows = list(range(first, first + header.height))
     columns, findings = header_columns(header, kind, str(path), name, header_rows[0])
+    body_first = first + header.height
+    findings += [make("merged-filled", file=str(path), sheet=name, row=body_first + top,
+                      column=columns[col].label if col < len(columns) else None, value=merged_values.get((top, col)))
+                 for top, col in merged.filled]
     for pos in range(len(columns), width):
         columns.append(Column(pos, "", None))
-    body_first = first + header.height
     return RawTable(
         path=path, kind=kind, format=fmt, sheet=name, encoding=None, delimiter=None, header_rows=header_rows,
         columns=columns, cells=cells, row_numbers=list(range(body_first, body_first + n)), findings=findings,

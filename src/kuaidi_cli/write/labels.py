@@ -215,6 +215,7 @@ FINDING_TITLES: dict[str, tuple[str, str]] = {
     "column-empty": ("整列为空", "column empty"),
     "empty-register": ("台账没有数据", "register empty"),
     "empty-outlets": ("服务点台账没有数据", "outlet register empty"),
+    "merged-filled": ("合并单元格已按首格计", "merged cell read down"),
     "total-row": ("合计行（已跳过）", "total row (skipped)"),
     "note-row": ("说明行（已跳过）", "note row (skipped)"),
     "unmapped-column": ("未识别的列（已忽略）", "column not read (ignored)"),
