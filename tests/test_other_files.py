@@ -412,3 +412,16 @@ def test_a_county_merged_down_its_rows_counts_for_each_row(tmp_path):
     report = json.loads(CliRunner().invoke(app, ["report", "--villages", str(path), "--divisions", "none",
                                                  "--as-of", "2021-12-31", "--format", "json"]).stdout)
     assert [(c["county"], c["villages"]) for c in report["counties"] if c["villages"]] == [("祥符区", 3)]
+
+
+def test_a_row_numbering_the_columns_under_the_header_is_part_of_it(tmp_path):
+    """Statistical forms print 栏次 1, 2, 3 … under their header: that row is no village (it made 7 errors);
+    the header is told as rows 1-2 and the village on row 3 keeps its row number."""
+    import json
+
+    numbers = ",".join(str(i) for i in range(1, 12))
+    path = tmp_path / "栏次.csv"
+    path.write_text(f"{HEADER}\n{numbers}\n祥符区,城关镇,丁村,410212100203,abc,2,否,,否,,\n", encoding="utf-8")
+    result = json.loads(CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--format", "json"]).stdout)
+    assert result["files"][0]["header_rows"] == [1, 2] and result["files"][0]["rows"] == 1
+    assert [(f["code"], f["row"]) for f in result["findings"] if f["severity"] == "error"] == [("bad-number", 3)]

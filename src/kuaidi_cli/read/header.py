@@ -14,7 +14,7 @@ from kuaidi_cli.read.table import HEADER_SEARCH_ROWS, Column
 @dataclass
 class Header:
     start: int  # index of the first header row within the rows given
-    height: int  # 1 or 2
+    height: int  # 1 or 2 (and a 栏次 row under it)
     labels: list[str]
     fields: list[str | None]
 
@@ -74,7 +74,22 @@ def find_header(rows: list[list[str]], kind: Kind, aliases: AliasTable) -> Heade
     rival = best_header(rows, other, rival_aliases(other))
     if rival is not None and rival.score > own.score:
         return None
+    below = own.start + own.height
+    if below < len(rows) and _numbering(rows[below]):  # a 栏次 row (1, 2, 3 … under the columns) is the header's
+        return Header(own.start, own.height + 1, own.labels, own.fields)
     return own
+
+
+def _numbering(row: list[str]) -> bool:
+    """A row numbering the columns, as statistical forms print under their header: 1, 2, 3 … in order (at
+    least three), after at most two short words (栏次, 甲, 乙)."""
+    cells = [c.strip() for c in row if c and c.strip()]
+    words = 0
+    while words < len(cells) and not cells[words].removesuffix(".0").isdigit():
+        words += 1
+    numbers = [c.removesuffix(".0") for c in cells[words:]]
+    return (words <= 2 and all(len(w) <= 3 for w in cells[:words]) and len(numbers) >= 3
+            and all(n.isdigit() for n in numbers) and [int(n) for n in numbers] == list(range(1, len(numbers) + 1)))
 
 
 def other_kind(kind: Kind) -> Kind:
