@@ -105,7 +105,16 @@ def _ours(path: Path) -> bool:
     from kuaidi_cli.write.files import written_by_kuaidi
     from kuaidi_cli.write.json_csv import csv_headers
 
-    return path.is_file() and path.suffix.lower() in (".xlsx", ".csv") and written_by_kuaidi(path, csv_headers())
+    suffix = path.suffix.lower()
+    if not path.is_file() or suffix not in (".xlsx", ".csv"):
+        return False
+    heads = csv_headers()
+    if suffix == ".csv":  # a register's header is none of kuaidi's: its first line alone tells (not the whole file)
+        with path.open("rb") as fh:
+            first = fh.read(1 << 16).decode("utf-8-sig", "replace").splitlines()[:1]
+        if not first or first[0] not in heads:
+            return False
+    return written_by_kuaidi(path, heads)
 
 
 def expand_both(villages: list[Path], outlets: list[Path], *, limits: Limits | None = None,
