@@ -425,3 +425,13 @@ def test_a_row_numbering_the_columns_under_the_header_is_part_of_it(tmp_path):
     result = json.loads(CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--format", "json"]).stdout)
     assert result["files"][0]["header_rows"] == [1, 2] and result["files"][0]["rows"] == 1
     assert [(f["code"], f["row"]) for f in result["findings"] if f["severity"] == "error"] == [("bad-number", 3)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32"])
+def test_a_register_in_utf16_without_a_bom_or_utf32_is_read(encoding, tmp_path):
+    """Chinese text in UTF-16 has few 0 bytes (县 is 0x53BF) and no BOM may mark it; UTF-32 has its own BOM
+    (Python's utf-32 writes it). Both were 'not a text table'."""
+    path = tmp_path / "台账.csv"
+    path.write_bytes(f"{HEADER}\n祥符区,城关镇,丁村,410212100203,900,2,否,,否,,\n".encode(encoding))
+    done = CliRunner().invoke(app, ["check", str(path), "--divisions", "none"])
+    assert done.exit_code == 0 and "1 行有效" in done.stdout, done.output

@@ -31,12 +31,16 @@ def decode(data: bytes, path: Path, encoding: str | None, kind: Kind | None = No
             raise _not_in_encoding(data, path, encoding, e.start, kind, aliases) from e
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # (before UTF-16: the same first bytes)
+        candidates = ["utf-32"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
     else:
         candidates = ["utf-8", "gbk", "gb18030"]
         sample = data[:4096]
-        if sample.count(b"\x00") > len(sample) // 4:  # UTF-16 without a BOM: every other byte is 0
+        if (wide := _utf16_without_bom(sample)) is not None:  # a register's header words in UTF-16
+            candidates = [wide]
+        elif sample.count(b"\x00") > len(sample) // 4:  # UTF-16 without a BOM: every other byte is 0
             candidates = ["utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"]
     for enc in candidates:
         try:
@@ -69,6 +73,18 @@ def decode(data: bytes, path: Path, encoding: str | None, kind: Kind | None = No
         f"{path} 不是文本表格（可能是损坏或其他类型的文件），请另存为 CSV 或 Excel 后再查",
         f"{path} is not a text table (it may be corrupt or another kind of file); save it as CSV or Excel",
     )
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 without a BOM whose text is mostly Chinese (so it has few 0 bytes): the byte order in which the
+    start of the file reads a register's header words (县区, 乡镇, 行政村…); None for anything else."""
+    if b"\x00" not in sample:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        text = sample[: len(sample) // 2 * 2].decode(enc, errors="ignore")
+        if sum(word in text for word in ("县区", "乡镇", "行政村", "区划代码", "服务点")) >= 2:
+            return enc
+    return None
 
 
 def _few_bad_bytes(data: bytes, encoding: str) -> list[int]:
