@@ -435,3 +435,22 @@ def test_a_register_in_utf16_without_a_bom_or_utf32_is_read(encoding, tmp_path):
     path.write_bytes(f"{HEADER}\n祥符区,城关镇,丁村,410212100203,900,2,否,,否,,\n".encode(encoding))
     done = CliRunner().invoke(app, ["check", str(path), "--divisions", "none"])
     assert done.exit_code == 0 and "1 行有效" in done.stdout, done.output
+
+
+def test_a_gbk_register_with_a_utf8_line_is_told_by_that_line(tmp_path):
+    """A GBK register of 30 villages with one line pasted in UTF-8 (line 25): told as GBK with line 25 to mend
+    (it was guessed to be Big5)."""
+    lines = [HEADER.encode("gbk")] + [f"祥符区,城关镇,村{i},,900,2,否,,否,,".encode("gbk") for i in range(30)]
+    lines[24] = "祥符区,城关镇,丁村,,900,2,否,,否,,".encode()
+    path = tmp_path / "台账.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    done = CliRunner().invoke(app, ["check", str(path)])
+    assert done.exit_code == 2 and "是 GBK 编码，但第 25 行" in done.stderr
+
+
+def test_a_flat_ods_is_named(tmp_path):
+    path = tmp_path / "台账.fods"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<office:document xmlns:office='
+                    '"urn:oasis:names:tc:opendocument:xmlns:office:1.0"></office:document>', encoding="utf-8")
+    done = CliRunner().invoke(app, ["check", str(path)])
+    assert done.exit_code == 2 and "Flat ODS" in done.stderr and "另存为 .ods" in done.stderr

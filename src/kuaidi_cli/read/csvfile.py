@@ -93,18 +93,21 @@ def _few_bad_bytes(data: bytes, encoding: str) -> list[int]:
     such word). Empty when the file is not such a register."""
     text = data.decode(encoding, errors="replace")
     bad = text.count("\ufffd")
-    if not 0 < bad <= 3 or sum(word in text[:4096] for word in ("县区", "乡镇", "行政村", "区划代码", "服务点")) < 2:
+    if not bad or sum(word in text[:4096] for word in ("县区", "乡镇", "行政村", "区划代码", "服务点")) < 2:
         return []
-    return sorted({text.count("\n", 0, i) + 1 for i, ch in enumerate(text) if ch == "\ufffd"})
+    lines = sorted({text.count("\n", 0, i) + 1 for i, ch in enumerate(text) if ch == "\ufffd"})
+    # a few bytes, or a line or two in another encoding (one UTF-8 line pasted into a GBK file)
+    return lines if bad <= 3 or (len(lines) <= 2 and len(lines) * 20 <= text.count("\n") + 1) else []
 
 
 def _stray_bytes(path: Path, name: str, lines: list[int]) -> InputError:
     where = "、".join(str(n) for n in lines)
     return InputError(
-        f"{path} 是 {name} 编码，但第 {where} 行有无法识别的字节（文件被截断，或混入了别的字符）：请在 Excel 或 WPS 中"
-        "打开，检查并修正这几行后另存再查",
+        f"{path} 是 {name} 编码，但第 {where} 行有无法识别的字节（文件被截断，混入了别的字符，或这几行是另一种编码）："
+        "请在 Excel 或 WPS 中打开，检查并修正这几行后另存再查",
         f"{path} is {name}, but line {', '.join(str(n) for n in lines)} holds bytes that are not (the file was cut "
-        "short, or something was pasted in): open it in Excel or WPS, mend those lines and save it again",
+        "short, something was pasted in, or those lines are in another encoding): open it in Excel or WPS, mend "
+        "those lines and save it again",
     )
 
 

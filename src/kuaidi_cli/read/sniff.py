@@ -82,12 +82,17 @@ def _not_a_web_page(path: Path) -> None:
         start = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in start:
         what, what_en = "Excel 2003 XML 表格", "an Excel 2003 XML spreadsheet"
+    elif start.startswith(b"<?xml") and b"urn:oasis:names:tc:opendocument" in start:
+        raise InputError(f"{path} 是 LibreOffice 的 Flat ODS（.fods）表格，kuaidi 读不了：请在 LibreOffice 中另存为 .ods 或 "
+                         ".xlsx 后再查",
+                         f"{path} is a LibreOffice Flat ODS (.fods) spreadsheet, which kuaidi cannot read: save it as "
+                         ".ods or .xlsx in LibreOffice")
     elif start.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")):
         what, what_en = "网页（HTML）文件", "a web page (HTML)"
     else:
         return
-    raise InputError(f"{path} 是{' ' * what[0].isascii()}{what}，不是真正的 Excel 或 CSV 表格（常见于系统的“导出Excel”）：请用 Excel 或 WPS "
-                     "打开，另存为 .xlsx 后再查",
+    raise InputError(f"{path} 是{' ' * what[0].isascii()}{what}，不是真正的 Excel 或 CSV 表格（常见于系统的“导出Excel”）："
+                     "请用 Excel 或 WPS 打开，另存为 .xlsx 后再查",
                      f"{path} is {what_en}, not a real Excel or CSV table (as many systems' 'export to Excel' write "
                      "it): open it in Excel or WPS and save it as .xlsx")
 
