@@ -454,3 +454,65 @@ def test_a_flat_ods_is_named(tmp_path):
                     '"urn:oasis:names:tc:opendocument:xmlns:office:1.0"></office:document>', encoding="utf-8")
     done = CliRunner().invoke(app, ["check", str(path)])
     assert done.exit_code == 2 and "Flat ODS" in done.stderr and "另存为 .ods" in done.stderr
+
+
+def test_a_blank_row_inside_a_merged_block_stays_blank(tmp_path):
+    """县区 and 乡镇 merged over rows 3-6 (under the header on row 2), villages on rows 3, 4 and 6: row 5 is a
+    blank row (skipped), not a village without a name."""
+    import json
+
+    import xlsxwriter
+
+    path = tmp_path / "留空.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("台账")
+    ws.write_row(1, 0, HEADER.split(","))
+    ws.merge_range(2, 0, 5, 0, "祥符区")
+    ws.merge_range(2, 1, 5, 1, "城关镇")
+    ws.write_row(2, 2, ["丁村", "410212100203", 900, 2, "否", "", "是", "", ""])
+    ws.write_row(3, 2, ["甲村", "410212100204", 900, 2, "否", "", "是", "", ""])
+    ws.write_row(5, 2, ["乙村", "410212100205", 900, 2, "否", "", "是", "", ""])
+    wb.close()
+    result = json.loads(CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--format", "json"]).stdout)
+    assert (result["files"][0]["valid"], result["files"][0]["invalid"]) == (3, 0)
+    assert result["files"][0]["skipped_detail"].get("blank") == 1 and result["errors"] == 0
+
+
+@pytest.mark.parametrize("numbering", ["甲,乙,丙,1,2,3,4,5,6,7,8", "栏次,甲,乙,丙,1,2,3,4,5,6,7"])
+def test_a_numbering_row_with_jia_yi_bing_is_part_of_the_header(numbering, tmp_path):
+    """Statistical forms number their text columns 甲, 乙, 丙 and the others 1, 2, 3 …"""
+    import json
+
+    path = tmp_path / "栏次.csv"
+    path.write_text(f"{HEADER}\n{numbering}\n祥符区,城关镇,丁村,410212100203,900,2,否,,否,,\n", encoding="utf-8")
+    result = json.loads(CliRunner().invoke(app, ["check", str(path), "--divisions", "none", "--format", "json"]).stdout)
+    assert result["files"][0]["header_rows"] == [1, 2] and result["errors"] == 0
+
+
+def test_an_xlsb_named_xlsx_and_an_encrypted_ods_named_xlsx_are_what_they_are(tmp_path):
+    """calamine's any_sheets.xlsb as .xlsx: no register in it (not 'damaged'); its pass_protected.ods as
+    .xlsx: the LibreOffice password advice."""
+    xlsb, ods = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    xlsb.write_bytes((FIXTURES / "calamine" / "any_sheets.xlsb").read_bytes())
+    ods.write_bytes((FIXTURES / "calamine" / "pass_protected.ods").read_bytes())
+    said = CliRunner().invoke(app, ["check", str(xlsb)])
+    assert said.exit_code == 2 and "找不到行政村台账的表头" in said.stderr and "损坏" not in said.stderr
+    said = CliRunner().invoke(app, ["check", str(ods)])
+    assert said.exit_code == 2 and "密码" in said.stderr and "LibreOffice" in said.stderr
+
+
+@pytest.mark.parametrize("start", ['<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">',
+                                   "<!-- 导出 -->\n<html>", "<style>td{}</style>\n<table>", "<body>\n<table>",
+                                   "MIME-Version: 1.0\nContent-Type: multipart/related; boundary=x\n"])
+def test_more_forms_of_web_exports_are_named(start, tmp_path):
+    path = tmp_path / "导出.xls"
+    path.write_text(start + "<tr><td>县区</td><td>乡镇</td><td>行政村</td></tr></table></body></html>\n", encoding="utf-8")
+    said = CliRunner().invoke(app, ["check", str(path)])
+    assert said.exit_code == 2 and ("网页（HTML）文件" in said.stderr or "网页存档（MHT）" in said.stderr)
+
+
+def test_under_encoding_gb18030_another_is_suggested(tmp_path):
+    path = tmp_path / "台账.csv"
+    path.write_bytes(f"{HEADER}\n".encode("gbk") + "祥符区,城关镇,丁村,410212100203,900,2,否,,否,,\n".encode() + b"\xff\xfe\n")
+    said = CliRunner().invoke(app, ["check", str(path), "--encoding", "gb18030"])
+    assert said.exit_code == 2 and "--encoding gb18030）" not in said.stderr and "--encoding utf-8" in said.stderr

@@ -120,7 +120,8 @@ def _not_in_encoding(data: bytes, path: Path, encoding: str, bad: int, kind: Kin
     line = before.count("\n") + 1
     label = _column_at(before, kind, aliases) if kind is not None and aliases is not None else None
     where, where_en = (f"（「{label}」列）", f" (column '{label}')") if label else ("", "")
-    other = "gb18030" if encoding.lower().replace("-", "").replace("_", "") in ("gbk", "cp936", "gb2312") else "gbk"
+    named = encoding.lower().replace("-", "").replace("_", "")
+    other = "gb18030" if named in ("gbk", "cp936", "gb2312") else "utf-8" if named == "gb18030" else "gbk"
     try:
         found: str | None = decode(data, path, None)[1]
     except InputError:

@@ -82,13 +82,13 @@ def find_header(rows: list[list[str]], kind: Kind, aliases: AliasTable) -> Heade
 
 def _numbering(row: list[str]) -> bool:
     """A row numbering the columns, as statistical forms print under their header: 1, 2, 3 … in order (at
-    least three), after at most two short words (栏次, 甲, 乙)."""
+    least three), after at most four short words (栏次, 甲, 乙, 丙)."""
     cells = [c.strip() for c in row if c and c.strip()]
     words = 0
     while words < len(cells) and not cells[words].removesuffix(".0").isdigit():
         words += 1
     numbers = [c.removesuffix(".0") for c in cells[words:]]
-    return (words <= 2 and all(len(w) <= 3 for w in cells[:words]) and len(numbers) >= 3
+    return (words <= 4 and all(len(w) <= 3 for w in cells[:words]) and len(numbers) >= 3
             and all(n.isdigit() for n in numbers) and [int(n) for n in numbers] == list(range(1, len(numbers) + 1)))
 
 

@@ -13,12 +13,14 @@ class MergedDown:
     `ranges` are python-calamine's `merged_cell_ranges` ((first row, first column), (last row, last column)),
     0-based on the sheet; `first` is the sheet row of the first body row and `col0` the sheet column of the
     rows' first cell. Only ranges one column wide and wholly in the body are filled (a title or a note merged
-    across columns stays as it is); a cell already holding a value is never overwritten."""
+    across columns stays as it is), only in rows holding a value of their own (a blank row stays blank); a cell
+    already holding a value is never overwritten."""
 
     def __init__(self, ranges: Sequence[tuple[tuple[int, int], tuple[int, int]]] | None, first: int, col0: int) -> None:
         self.ranges = [(r0 - first, r1 - first, c0 - col0) for (r0, c0), (r1, c1) in ranges or ()
                        if c0 == c1 and r1 > r0 and r0 >= first and c0 >= col0]
         self.filled: list[tuple[int, int]] = []  # (body row of the first cell, column): ranges filled
+        self._told: set[tuple[int, int]] = set()
 
     def apply(self, part: list[list[Any]], n: int, values: dict[tuple[int, int], Any]) -> None:
         """Fill the rows `part` (body rows n, n+1, …); `values` keeps each range's first value across parts."""
@@ -33,7 +35,9 @@ class MergedDown:
                 continue
             for i in range(max(top + 1, n), min(bottom + 1, end)):
                 row = part[i - n]
-                if col < len(row) and row[col] in ("", None):
+                # (a blank row inside the merged block stays blank: only a row with a value of its own is filled)
+                if col < len(row) and row[col] in ("", None) and any(v not in ("", None) for v in row):
                     row[col] = value
-                    if not self.filled or self.filled[-1] != (top, col):
+                    if (top, col) not in self._told:
+                        self._told.add((top, col))
                         self.filled.append((top, col))

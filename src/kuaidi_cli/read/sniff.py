@@ -3,6 +3,7 @@ or something kuaidi refuses (encrypted, a zip that is no workbook, a zip bomb, b
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -87,7 +88,9 @@ def _not_a_web_page(path: Path) -> None:
                          ".xlsx 后再查",
                          f"{path} is a LibreOffice Flat ODS (.fods) spreadsheet, which kuaidi cannot read: save it as "
                          ".ods or .xlsx in LibreOffice")
-    elif start.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")):
+    elif start.startswith(b"mime-version:") or b"content-type: multipart/related" in start[:1024]:
+        what, what_en = "网页存档（MHT）文件", "a web archive (MHT)"
+    elif start.startswith(b"<") and re.search(rb"<(html|table|body)[\s>]", start):
         what, what_en = "网页（HTML）文件", "a web page (HTML)"
     else:
         return
@@ -114,9 +117,9 @@ def _old_excel(head: bytes) -> str | None:
     return None
 
 
-def encrypted(path: Path) -> InputError:
+def encrypted(path: Path, *, ods: bool = False) -> InputError:
     """A workbook with a password to open it; an ODS is told the LibreOffice way (Excel cannot open it)."""
-    if path.suffix.lower() == ".ods":
+    if ods or path.suffix.lower() == ".ods":
         return InputError(
             f"{path} 设有打开密码，请在 LibreOffice 或 WPS 中打开，取消密码（文件→另存为，不勾选“使用密码保存”）后再查",
             f"{path} is password-protected; open it in LibreOffice or WPS and save it again without a password",
@@ -147,6 +150,10 @@ def _zip_kind(path: Path, size: int, limits: Limits) -> str:
             f"{path} unpacks to {unzipped / 2**20:.0f} MiB (ratio {ratio:.0f}); refused as a possible zip bomb",
         )
     if b"opendocument.spreadsheet" in mimetype:
+        with zipfile.ZipFile(path) as zf:  # an ODS with a password says so in its manifest
+            manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+        if b"encryption-data" in manifest:
+            raise encrypted(path, ods=True)
         return "ods"
     return _package_kind(path, {n.replace("\\", "/").lstrip("/") for n in names}, mimetype)
 
@@ -159,7 +166,9 @@ def _package_kind(path: Path, names: set[str], mimetype: bytes) -> str:
     """An Office package's kind, its part names with / (some Chinese office software writes xl\\workbook.xml):
     a workbook wherever its workbook part is; a document of another kind named as such; a package
     without its workbook damaged; any other zip an archive to unpack."""
-    if any(n.endswith(("workbook.xml", "workbook.bin")) for n in names):
+    if any(n.endswith("workbook.bin") for n in names):
+        return "xlsb"
+    if any(n.endswith("workbook.xml") for n in names):
         return "xlsx"
     for part, (zh, en) in _DOCUMENTS.items():
         if part in names:

@@ -107,7 +107,7 @@ def _unreadable(path: Path, e: BaseException) -> InputError:
 
 
 # the names each kind of workbook goes by (python-calamine opens a path by its name)
-_SUFFIXES = {"xls": (".xls", ".xla"), "xlsx": (".xlsx", ".xlsm", ".xlsb", ".xlam"), "ods": (".ods",)}
+_SUFFIXES = {"xls": (".xls", ".xla"), "xlsx": (".xlsx", ".xlsm", ".xlam"), "xlsb": (".xlsb",), "ods": (".ods",)}
 
 
 class _Workbook:
@@ -350,7 +350,8 @@ def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: 
     columns, findings = header_columns(header, kind, str(path), name, header_rows[0])
     body_first = first + header.height
     findings += [make("merged-filled", file=str(path), sheet=name, row=body_first + top,
-                      column=columns[col].label if col < len(columns) else None, value=merged_values.get((top, col)))
+                      column=columns[col].label if col < len(columns) else None,
+                      value=_cell_text(merged_values.get((top, col))))
                  for top, col in merged.filled]
     for pos in range(len(columns), width):
         columns.append(Column(pos, "", None))
