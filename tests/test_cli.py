@@ -332,3 +332,14 @@ def test_a_path_holding_a_one_is_kept_as_written(tmp_path):
     done = runner.invoke(app, ["report", "--villages", str(register), "--divisions", "none", "--lang", "en",
                                "--as-of", "2021-12-31"], env={"COLUMNS": "250"})
     assert f"input: {register} (1 row, 0 with errors)" in done.stdout
+
+
+def test_a_kuaidi_toml_that_is_not_toml_is_told_where_in_chinese(tmp_path, monkeypatch):
+    """The TOML parser's words are English ("Expected '=' after a key…"): the Chinese line names the line
+    and column and the form to write; the English line keeps the parser's words."""
+    (tmp_path / "kuaidi.toml").write_text('villages = "a.csv"\nb c\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    zh = invoke("report")
+    assert zh.exit_code == 2 and "第 2 行第 3 列附近" in zh.stderr and "Expected" not in zh.stderr
+    en = invoke("--lang", "en", "report")
+    assert en.exit_code == 2 and "Expected '='" in en.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -238,7 +239,11 @@ def _from_toml(config: Path) -> tuple[list[Path], list[Path], Path | None]:
     try:
         data = tomllib.loads(config.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{config} 不是有效的 TOML：{e}", f"{config} is not valid TOML: {e}") from e
+        # (the parser's words are English: the Chinese line gives the place it names, and the form to write)
+        at = re.search(r"at line (\d+), column (\d+)", str(e))
+        where = f"第 {at[1]} 行第 {at[2]} 列附近" if at else "不是 UTF-8 文本" if isinstance(e, UnicodeDecodeError) else ""
+        raise InputError(f"{config} 不是有效的 TOML{f'（{where}）' if where else ''}：每行写成 villages = \"台账文件夹\" 这样的形式",
+                         f"{config} is not valid TOML: {e}") from e
     if "villages" not in data:
         raise InputError(f"{config} 缺少 villages = \"行政村台账路径\"", f"{config} has no villages = \"path\"")
 
