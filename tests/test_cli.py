@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, HEADER, SAMPLES, write
@@ -343,3 +344,18 @@ def test_a_kuaidi_toml_that_is_not_toml_is_told_where_in_chinese(tmp_path, monke
     assert zh.exit_code == 2 and "第 2 行第 3 列附近" in zh.stderr and "Expected" not in zh.stderr
     en = invoke("--lang", "en", "report")
     assert en.exit_code == 2 and "Expected '='" in en.stderr
+
+
+def test_a_division_file_that_is_not_utf8_csv_is_told_in_chinese(tmp_path):
+    """--divisions FOLDER whose villages.csv is no UTF-8 CSV: a Chinese line saying so (pandas' English stays
+    in the English line)."""
+    import shutil
+
+    from kuaidi_cli.core import gazetteer
+
+    source = Path(gazetteer.__file__).parent / "divisions" / "4102" / "2021"
+    folder = tmp_path / "区划"
+    shutil.copytree(source, folder)
+    (folder / "villages.csv").write_bytes(b"\xff\xfe\x00bad")
+    said = invoke("check", SAMPLES / "villages.csv", "--divisions", folder)
+    assert said.exit_code == 2 and "不是 UTF-8 的 CSV" in said.stderr and "codec" not in said.stderr

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kuaidi_cli.core.errors import KuaidiError, RulesError
+from kuaidi_cli.core.errors import KuaidiError, RulesError, os_reason
 from kuaidi_cli.core.rules import Rules
 
 _SUFFIX = re.compile(r"(村民委员会|村委会|村委|居民委员会|居委会)$")
@@ -65,8 +65,12 @@ def _read(folder: Path, edition: str) -> Gazetteer:
         path = folder / name
         try:
             return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
-            raise RulesError(f"无法读取区划文件 {path}：{e}", f"cannot read the division file {path}: {e}") from e
+        except OSError as e:
+            zh, en = os_reason(e)
+            raise RulesError(f"无法读取区划文件 {path}：{zh}", f"cannot read the division file {path}: {en}") from e
+        except (UnicodeDecodeError, pd.errors.ParserError) as e:  # (pandas' words are English: kept in English)
+            raise RulesError(f"无法读取区划文件 {path}：不是 UTF-8 的 CSV，或格式有误；请检查 --divisions 给出的文件夹",
+                             f"cannot read the division file {path}: {e}") from e
 
     counties, townships, villages = csv("counties.csv"), csv("townships.csv"), csv("villages.csv")
     need = {"counties.csv": (counties, {"code", "name"}),
