@@ -58,13 +58,16 @@ def test_a_mistake_names_the_key_and_line(tmp_path, old, new, key):
     line = _line(text, new.strip().splitlines()[0])
     assert f"「{key}」" in info.value.zh
     assert f"第{line}行" in info.value.zh, (line, info.value.zh)
+    # pydantic's English stays in the English line
+    assert not any(w in info.value.zh for w in ("Value error", "Input should", "Field required", "Extra inputs")), \
+        info.value.zh
 
 
 def test_unknown_top_level_key_and_duplicate_target(tmp_path):
     with pytest.raises(RulesError, match="「modez」"):
         load_rules(write(tmp_path, DEFAULT + "modez: []\n", "a.yaml"))
     twice = DEFAULT.replace("  - id: reach-85", "  - id: reach-100")
-    with pytest.raises(RulesError, match="reach-100"):
+    with pytest.raises(RulesError, match="目标 id「reach-100」重复"):
         load_rules(write(tmp_path, twice, "b.yaml"))
 
 

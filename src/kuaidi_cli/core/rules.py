@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
+import re
 from collections.abc import Callable
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -231,7 +232,7 @@ def load_rules(path: Path | None = None) -> tuple[Rules, str]:
         key = ".".join(str(p) for p in err["loc"]) or "(top)"
         line = _line_of(text, err["loc"])
         raise RulesError(
-            f"规则文件 {path} 第{line}行「{key}」有误：{err['msg']}",
+            f"规则文件 {path} 第{line}行「{key}」有误：{_in_chinese(err)}",
             f"rules file {path}, line {line}: {key}: {err['msg']}",
         ) from e
     unknown = [lv for lv in rules.outlet_levels if lv not in LEVELS]
@@ -274,3 +275,30 @@ def canonical_county(name: str, rules: Rules) -> str:
     in its normal form."""
     key = str(normalise.text(pd.Series([name], dtype=object)).iat[0])
     return normalise.by_text(rules.aliases.counties).get(key, key)
+
+
+# pydantic's (and the validators') words are English: the Chinese line says the same in Chinese
+_ZH_BY_TYPE = {
+    "missing": "缺少此项", "extra_forbidden": "不认识的项（拼写有误？）", "float_parsing": "应为数字",
+    "float_type": "应为数字", "int_parsing": "应为整数", "int_type": "应为整数", "string_type": "应为文字",
+    "date_parsing": "应为日期（YYYY-MM-DD）", "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_type": "应为日期（YYYY-MM-DD）", "bool_parsing": "应为 true 或 false", "list_type": "应为列表",
+    "dict_type": "应为键值表", "model_type": "应为键值表", "string_pattern_mismatch": "格式不对",
+}
+_ZH_BY_TEXT = (
+    (re.compile(r"unknown metric '(.+)'; use one of (.+)"), "未知指标「{0}」，可用：{1}"),
+    (re.compile(r"a rate target is a fraction of 1 \(0.85 for 85%\), not (.+)"), "比率目标写成小数（85% 写 0.85），不是 {0}"),
+    (re.compile(r"target id '(.+)' is used twice"), "目标 id「{0}」重复"),
+)
+
+
+def _in_chinese(err: Any) -> str:
+    """A validation error of the rules file in Chinese (by its type, or the validators' own sentences)."""
+    if err["type"] in ("literal_error", "enum"):
+        return f"只能是 {err.get('ctx', {}).get('expected', '')}"
+    if err["type"] in _ZH_BY_TYPE:
+        return _ZH_BY_TYPE[err["type"]]
+    for pattern, zh in _ZH_BY_TEXT:
+        if m := pattern.search(str(err["msg"])):
+            return zh.format(*m.groups())
+    return "取值有误（--lang en 显示详情）"
