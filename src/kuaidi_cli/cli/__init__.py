@@ -65,15 +65,14 @@ def check(
     """
     with errors_to_exit(ctx, lang, debug) as lang:
         from kuaidi_cli.commands.check import check as run_check
-        from kuaidi_cli.commands.inputs import for_check
+        from kuaidi_cli.commands.inputs import for_check, skipped_lines
         from kuaidi_cli.core import gazetteer
         from kuaidi_cli.core.rules import load_rules
-        from kuaidi_cli.write.labels import t
 
         rules, _ = load_rules(rules_file)
         village_files, outlet_files, skipped = for_check(files, outlets or [], limits=_limits(ctx))
-        for k in skipped:  # (kuaidi's own reports in a folder given)
-            typer.echo("kuaidi: " + t("skipped_file", lang.value, path=k.path, why=k.why_en if lang is Lang.en else k.why_zh), err=True)
+        for line in skipped_lines(skipped, lang.value):  # (kuaidi's own reports in a folder given)
+            typer.echo(f"kuaidi: {line}", err=True)
         result = run_check(village_files, rules, outlets=outlet_files, sheet=sheet, encoding=encoding,
                            as_of=_as_of(as_of, lang), gazetteer=gazetteer.load(rules, divisions), limits=_limits(ctx))
         if fmt is CheckFormat.json:

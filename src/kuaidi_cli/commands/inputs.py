@@ -29,6 +29,13 @@ class Skipped:
     finding: bool = True  # a data finding (file-skipped); not so for kuaidi's own reports beside the registers
 
 
+def skipped_lines(skipped: list[Skipped], lang: str) -> list[str]:
+    """The stderr line of each file left out of a folder, and why (report, export and check print them)."""
+    from kuaidi_cli.write.labels import t
+
+    return [t("skipped_file", lang, path=k.path, why=k.why_en if lang == "en" else k.why_zh) for k in skipped]
+
+
 @dataclass(frozen=True)
 class Registers:
     villages: list[Path]  # the files that together make the village register

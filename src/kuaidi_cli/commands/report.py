@@ -14,7 +14,7 @@ from kuaidi_cli.commands.check import (
     validate_loaded,
     without_cells,
 )
-from kuaidi_cli.commands.inputs import Registers, sha256
+from kuaidi_cli.commands.inputs import Registers, sha256, skipped_lines
 from kuaidi_cli.commands.second_process import SECOND_PROCESS_BYTES, SecondProcess
 from kuaidi_cli.core.errors import InputError, KuaidiError
 from kuaidi_cli.core.fields import Kind
@@ -283,8 +283,8 @@ def notes(registers: Registers, lang: str, *, table: bool) -> list[str]:
     output of the bundled samples (`table` False), that they are synthetic."""
     from kuaidi_cli.write.labels import t
 
-    lines = [t("skipped_file", lang, path=k.path, why=k.why_en if lang == "en" else k.why_zh) for k in registers.skipped]
-    return lines + ([t("footer.samples", lang)] if registers.source == "samples" and not table else [])
+    return skipped_lines(registers.skipped, lang) + ([t("footer.samples", lang)] if registers.source == "samples"
+                                                      and not table else [])
 
 
 def write_output(fmt: str, output: Path | None, result: Report, context: ReportContext, rules: Rules,
