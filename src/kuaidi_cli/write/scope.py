@@ -10,6 +10,7 @@ from kuaidi_cli.core.findings import Severity
 from kuaidi_cli.core.rules import Rules, Target
 from kuaidi_cli.report import Report, ReportContext, TargetOut
 from kuaidi_cli.write.labels import t
+from kuaidi_cli.write.text import date_text
 
 
 def short_name(report: Report) -> str:
@@ -22,14 +23,9 @@ def short_name(report: Report) -> str:
     return scope.name
 
 
-def date_text(report: Report, lang: str) -> str:
-    d = report.as_of
-    return d.isoformat() if lang == "en" else f"{d.year}年{d.month}月{d.day}日"
-
-
 def title(report: Report, lang: str, *, what: str = "report_title") -> str:
     """开封市祥符区“快递进村”工作进展 — 截至2021年12月31日, marked 【示例数据】 for the sample registers."""
-    text = t(what, lang, scope=report.scope.name, date=date_text(report, lang))
+    text = t(what, lang, scope=report.scope.name, date=date_text(report.as_of, lang))
     return (t("samples_mark", lang) + text) if report.samples else text
 
 

@@ -37,7 +37,7 @@ def date_text(d: dt.date, lang: str) -> str:
 
 def as_of_text(d: dt.date, lang: str) -> str:
     """截至2021年12月31日 / as of 2021-12-31: a sheet's subtitle, and its page header."""
-    return f"as of {d.isoformat()}" if lang == "en" else f"截至{d.year}年{d.month}月{d.day}日"
+    return ("as of " if lang == "en" else "截至") + date_text(d, lang)
 
 
 def reason_text(rules: Rules, lang: str) -> Callable[[AttentionVillage], str]:
