@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 import warnings
 from pathlib import Path
@@ -75,29 +76,43 @@ def decode(data: bytes, path: Path, encoding: str | None, kind: Kind | None = No
     )
 
 
+def _reads_as_register(text: str) -> bool:
+    """Whether the start of a file, decoded some way, reads a register's header words (县区, 乡镇, 行政村…): a
+    wrong guess of the encoding reads none of them."""
+    return sum(word in text for word in ("县区", "乡镇", "行政村", "区划代码", "服务点")) >= 2
+
+
 def _utf16_without_bom(sample: bytes) -> str | None:
     """UTF-16 without a BOM whose text is mostly Chinese (so it has few 0 bytes): the byte order in which the
-    start of the file reads a register's header words (县区, 乡镇, 行政村…); None for anything else."""
+    start of the file reads a register's header words; None for anything else."""
     if b"\x00" not in sample:
         return None
-    for enc in ("utf-16-le", "utf-16-be"):
-        text = sample[: len(sample) // 2 * 2].decode(enc, errors="ignore")
-        if sum(word in text for word in ("县区", "乡镇", "行政村", "区划代码", "服务点")) >= 2:
-            return enc
-    return None
+    return next((enc for enc in ("utf-16-le", "utf-16-be")
+                 if _reads_as_register(sample[: len(sample) // 2 * 2].decode(enc, errors="ignore"))), None)
 
 
 def _few_bad_bytes(data: bytes, encoding: str) -> list[int]:
     """The lines (1-based) of the few bytes (one to three) that are not `encoding` in a register that
-    otherwise is: its header words read in it (县区, 乡镇, 行政村… — a Big5 or Latin-1 file read as GBK shows no
-    such word). Empty when the file is not such a register."""
+    otherwise is: its header words read in it (a Big5 or Latin-1 file read as GBK shows none). Empty when
+    the file is not such a register — told by its start alone, before the whole file is decoded (a GBK
+    register is tried as UTF-8 first, every time)."""
+    if not _reads_as_register(data[:4096].decode(encoding, errors="replace")):
+        return []
     text = data.decode(encoding, errors="replace")
     bad = text.count("\ufffd")
-    if not bad or sum(word in text[:4096] for word in ("县区", "乡镇", "行政村", "区划代码", "服务点")) < 2:
+    if not bad:
         return []
-    lines = sorted({text.count("\n", 0, i) + 1 for i, ch in enumerate(text) if ch == "\ufffd"})
-    # a few bytes, or a line or two in another encoding (one UTF-8 line pasted into a GBK file)
-    return lines if bad <= 3 or (len(lines) <= 2 and len(lines) * 20 <= text.count("\n") + 1) else []
+    # a few bytes, or a line or two in another encoding (one UTF-8 line pasted into a GBK file): the lines are
+    # counted from one bad character to the next, and no further than a third line
+    lines: list[int] = []
+    line, at = 1, 0
+    for m in re.finditer("\ufffd", text):
+        line, at = line + text.count("\n", at, m.start()), m.start()
+        if not lines or lines[-1] != line:
+            lines.append(line)
+            if len(lines) > 2 and bad > 3:
+                return []
+    return lines if bad <= 3 or len(lines) * 20 <= text.count("\n") + 1 else []
 
 
 def _stray_bytes(path: Path, name: str, lines: list[int]) -> InputError:
