@@ -19,18 +19,18 @@ class MergedDown:
     def __init__(self, ranges: Sequence[tuple[tuple[int, int], tuple[int, int]]] | None, first: int, col0: int) -> None:
         self.ranges = [(r0 - first, r1 - first, c0 - col0) for (r0, c0), (r1, c1) in ranges or ()
                        if c0 == c1 and r1 > r0 and r0 >= first and c0 >= col0]
-        self.filled: list[tuple[int, int]] = []  # (body row of the first cell, column): ranges filled
-        self._told: set[tuple[int, int]] = set()
+        self.values: dict[tuple[int, int], Any] = {}  # each range's first value (body row, column), across parts
+        self.filled: dict[tuple[int, int], None] = {}  # ranges filled, in the order first filled
 
-    def apply(self, part: list[list[Any]], n: int, values: dict[tuple[int, int], Any]) -> None:
-        """Fill the rows `part` (body rows n, n+1, …); `values` keeps each range's first value across parts."""
+    def apply(self, part: list[list[Any]], n: int) -> None:
+        """Fill the rows `part` (body rows n, n+1, …)."""
         end = n + len(part)
         for top, bottom, col in self.ranges:
             if bottom < n or top >= end:
                 continue
             if n <= top < end and col < len(part[top - n]):
-                values[(top, col)] = part[top - n][col]
-            value = values.get((top, col))
+                self.values[(top, col)] = part[top - n][col]
+            value = self.values.get((top, col))
             if value in ("", None):
                 continue
             for i in range(max(top + 1, n), min(bottom + 1, end)):
@@ -38,6 +38,4 @@ class MergedDown:
                 # (a blank row inside the merged block stays blank: only a row with a value of its own is filled)
                 if col < len(row) and row[col] in ("", None) and any(v not in ("", None) for v in row):
                     row[col] = value
-                    if (top, col) not in self._told:
-                        self._told.add((top, col))
-                        self.filled.append((top, col))
+                    self.filled.setdefault((top, col))

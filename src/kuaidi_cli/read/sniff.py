@@ -137,6 +137,9 @@ def _zip_kind(path: Path, size: int, limits: Limits) -> str:
             names = {i.filename for i in infos}
             unzipped = sum(i.file_size for i in infos)
             mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+            # an ODS with a password says so in its manifest
+            manifest = zf.read("META-INF/manifest.xml") if b"opendocument" in mimetype and \
+                "META-INF/manifest.xml" in names else b""
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
         # (UnicodeDecodeError is a ValueError: a member name that is not UTF-8, found by fuzzing)
         raise InputError(
@@ -150,8 +153,6 @@ def _zip_kind(path: Path, size: int, limits: Limits) -> str:
             f"{path} unpacks to {unzipped / 2**20:.0f} MiB (ratio {ratio:.0f}); refused as a possible zip bomb",
         )
     if b"opendocument.spreadsheet" in mimetype:
-        with zipfile.ZipFile(path) as zf:  # an ODS with a password says so in its manifest
-            manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
         if b"encryption-data" in manifest:
             raise encrypted(path, ods=True)
         return "ods"

@@ -328,9 +328,8 @@ def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: 
     check_width(path, width, limits)
     parts, n = [], 0
     merged = MergedDown(wb.merged(name), start + skip, col0)
-    merged_values: dict[tuple[int, int], Any] = {}
     for part in wb.stream(name, start + skip):  # calamine's iter_rows begins at the sheet's first row
-        merged.apply(part, n, merged_values)
+        merged.apply(part, n)
         for i in [i for i in patches if n <= i < n + len(part)]:
             row = part[i - n]
             for j, text in patches[i]:
@@ -351,7 +350,7 @@ def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: 
     body_first = first + header.height
     findings += [make("merged-filled", file=str(path), sheet=name, row=body_first + top,
                       column=columns[col].label if col < len(columns) else None,
-                      value=_cell_text(merged_values.get((top, col))))
+                      value=_cell_text(merged.values.get((top, col))))
                  for top, col in merged.filled]
     for pos in range(len(columns), width):
         columns.append(Column(pos, "", None))
