@@ -35,12 +35,18 @@ def _as_spreadsheet_opens(path: Path, tmp_path: Path) -> list[list[object]]:
     return [[c.value for c in row] for row in book.active.iter_rows()]
 
 
-def test_codes_stay_text_when_a_spreadsheet_opens_the_csv(tmp_path):
+def _exported_csv(tmp_path: Path, register: str) -> Path:
+    """The folder `kuaidi export --formats csv` writes for a register of 祥符区 as of 2021-12-31."""
     out = tmp_path / "reports"
-    result = CliRunner().invoke(app, ["export", "--villages", str(write(tmp_path, REGISTER, "祥符区.csv")), "--out",
+    result = CliRunner().invoke(app, ["export", "--villages", str(write(tmp_path, register, "祥符区.csv")), "--out",
                                       str(out), "--no-history", "--as-of", "2021-12-31", "--divisions", "none",
                                       "--formats", "csv"])
     assert result.exit_code == 0, result.output
+    return out
+
+
+def test_codes_stay_text_when_a_spreadsheet_opens_the_csv(tmp_path):
+    out = _exported_csv(tmp_path, REGISTER)
     attention = _as_spreadsheet_opens(out / "kuaidi-report-2021-12-31-attention.csv", tmp_path)
     assert attention[0][:4] == ["县区", "乡镇", "行政村", "区划代码"]
     assert [r[3] for r in attention[1:] if r[2] == "丁村"] == ["410212100203"]
@@ -58,11 +64,7 @@ def test_rates_open_as_numbers(tmp_path):
 祥符区,城关镇,甲村,410212100204,900,2,否,,是,,
 祥符区,城关镇,乙村,410212100205,900,2,否,,是,,
 """
-    out = tmp_path / "reports"
-    result = CliRunner().invoke(app, ["export", "--villages", str(write(tmp_path, register, "祥符区.csv")), "--out",
-                                      str(out), "--no-history", "--as-of", "2021-12-31", "--divisions", "none",
-                                      "--formats", "csv"])
-    assert result.exit_code == 0, result.output
+    out = _exported_csv(tmp_path, register)
     table = _as_spreadsheet_opens(out / "kuaidi-report-2021-12-31.csv", tmp_path)
     assert table[0][:4] == ["县区", "行政村", "通达", "通达率"]
     assert table[1][:3] == ["祥符区", 3, 2] and table[1][3] == pytest.approx(0.667)
