@@ -24,8 +24,8 @@ def test_the_city_page(tmp_path):
     assert "% reach-100" not in html and "% coverage-80" not in html  # (the target table keeps the id, small)
     assert "@media print" in html and "size:A4 landscape" in html
     assert "生成于" in html and "generated" not in html
-    # beside the count targets, what the 2021 official list of Kaifeng holds (../reference: 79 township-level
-    # units, 2137 村委会), as the terminal shows it
+    # beside the count targets, what the 2021 official list of the five counties holds, as the terminal shows
+    # it: counted in the reference's by_year/2021 files, 2137 村委会 in 79 townships that hold one
     assert "区划中有 79 个乡镇级单位（2021年）" in html and "区划中有 2137 个村委会（2021年）" in html
 
 
