@@ -35,7 +35,7 @@ def sniff(path: Path, limits: Limits) -> str:
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
-            head = fh.read(8)
+            head = fh.read(4096)  # (the first bytes tell a format; the first lines a web page)
     except OSError as e:
         zh, en = os_reason(e)
         raise InputError(f"无法读取 {path}：{zh}", f"cannot read {path}: {en}") from e
@@ -64,7 +64,7 @@ def sniff(path: Path, limits: Limits) -> str:
     if (packed := _compressed(head)) is not None:
         raise InputError(f"{path} 是 {packed} 压缩包，不是表格：请先解压，再给出其中的台账",
                          f"{path} is a {packed} archive, not a table: unpack it and name the register inside")
-    _not_a_web_page(path)
+    _not_a_web_page(path, head)
     return "csv"
 
 
@@ -76,11 +76,10 @@ def _compressed(head: bytes) -> str | None:
     return next((name for magic, name in _PACKED.items() if head.startswith(magic)), None)
 
 
-def _not_a_web_page(path: Path) -> None:
+def _not_a_web_page(path: Path, head: bytes) -> None:
     """A web page or an Excel 2003 XML file saved as .xls (what many systems' 导出Excel writes) is named as
-    such, with what to do, rather than searched for a header as a text table."""
-    with path.open("rb") as fh:
-        start = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    such, with what to do, rather than searched for a header as a text table (`head`: the file's first bytes)."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in start:
         what, what_en = "Excel 2003 XML 表格", "an Excel 2003 XML spreadsheet"
     elif start.startswith(b"<?xml") and b"urn:oasis:names:tc:opendocument" in start:
