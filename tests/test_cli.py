@@ -251,6 +251,7 @@ BAD = f"{HEADER}\n祥符区,城关镇,丁村,410212100203,abc,2,否,,否,,\n"  #
     (("check", "BAD", "--divisions", "none"), 1), (("check", "BAD", "--divisions", "none", "--format", "json"), 1),
     (("report", "--samples", "--as-of", "2021-12-31", "--fail-on", "missed"), 1),
     (("report", "--samples", "--as-of", "2021-12-31", "--fail-on", "missed", "--format", "csv"), 1),
+    (("export", "--samples", "--out", "OUT", "--no-history", "--as-of", "2021-12-31", "--fail-on", "missed"), 1),
 ])
 def test_a_reader_that_stops_reading_changes_no_exit_code(args, code, tmp_path):
     """`kuaidi … | head`: the reader is gone before kuaidi writes a line (the pipe's reading end is closed
@@ -263,7 +264,8 @@ def test_a_reader_that_stops_reading_changes_no_exit_code(args, code, tmp_path):
     read, written = os.pipe()
     os.close(read)
     try:
-        done = _kuaidi(*(str(bad) if a == "BAD" else a for a in args), stdout=written, stderr=subprocess.PIPE)
+        named = {"BAD": str(bad), "OUT": str(tmp_path / "out")}
+        done = _kuaidi(*(named.get(a, a) for a in args), stdout=written, stderr=subprocess.PIPE)
     finally:
         os.close(written)
     assert done.returncode == code

@@ -213,7 +213,9 @@ def export(
         if not quiet:
             for note in exporting.notes(registers, lang.value, table=True):
                 typer.echo(f"kuaidi: {note}", err=True)
-            typer.echo(exporting.summary_line(result, out, when, lang.value, samples=registers.source == "samples"))
+            from kuaidi_cli.write.terminal import emit
+
+            emit(exporting.summary_line(result, out, when, lang.value, samples=registers.source == "samples") + "\n")
         failed = _failed(fail_on, result.context.results, result.context.findings, result.report, rules, lang)
     raise typer.Exit(1 if failed else 0)
 
