@@ -123,9 +123,10 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     counties = ("<table><tr>" + "".join(f"<th>{t(k, lang)}</th>" for k in heads) + "</tr>"
                 + "".join(scope_row(scope_name_cell(c.county, c.submitted, lang), c) for c in report.counties)
                 + scope_row(t("total_row", lang), report.summary, "total") + "</table>")
-    townships = ""
+    township_heading = townships = ""
     if report.scope.level != "city" or len(report.counties) == 1:  # a county's page: its townships
-        townships = (f"<h2>{t('by_township', lang)}</h2><table><tr><th>{t('county', lang)}</th>"
+        township_heading = f"<h2>{t('by_township', lang)}</h2>"
+        townships = (f"<table><tr><th>{t('county', lang)}</th>"
                      + "".join(f"<th>{t(k, lang)}</th>" for k in ("township", *heads[1:])) + "</tr>"
                      + "".join(scope_row(scope_name_cell(w.township, w.submitted, lang), w).replace(
                          "<td>", f"<td>{escape(w.county)}</td><td>", 1) for w in report.townships)
@@ -180,7 +181,7 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
 {"" if report.scope.level == "township" else f'<h2>{t("by_county", lang)}</h2>'}
 {"" if by_township else charts}
 {"" if report.scope.level == "township" else counties}
-{townships.replace("</h2>", "</h2>" + charts, 1) if by_township else townships}
+{township_heading}{charts if by_township else ""}{townships}
 {submissions}
 {changes}
 <h2>{escape(attention_title)}</h2>
