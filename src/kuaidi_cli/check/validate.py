@@ -183,10 +183,12 @@ def _only_totals_and_notes(tables: list[RawTable], meta: pd.DataFrame, skipped: 
     """A table whose rows are all totals, notes or blank (a 合计 row under the header, a template's 填表说明)
     has no data either: empty-register (empty-outlets), as a header alone has — never a pass of 0 rows."""
     said = {(f.file, f.sheet) for f in found if f.code in ("empty-register", "empty-outlets")}
+    which = meta["_t"].to_numpy()  # each row's table: rows and rows kept, per table, in one pass each
+    rows = np.bincount(which, minlength=len(tables))
+    kept = np.bincount(which, weights=~skipped.to_numpy(dtype=bool), minlength=len(tables))
     out = []
     for t_index, table in enumerate(tables):
-        rows = (meta["_t"] == t_index).to_numpy()
-        if rows.any() and skipped.to_numpy()[rows].all() and (table.name, table.sheet) not in said:
+        if rows[t_index] and not kept[t_index] and (table.name, table.sheet) not in said:
             code = "empty-outlets" if kind is Kind.OUTLETS else "empty-register"
             out.append(make(code, file=table.name, sheet=table.sheet, row=table.header_rows[-1],
                             detail_zh="（只有合计、说明或空行）", detail_en=" (only total, note or blank rows)"))
