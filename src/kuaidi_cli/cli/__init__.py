@@ -77,7 +77,7 @@ def check(
                            as_of=_as_of(as_of, lang), gazetteer=gazetteer.load(rules, divisions), limits=_limits(ctx))
         if fmt is CheckFormat.json:
             from kuaidi_cli.write.check_json import dumps
-            from kuaidi_cli.write.terminal import emit
+            from kuaidi_cli.write.stdout import emit
 
             emit(dumps(result) + "\n")
         else:
@@ -213,7 +213,7 @@ def export(
         if not quiet:
             for note in exporting.notes(registers, lang.value, table=True):
                 typer.echo(f"kuaidi: {note}", err=True)
-            from kuaidi_cli.write.terminal import emit
+            from kuaidi_cli.write.stdout import emit
 
             emit(exporting.summary_line(result, out, when, lang.value, samples=registers.source == "samples") + "\n")
         failed = _failed(fail_on, result.context.results, result.context.findings, result.report, rules, lang)
@@ -282,7 +282,7 @@ def changes(
                                  parse(to, "--to") if to else None, county)
         if fmt is CheckFormat.json:
             from kuaidi_cli.write.changes import to_json
-            from kuaidi_cli.write.terminal import emit
+            from kuaidi_cli.write.stdout import emit
 
             emit(to_json(found))
         else:

@@ -110,16 +110,21 @@ def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None,
 def _ours(path: Path) -> bool:
     """Whether a file is one of kuaidi's own outputs (a report's workbook or CSV), which holds a county table
     a header search would take for a register."""
-    from kuaidi_cli.write.files import written_by_kuaidi
-    from kuaidi_cli.write.json_csv import csv_headers
-
     suffix = path.suffix.lower()
     if not path.is_file() or suffix not in (".xlsx", ".csv"):
         return False
+    if suffix == ".csv":  # kuaidi writes its CSVs with a BOM: a file without one (a GBK register) is none of them
+        with path.open("rb") as fh:
+            start = fh.read(1 << 16)
+        if not start.startswith(b"\xef\xbb\xbf"):
+            return False
+    # (the writers load only for a file that may be ours)
+    from kuaidi_cli.write.files import written_by_kuaidi
+    from kuaidi_cli.write.json_csv import csv_headers
+
     heads = csv_headers()
     if suffix == ".csv":  # a register's header is none of kuaidi's: its first line alone tells (not the whole file)
-        with path.open("rb") as fh:
-            first = fh.read(1 << 16).decode("utf-8-sig", "replace").splitlines()[:1]
+        first = start.decode("utf-8-sig", "replace").splitlines()[:1]
         if not first or first[0] not in heads:
             return False
     return written_by_kuaidi(path, heads)

@@ -295,7 +295,7 @@ def write_output(fmt: str, output: Path | None, result: Report, context: ReportC
 
     data = render(fmt, result, context, rules, lang)
     if output is None:
-        from kuaidi_cli.write.terminal import emit
+        from kuaidi_cli.write.stdout import emit
 
         emit(data)
     else:
