@@ -272,6 +272,42 @@ def test_a_reader_that_stops_reading_changes_no_exit_code(args, code, tmp_path):
     assert b"Traceback" not in done.stderr and b"BrokenPipe" not in done.stderr
 
 
+@pytest.mark.parametrize(("args", "code"), [
+    (("check", "BAD", "--divisions", "none", "--as-of", "2099-12-31"), 1),
+    (("report", "--samples", "--as-of", "2021-12-31", "--fail-on", "missed"), 1),
+    (("export", "--villages", "BAD", "--out", "OUT", "--no-history", "--as-of", "2021-12-31", "--divisions", "none",
+      "--fail-on", "errors"), 1),
+])
+def test_a_reader_that_stops_reading_stderr_too_changes_no_exit_code(args, code, tmp_path):
+    """`kuaidi … 2>&1 | head`: stderr is the closed pipe as well, and the line saying what --fail-on failed on
+    goes to it (check: the line saying the as-of date is after today). The command still exits as it would
+    have (it exited 0 when that line met the broken pipe)."""
+    import os
+
+    bad = write(tmp_path, BAD, "bad.csv")
+    read, written = os.pipe()
+    os.close(read)
+    try:
+        named = {"BAD": str(bad), "OUT": str(tmp_path / "out")}
+        done = _kuaidi(*(named.get(a, a) for a in args), stdout=written, stderr=written)
+    finally:
+        os.close(written)
+    assert done.returncode == code
+
+
+def test_fail_on_under_pipefail_with_stderr_in_the_pipe(tmp_path):
+    """As a cron line or a script writes it: `set -o pipefail; kuaidi report --fail-on missed 2>&1 | head -1`
+    fails with kuaidi's code (the samples miss 重点村驻村设点率100% at 2021-12-31)."""
+    import shlex
+    import subprocess
+    import sys
+
+    line = f"{shlex.quote(sys.executable)} -m kuaidi_cli report --samples --as-of 2021-12-31 --fail-on missed 2>&1 | head -1"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", line], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert done.stdout.startswith("【示例数据】")
+
+
 def test_a_table_sent_to_a_file_is_not_wrapped_at_80_columns(tmp_path):
     """Redirected, the county table keeps each row on one line: 200 columns, or COLUMNS when it is set."""
     out = tmp_path / "report.txt"

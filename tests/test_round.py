@@ -459,3 +459,21 @@ def test_last_months_report_beside_the_registers_is_no_register(tmp_path):
         assert nothing.exit_code == 2 and "上月报表.xlsx" in nothing.stderr and "上月报表.csv" in nothing.stderr
     named = runner.invoke(app, ["check", str(folder / "上月报表.xlsx")])
     assert named.exit_code == 2 and "kuaidi 生成的报表" in named.stderr
+
+
+def test_the_export_summary_line_names_the_counties_that_sent_nothing(tmp_path):
+    """祥符区 and 杞县 sent their registers, 通许县, 尉氏县 and 兰考县 nothing: the one line export prints (what
+    cron mails) names those three and says the figures are partial; with all five, no such words."""
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    write(folder, XIANGFU, "祥符区.csv")
+    write(folder, QIXIAN, "杞县.csv")
+    args = ("--villages", folder, "--no-history", "--as-of", "2021-12-31", "--divisions", "none", "--formats", "json")
+    zh = invoke("export", *args, "--out", tmp_path / "zh")
+    assert zh.exit_code == 0, zh.output
+    assert zh.stdout.count("\n") == 1
+    assert "；未报送：通许县、尉氏县、兰考县，以上为部分数据（只含已报送的县区）" in zh.stdout
+    en = invoke("export", *args, "--out", tmp_path / "en", "--lang", "en")
+    assert "; not submitted: 通许县, 尉氏县, 兰考县, so the figures are partial" in en.stdout
+    whole = invoke("export", "--samples", "--out", tmp_path / "all", "--as-of", "2021-12-31", "--formats", "json")
+    assert whole.exit_code == 0 and "未报送" not in whole.stdout

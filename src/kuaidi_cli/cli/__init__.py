@@ -28,6 +28,7 @@ from kuaidi_cli.cli.params import (
 from kuaidi_cli.cli.running import errors_to_exit, run, session_of
 from kuaidi_cli.commands.options import CheckFormat, Lang, ReportFormat, Session, Universe
 from kuaidi_cli.core.errors import KuaidiError
+from kuaidi_cli.write.stdout import say
 
 if TYPE_CHECKING:
     from kuaidi_cli.read import Limits
@@ -72,7 +73,7 @@ def check(
         rules, _ = load_rules(rules_file)
         village_files, outlet_files, skipped = for_check(files, outlets or [], limits=_limits(ctx))
         for line in skipped_lines(skipped, lang.value):  # (kuaidi's own reports in a folder given)
-            typer.echo(f"kuaidi: {line}", err=True)
+            say(f"kuaidi: {line}")
         result = run_check(village_files, rules, outlets=outlet_files, sheet=sheet, encoding=encoding,
                            as_of=_as_of(as_of, lang), gazetteer=gazetteer.load(rules, divisions), limits=_limits(ctx))
         if fmt is CheckFormat.json:
@@ -94,7 +95,7 @@ def _as_of(value: str | None, lang: Lang) -> dt.date:
 
     when, note = as_of(value, dt.date.today(), lang.value)
     if note:
-        typer.echo(f"kuaidi: {note}", err=True)
+        say(f"kuaidi: {note}")
     return when
 
 
@@ -145,7 +146,7 @@ def report(
                                         gazetteer=official, universe=(universe or Universe.register).value,
                                         limits=_limits(ctx))
         for note in reporting.notes(registers, lang.value, table=chosen == "table" and output is None):
-            typer.echo(f"kuaidi: {note}", err=True)
+            say(f"kuaidi: {note}")
         if chosen == "table" and output is None:
             from kuaidi_cli.write.terminal import console
             from kuaidi_cli.write.terminal_report import render
@@ -162,7 +163,7 @@ def _failed(fail_on: list[str] | None, results: Any, findings: Any, report: Any,
     from kuaidi_cli.commands.failures import failures, parse
 
     if line := failures(parse(fail_on or []), results, findings, report, rules, lang.value):
-        typer.echo(f"kuaidi: {line}", err=True)
+        say(f"kuaidi: {line}")
     return line is not None
 
 
@@ -212,7 +213,7 @@ def export(
                                       gazetteer=gazetteer.load(rules, divisions), limits=_limits(ctx))
         if not quiet:
             for note in exporting.notes(registers, lang.value, table=True):
-                typer.echo(f"kuaidi: {note}", err=True)
+                say(f"kuaidi: {note}")
             from kuaidi_cli.write.stdout import emit
 
             emit(exporting.summary_line(result, out, when, lang.value, samples=registers.source == "samples") + "\n")
@@ -253,7 +254,7 @@ def trend(
                label=series.label(rules, lang.value))
         if target is not None:
             write_atomic(target, series.chart(lang.value), [series.path])
-            typer.echo(t("chart_written", lang.value, path=target), err=True)
+            say(t("chart_written", lang.value, path=target))
 
 
 @app.command(cls=Command)

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import typer
 
 from kuaidi_cli.commands.options import Lang, Session, language
+from kuaidi_cli.write.stdout import quiet_stdout, say
 
 
 def run(app: typer.Typer, session: Session) -> None:
@@ -55,11 +56,10 @@ def errors_to_exit(ctx: typer.Context, lang: Lang | None, debug: bool) -> Iterat
     with collector_paused(restore=not session_of(ctx).ends_with_command):
         try:
             yield chosen
-            sys.stdout.flush()  # (a reader that stopped reading is told here, below)
         except (typer.Exit, KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
-        except BrokenPipeError:  # the reader stopped reading (kuaidi report | head): not a failure
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (what is left to flush goes nowhere)
+        except BrokenPipeError:  # the reader stopped reading (kuaidi report | head) before the command ended
+            quiet_stdout()  # (what is left to flush goes nowhere)
             raise typer.Exit(0) from None
         except BaseException as e:  # kuaidi cannot run, or a defect (or a panic in a native library): one line
             from kuaidi_cli.commands.options import one_line
@@ -68,5 +68,11 @@ def errors_to_exit(ctx: typer.Context, lang: Lang | None, debug: bool) -> Iterat
                 import traceback
 
                 traceback.print_exc()
-            typer.echo(f"kuaidi: {one_line(e, chosen.value)}", err=True)
+            say(f"kuaidi: {one_line(e, chosen.value)}")
             raise typer.Exit(2) from None
+        # the command ended: what is left of its output is flushed here, and a reader that stopped reading
+        # (stdout, or stderr with 2>&1) no longer changes the exit code the command gives after this block
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            quiet_stdout()

@@ -136,7 +136,8 @@ def export(
 
 def summary_line(result: ExportResult, out: Path, as_of: dt.date, lang: str, *, samples: bool = False) -> str:
     """The one line export prints: where the files went, the reach rate, the due required targets not
-    established as met; marked when the registers were the samples (and nothing was recorded)."""
+    established as met, the counties that sent nothing (the figures are partial then); marked when the
+    registers were the samples (and nothing was recorded)."""
     from kuaidi_cli.write.labels import t
     from kuaidi_cli.write.text import pct
 
@@ -145,6 +146,9 @@ def summary_line(result: ExportResult, out: Path, as_of: dt.date, lang: str, *, 
     files = str(out / file_name(as_of, "{" + names + "}")) if result.written else str(out)
     line = t("export_done", lang, date=as_of.isoformat(), files=files, rate=pct(result.report.summary.reach_rate),
              missed=len(missed))
+    unsent = [s.county for s in result.report.submissions if not s.submitted]
+    if unsent:  # the figures are those of the counties that sent registers: said on the one line cron mails
+        line += t("export_unsubmitted", lang, names=("、" if lang != "en" else ", ").join(unsent))
     if samples:
         return t("samples_mark", lang) + line + t("export_samples", lang)
     if result.run_id is not None and result.context.changes is None:  # recorded, with nothing earlier to compare

@@ -106,6 +106,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "samples_mark": ("【示例数据】", "[SAMPLE DATA] "),
     "export_no_changes": ("；本期变化：历史库中没有更早的导出可比，下次导出起写出",
                           "; what changed: no earlier export in the history to compare with, written from the next export on"),
+    "export_unsubmitted": ("；未报送：{names}，以上为部分数据（只含已报送的县区）",
+                           "; not submitted: {names}, so the figures are partial (the counties that sent registers only)"),
     "export_samples": ("（示例数据，未记入历史库）", " (sample data; not recorded in the history)"),
     "reason.missing": ("缺{fields}", "lacks {fields}"),
     "field.population": ("人口", "population"),

@@ -1,5 +1,5 @@
-"""Whole outputs (JSON, CSV, a summary line) written to stdout, without rich (`kuaidi check --format json`
-does not load the terminal's library)."""
+"""Whole outputs (JSON, CSV, a summary line) written to stdout, and kuaidi's one-line messages to stderr,
+without rich (`kuaidi check --format json` does not load the terminal's library)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ import sys
 
 def quiet_stdout() -> None:
     """Point file descriptor 1 at the null device: what is left to print goes nowhere."""
+    _quiet(sys.stdout)
+
+
+def _quiet(stream: object) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    fileno = getattr(stream, "fileno", None)
+    os.dup2(devnull, fileno() if fileno is not None else 1)
+    os.close(devnull)
 
 
 def emit(data: str | bytes) -> None:
@@ -24,3 +30,14 @@ def emit(data: str | bytes) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_stdout()
+
+
+def say(line: str) -> None:
+    """One line on stderr (a note, what --fail-on failed on, why kuaidi cannot run). stderr may be the pipe
+    of a reader that stopped reading (`kuaidi report --fail-on missed 2>&1 | head -1`): the line then goes
+    nowhere, and the command still ends with its own exit code (`set -o pipefail` sees it)."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except BrokenPipeError:
+        _quiet(sys.stderr)
