@@ -182,7 +182,7 @@ def test_export_writes_what_changed_since_the_previous_export(two_exports):
     assert {(labels[r[0]], r[3]) for r in rows[1:]} == EXPECTED and len(rows) == 8
     wb = openpyxl.load_workbook(out / "kuaidi-report-2021-12-31.xlsx")
     sheet = wb["本期变化"]
-    assert [c.value for c in sheet[5]] == ["祥符区", 2, 1, 1, 1, 1, 1]  # the county's counts, by hand
+    assert [c.value for c in sheet[5]] == ["祥符区", 2, 1, 1, 1, 1, 1, 0, 0, 0, 0]  # the county's counts, by hand
     assert "本期变化" in (out / "kuaidi-report-2021-12-31.html").read_text(encoding="utf-8")
 
 
@@ -193,7 +193,8 @@ def test_changes_command(two_exports):
     data = json.loads(result.stdout)
     assert (data["schema"], data["from"], data["to"]) == ("kuaidi.changes/1", "2021-10-31", "2021-12-31")
     assert data["counts"] == {"newly_reached": 2, "newly_in_village": 1, "lost_reach": 1, "lost_in_village": 1,
-                              "added": 1, "removed": 1}
+                              "added": 1, "removed": 1, "unreadable": 0, "readable_again": 0, "first_submitted": 0,
+                              "not_submitted": 0}
     assert {(v["change"], v["village"]) for v in data["villages"]} == EXPECTED
     same = json.loads(invoke("changes", "--history", history, "--since", "2021/10/31", "--to", "20211231",
                              "--county", "开封县", "--format", "json").stdout)
@@ -347,7 +348,7 @@ def test_fail_on_errors_counts_every_register_given(tmp_path):
 
 def test_a_county_that_sent_nothing_removed_no_village(tmp_path):
     """October: 祥符区 (EARLY) and 杞县 (one village); December: 祥符区 (LATE) alone. 杞县's village is not
-    'removed' — its county sent nothing — while 丁村 (gone from 祥符区's own register) is."""
+    'removed' — its county sent nothing: it is 本期未报送 — while 丁村 (gone from 祥符区's own register) is."""
     history, out = tmp_path / "h.sqlite", tmp_path / "reports"
     october = tmp_path / "10"
     october.mkdir()
@@ -358,7 +359,8 @@ def test_a_county_that_sent_nothing_removed_no_village(tmp_path):
                         "--divisions", "none", "--formats", "json")
         assert result.exit_code == 0, result.output
     data = json.loads(invoke("changes", "--history", history, "--format", "json").stdout)
-    assert {(v["change"], v["village"]) for v in data["villages"]} == EXPECTED
+    assert {(v["change"], v["village"]) for v in data["villages"]} == EXPECTED | {("not_submitted", "某村")}
+    assert data["counties"] == {"杞县": {"change": "not_submitted", "villages": 1, "reached": 1}}
 
 
 def test_a_stray_file_or_a_subfolder_is_left_out_and_told(county_folder, tmp_path):

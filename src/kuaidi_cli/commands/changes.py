@@ -36,7 +36,8 @@ def load(rules: Rules, path: Path | None, since: dt.date | None, to: dt.date | N
                           f"needs another as-of date before {to} (the history has: {shown})")
     before, after = history.states_at(path, since), history.states_at(path, to)
     assert before is not None and after is not None  # (both are state dates)
-    changes = compare(before, after, since, to)
+    changes = compare(before, after, since, to, sent_before=history.submitted_at(path, since),
+                      sent_after=history.submitted_at(path, to))
     if county:
         name = canonical_county(county, rules)
         if name not in set(after["county"]) | set(before["county"]):

@@ -26,7 +26,7 @@ from kuaidi_cli.core.gazetteer import Gazetteer
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.read import Limits
 from kuaidi_cli.report import Report, ReportContext
-from kuaidi_cli.report.changes import Changes, compare, states
+from kuaidi_cli.report.changes import Changes, compare, states, unreadable_states
 from kuaidi_cli.write import history
 from kuaidi_cli.write.files import CSV_LISTS, file_name, write_atomic
 from kuaidi_cli.write.formats import render
@@ -104,7 +104,7 @@ def export(
         states = None
         if history_path is not None:  # what changed since the previous export of an earlier as-of date
             step("对照上期" if lang != "en" else "comparing with the previous export")
-            states, context.changes = changes_since(history_path, context, as_of)
+            states, context.changes = changes_since(history_path, context, as_of, report)
         written = []
         for fmt in formats:
             step(f"写出 {fmt}" if lang != "en" else f"writing {fmt}")
@@ -156,16 +156,25 @@ def summary_line(result: ExportResult, out: Path, as_of: dt.date, lang: str, *, 
     return line
 
 
-def changes_since(history_path: Path, context: ReportContext, as_of: dt.date) -> tuple[pd.DataFrame | None, Changes | None]:
-    """The state of every village now (kept in the history with this export) and what changed since the
-    latest export of an earlier as-of date that kept its villages' states (None when there is none)."""
+def changes_since(history_path: Path, context: ReportContext, as_of: dt.date,
+                  report: Report | None = None) -> tuple[pd.DataFrame | None, Changes | None]:
+    """The state of every village now (kept in the history with this export: the villages counted, and
+    the rows that could not be) and what changed since the latest export of an earlier as-of date that
+    kept its villages' states (None when there is none), told apart by the counties that sent a register
+    at each date (`report`'s submissions now, the history's then)."""
     if context.villages is None:
         return None, None
     now = states(context.villages, context.unknown_metrics)
+    if context.not_counted is not None:
+        rows = context.not_counted()
+        if len(rows):
+            now = pd.concat([now, unreadable_states(rows)], ignore_index=True)
     if not history_path.exists():
         return now, None
     earlier = [d for d in history.state_dates(history_path) if d < as_of]
     before = history.states_at(history_path, earlier[-1]) if earlier else None
     if before is None:
         return now, None
-    return now, compare(before, now, earlier[-1], as_of)
+    sent_now = {s.county for s in report.submissions if s.submitted} if report is not None else None
+    return now, compare(before, now, earlier[-1], as_of, sent_before=history.submitted_at(history_path, earlier[-1]),
+                        sent_after=sent_now)

@@ -151,8 +151,23 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         out_of_scope=full.out_of_scope, findings=findings, counts_omitted=bool(wanted or township), results=results,
         reference=reference, unknown_metrics=full.unknown_metrics,
         uncertain_rows=0 if villages.uncertain is None else len(villages.uncertain), villages=full.villages,
+        not_counted=lambda: _not_counted(villages, rules),
     )
     return report, context
+
+
+def _not_counted(villages: Register, rules: Rules) -> pd.DataFrame:
+    """The village rows of the register that are not counted (invalid), each county by its current name."""
+    seen, counted = villages.seen, villages.counted()
+    if not len(seen) or "_row" not in seen:
+        return seen.iloc[:0]
+    at = seen["_file"].astype(str) + "\x1f" + seen["_row"].astype(str)
+    counted_at = counted["_file"].astype(str) + "\x1f" + counted["_row"].astype(str)
+    rows = seen[~at.isin(set(counted_at))].copy()
+    if "county" in rows:
+        names = {v: canonical_county(str(v), rules) for v in rows["county"].dropna().unique()}
+        rows["county"] = rows["county"].map(names).astype(object)
+    return rows.reset_index(drop=True)
 
 
 def check_command(registers: Registers, as_of: dt.date) -> str:

@@ -7,6 +7,7 @@ JSON, CSV) only format it. The JSON form is exactly the contract: the model's fi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -206,4 +207,7 @@ class ReportContext:
     uncertain_rows: int = 0  # invalid only through 人口/距离: counted, with their priority maybe undecided
     villages: pd.DataFrame | None = None  # every village of the scope with its state (measure.coverage)
     changes: Changes | None = None  # since the previous export of an earlier as-of date (export only)
+    # the village rows of the registers not counted (invalid): county (its current name), township, village,
+    # code as written; what `changes` tells apart from a village gone from the register (made when asked)
+    not_counted: Callable[[], pd.DataFrame] | None = None
     check_command: str = ""  # the `kuaidi check …` that lists the findings of these very registers

@@ -14,12 +14,21 @@ def title(changes: Changes, lang: str) -> str:
     return t("changes", lang, since=changes.since.isoformat(), to=changes.to.isoformat())
 
 
+def county_lines(changes: Changes, lang: str) -> list[str]:
+    """A line for each county that sent nothing at one of the two dates: its villages are first sent (or
+    not sent now), none of them a change of the others' kinds."""
+    return [t(f"changes.{kind}", lang, county=county, since=changes.since.isoformat(),
+              n=changes.counts(county)[kind], reached=changes.reached.get(county, 0))
+            for county, kind in changes.counties.items()]
+
+
 def count_headers(lang: str) -> list[str]:
     return [t("county", lang), *(t(f"change.{k}", lang) for k in KINDS)]
 
 
 def count_rows(changes: Changes, lang: str, order: list[str] | None = None) -> list[list[object]]:
-    """One row per county with a change (in `order`, the scope's, where given), then the 合计 row."""
+    """One row per county with a change, or that sent nothing at one of the two dates (in `order`, the
+    scope's, where given), then the 合计 row: the sum of the rows above it."""
     counts = changes.by_county()
     rank = {c: i for i, c in enumerate(order or [])}
     names = sorted(counts, key=lambda c: (rank.get(c, len(rank)), c))

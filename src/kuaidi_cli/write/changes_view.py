@@ -16,6 +16,8 @@ SHOWN = 50
 def render(changes: Changes, console: Console, lang: str = "zh", order: list[str] | None = None) -> None:
     """The counts per county (in `order`, the scope's), then every village that changed."""
     console.print(Text(change_table.title(changes, lang), style="bold"))
+    for line in change_table.county_lines(changes, lang):
+        console.print(Text(line, style="yellow"))
     if changes.villages.empty:
         console.print(t("changes.none", lang, since=changes.since.isoformat()))
         return

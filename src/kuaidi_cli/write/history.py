@@ -45,6 +45,14 @@ CREATE TABLE IF NOT EXISTS village_states (
     format TEXT NOT NULL,         -- how data is written: parquet-zstd/1 (report.changes.STATE_COLUMNS)
     data BLOB NOT NULL            -- the state of every village at the run's as-of date
 );
+CREATE TABLE IF NOT EXISTS submissions (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    county TEXT NOT NULL,
+    submitted INTEGER NOT NULL,   -- 1: a valid village row of the county came (报送情况 已报送)
+    rows INTEGER NOT NULL,        -- its village rows as sent
+    valid INTEGER NOT NULL,       -- of them counted
+    PRIMARY KEY (run_id, county)
+);
 CREATE TABLE IF NOT EXISTS targets (
     run_id INTEGER NOT NULL REFERENCES runs(id),
     county TEXT NOT NULL DEFAULT '',
@@ -167,6 +175,8 @@ def record(path: Path, report: Report, run_at: dt.datetime, timeout: float = 30.
                 conn.executemany("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?)", targets)
                 if packed is not None:
                     conn.execute("INSERT INTO village_states VALUES (?, ?, ?)", (run_id, STATES_FORMAT, packed))
+                conn.executemany("INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?)",
+                                 [(run_id, x.county, int(x.submitted), x.rows, x.valid) for x in report.submissions])
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -248,3 +258,56 @@ def states_at(path: Path, as_of: dt.date) -> pd.DataFrame | None:
     if row is None or row[1] is None or row[0] != STATES_FORMAT:
         return None
     return _unpack(row[1])
+
+
+def _latest_run(conn: sqlite3.Connection, as_of: str) -> int | None:
+    row = conn.execute("SELECT id FROM runs WHERE as_of = ? ORDER BY run_at DESC, id DESC LIMIT 1", (as_of,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _sent(conn: sqlite3.Connection, run_id: int) -> dict[str, bool]:
+    """Whether each county of a run sent a register. A run recorded before the history kept it (no row in
+    `submissions`: an earlier kuaidi, or an earlier export into this file): a county sent one when its
+    villages were more than none (in an export's figures, a county counts only the villages it sent)."""
+    rows = conn.execute("SELECT county, submitted FROM submissions WHERE run_id = ? ORDER BY rowid",
+                        (run_id,)).fetchall()
+    if not rows:
+        rows = conn.execute("SELECT county, value > 0 FROM metrics WHERE run_id = ? AND scope = 'county' "
+                            "AND township = '' AND metric = 'villages' ORDER BY rowid", (run_id,)).fetchall()
+    return {str(c): bool(s) for c, s in rows}
+
+
+def submitted_at(path: Path, as_of: dt.date) -> set[str] | None:
+    """The counties that sent a register in the latest run as of `as_of` (None when there is no such run)."""
+    try:
+        with closing(connect(path)) as conn:
+            run_id = _latest_run(conn, as_of.isoformat())
+            return None if run_id is None else {c for c, sent in _sent(conn, run_id).items() if sent}
+    except sqlite3.Error as e:
+        raise _problem(path, e) from e
+
+
+UNESTABLISHED = ("incomplete", "unverified")  # a target's status that says the run's figures are partial
+
+
+def gaps(path: Path, county: str | None = None) -> dict[dt.date, tuple[list[str], list[str]]]:
+    """What each as-of date's latest run lacked: the counties that sent nothing (of the city, or the county
+    itself), and the targets (of the city, or of the county) it could not establish (incomplete,
+    unverified); nothing for a run that lacked neither."""
+    out: dict[dt.date, tuple[list[str], list[str]]] = {}
+    try:
+        with closing(connect(path)) as conn:
+            for (as_of,) in conn.execute("SELECT DISTINCT as_of FROM runs ORDER BY as_of").fetchall():
+                run_id = _latest_run(conn, as_of)
+                assert run_id is not None
+                sent = _sent(conn, run_id)
+                unsent = [c for c, ok in sent.items() if not ok and (county is None or c == county)]
+                marks = ",".join("?" * len(UNESTABLISHED))
+                targets = [r[0] for r in conn.execute(
+                    f"SELECT id FROM targets WHERE run_id = ? AND county = ? AND status IN ({marks}) ORDER BY id",
+                    (run_id, county or "", *UNESTABLISHED)).fetchall()]
+                if unsent or targets:
+                    out[dt.date.fromisoformat(as_of)] = (unsent, targets)
+    except sqlite3.Error as e:
+        raise _problem(path, e) from e
+    return out

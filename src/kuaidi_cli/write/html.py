@@ -142,7 +142,8 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     changes = ""
     if context.changes is not None:
         ch = context.changes
-        changes = (f"<h2>{escape(change_table.title(ch, lang))}</h2><table><tr>"
+        changes = (f"<h2>{escape(change_table.title(ch, lang))}</h2>"
+                   + "".join(f"<p>{escape(line)}</p>" for line in change_table.county_lines(ch, lang)) + "<table><tr>"
                    + "".join(f"<th>{escape(h)}</th>" for h in change_table.count_headers(lang)) + "</tr>"
                    + "".join("<tr>" + "".join(f"<td>{escape(str(x))}</td>" for x in row) + "</tr>"
                              for row in change_table.count_rows(ch, lang, report.scope.counties)) + "</table><table><tr>"

@@ -80,6 +80,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "change.lost_in_village": ("驻村点撤去", "point gone"),
     "change.added": ("台账新增", "added to the register"),
     "change.removed": ("台账移出", "gone from the register"),
+    "change.unreadable": ("本期无法读取", "unreadable now"),
+    "change.readable_again": ("恢复可读", "readable again"),
+    "change.first_submitted": ("首次报送", "first sent"),
+    "change.not_submitted": ("本期未报送", "not sent now"),
+    "changes.first_submitted": ("{county}：上期（{since}）未报送，本期首次报送 {n} 个村（其中已通达 {reached} 个），"
+                                "列为“首次报送”，不计入新通达等变化",
+                                "{county} sent nothing as of {since}: its {n} villages sent now ({reached} of them "
+                                "reached) are listed as first sent, not as newly reached or the like"),
+    "changes.not_submitted": ("{county}：本期未报送，上期（{since}）的 {n} 个村列为“本期未报送”，不计为台账移出",
+                              "{county} sent nothing now: its {n} villages of {since} are listed as not sent now, "
+                              "not as gone from the register"),
     "sub.files": ("文件", "Files"),
     "sub.latest": ("最近日期", "Latest date"),
     "sub.status": ("报送", "Status"),
