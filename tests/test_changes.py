@@ -104,3 +104,43 @@ def test_a_row_that_became_unreadable_is_not_gone_from_the_register(tmp_path):
     assert data["counts"]["removed"] == 0 and data["counts"]["added"] == 0 and data["counties"] == {}
     table = invoke("changes", "--history", history).stdout
     assert "本期无法读取" in table and "恢复可读" in table and "台账移出" in table  # (the column, at 0)
+
+
+# Five counties, every one with its register, but 杞县 sends nothing as of 2021-11-30. 祥符区's 甲村 is reached
+# from 2021-09-01, 乙村 from 2021-11-15, 丙村 from 2021-12-20, 丁村 never; the other counties' villages never.
+# Reach rate: 2021-10-31 1/8 = 12.5%; 2021-11-30 (杞县 missing) 2/7 = 28.6%; 2021-12-31 3/8 = 37.5%.
+FIVE = f"""{HEADER}
+祥符区,城关镇,甲村,410212100200,900,2,否,,是,2021-09-01,
+祥符区,城关镇,乙村,410212100201,900,2,否,,是,2021-11-15,
+祥符区,城关镇,丙村,410212100202,900,2,否,,是,2021-12-20,
+祥符区,城关镇,丁村,410212100203,900,2,否,,否,,
+杞县,城关镇,某村,410221100200,900,2,否,,否,,
+通许县,城关镇,某村,410222100200,900,2,否,,否,,
+尉氏县,城关镇,某村,410223100200,900,2,否,,否,,
+兰考县,城关镇,某村,410225100200,900,2,否,,否,,
+"""
+
+
+def test_trend_marks_a_month_a_county_sent_nothing_and_never_projects_from_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    history = tmp_path / "h.sqlite"
+    without_qixian = "".join(line for line in FIVE.splitlines(keepends=True) if not line.startswith("杞县"))
+    for text, as_of in ((FIVE, "2021-10-31"), (without_qixian, "2021-11-30"), (FIVE, "2021-12-31")):
+        done = invoke("export", "--villages", write(tmp_path, text, f"{as_of}.csv"), "--history", history, "--out",
+                      tmp_path / "out", "--as-of", as_of, "--divisions", "none", "--formats", "json")
+        assert done.exit_code == 0, done.output
+    result = invoke("trend", "--history", history, "--chart", tmp_path / "t.svg")
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.startswith("│ 2021-")}
+    assert "28.6%" in rows["2021-11-30"] and "部分县区未报送：杞县" in rows["2021-11-30"]
+    assert "未报送" not in rows["2021-10-31"] and "未报送" not in rows["2021-12-31"]
+    # two complete as-of dates are too few to project: the month 杞县 was missing is not the third
+    line = next(x for x in result.stdout.splitlines() if "全市行政村通达率100%" in x)
+    assert "数据不足" in line
+    svg = (tmp_path / "t.svg").read_text(encoding="utf-8")
+    # 2021-11-30's dot of the reach and in-village rates (no village is a priority one: that rate has no dot),
+    # and the legend's
+    assert svg.count('fill="white" stroke=') == 2 + 1
+    assert "部分县区未报送" in svg
+    county = invoke("trend", "--history", history, "--county", "杞县", "--no-chart", lang="en").stdout
+    assert "counties not submitted: 杞县" in county

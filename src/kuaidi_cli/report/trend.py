@@ -4,6 +4,10 @@ The pace is the least-squares slope of the metric over the last three points (pe
 projected only from at least MIN_POINTS as-of dates spanning at least MIN_SPAN_DAYS days (two exports a
 day apart say nothing of a pace: 数据不足), when the latest value is below it and the pace is positive;
 otherwise "not at this pace".
+
+A point whose run was partial — a county sent nothing (`unsubmitted`), or the target itself was not
+established (`unestablished`: incomplete, unverified) — is shown, marked, and never used: neither as the
+latest value, nor for the pace, nor among the MIN_POINTS.
 """
 
 from __future__ import annotations
@@ -41,6 +45,13 @@ def _slope(points: list[tuple[dt.date, float]]) -> float:
 UNESTABLISHED = ("no-data", "unverified", "incomplete")
 
 
+def partial(point: dict[str, Any], target: str | None = None) -> bool:
+    """Whether a point of the series is partial: a county sent nothing, or (for `target`, else for any
+    target) the run could not establish the target."""
+    unestablished = point.get("unestablished") or []
+    return bool(point.get("unsubmitted")) or (target in unestablished if target else bool(unestablished))
+
+
 def project(series: list[dict[str, Any]], rules: Rules, *, rates_only: bool = False,
             statuses: dict[str, str] | None = None) -> list[Projection]:
     """`statuses`: each target's status in the latest export (history.latest_statuses). A target the
@@ -51,7 +62,8 @@ def project(series: list[dict[str, Any]], rules: Rules, *, rates_only: bool = Fa
             continue
         if target.metric == "focus_reach_rate":
             continue  # not kept in the history
-        points = [(p["as_of"], p[target.metric]) for p in series if p.get(target.metric) is not None]
+        points = [(p["as_of"], p[target.metric]) for p in series
+                  if p.get(target.metric) is not None and not partial(p, target.id)]
         latest = (statuses or {}).get(target.id)
         if latest in UNESTABLISHED or not points:
             value = points[-1][1] if points and series and points[-1][0] == series[-1]["as_of"] else None

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kuaidi_cli.core.rules import Target
-from kuaidi_cli.report.trend import MIN_POINTS, MIN_SPAN_DAYS, Projection
+from kuaidi_cli.report.trend import MIN_POINTS, MIN_SPAN_DAYS, Projection, partial
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.text import pct
 
@@ -21,13 +21,16 @@ def render(series: list[dict[str, Any]], projections: list[Projection], scope: s
            label: Callable[[Target], str] | None = None) -> None:
     table = Table(title=scope, title_justify="left", title_style="bold")
     for key in ("as_of_col", "reach_rate", "priority_in_village_rate", "in_village_rate", "parks", "township_stations",
-                "village_points"):
-        table.add_column(t(key, lang), justify="left" if key == "as_of_col" else "right")
+                "village_points", "trend.data"):
+        table.add_column(t(key, lang), justify="left" if key in ("as_of_col", "trend.data") else "right")
     for p in series:
         table.add_row(p["as_of"].isoformat(), pct(p.get("reach_rate")), pct(p.get("priority_in_village_rate")),
                       pct(p.get("in_village_rate")), *(_count(p.get(f"outlets.{k}")) for k in
-                                                        ("park", "township_station", "village_point")))
+                                                        ("park", "township_station", "village_point")),
+                      Text(gap_text(p, lang), style="yellow"))
     console.print(table)
+    if any(partial(p) for p in series):
+        console.print(Text(t("trend.partial_note", lang), style="yellow"))
     proj = Table(title=t("projection", lang), title_justify="left", title_style="bold")
     for key in ("target_label", "target_value", "current", "due", "projected"):
         proj.add_column(t(key, lang))
@@ -49,6 +52,18 @@ def render(series: list[dict[str, Any]], projections: list[Projection], scope: s
         proj.add_row(f"{name}\n[dim]{target.id}[/dim]", pct(target.target) if target.is_rate else f"{target.target:g}",
                      value, target.due.isoformat(), when)
     console.print(proj)
+
+
+def gap_text(point: dict[str, Any], lang: str) -> str:
+    """What a point of the series lacked (empty for a complete run): the counties that sent nothing, the
+    targets its run could not establish."""
+    sep = "、" if lang != "en" else ", "
+    parts = []
+    if point.get("unsubmitted"):
+        parts.append(t("trend.unsubmitted", lang, names=sep.join(point["unsubmitted"])))
+    if point.get("unestablished"):
+        parts.append(t("trend.unestablished", lang, ids=sep.join(point["unestablished"])))
+    return ("；" if lang != "en" else "; ").join(parts)
 
 
 def _count(v: float | None) -> str:
