@@ -303,9 +303,8 @@ def _changes_sheet(book: _Book, report: Report, changes: Changes, lang: str) -> 
     ws = book.wb.add_worksheet(t("sheet.本期变化", lang))
     heads = change_table.count_headers(lang)
     title = scope_heading(report, lang, "{scope}“快递进村”本期变化", "{scope}: what changed")
-    head = _sheet_header(book, ws, title, change_table.title(changes, lang), heads, [14, *([12] * (len(heads) - 1))])
-    if lines := change_table.county_lines(changes, lang):  # the counties that sent nothing at one of the dates
-        ws.merge_range(2, 0, 2, len(heads) - 1, "；".join(lines) if lang != "en" else "; ".join(lines), book.subtitle)
+    subtitle = "　".join([change_table.title(changes, lang), *change_table.county_lines(changes, lang)])
+    head = _sheet_header(book, ws, title, subtitle, heads, [14, *([12] * (len(heads) - 1))])
     r = book.rows(ws, head + 1, [None, *([book.int] * (len(heads) - 1))],
                   change_table.count_rows(changes, lang, report.scope.counties))
     r += 2
