@@ -136,7 +136,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     not_village_t = meta.loc[typed.index[not_village.to_numpy()], "_t"]
     files = _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings, not_village_t)
     # every row that names a village (valid or not), with where it is: the register's rows as sent
-    seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code", "_file", "_row") if c in typed]]
+    seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code", "_file", "_sheet", "_row") if c in typed]]
     return Register(kind=kind, frame=frame, files=files, findings=findings, seen=seen.reset_index(drop=True),
                     uncertain=soft)
 
@@ -144,10 +144,12 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
 def _position_key(tables: list[RawTable]) -> Callable[[Finding], tuple[int, int, int, str]]:
     """Sort findings as a reader scans the files: file by file, row by row, column by column."""
     files = {t.name: i for i, t in reversed(list(enumerate(tables)))}
+    sheets = {(t.name, t.sheet): i for i, t in reversed(list(enumerate(tables)))}  # a workbook's sheets in order
     columns = {(t.name, c.label): c.position for t in tables for c in reversed(t.columns)}
 
     def key(f: Finding) -> tuple[int, int, int, str]:
-        return (files.get(f.file, len(tables)), f.row or 0, columns.get((f.file, f.column or ""), -1), f.code)
+        at = sheets.get((f.file, f.sheet), files.get(f.file, len(tables)))
+        return (at, f.row or 0, columns.get((f.file, f.column or ""), -1), f.code)
 
     return key
 
@@ -211,9 +213,9 @@ def _not_on_skipped_rows(found: list[Finding], typed: pd.DataFrame, not_village:
     bad 人口 is neither an error to fix nor counted): its not-a-village warning alone stays."""
     if not not_village.any():
         return found
-    skipped = set(zip(typed.loc[not_village, "_file"].astype(str), typed.loc[not_village, "_row"].astype(int),
-                      strict=True))
-    return [f for f in found if f.code == "not-a-village" or f.row is None or (f.file, f.row) not in skipped]
+    skipped = set(zip(typed.loc[not_village, "_file"].astype(str), typed.loc[not_village, "_sheet"],
+                      typed.loc[not_village, "_row"].astype(int), strict=True))
+    return [f for f in found if f.code == "not-a-village" or f.row is None or (f.file, f.sheet, f.row) not in skipped]
 
 
 def _compared(tables: list[RawTable], fields: tuple[Field, ...], table_of: pd.Series, zh: pd.Series,
