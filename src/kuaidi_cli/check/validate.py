@@ -19,6 +19,7 @@ import pandas as pd
 from kuaidi_cli.check import units
 from kuaidi_cli.check.blanks import empty_columns, undecided_priority
 from kuaidi_cli.check.collector import Collector, Rows
+from kuaidi_cli.check.copies import copies
 from kuaidi_cli.check.duplicates import duplicates, first_rows, repeats, typed_ids
 from kuaidi_cli.check.register import Counts, FileResult, Register
 from kuaidi_cli.check.rows import distincts, skip_masks, stack
@@ -61,12 +62,20 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     blank, total, note, note_text = skip_masks(tables, per_table)
     if len(raw):
         blank.index = total.index = note.index = note_text.index = raw.index
+    # a file sent twice: the rows of the copy that does not count are skipped, one finding names both
+    copy_rows, copy_findings, left_out = copies(tables, dist, meta["_t"].to_numpy(), (blank | total | note).to_numpy(), kind)
+    copy = pd.Series(copy_rows, index=raw.index)
+    if left_out:
+        blank, total, note = blank & ~copy, total & ~copy, note & ~copy
+        findings = [f for f in findings if f.file not in left_out] + copy_findings
     c.add("total-row", total, None)
     c.add("note-row", note, None, note_text)
-    skipped = blank | total | note
-    findings += _only_totals_and_notes(tables, meta, skipped, kind, findings)
+    skipped = blank | total | note | copy
+    findings += [f for f in _only_totals_and_notes(tables, meta, skipped, kind, findings) if f.file not in left_out]
     # an exact repeat: the same text (after NFKC and spaces) in every field
     fingerprint = row_ids([d.norm_codes() for d in dist.values()], len(raw))
+    if left_out:  # a left-out copy's rows repeat no row and are repeated by none
+        fingerprint[copy_rows] = int(fingerprint.max()) + 1 + np.arange(int(copy_rows.sum()))
     repeat = pd.Series(repeats(fingerprint), index=raw.index) & ~skipped
     dz, de = first_rows(meta, repeat, fingerprint)
     c.add("duplicate-row", repeat, None, None, *_compared(tables, fields, meta["_t"], dz, de))
@@ -134,7 +143,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     soft = typed[uncertain.to_numpy() & ~not_village.to_numpy()].reset_index(drop=True)
     valid_t = meta.loc[typed.index[keep.to_numpy()], "_t"]
     not_village_t = meta.loc[typed.index[not_village.to_numpy()], "_t"]
-    files = _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings, not_village_t)
+    files = _count(tables, meta, valid_t, blank, total, note, repeat | copy, invalid, findings, not_village_t)
     # every row that names a village (valid or not), with where it is: the register's rows as sent
     seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code", "_file", "_sheet", "_row") if c in typed]]
     return Register(kind=kind, frame=frame, files=files, findings=findings, seen=seen.reset_index(drop=True),
