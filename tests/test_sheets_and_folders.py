@@ -93,11 +93,17 @@ def test_only_the_register_sheet_is_read_beside_notes_and_a_summary(tmp_path):
     book = _book(tmp_path / "台账.xlsx", {"台账": SHEETS["陈留镇"]},
                  first={"说明": [["本表按乡镇填写，每村一行"], ["填表人：张三"]]},
                  extra={"汇总": [["乡镇", "行政村数", "通达数"], ["陈留镇", 3, 2]]})
+    wb = openpyxl.load_workbook(book)  # last month's register, hidden: not read, named
+    hidden = wb.create_sheet("上月")
+    hidden.sheet_state = "hidden"
+    hidden.append(HEADER.split(","))
+    hidden.append(_cells(SHEETS["城关镇"][0]))
+    wb.save(book)
     code, found, _ = _check(str(book))
     assert code == 0 and [f["sheet"] for f in found["files"]] == ["台账"]
     assert found["files"][0]["valid"] == 3
     skipped = [(f["sheet"], f["code"]) for f in found["findings"] if f["code"].startswith("sheet-")]
-    assert skipped == [("说明", "sheet-skipped"), ("汇总", "sheet-skipped")]
+    assert sorted(skipped) == [("上月", "sheet-hidden"), ("汇总", "sheet-skipped"), ("说明", "sheet-skipped")]
     report = _report("--villages", str(book))
     assert report["summary"]["villages"] == 3 and report["summary"]["reached"] == 2
 
@@ -211,3 +217,33 @@ def test_identical_copies_are_one_finding_and_the_later_modified_counts(tmp_path
     assert "修改时间较晚" in found["findings"][0]["message_zh"]
     assert sum(f["valid"] for f in found["files"]) == 5
     assert _report("--villages", str(folder))["summary"]["villages"] == 5
+
+
+def test_the_second_process_reads_every_sheet_and_the_sheet_named(tmp_path, monkeypatch):
+    """A large workbook pair is checked in a second process (commands.second_process): it reads every
+    register sheet, or the one --sheet names, as one process does."""
+    import datetime as dt
+
+    from conftest import SAMPLES
+
+    from kuaidi_cli.commands import inputs, second_process
+    from kuaidi_cli.commands import report as reporting
+    from kuaidi_cli.core.rules import load_rules
+
+    rules, sha = load_rules()
+    book = _book(tmp_path / "祥符区.xlsx", SHEETS, extra={"说明": [["按乡镇分表填写"]]})
+    monkeypatch.setattr(reporting, "SECOND_PROCESS_BYTES", 0)
+    started = []
+    real = second_process.SecondProcess.__init__
+
+    def spy(self, *a, **k):
+        started.append(k.get("sheet"))
+        real(self, *a, **k)
+
+    monkeypatch.setattr(second_process.SecondProcess, "__init__", spy)
+    for sheet, villages in ((None, 6), ("陈留镇", 3)):
+        registers = inputs.Registers([book], [SAMPLES / "outlets.csv"], None, "flags", **({"sheet": sheet} if sheet else {}))
+        report, context = reporting.run(registers, rules, sha, dt.date(2023, 1, 31), generated_at="t")
+        assert report.summary.villages == villages
+        assert [f.sheet for f in context.findings if f.code == "sheet-skipped"] == (["说明"] if sheet is None else [])
+    assert started == [None, "陈留镇"]

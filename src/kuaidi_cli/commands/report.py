@@ -191,6 +191,9 @@ def check_command(registers: Registers, as_of: dt.date) -> str:
     outlets = [f for f in registers.outlets if f not in villages and f.parent != named_folder]
     if outlets:
         words += ["--outlets", *(word(f) for f in outlets)]
+    for option, value in (("--sheet", registers.sheet), ("--encoding", registers.encoding)):
+        if value is not None:  # the very sheet and encoding the report read
+            words += [option, word(Path(value))]
     return " ".join([*words, "--as-of", as_of.isoformat()])
 
 
