@@ -133,8 +133,9 @@ def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None,
             continue
         try:
             kinds = registers_in(path, limits, encoding=encoding)
-        except InputError as e:
-            skipped.append(Skipped(path, e.zh, e.en))
+        except InputError as e:  # its own words, the file named once (at the start of the line)
+            zh = "此文件" + e.zh.removeprefix(str(path)).lstrip() if e.zh.startswith(str(path)) else e.zh
+            skipped.append(Skipped(path, zh, e.en.replace(str(path), "this file")))
             continue
         if Kind.VILLAGES in kinds:
             villages.append(path)
