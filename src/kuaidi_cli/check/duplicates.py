@@ -29,10 +29,16 @@ def first_rows(meta: pd.DataFrame, dup: pd.Series, ids: np.ndarray) -> tuple[pd.
     at, first_at = meta.index.get_indexer(labels[rows]), meta.index.get_indexer(labels[first])
     files = meta["_file"]  # only the rows named are taken (not the whole column as objects)
     numbers = meta["_row"].to_numpy()[first_at].tolist()
-    others = [f if f != g else None for f, g in zip(files.iloc[first_at].tolist(), files.iloc[at].tolist(), strict=True)]
+    # the first row's file when it is another one, its sheet when it is another one
+    places = list(zip(files.iloc[first_at].tolist(), meta["_sheet"].iloc[first_at].tolist(), strict=True))
+    here = list(zip(files.iloc[at].tolist(), meta["_sheet"].iloc[at].tolist(), strict=True))
+    others = [(f if f != g else None, s if (f, s) != (g, t) else None)
+              for (f, s), (g, t) in zip(places, here, strict=True)]
     index = labels[rows]
-    return (pd.Series([row_ref(r, o, "zh") for r, o in zip(numbers, others, strict=True)], index=index, dtype=object),
-            pd.Series([row_ref(r, o, "en") for r, o in zip(numbers, others, strict=True)], index=index, dtype=object))
+    return (pd.Series([row_ref(r, o, "zh", sh) for r, (o, sh) in zip(numbers, others, strict=True)], index=index,
+                      dtype=object),
+            pd.Series([row_ref(r, o, "en", sh) for r, (o, sh) in zip(numbers, others, strict=True)], index=index,
+                      dtype=object))
 
 
 def typed_ids(d: Distinct, typed: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ import pandas as pd
 from kuaidi_cli.check import units
 from kuaidi_cli.check.blanks import empty_columns, undecided_priority
 from kuaidi_cli.check.collector import Collector, Rows
+from kuaidi_cli.check.copies import copies
 from kuaidi_cli.check.duplicates import duplicates, first_rows, repeats, typed_ids
 from kuaidi_cli.check.register import Counts, FileResult, Register
 from kuaidi_cli.check.rows import distincts, skip_masks, stack
@@ -61,12 +62,20 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     blank, total, note, note_text = skip_masks(tables, per_table)
     if len(raw):
         blank.index = total.index = note.index = note_text.index = raw.index
+    # a file sent twice: the rows of the copy that does not count are skipped, one finding names both
+    copy_rows, copy_findings, left_out = copies(tables, dist, meta["_t"].to_numpy(), (blank | total | note).to_numpy(), kind)
+    copy = pd.Series(copy_rows, index=raw.index)
+    if left_out:
+        blank, total, note = blank & ~copy, total & ~copy, note & ~copy
+        findings = [f for f in findings if f.file not in left_out] + copy_findings
     c.add("total-row", total, None)
     c.add("note-row", note, None, note_text)
-    skipped = blank | total | note
-    findings += _only_totals_and_notes(tables, meta, skipped, kind, findings)
+    skipped = blank | total | note | copy
+    findings += [f for f in _only_totals_and_notes(tables, meta, skipped, kind, findings) if f.file not in left_out]
     # an exact repeat: the same text (after NFKC and spaces) in every field
     fingerprint = row_ids([d.norm_codes() for d in dist.values()], len(raw))
+    if left_out:  # a left-out copy's rows repeat no row and are repeated by none
+        fingerprint[copy_rows] = int(fingerprint.max()) + 1 + np.arange(int(copy_rows.sum()))
     repeat = pd.Series(repeats(fingerprint), index=raw.index) & ~skipped
     dz, de = first_rows(meta, repeat, fingerprint)
     c.add("duplicate-row", repeat, None, None, *_compared(tables, fields, meta["_t"], dz, de))
@@ -134,9 +143,9 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     soft = typed[uncertain.to_numpy() & ~not_village.to_numpy()].reset_index(drop=True)
     valid_t = meta.loc[typed.index[keep.to_numpy()], "_t"]
     not_village_t = meta.loc[typed.index[not_village.to_numpy()], "_t"]
-    files = _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings, not_village_t)
+    files = _count(tables, meta, valid_t, blank, total, note, repeat | copy, invalid, findings, not_village_t)
     # every row that names a village (valid or not), with where it is: the register's rows as sent
-    seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code", "_file", "_row") if c in typed]]
+    seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code", "_file", "_sheet", "_row") if c in typed]]
     return Register(kind=kind, frame=frame, files=files, findings=findings, seen=seen.reset_index(drop=True),
                     uncertain=soft)
 
@@ -144,10 +153,12 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
 def _position_key(tables: list[RawTable]) -> Callable[[Finding], tuple[int, int, int, str]]:
     """Sort findings as a reader scans the files: file by file, row by row, column by column."""
     files = {t.name: i for i, t in reversed(list(enumerate(tables)))}
+    sheets = {(t.name, t.sheet): i for i, t in reversed(list(enumerate(tables)))}  # a workbook's sheets in order
     columns = {(t.name, c.label): c.position for t in tables for c in reversed(t.columns)}
 
     def key(f: Finding) -> tuple[int, int, int, str]:
-        return (files.get(f.file, len(tables)), f.row or 0, columns.get((f.file, f.column or ""), -1), f.code)
+        at = sheets.get((f.file, f.sheet), files.get(f.file, len(tables)))
+        return (at, f.row or 0, columns.get((f.file, f.column or ""), -1), f.code)
 
     return key
 
@@ -211,9 +222,9 @@ def _not_on_skipped_rows(found: list[Finding], typed: pd.DataFrame, not_village:
     bad 人口 is neither an error to fix nor counted): its not-a-village warning alone stays."""
     if not not_village.any():
         return found
-    skipped = set(zip(typed.loc[not_village, "_file"].astype(str), typed.loc[not_village, "_row"].astype(int),
-                      strict=True))
-    return [f for f in found if f.code == "not-a-village" or f.row is None or (f.file, f.row) not in skipped]
+    skipped = set(zip(typed.loc[not_village, "_file"].astype(str), typed.loc[not_village, "_sheet"],
+                      typed.loc[not_village, "_row"].astype(int), strict=True))
+    return [f for f in found if f.code == "not-a-village" or f.row is None or (f.file, f.sheet, f.row) not in skipped]
 
 
 def _compared(tables: list[RawTable], fields: tuple[Field, ...], table_of: pd.Series, zh: pd.Series,

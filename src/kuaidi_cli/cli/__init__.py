@@ -71,8 +71,8 @@ def check(
         from kuaidi_cli.core.rules import load_rules
 
         rules, _ = load_rules(rules_file)
-        village_files, outlet_files, skipped = for_check(files, outlets or [], limits=_limits(ctx))
-        for line in skipped_lines(skipped, lang.value):  # (kuaidi's own reports in a folder given)
+        village_files, outlet_files, skipped = for_check(files, outlets or [], limits=_limits(ctx), encoding=encoding)
+        for line in skipped_lines(skipped, lang.value):  # the files of a folder or pattern left out, and why
             say(f"kuaidi: {line}")
         result = run_check(village_files, rules, outlets=outlet_files, sheet=sheet, encoding=encoding,
                            as_of=_as_of(as_of, lang), gazetteer=gazetteer.load(rules, divisions), limits=_limits(ctx))
@@ -105,6 +105,8 @@ def report(
     ctx: typer.Context,
     villages: VillagesOpt = None,
     outlets: OutletsOpt = None,
+    sheet: SheetOpt = None,
+    encoding: EncodingOpt = None,
     county: Annotated[list[str] | None, typer.Option("--county", metavar="TEXT", help="只看这些县区（可重复，可用旧称如 开封县）/ counties")] = None,
     township: Annotated[str | None, typer.Option("--township", metavar="TEXT", help="只看这个乡镇 / one township")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of this date")] = None,
@@ -134,7 +136,8 @@ def report(
 
         parse_fail_on(fail_on or [])  # a wrong --fail-on stops the run before any work
         chosen = reporting.output_format(fmt.value if fmt else None, output)
-        registers = inputs.resolve(villages or [], outlets or [], rules_file, samples=samples, limits=_limits(ctx))
+        registers = inputs.resolve(villages or [], outlets or [], rules_file, samples=samples, limits=_limits(ctx),
+                                   sheet=sheet, encoding=encoding)
         if output is not None:  # before any work: an input is never written, nor a file kuaidi did not write
             reporting.refuse_output(output, registers, force=force)
         elif chosen == "xlsx":
@@ -174,6 +177,8 @@ def export(
     formats: Annotated[str, typer.Option("--formats", metavar="TEXT", help="逗号分隔：xlsx,csv,json,html")] = "xlsx,csv,json,html",
     villages: VillagesOpt = None,
     outlets: OutletsOpt = None,
+    sheet: SheetOpt = None,
+    encoding: EncodingOpt = None,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="截至日期 YYYY-MM-DD，默认今天")] = None,
     history_file: HistoryOpt = None,
     no_history: Annotated[bool, typer.Option("--no-history", metavar="", help="不记录历史 / do not record the run")] = False,
@@ -201,7 +206,8 @@ def export(
         from kuaidi_cli.write.progress import steps
 
         parse_fail_on(fail_on or [])  # a wrong --fail-on stops the run before any work
-        registers = inputs.resolve(villages or [], outlets or [], rules_file, samples=samples, limits=_limits(ctx))
+        registers = inputs.resolve(villages or [], outlets or [], rules_file, samples=samples, limits=_limits(ctx),
+                                   sheet=sheet, encoding=encoding)
         rules, rules_sha = load_rules(registers.rules)
         when = _as_of(as_of, lang)
         chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]

@@ -58,7 +58,7 @@ class Group(_Help, typer.core.TyperGroup): ...
 
 LangOpt = Annotated[Lang | None, typer.Option("--lang", case_sensitive=False, help="输出语言（默认 KUAIDI_LANG，否则 zh）/ language: zh | en")]
 DebugOpt = Annotated[bool, typer.Option("--debug", metavar="", help="出错时显示完整的 Python 回溯 / show tracebacks")]
-SheetOpt = Annotated[str | None, typer.Option("--sheet", metavar="TEXT", help="行政村台账所在的工作表：名称或序号（从1开始）；默认取第一个含台账的表 / sheet of the village register: name or 1-based number")]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", metavar="TEXT", help="行政村台账只读此工作表：名称或序号（从1开始）；默认读所有台账表 / read only this sheet of each village workbook: name or 1-based number (default: every register sheet)")]
 EncodingOpt = Annotated[str | None, typer.Option("--encoding", metavar="TEXT", help="CSV 编码（默认自动识别：utf-8、gbk/gb18030、utf-16）/ CSV encoding")]
 RulesOpt = Annotated[Path | None, typer.Option("--rules", metavar="PATH", help="规则文件（默认 rules/targets.yaml）/ rules file")]
 DivisionsOpt = Annotated[str | None, typer.Option("--divisions", metavar="TEXT", help="对照的官方区划：2021、2023、2020、文件夹或 none（默认取规则文件）/ official division list")]

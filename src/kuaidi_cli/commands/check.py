@@ -12,17 +12,33 @@ from kuaidi_cli.core.findings import Severity
 from kuaidi_cli.core.gazetteer import Gazetteer
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.core.threads import in_thread
-from kuaidi_cli.read import load
+from kuaidi_cli.read import load_sheets
 from kuaidi_cli.read.table import Limits, RawTable
 
 
-def load_in_background(paths: list[Path], kind: Kind, rules: Rules, *,
+def load_in_background(paths: list[Path], kind: Kind, rules: Rules, *, encoding: str | None = None,
                        limits: Limits | None = None) -> Callable[[], list[RawTable]]:
     """Start reading register files in a second thread; the returned function waits and gives the
     tables (or raises what reading raised). calamine's parse and pyarrow's CSV reader release the GIL,
     so on two cores the second register is read while the first is checked."""
     aliases = AliasTable.build(kind, rules.header_aliases)
-    return in_thread(f"load-{kind.value}", lambda: [load(p, kind, aliases, limits=limits) for p in paths])
+    return in_thread(f"load-{kind.value}", lambda: load_tables(paths, kind, aliases, encoding=encoding, limits=limits))
+
+
+def load_tables(paths: list[Path], kind: Kind, aliases: AliasTable, *, sheet: str | None = None,
+                encoding: str | None = None, limits: Limits | None = None) -> list[RawTable]:
+    """The tables of the files, every register sheet of a workbook (read.load_sheets)."""
+    return [t for p in paths for t in load_sheets(p, kind, aliases, sheet=sheet, encoding=encoding, limits=limits)]
+
+
+def read_elsewhere(register: Register, given_as_other: list[Path]) -> Register:
+    """The register less its notes that a sheet holds the other kind's register, for the files also given as
+    that kind (one workbook holding both registers, given twice or in a folder): that sheet is read there."""
+    other = {p.resolve() for p in given_as_other}
+    if other:
+        register.findings = [f for f in register.findings
+                             if f.code != "sheet-other-register" or Path(f.file).resolve() not in other]
+    return register
 
 
 def without_cells(register: Register) -> Register:
@@ -39,7 +55,7 @@ def load_register(
 ) -> Register:
     """Load and validate files that together make one register (duplicates are found across them)."""
     aliases = AliasTable.build(kind, rules.header_aliases)
-    tables = [load(p, kind, aliases, sheet=sheet, encoding=encoding, limits=limits) for p in paths]
+    tables = load_tables(paths, kind, aliases, sheet=sheet, encoding=encoding, limits=limits)
     return validate_loaded(tables, rules, limits=limits, gazetteer=gazetteer)
 
 
@@ -60,10 +76,11 @@ def check(
     """
     registers = []
     if villages:
-        registers.append(load_register(villages, Kind.VILLAGES, rules, sheet=sheet, encoding=encoding, limits=limits,
-                                       gazetteer=gazetteer))
+        registers.append(read_elsewhere(load_register(villages, Kind.VILLAGES, rules, sheet=sheet, encoding=encoding,
+                                                      limits=limits, gazetteer=gazetteer), outlets or []))
     if outlets:
-        registers.append(load_register(outlets, Kind.OUTLETS, rules, encoding=encoding, limits=limits))
+        registers.append(read_elsewhere(load_register(outlets, Kind.OUTLETS, rules, encoding=encoding, limits=limits),
+                                        villages))
     if villages and outlets and len(registers[1].frame):  # (a blank outlet register decides nothing)
         with_outlet_register(registers[0])
     result = CheckResult(registers)

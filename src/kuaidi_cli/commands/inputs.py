@@ -43,6 +43,8 @@ class Registers:
     rules: Path | None
     source: str  # flags | env | kuaidi.toml | samples
     skipped: list[Skipped] = field(default_factory=list)  # of the folders given: files holding no register
+    sheet: str | None = None  # --sheet: the one sheet of each village workbook
+    encoding: str | None = None  # --encoding: of the CSV files
 
     @property
     def paths(self) -> list[Path]:
@@ -50,39 +52,72 @@ class Registers:
         return [*self.villages, *self.outlets]
 
 
-REGISTER_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
+REGISTER_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+
+# files a folder may hold that kuaidi cannot read, and what to do with each: (Chinese, English)
+_ARCHIVE = ("压缩包：请解压后再查（把其中的台账放进文件夹）", "an archive: unpack it and give the registers inside")
+_NOT_READ: dict[str, tuple[str, str]] = {
+    **dict.fromkeys((".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".cab", ".arj"), _ARCHIVE),
+    ".et": ("WPS 表格文件（.et）：请在 WPS 中“另存为” Excel 文件（.xlsx）再查",
+            "a WPS spreadsheet (.et): in WPS, save it as an Excel workbook (.xlsx)"),
+    ".ett": ("WPS 表格模板（.ett）：请填好后在 WPS 中另存为 .xlsx", "a WPS spreadsheet template: save it as .xlsx"),
+    ".docx": ("Word 文档不是台账：请要报送单位的 Excel 或 CSV 原表，或把其中的表格复制到 Excel 另存为 .xlsx",
+              "a Word document is no register: ask for the Excel or CSV table, or copy its table into a workbook"),
+    ".doc": ("Word 文档不是台账：请要报送单位的 Excel 或 CSV 原表，或把其中的表格复制到 Excel 另存为 .xlsx",
+             "a Word document is no register: ask for the Excel or CSV table, or copy its table into a workbook"),
+    ".wps": ("WPS 文字文档不是台账：请要报送单位的 Excel 或 CSV 原表，或把其中的表格复制到表格中另存为 .xlsx",
+             "a WPS text document is no register: ask for the table as .xlsx or .csv"),
+    ".pdf": ("PDF 不是台账（无法可靠读出表格）：请要报送单位的 Excel 或 CSV 原表",
+             "a PDF is no register (its table cannot be read reliably): ask for the Excel or CSV table"),
+    ".numbers": ("Numbers 文件：请导出为 Excel（.xlsx）再查", "a Numbers file: export it as .xlsx"),
+    **dict.fromkeys((".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic"),
+                    ("图片不是台账：请要报送单位的 Excel 或 CSV 原表", "a picture is no register: ask for the Excel or CSV table")),
+}
+
+
+def _not_a_register_type(path: Path) -> Skipped:
+    """A file of a folder whose type kuaidi does not read, and what to do with it."""
+    zh, en = _NOT_READ.get(path.suffix.lower(), (
+        f"不是台账文件类型（可读：{' '.join(REGISTER_SUFFIXES)}）",
+        f"not a register file type (kuaidi reads {' '.join(REGISTER_SUFFIXES)})"))
+    return Skipped(path, zh, en)
+
+
+def _listed_files(path: Path, skipped: list[Skipped]) -> list[Path]:
+    """The files of a folder (not hidden files, not an open workbook's ~$ lock file), its subfolders told in
+    `skipped`. Raises InputError for a folder holding no file."""
+    entries = sorted(p for p in path.iterdir() if not p.name.startswith((".", "~$")))
+    files = [p for p in entries if p.is_file()]
+    if not files:
+        raise InputError(f"文件夹 {path} 中没有文件", f"no file in the folder {path}")
+    skipped += [Skipped(sub, "子文件夹不读取：其中的台账请另用 --villages 列出",
+                        "a subfolder is not read: name its registers with --villages too")
+                for sub in entries if sub.is_dir()]
+    return files
 
 
 def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None,
-           skipped: list[Skipped] | None = None, strict: bool = False) -> tuple[list[Path], list[Path]]:
+           skipped: list[Skipped] | None = None, encoding: str | None = None) -> tuple[list[Path], list[Path]]:
     """Files as given (a file, a folder, or a shell-style pattern such as 台账/*.xlsx) split into (village
-    files, outlet files). A file named is of the kind it was given for (`kind`); a folder's files and a
-    pattern's matches are each of the kinds its headers tell (`registers_in`). Raises InputError for a folder
-    or a pattern with no register in it. With `skipped`, a file of a folder or a pattern that holds no
-    register (a 说明.txt beside the registers) and a subfolder are left out and told there, not fatal — unless
-    `strict` (`check`: such a file is checked, and its problem reported). kuaidi's own reports are always left
-    out (and told in `skipped`)."""
+    files, outlet files). A file named is of the kind it was given for (`kind`), and read as it is (an
+    unreadable one stops the run); a folder's files and a pattern's matches are treated alike: each is of the
+    kinds its headers tell (`registers_in`), and one that holds no register (a 说明.txt, an archive, a Word
+    document, a damaged workbook) or is no file (a subfolder) is left out and told in `skipped`, with why.
+    Raises InputError for a folder or a pattern with nothing in it. kuaidi's own reports are always left out."""
+    skipped = [] if skipped is None else skipped
     named: list[Path] = []
     found: list[Path] = []
     for path in given:
         text = str(path)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in REGISTER_SUFFIXES
-                           and not p.name.startswith((".", "~$")))
-            if not files:
-                suffixes = " ".join(REGISTER_SUFFIXES)
-                raise InputError(f"文件夹 {path} 中没有台账文件（{suffixes}）",
-                                 f"no register file ({suffixes}) in the folder {path}")
-            if skipped is not None:
-                skipped += [Skipped(sub, "子文件夹不读取：其中的台账请另用 --villages 列出",
-                                    "a subfolder is not read: name its registers with --villages too")
-                            for sub in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))]
-            found += files
+            found += _listed_files(path, skipped)
         elif not path.exists() and any(ch in text for ch in "*?["):
-            matches = sorted(Path(m) for m in glob.glob(text) if Path(m).is_file())
+            matches = sorted(Path(m) for m in glob.glob(text) if not Path(m).name.startswith("~$"))
             if not matches:
                 raise InputError(f"没有文件与「{text}」相符", f"no file matches '{text}'")
-            found += matches
+            found += [m for m in matches if m.is_file()]
+            skipped += [Skipped(m, "文件夹不读取：其中的台账请另行列出", "a folder is not read: name its registers too")
+                        for m in matches if m.is_dir()]
         else:
             if _ours(path):
                 raise InputError(f"{path} 是 kuaidi 生成的报表，不是台账：请给出县区报来的台账",
@@ -90,15 +125,17 @@ def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None,
             named.append(path)
     villages, outlets = ([], named) if kind is Kind.OUTLETS else (named, [])
     for path in found:
+        if path.suffix.lower() not in REGISTER_SUFFIXES:
+            skipped.append(_not_a_register_type(path))
+            continue
         if _ours(path):  # last month's report beside the registers is not a register
-            if skipped is not None:
-                skipped.append(Skipped(path, "kuaidi 生成的报表，不是台账", "a report kuaidi wrote, not a register", False))
+            skipped.append(Skipped(path, "kuaidi 生成的报表，不是台账", "a report kuaidi wrote, not a register", False))
             continue
         try:
-            kinds = registers_in(path, limits, strict=skipped is not None and not strict)
-        except InputError as e:
-            assert skipped is not None
-            skipped.append(Skipped(path, e.zh, e.en))
+            kinds = registers_in(path, limits, encoding=encoding)
+        except InputError as e:  # its own words, the file named once (at the start of the line)
+            zh = "此文件" + e.zh.removeprefix(str(path)).lstrip() if e.zh.startswith(str(path)) else e.zh
+            skipped.append(Skipped(path, zh, e.en.replace(str(path), "this file")))
             continue
         if Kind.VILLAGES in kinds:
             villages.append(path)
@@ -131,43 +168,36 @@ def _ours(path: Path) -> bool:
 
 
 def expand_both(villages: list[Path], outlets: list[Path], *, limits: Limits | None = None,
-                skipped: list[Skipped] | None = None, strict: bool = False) -> tuple[list[Path], list[Path]]:
+                skipped: list[Skipped] | None = None, encoding: str | None = None) -> tuple[list[Path], list[Path]]:
     """The village and the outlet files of what was given for each (files, folders, patterns: `expand`);
     a folder given for one may hold registers of the other kind."""
-    village_files, outlet_files = expand(villages, Kind.VILLAGES, limits=limits, skipped=skipped, strict=strict)
-    more_villages, more_outlets = expand(outlets, Kind.OUTLETS, limits=limits, skipped=skipped, strict=strict)
+    village_files, outlet_files = expand(villages, Kind.VILLAGES, limits=limits, skipped=skipped, encoding=encoding)
+    more_villages, more_outlets = expand(outlets, Kind.OUTLETS, limits=limits, skipped=skipped, encoding=encoding)
     return _unique(village_files + more_villages), _unique(outlet_files + more_outlets)
 
 
-def registers_in(path: Path, limits: Limits | None = None, *, strict: bool = False) -> tuple[Kind, ...]:
+def registers_in(path: Path, limits: Limits | None = None, *, encoding: str | None = None) -> tuple[Kind, ...]:
     """The registers a file of a folder holds, told by its headers: a village register, an outlet
-    register, or both — a workbook with a sheet of each (as `kuaidi template --with-outlets` writes it).
-    A file that holds neither counts as a village register (whose problems loading then reports); with
-    `strict`, it raises the village register's InputError instead."""
-    from kuaidi_cli.read import load
+    register, or both — a workbook with sheets of each (as `kuaidi template --with-outlets` writes it).
+    Raises the village register's InputError for a file that holds neither."""
+    from kuaidi_cli.read import is_workbook, load_sheets
 
     failed: list[InputError] = []
 
-    def sheet_of(kind: Kind) -> str | bool | None:
+    def sheets_of(kind: Kind) -> set[str | None]:
         try:
-            return load(path, kind, limits=limits).sheet
+            return {t.sheet for t in load_sheets(path, kind, limits=limits, encoding=encoding)}
         except InputError as e:
             failed.append(e)
-            return False
+            return set()
 
-    from kuaidi_cli.read import is_workbook
-
-    village_sheet = sheet_of(Kind.VILLAGES)
-    if village_sheet is not False and not is_workbook(path):  # a CSV holds one table
+    village_sheets = sheets_of(Kind.VILLAGES)
+    if village_sheets and not is_workbook(path):  # a CSV holds one table
         return (Kind.VILLAGES,)
-    outlet_sheet = sheet_of(Kind.OUTLETS)
-    if outlet_sheet is False and village_sheet is False and strict:
+    outlet_sheets = sheets_of(Kind.OUTLETS)
+    if not outlet_sheets and not village_sheets:
         raise failed[0]
-    if outlet_sheet is False:
-        return (Kind.VILLAGES,)
-    if village_sheet is False:
-        return (Kind.OUTLETS,)
-    return (Kind.VILLAGES, Kind.OUTLETS) if outlet_sheet != village_sheet else (Kind.VILLAGES,)
+    return ((Kind.VILLAGES,) if village_sheets else ()) + ((Kind.OUTLETS,) if outlet_sheets - village_sheets else ())
 
 
 def _unique(paths: list[Path]) -> list[Path]:
@@ -178,12 +208,12 @@ def _unique(paths: list[Path]) -> list[Path]:
     return list(seen.values())
 
 
-def for_check(files: list[Path], outlets: list[Path], *, limits: Limits | None = None
+def for_check(files: list[Path], outlets: list[Path], *, limits: Limits | None = None, encoding: str | None = None
               ) -> tuple[list[Path], list[Path], list[Skipped]]:
-    """What `check` checks of the files, folders and patterns given: every file, but kuaidi's own reports
-    (returned as skipped, to be told). Raises InputError when nothing is left to check."""
+    """What `check` checks of the files, folders and patterns given (`expand`, as report and export take
+    them), and the files left out with why. Raises InputError when nothing is left to check."""
     skipped: list[Skipped] = []
-    village_files, outlet_files = expand_both(files, outlets, limits=limits, skipped=skipped, strict=True)
+    village_files, outlet_files = expand_both(files, outlets, limits=limits, skipped=skipped, encoding=encoding)
     if not village_files and not outlet_files:
         raise _nothing_left(skipped)
     return village_files, outlet_files, skipped
@@ -205,7 +235,8 @@ def samples_dir() -> Path:
 
 
 def resolve(villages: list[Path], outlets: list[Path], rules: Path | None, *, samples: bool = False,
-            env: Mapping[str, str] | None = None, cwd: Path | None = None, limits: Limits | None = None) -> Registers:
+            env: Mapping[str, str] | None = None, cwd: Path | None = None, limits: Limits | None = None,
+            sheet: str | None = None, encoding: str | None = None) -> Registers:
     """The registers to report on; raises InputError when none is given (and `samples` is not asked).
 
     Each of `villages` and `outlets` may be files, folders or patterns (`expand`); a folder's outlet
@@ -220,7 +251,7 @@ def resolve(villages: list[Path], outlets: list[Path], rules: Path | None, *, sa
         base = samples_dir()
         if base.is_relative_to(cwd.resolve()):
             base = base.relative_to(cwd.resolve())  # shown as data/samples/… when run from the checkout
-        return Registers([base / "villages.csv"], [base / "outlets.csv"], rules, "samples")
+        return Registers([base / "villages.csv"], [base / "outlets.csv"], rules, "samples", sheet=sheet, encoding=encoding)
     source = "flags"
     if not villages and env.get("KUAIDI_VILLAGES"):
         villages = [Path(p) for p in env["KUAIDI_VILLAGES"].split(os.pathsep) if p]
@@ -236,13 +267,13 @@ def resolve(villages: list[Path], outlets: list[Path], rules: Path | None, *, sa
             "no village register given: use --villages FILE or FOLDER (or KUAIDI_VILLAGES, or a kuaidi.toml "
             "here); --samples runs on the bundled example registers")
     skipped: list[Skipped] = []
-    village_files, outlet_files = expand_both(villages, outlets, limits=limits, skipped=skipped)
+    village_files, outlet_files = expand_both(villages, outlets, limits=limits, skipped=skipped, encoding=encoding)
     if not village_files:
         if skipped and not outlet_files:
             raise _nothing_left(skipped)
         raise InputError("给出的文件和文件夹中只有服务点台账，没有行政村台账",
                          "the files and folders given hold no village register")
-    return Registers(village_files, outlet_files, rules, source, skipped)
+    return Registers(village_files, outlet_files, rules, source, skipped, sheet=sheet, encoding=encoding)
 
 
 def _from_toml(config: Path) -> tuple[list[Path], list[Path], Path | None]:

@@ -8,9 +8,11 @@ from pathlib import Path
 import pandas as pd
 
 from kuaidi_cli.check import Register, with_outlet_register
+from kuaidi_cli.check.register import FileResult
 from kuaidi_cli.commands.check import (
     load_in_background,
     load_register,
+    read_elsewhere,
     validate_loaded,
     without_cells,
 )
@@ -64,19 +66,24 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         # a province's or the country's workbooks: the village register is loaded and checked in a
         # second process while this one does the outlet register (two cores, two registers)
         second = SecondProcess(registers.villages, Kind.VILLAGES, rules, limits=limits, gazetteer=gazetteer,
-                               keep_seen=gazetteer is not None)
+                               keep_seen=gazetteer is not None, sheet=registers.sheet, encoding=registers.encoding)
         try:
-            outlets = without_cells(load_register(registers.outlets, Kind.OUTLETS, rules, limits=limits))
+            outlets = without_cells(load_register(registers.outlets, Kind.OUTLETS, rules, encoding=registers.encoding,
+                                                  limits=limits))
             villages = second.result()
         finally:
             second.close()
     else:
         # the outlet register is read in a second thread while the village register is read and checked
-        outlet_tables = load_in_background(registers.outlets, Kind.OUTLETS, rules, limits=limits) \
-            if registers.outlets else None
+        outlet_tables = load_in_background(registers.outlets, Kind.OUTLETS, rules, encoding=registers.encoding,
+                                           limits=limits) if registers.outlets else None
         villages = without_cells(load_register(registers.villages, Kind.VILLAGES, rules, gazetteer=gazetteer,
-                                            limits=limits))
+                                               sheet=registers.sheet, encoding=registers.encoding, limits=limits))
         outlets = without_cells(validate_loaded(outlet_tables(), rules, limits=limits)) if outlet_tables else None
+    # a sheet of the other kind's register in a workbook given as both is read there, not left out
+    read_elsewhere(villages, registers.outlets)
+    if outlets is not None:
+        read_elsewhere(outlets, registers.villages)
     # an outlet register with no valid row (a template's blank sheet) gives nothing to count from: as if
     # none was given (the counts have no data; the village register's flags decide)
     outlet_frame = outlets.frame if outlets is not None and len(outlets.frame) else None
@@ -112,11 +119,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         township = _township_named(township, list(select(full, wanted, None).townships["township"]))
     part = select(full, wanted, township) if wanted or township else full
 
-    inputs = [  # every file of both registers
-        InputRef(path=str(f.table.path), sha256=digests()[f.table.path], rows=f.counts.rows,
-                 invalid_rows=f.counts.invalid)
-        for reg in (villages, outlets) if reg is not None for f in reg.files
-    ]
+    inputs = _inputs([f for reg in (villages, outlets) if reg is not None for f in reg.files], digests())
     generated_at = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     skipped = [make("file-skipped", file=str(k.path), value=k.path.name, detail_zh=k.why_zh, detail_en=k.why_en)
                for k in registers.skipped if k.finding]
@@ -170,6 +173,22 @@ def _not_counted(villages: Register, rules: Rules) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+def _inputs(files: list[FileResult], digests: dict[Path, str]) -> list[InputRef]:
+    """Every file of both registers once, a workbook's register sheets added up (a workbook given as both
+    registers is listed for each)."""
+    refs: dict[tuple[Path, Kind], InputRef] = {}
+    for f in files:
+        key = (f.table.path, f.table.kind)
+        ref = refs.get(key)
+        if ref is None:
+            refs[key] = InputRef(path=str(f.table.path), sha256=digests[f.table.path], rows=f.counts.rows,
+                                 invalid_rows=f.counts.invalid)
+        else:
+            ref.rows += f.counts.rows
+            ref.invalid_rows += f.counts.invalid
+    return list(refs.values())
+
+
 def check_command(registers: Registers, as_of: dt.date) -> str:
     """The `kuaidi check` command that lists the findings of these registers, as one can type it: up to
     three village files by name, more by their folder (which brings its outlet files too)."""
@@ -187,6 +206,9 @@ def check_command(registers: Registers, as_of: dt.date) -> str:
     outlets = [f for f in registers.outlets if f not in villages and f.parent != named_folder]
     if outlets:
         words += ["--outlets", *(word(f) for f in outlets)]
+    for option, value in (("--sheet", registers.sheet), ("--encoding", registers.encoding)):
+        if value is not None:  # the very sheet and encoding the report read
+            words += [option, word(Path(value))]
     return " ".join([*words, "--as-of", as_of.isoformat()])
 
 

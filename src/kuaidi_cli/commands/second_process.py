@@ -25,10 +25,13 @@ WORKER = ["-m", "kuaidi_cli.commands.worker"]  # what the second process runs, a
 
 
 def checked_elsewhere(paths: list[Path], kind: Kind, rules: Rules, limits: Limits | None,
-                      gazetteer: Gazetteer | None, keep_seen: bool) -> Register:
-    """What the second process does (kuaidi_cli.commands.worker): load and check, then drop what the caller does
-    not need (the raw cells, and the rows seen unless asked) so that little is sent back."""
-    register = without_cells(load_register(paths, kind, rules, limits=limits, gazetteer=gazetteer))
+                      gazetteer: Gazetteer | None, keep_seen: bool, sheet: str | None = None,
+                      encoding: str | None = None) -> Register:
+    """What the second process does (kuaidi_cli.commands.worker): load and check (every register sheet of a
+    workbook, as in one process), then drop what the caller does not need (the raw cells, and the rows seen
+    unless asked) so that little is sent back."""
+    register = without_cells(load_register(paths, kind, rules, sheet=sheet, encoding=encoding, limits=limits,
+                                           gazetteer=gazetteer))
     if not keep_seen:
         register.seen = register.seen.iloc[:0]  # (its columns kept)
     return register
@@ -57,12 +60,13 @@ class SecondProcess:
     its stdin and stdout, pickled."""
 
     def __init__(self, paths: list[Path], kind: Kind, rules: Rules, *, limits: Limits | None = None,
-                 gazetteer: Gazetteer | None = None, keep_seen: bool = True) -> None:
+                 gazetteer: Gazetteer | None = None, keep_seen: bool = True, sheet: str | None = None,
+                 encoding: str | None = None) -> None:
         import pickle
         import subprocess
         import sys
 
-        job = pickle.dumps((paths, kind, rules, limits, gazetteer, keep_seen), protocol=pickle.HIGHEST_PROTOCOL)
+        job = pickle.dumps((paths, kind, rules, limits, gazetteer, keep_seen, sheet, encoding), protocol=pickle.HIGHEST_PROTOCOL)
         env = _worker_env()
         self.names = "、".join(str(p) for p in paths)
         self.proc = subprocess.Popen([sys.executable, *WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)

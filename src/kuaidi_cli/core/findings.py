@@ -99,6 +99,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     "missing-village": (Severity.WARNING, "台账缺少 {detail} 的「{value}」（官方区划中有此村）",
                         "the register lacks '{value}' of {detail} (in the official list)"),
     "file-skipped": (Severity.WARNING, "跳过「{value}」：{detail}", "skipped '{value}': {detail}"),
+    "file-copy": (Severity.WARNING, "「{value}」与{detail}", "'{value}' {detail}"),
+    "sheet-skipped": (Severity.INFO, "工作表「{value}」未读取：{detail}", "sheet '{value}' not read: {detail}"),
+    "sheet-hidden": (Severity.WARNING, "隐藏的工作表「{value}」也是台账，未读取：要计入，请在 Excel 或 WPS 中取消隐藏",
+                     "hidden sheet '{value}' holds a register too and was not read: unhide it to count it"),
+    "sheet-other-register": (Severity.WARNING, "工作表「{value}」是{detail}", "sheet '{value}' is {detail}"),
     "findings-truncated": (Severity.INFO, "另有 {value} 条问题未保留（上限 {detail} 条，--max-findings-kept 可调）；行数统计不受影响",
                            "{value} more findings not kept (limit {detail}, see --max-findings-kept); the row counts are unaffected"),
     "priority-unknown": (
@@ -176,8 +181,8 @@ def make(
     )
 
 
-def row_ref(row: int, file: str | None = None, lang: str = "zh") -> str:
-    """How a message names another row: 第12行 / row 12 (with the file when it is another one)."""
+def row_ref(row: int, file: str | None = None, lang: str = "zh", sheet: str | None = None) -> str:
+    """How a message names another row: 第12行 / row 12 (with the file, and the sheet, when it is another one)."""
     if lang == "en":
-        return f"row {row}" + (f" of {file}" if file else "")
-    return (f"{file} " if file else "") + f"第{row}行"
+        return f"row {row}" + (f" of sheet '{sheet}'" if sheet else "") + (f" of {file}" if file else "")
+    return (f"{file} " if file else "") + (f"工作表「{sheet}」" if sheet else "") + f"第{row}行"

@@ -14,7 +14,27 @@ from kuaidi_cli.read.sniff import is_workbook, sniff
 from kuaidi_cli.read.table import HEADER_SEARCH_ROWS, STREAM_ROWS, Column, Limits, RawTable
 from kuaidi_cli.read.workbook import read_workbook
 
-__all__ = ["HEADER_SEARCH_ROWS", "STREAM_ROWS", "Column", "Limits", "RawTable", "is_workbook", "load"]
+__all__ = ["HEADER_SEARCH_ROWS", "STREAM_ROWS", "Column", "Limits", "RawTable", "is_workbook", "load", "load_sheets"]
+
+
+def load_sheets(
+    path: Path,
+    kind: Kind,
+    aliases: AliasTable | None = None,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+) -> list[RawTable]:
+    """Read a register file of any supported format: a CSV's one table, or a workbook's register sheets
+    (every sheet holding a `kind` register, the others named as findings of the first; `sheet` picks one).
+    Raises InputError when it cannot be read."""
+    limits = limits or Limits()
+    aliases = aliases or AliasTable.build(kind)
+    fmt = sniff(path, limits)
+    if fmt == "csv":
+        return [read_csv(path, kind, aliases, encoding, limits)]
+    return read_workbook(path, fmt, kind, aliases, sheet, limits)
 
 
 def load(
@@ -26,10 +46,6 @@ def load(
     encoding: str | None = None,
     limits: Limits | None = None,
 ) -> RawTable:
-    """Read a register file of any supported format. Raises InputError when it cannot be read."""
-    limits = limits or Limits()
-    aliases = aliases or AliasTable.build(kind)
-    fmt = sniff(path, limits)
-    if fmt == "csv":
-        return read_csv(path, kind, aliases, encoding, limits)
-    return read_workbook(path, fmt, kind, aliases, sheet, limits)
+    """The first table of `load_sheets` (a CSV's, or a workbook's first register sheet): for a file known
+    to hold one sheet."""
+    return load_sheets(path, kind, aliases, sheet=sheet, encoding=encoding, limits=limits)[0]

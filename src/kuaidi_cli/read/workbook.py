@@ -22,17 +22,10 @@ from kuaidi_cli.core.findings import make
 from kuaidi_cli.core.threads import in_thread
 from kuaidi_cli.read.csvfile import check_width
 from kuaidi_cli.read.error_cells import xlsx_error_cells
-from kuaidi_cli.read.header import (
-    Header,
-    best_header,
-    find_header,
-    header_columns,
-    no_register,
-    other_kind,
-    rival_aliases,
-)
+from kuaidi_cli.read.header import Header, header_columns
 from kuaidi_cli.read.legacy import preflight_legacy
 from kuaidi_cli.read.merged import MergedDown
+from kuaidi_cli.read.sheets import plan
 from kuaidi_cli.read.sniff import encrypted
 from kuaidi_cli.read.table import HEADER_SEARCH_ROWS, STREAM_ROWS, Column, Limits, RawTable
 
@@ -206,56 +199,6 @@ class _Workbook:
         return [[_cell_text(c) for c in r] for r in rows]
 
 
-def _choose_sheet(wb: _Workbook, kind: Kind, aliases: AliasTable, sheet: str | None) -> tuple[str, Header]:
-    path, names = wb.path, wb.names
-    if sheet is not None:
-        if sheet in names:
-            chosen = sheet
-        elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
-            chosen = names[int(sheet) - 1]
-        else:
-            raise InputError(
-                f"{path} 中没有工作表「{sheet}」（有：{_listed(names)}）；--sheet 可写名称或序号（从1开始）",
-                f"no sheet '{sheet}' in {path} (it has: {_listed(names, ', ')}); --sheet takes a name or a 1-based number",
-            )
-        if chosen not in wb.tables:
-            raise InputError(
-                f"{path} 的工作表「{chosen}」是图表，不是表格；请用 --sheet 指定台账所在的工作表（有：{_listed(wb.tables)}）",
-                f"sheet '{chosen}' of {path} is a chart, not a table; choose the register's sheet with --sheet "
-                f"(it has: {_listed(wb.tables, ', ')})",
-            )
-        preview = wb.preview(chosen)
-        h = find_header(preview, kind, aliases)
-        if h is None:
-            raise no_register(path, kind, f" 的工作表「{chosen}」", f", sheet '{chosen}'", preview,
-                              other_sheets=len(wb.tables) > 1)
-        return chosen, h
-    if not names:
-        raise InputError(f"{path} 中没有工作表，请重新导出台账", f"{path} holds no sheet; export the register again")
-    if not wb.tables:
-        raise InputError(
-            f"{path} 中只有图表工作表（{_listed(names)}），没有台账：请给出台账数据所在的工作簿，或把台账所在的工作表一起另存",
-            f"{path} holds only chart sheets ({_listed(names, ', ')}), no register: give the workbook that holds the "
-            "register's data, or save the register's sheet with it",
-        )
-    if not wb.visible:
-        raise InputError(
-            f"{path} 的工作表全部被隐藏（{_listed(wb.tables)}）；请在 Excel 中取消隐藏，或用 --sheet 指定要检查的工作表",
-            f"every sheet of {path} is hidden ({_listed(wb.tables, ', ')}); unhide the register or choose it with --sheet",
-        )
-    order = wb.visible + [n for n in wb.tables if n not in wb.visible]  # hidden sheets last, charts never
-    previews = []
-    for name in order:
-        previews.append(wb.preview(name))
-        h = find_header(previews[-1], kind, aliases)
-        if h is not None:
-            return name, h
-    other = other_kind(kind)
-    rival = next((p for p in previews if best_header(p, other, rival_aliases(other))), None)
-    raise no_register(path, kind, f"（工作表：{_listed(wb.tables)}）", f" (sheets: {_listed(wb.tables, ', ')})", rival,
-                      other_sheets=len(wb.tables) > 1)
-
-
 def _text_column(values: np.ndarray[Any, Any]) -> pd.Series:
     """Cells as a column of pandas' string dtype (pyarrow's compact buffers, as the CSV reader gives):
     the millions of small Python objects of the cells are freed here rather than kept for the whole run.
@@ -305,7 +248,10 @@ def _text_frame(body: list[list[Any]], width: int) -> pd.DataFrame:
 
 
 def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: str | None,
-                   limits: Limits) -> RawTable:
+                  limits: Limits) -> list[RawTable]:
+    """Every sheet of the workbook that holds a `kind` register (read.sheets.plan), or the one `sheet` names;
+    the sheets left out are findings of the first table. A register sheet with nothing under its header is
+    left out too (named), unless no sheet has rows."""
     if fmt == "xls":
         preflight_legacy(path, limits)
     wb = _Workbook(path, fmt)
@@ -314,11 +260,38 @@ def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: 
     choices: list[str | None] = [*(wb.visible or wb.tables)] or [None]
     guess = (sheet if sheet in wb.names else choices[0]) if fmt == "xlsx" else None
     scan = in_thread("scan", xlsx_error_cells, path, guess) if guess is not None else None
-    name, header = _choose_sheet(wb, kind, aliases, sheet)
+    chosen = plan(wb, kind, aliases, sheet)
+    tables = []
+    for name, header in chosen.chosen:
+        errors = (scan() if scan is not None and name == guess else xlsx_error_cells(path, name)) if fmt == "xlsx" else {}
+        tables.append(_read_sheet(wb, fmt, kind, name, header, errors, limits))
+    if len(tables) > 1 and any(not _blank(t) for t in tables):
+        chosen.left_out += [(t.sheet or "", "header-only") for t in tables if _blank(t)]
+        order = {n: i for i, n in enumerate(wb.names)}
+        chosen.left_out.sort(key=lambda x: order.get(x[0], 0))
+        tables = [t for t in tables if not _blank(t)]
+    tables[0].findings[:0] = chosen.findings(path)
+    return tables
+
+
+def _blank(table: RawTable) -> bool:
+    """Nothing under the header: no row, or empty cells only (the whole sheet looked at only when its first
+    row is empty)."""
+    cells = table.cells
+    if cells.empty:
+        return True
+    if not (cells.iloc[:1].astype(str).apply(lambda c: c.str.strip()) == "").all(axis=None):
+        return False
+    return bool((cells.astype(str).apply(lambda c: c.str.strip()) == "").all(axis=None))
+
+
+def _read_sheet(wb: _Workbook, fmt: str, kind: Kind, name: str, header: Header,
+                errors: dict[tuple[int, int], str], limits: Limits) -> RawTable:
+    """One sheet under its header as a table of cell text."""
+    path = wb.path
     _, start = wb.rows(name, 1)
     col0 = wb.start_col(name)
     skip = header.start + header.height
-    errors = (scan() if scan is not None and name == guess else xlsx_error_cells(path, name)) if fmt == "xlsx" else {}
     # error cells by body row: (column, text)
     patches: dict[int, list[tuple[int, str]]] = {}
     for (r, col), text in errors.items():
@@ -358,12 +331,3 @@ def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: 
         path=path, kind=kind, format=fmt, sheet=name, encoding=None, delimiter=None, header_rows=header_rows,
         columns=columns, cells=cells, row_numbers=list(range(body_first, body_first + n)), findings=findings,
     )
-
-
-def _listed(names: list[str], sep: str = "、", most: int = 10) -> str:
-    """Sheet names for a one-line message: the first `most`, then how many more (a workbook of 1 024 sheets
-    once made a 13 KB line)."""
-    shown = sep.join(names[:most])
-    if len(names) <= most:
-        return shown
-    return shown + (f" … (+{len(names) - most})" if sep == ", " else f"……等 {len(names)} 个")

@@ -39,12 +39,13 @@ def submissions(counties: list[str], villages: Register, findings: list[Finding]
     for name, n in (counted["county"].value_counts().items() if len(counted) else ()):
         valid[canonical(str(name))] = valid.get(canonical(str(name)), 0) + int(n)
     # an error finding belongs to the county of the row it is on
-    county_of_row = {(str(f), int(r)): c for c, f, r in zip(
-        county, seen.get("_file", []), seen.get("_row", []), strict=True)}
+    sheets = seen["_sheet"] if "_sheet" in seen else pd.Series([None] * len(seen), dtype=object)
+    county_of_row = {(str(f), s, int(r)): c for c, f, s, r in zip(
+        county, seen.get("_file", []), sheets, seen.get("_row", []), strict=True)}
     errors: dict[str, int] = {}
     for f in findings:
         if f.severity is Severity.ERROR and f.row is not None:
-            where = county_of_row.get((f.file, f.row))
+            where = county_of_row.get((f.file, f.sheet, f.row))
             if where is not None:
                 errors[where] = errors.get(where, 0) + 1
     latest: dict[str, dt.date] = {}

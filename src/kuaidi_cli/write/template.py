@@ -16,8 +16,10 @@ import xlsxwriter
 from kuaidi_cli.check.units import DATE_MAX, DATE_MIN, MAX_DISTANCE_KM, MAX_POPULATION
 from kuaidi_cli.core.gazetteer import Gazetteer
 from kuaidi_cli.core.rules import Rules
+from kuaidi_cli.read.sheets import TEMPLATE_HELP_SHEET
 
-VILLAGE_SHEET, OUTLET_SHEET, HELP_SHEET = "行政村台账", "服务点台账", "填写说明"
+VILLAGE_SHEET, OUTLET_SHEET = "行政村台账", "服务点台账"
+HELP_SHEET = TEMPLATE_HELP_SHEET  # (read.sheets leaves it out without a word)
 OUTLET_ROWS = 5000  # rows of the outlet sheet that carry the validations
 
 VILLAGE_COLUMNS = [

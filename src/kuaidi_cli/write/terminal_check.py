@@ -80,7 +80,7 @@ def _field_label(name: str | None, lang: str) -> str:
 
 def render(result: CheckResult, console: Console, *, lang: str = "zh", max_findings: int = 50) -> None:
     findings = result.findings
-    several = len(result.files) > 1
+    several = len({fr.table.name for fr in result.files}) > 1  # (a workbook's sheets are one file)
     all_lines = lines(findings)
     if findings:
         table = Table(title=t("findings", lang), title_justify="left")
@@ -123,5 +123,5 @@ def render(result: CheckResult, console: Console, *, lang: str = "zh", max_findi
         console.print(Text(t("failed", lang, errors=result.errors, warnings=result.warnings, invalid=invalid),
                            style="bold red"))
     else:
-        console.print(Text(t("ok", lang, files=len(result.files), valid=valid, warnings=result.warnings),
+        console.print(Text(t("ok", lang, files=len({fr.table.name for fr in result.files}), valid=valid, warnings=result.warnings),
                            style="bold green"))
