@@ -1,0 +1,92 @@
+"""Place identity: names and codes (issue 20, "Names and codes"). The official names are those of the NBS
+lists bundled with kuaidi (2021 edition, the rules' default), copied here by hand from
+/work/shared/reference/kaifeng/by_year/2021/: 410223001001 小东门居委会, 410223001003 大西门居委会,
+410223001200 小东门村村委会, 410223001202 大西门村村委会 (尉氏县两湖街道); 410223103210 时村村村委会 (尉氏县蔡庄镇;
+2023: 时村); 410222102211 娄寨村民委员会 (通许县玉皇庙镇); 410225001 兰阳街道 (兰考县); 410212100200 袁楼村委会."""
+
+import csv
+import datetime as dt
+import io
+
+from conftest import HEADER, write
+
+from kuaidi_cli.commands.check import check
+from kuaidi_cli.core import gazetteer
+from kuaidi_cli.core.rules import load_rules
+
+RULES, RULES_SHA = load_rules()
+GZ = gazetteer.load(RULES)
+DAY = dt.date(2021, 12, 31)
+
+
+def _row(county: str, township: str, village: str, code: str = "", people: str = "900", km: str = "1") -> str:
+    return f"{county},{township},{village},{code},{people},{km},是,2021-05-01,是,2021-05-01,邮快合作"
+
+
+def _findings(result, *, ignore=("missing-village", "column-empty")):
+    return sorted((f.code, f.row, f.value) for f in result.findings if f.code not in ignore)
+
+
+def test_a_residents_committee_with_its_own_code_is_no_mismatch(tmp_path):
+    """小东门居委会 + its own code 410223001001: a residents' committee, not the 村委会 小东门村 (…200)."""
+    text = "\n".join([HEADER, _row("尉氏县", "两湖街道", "小东门居委会", "410223001001"),
+                      _row("尉氏县", "两湖街道", "小东门村", "410223001200")]) + "\n"
+    result = check([write(tmp_path, text)], RULES, gazetteer=GZ)
+    assert _findings(result) == [("not-a-village", 2, "小东门居委会")]
+    c = result.files[0].counts
+    assert (c.valid, c.invalid, c.not_village) == (1, 0, 1)
+    assert list(result.registers[0].frame["code"]) == ["410223001200"]
+
+
+def test_a_residents_committee_without_a_code_is_not_a_village(tmp_path):
+    """大西门居委会 without a code was counted as the 村委会 大西门村 (410223001202)."""
+    text = "\n".join([HEADER, _row("尉氏县", "两湖街道", "大西门居委会")]) + "\n"
+    result = check([write(tmp_path, text)], RULES, gazetteer=GZ)
+    assert _findings(result) == [("not-a-village", 2, "大西门居委会")]
+    c = result.files[0].counts
+    assert (c.valid, c.invalid, c.not_village) == (0, 0, 1)
+
+
+def test_a_doubled_village_and_a_variant_character_are_the_same_unit(tmp_path):
+    """时村 + 410223103210 (2021 writes 时村村村委会, 2023 时村); 娄砦村 + 410222102211 (NBS writes 娄寨村民委员会;
+    2021 李砦村村委会 is 2023 李寨村): the same units, no line at all."""
+    text = "\n".join([HEADER, _row("尉氏县", "蔡庄镇", "时村", "410223103210"),
+                      _row("通许县", "玉皇庙镇", "娄砦村", "410222102211"),
+                      _row("尉氏县", "蔡庄镇", "时村村村委会")]) + "\n"  # row 4: the same village by name
+    result = check([write(tmp_path, text)], RULES, gazetteer=GZ)
+    assert _findings(result) == [("duplicate-village", 4, "时村")]
+    c = result.files[0].counts
+    assert (c.valid, c.invalid) == (2, 1)
+
+
+def test_a_township_written_as_its_office_is_the_township(tmp_path):
+    """兰阳街道办事处 and 兰阳办事处 are the 兰考县 兰阳街道 (410225001): no unknown-township, no line."""
+    text = "\n".join([HEADER, _row("兰考县", "兰阳街道办事处", "五爷庙村", "410225001213"),
+                      _row("兰考县", "兰阳办事处", "老韩陵村委会", "410225001214")]) + "\n"
+    result = check([write(tmp_path, text)], RULES, gazetteer=GZ)
+    assert _findings(result) == []
+    assert set(result.registers[0].frame["township"]) == {"兰阳街道"}
+
+
+def test_another_form_still_says_what_it_counts_as(tmp_path):
+    """A name NBS never writes (袁楼 for 袁楼村委会) keeps its line; the full official name gets none."""
+    text = "\n".join([HEADER, _row("祥符区", "城关镇", "袁楼", "410212100200"),
+                      _row("祥符区", "城关镇", "黄龙村委会", "410212100201")]) + "\n"
+    result = check([write(tmp_path, text)], RULES, gazetteer=GZ)
+    assert _findings(result) == [("village-name-normalised", 2, "袁楼")]
+
+
+def test_a_register_in_nbs_exact_names_gets_no_line(tmp_path):
+    """The 2137 村委会 of the five rural units, written exactly as the 2021 NBS list writes them (袁楼村委会,
+    娄寨村民委员会, 时村村村委会 …) with their codes: not one line about their names (there were 2137)."""
+    official = GZ.administrative_villages(RULES.scope.counties)
+    assert len(official) == 2137
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(HEADER.split(","))
+    for r in official.itertuples():
+        w.writerow([r.county_name, r.township_name, r.name, r.code, 900, 1, "是", "2021-05-01", "是", "2021-05-01",
+                    "邮快合作"])
+    result = check([write(tmp_path, buf.getvalue())], RULES, gazetteer=GZ)
+    assert _findings(result) == []
+    assert result.files[0].counts.valid == 2137
