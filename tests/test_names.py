@@ -90,3 +90,101 @@ def test_a_register_in_nbs_exact_names_gets_no_line(tmp_path):
     result = check([write(tmp_path, buf.getvalue())], RULES, gazetteer=GZ)
     assert _findings(result) == []
     assert result.files[0].counts.valid == 2137
+
+
+# Without the official list: places by their names and the majority of their codes --------------------
+
+def _invoke(*args):
+    from typer.testing import CliRunner
+
+    from kuaidi_cli.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+# 祥符区 has 5 villages, 杞县 3. Row 2 (the first) has a 杞县 prefix (410221), row 6 a prefix no county has
+# (410213): each a mistyped code. Every village reached in May 2021.
+MIXED = "\n".join([
+    HEADER,
+    _row("祥符区", "城关镇", "袁楼村", "410221100205"),
+    _row("祥符区", "城关镇", "黄龙村", "410212100201"),
+    _row("祥符区", "城关镇", "范庄村", "410212100202"),
+    _row("祥符区", "陈留镇", "西街村", "410212101200"),
+    _row("祥符区", "陈留镇", "大寺村", "410213101201"),
+    _row("杞县", "城关镇", "东街村", "410221100200"),
+    _row("杞县", "城关镇", "西街村", "410221100201"),
+    _row("杞县", "葛岗镇", "孟寨村", "410221101200"),
+]) + "\n"
+
+
+def _report(path, *extra):
+    import json
+
+    result = _invoke("report", "--villages", path, "--divisions", "none", "--as-of", "2021-12-31",
+                     "--format", "json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_a_mistyped_code_neither_splits_a_county_nor_empties_another(tmp_path):
+    data = _report(write(tmp_path, MIXED))
+    counties = {c["county"]: (c["villages"], c["submitted"]) for c in data["counties"]}
+    assert counties == {"祥符区": (5, True), "杞县": (3, True), "通许县": (0, False), "尉氏县": (0, False),
+                        "兰考县": (0, False)}
+    assert [c["reached"] for c in data["counties"][:2]] == [5, 3]
+    townships = sorted((t["county"], t["township"], t["villages"]) for t in data["townships"])
+    assert townships == [("杞县", "城关镇", 2), ("杞县", "葛岗镇", 1), ("祥符区", "城关镇", 3), ("祥符区", "陈留镇", 2)]
+    assert sorted((s["county"], s["rows"]) for s in data["submissions"] if s["rows"]) == [("杞县", 3), ("祥符区", 5)]
+
+
+def test_check_names_each_code_that_disagrees_and_what_it_disagrees_with(tmp_path):
+    result = check([write(tmp_path, MIXED)], RULES, gazetteer=None)
+    found = [f for f in result.findings if f.code != "column-empty"]
+    assert [(f.code, f.row, f.value, f.severity) for f in found] == [
+        ("code-prefix-disagrees", 2, "410221100205", "warning"),
+        ("code-prefix-disagrees", 6, "410213101201", "warning"),
+    ]
+    assert "杞县" in found[0].message_zh and "按「祥符区」计" in found[0].message_zh
+    assert "杞县" in found[0].message_en and "counted in 祥符区" in found[0].message_en
+    assert "410212" in found[1].message_zh and "410212" in found[1].message_en
+    assert result.files[0].counts.valid == 8
+
+
+def test_a_township_name_two_counties_have_needs_county(tmp_path):
+    path = write(tmp_path, MIXED)
+    asked = _invoke("report", "--villages", path, "--divisions", "none", "--as-of", "2021-12-31", "--township", "城关镇")
+    assert asked.exit_code == 2
+    assert asked.stderr.strip().splitlines() == ["kuaidi: 乡镇「城关镇」在多个县区都有：祥符区、杞县；请加 --county 指定其中一个"]
+    en = _invoke("report", "--villages", path, "--divisions", "none", "--as-of", "2021-12-31", "--township", "城关镇",
+                 "--lang", "en")
+    assert en.exit_code == 2 and "several counties: 祥符区, 杞县; add --county" in en.stderr
+    data = _report(path, "--county", "杞县", "--township", "城关镇")
+    assert data["scope"]["name"] == "开封市杞县城关镇"
+    assert [(t["county"], t["township"], t["villages"]) for t in data["townships"]] == [("杞县", "城关镇", 2)]
+    assert [(c["county"], c["villages"]) for c in data["counties"]] == [("杞县", 2)]
+
+
+def test_same_named_townships_with_an_official_list_too(tmp_path):
+    """An official list (another edition, a folder) in which two counties have a 城关镇: the same rule."""
+    folder = tmp_path / "divisions"
+    folder.mkdir()
+    (folder / "counties.csv").write_text("code,name\n410212,祥符区\n410221,杞县\n", encoding="utf-8")
+    (folder / "townships.csv").write_text("code,name,county_code,county_name\n410212100,城关镇,410212,祥符区\n"
+                                          "410221100,城关镇,410221,杞县\n", encoding="utf-8")
+    (folder / "villages.csv").write_text(
+        "code,name,township_code,township_name,county_code,county_name,committee_type\n"
+        "410212100201,黄龙村委会,410212100,城关镇,410212,祥符区,村委会\n"
+        "410221100200,东街村委会,410221100,城关镇,410221,杞县,村委会\n"
+        "410221100201,西街村委会,410221100,城关镇,410221,杞县,村委会\n", encoding="utf-8")
+    path = write(tmp_path, "\n".join([HEADER, _row("祥符区", "城关镇", "黄龙村", "410212100201"),
+                                      _row("杞县", "城关镇", "东街村", "410221100200"),
+                                      _row("杞县", "城关镇", "西街村", "410221100201")]) + "\n")
+    asked = _invoke("report", "--villages", path, "--divisions", folder, "--as-of", "2021-12-31", "--township", "城关镇")
+    assert asked.exit_code == 2 and "祥符区、杞县" in asked.stderr
+    import json
+
+    one = _invoke("report", "--villages", path, "--divisions", folder, "--as-of", "2021-12-31", "--county", "祥符区",
+                  "--township", "城关镇", "--format", "json")
+    assert one.exit_code == 0, one.output
+    data = json.loads(one.stdout)
+    assert [(t["county"], t["township"], t["villages"]) for t in data["townships"]] == [("祥符区", "城关镇", 1)]

@@ -94,6 +94,10 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
             from kuaidi_cli.check.official import check_villages
 
             not_village = check_villages(sub, live, out, gazetteer)
+        else:
+            from kuaidi_cli.check.prefixes import code_prefixes
+
+            code_prefixes(sub, live, out)
     else:
         units.outlet_rules(sub, live, out)
 

@@ -93,6 +93,8 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
                         "village '{value}' is not in the township's official list{detail}"),
     "code-division-mismatch": (Severity.ERROR, "区划代码「{value}」与本行的县区或乡镇不符{detail}",
                                "code '{value}' contradicts the row's county or township{detail}"),
+    "code-prefix-disagrees": (Severity.WARNING, "区划代码「{value}」与台账其余行的县区或乡镇不一致{detail}",
+                              "code '{value}' disagrees with the register's other rows{detail}"),
     "code-name-mismatch": (Severity.ERROR, "「{value}」与区划代码不符{detail}", "'{value}' does not match its code{detail}"),
     "village-name-normalised": (Severity.INFO, "「{value}」按官方名称计为「{detail}」", "'{value}' counted as '{detail}'"),
     "not-a-village": (Severity.WARNING, "「{value}」是居委会/社区，不是行政村，未计入", "'{value}' is a residents' committee, not a village; not counted"),

@@ -74,7 +74,12 @@ class Places:
         ids = group_ids([pd.factorize(county_keys)[0], pd.factorize(self.township)[0]], len(county_keys))
         keys = self._by_majority(ids, self.t9, lambda i: "n:" + str(county_keys[i]) + "\x1f" + str(self.township[i]))
         named = self.township != ""
-        return np.where(named & township_given, keys[ids], np.where(~named & self.has, self.t9, None))
+        out = np.full(len(ids), None, dtype=object)
+        own = ~named & self.has  # no name, a code: the code's township
+        out[own] = self.t9[own]
+        given = named & township_given
+        out[given] = keys[ids[given]]
+        return out
 
     def village_names(self) -> tuple[np.ndarray, pd.Index]:
         """The village names of villages and outlets as codes into their distinct names (once)."""
