@@ -188,3 +188,35 @@ def test_same_named_townships_with_an_official_list_too(tmp_path):
     assert one.exit_code == 0, one.output
     data = json.loads(one.stdout)
     assert [(t["county"], t["township"], t["villages"]) for t in data["townships"]] == [("祥符区", "城关镇", 1)]
+
+
+# Another place's register ---------------------------------------------------------------------------
+
+FUZHOU = "\n".join([HEADER, _row("闽侯县", "甘蔗街道", "新中村", "350121001201"),
+                    _row("闽侯县", "甘蔗街道", "旗山村", "350121001202"),
+                    _row("闽侯县", "白沙镇", "白沙村", "350121101200")]) + "\n"
+
+
+def test_a_register_of_another_city_says_so_once(tmp_path):
+    for gz in (GZ, None):
+        result = check([write(tmp_path, FUZHOU)], RULES, gazetteer=gz)
+        assert _findings(result) == [("no-rows-in-scope", 1, "开封市"), ("outside-scope", 2, "闽侯县")], gz
+        msg = {f.code: f.message_zh for f in result.findings}
+        assert msg["outside-scope"].startswith("县区「闽侯县」不属于开封市")
+        assert "共 3 行" in msg["outside-scope"]
+        assert "不在官方区划中" not in "".join(msg.values())
+        en = {f.code: f.message_en for f in result.findings}
+        assert "'闽侯县' is not in 开封市" in en["outside-scope"] and "no row of this file is in 开封市" in en["no-rows-in-scope"]
+        c = result.files[0].counts
+        assert (c.valid, c.invalid) == (0, 3)
+
+
+def test_a_row_of_another_city_beside_the_city_s_rows(tmp_path):
+    """Without a code, a county no official name is near (闽侯县) is another city's; 龙亭县 (near 龙亭区) is a
+    typo of the city's, as before."""
+    text = "\n".join([HEADER, _row("祥符区", "城关镇", "袁楼村", "410212100200"), _row("闽侯县", "甘蔗街道", "新中村"),
+                      _row("闽侯县", "甘蔗街道", "旗山村"), _row("龙亭县", "北道门街道", "某村")]) + "\n"
+    result = check([write(tmp_path, text)], RULES, gazetteer=GZ)
+    assert _findings(result) == [("outside-scope", 3, "闽侯县"), ("unknown-county", 5, "龙亭县")]
+    c = result.files[0].counts
+    assert (c.valid, c.invalid) == (1, 3)

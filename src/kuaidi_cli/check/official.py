@@ -49,8 +49,9 @@ def _short_names(written: pd.Series, official: dict[str | None, list[str]], pare
     return pd.Series(out, dtype=object).reindex(written.index)
 
 
-def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazetteer) -> pd.Series:
-    """Check and normalise county, township, village and code in `out`; returns the mask of 居委会/社区 rows."""
+def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazetteer) -> tuple[pd.Series, pd.Series]:
+    """Check and normalise county, township, village and code in `out`; returns the masks of 居委会/社区 rows
+    and of rows of a place outside the list's city (闽侯县: said once per file by check.scope)."""
     edition = gz.edition
     county, township, village, code = out["county"], out["township"], out["village"], out["code"]
 
@@ -60,6 +61,8 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     c.add("old-division-name", short.notna() & ~county.isin(known), "county", raw["county"], short.fillna(""))
     county = county.where(short.isna() | county.isin(known), short)
     bad = county.notna() & ~county.isin(known)
+    outside = bad & _elsewhere(county, code, known, gz)
+    bad &= ~outside
     hints = county[bad].map(lambda n: _did_you_mean(suggest(n, sorted(known)), edition))
     c.add("unknown-county", bad, "county", raw["county"], hints.str[0], hints.str[1])
     ok_county = county.isin(known)
@@ -84,7 +87,7 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     v = gz.villages
     by_code = v.set_index("code")
     code_known = code.isin(by_code.index)
-    c.add("unknown-code", code.notna() & ~code_known, "code", raw["code"], f"（{edition}年）", f" ({edition})")
+    c.add("unknown-code", code.notna() & ~code_known & ~outside, "code", raw["code"], f"（{edition}年）", f" ({edition})")
     entry_of_code = code.where(code_known).map(lambda x: x if isinstance(x, str) else None)
     code_county = entry_of_code.map(by_code["county_name"])
     code_township = entry_of_code.map(by_code["township_name"])
@@ -127,7 +130,17 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
           canonical.fillna(""))
     out["village"] = village.where(~renamed, canonical)
     out["county"], out["township"] = county, township
-    return pd.Series(not_village, dtype=bool)
+    return pd.Series(not_village, dtype=bool), outside
+
+
+def _elsewhere(county: pd.Series, code: pd.Series, known: set[str], gz: Gazetteer) -> pd.Series:
+    """Rows of a county the list does not hold that are of another city: their code is another city's
+    (its first four digits), or, without a code, no official county's name is near theirs (闽侯县)."""
+    city = set(gz.counties["code"].astype(str).str[:4])
+    other_code = code.notna() & ~code.fillna("").str[:4].isin(city)
+    far = {n: not suggest(n, sorted(known)) for n in county.dropna().unique().tolist()}
+    no_near = code.isna() & county.map(far).fillna(False).astype(bool)
+    return other_code | no_near
 
 
 def _by_name(index: dict[tuple[str, str, str, str], int], county: object, township: object,
