@@ -27,6 +27,7 @@ from kuaidi_cli.core.gazetteer import (
     township_forms,
     village_form,
 )
+from kuaidi_cli.core.normalise import ascii_digits
 
 _NOT_VILLAGE_TYPES = {"居委会", "类似居委会"}
 
@@ -137,7 +138,7 @@ def _elsewhere(county: pd.Series, code: pd.Series, known: set[str], gz: Gazettee
     """Rows of a county the list does not hold that are of another city: their code is another city's
     (its first four digits), or, without a code, no official county's name is near theirs (闽侯县)."""
     city = set(gz.counties["code"].astype(str).str[:4])
-    other_code = code.notna() & ~code.fillna("").str[:4].isin(city)
+    other_code = code.notna() & ~ascii_digits(code).fillna("").str[:4].isin(city)
     far = {n: not suggest(n, sorted(known)) for n in county.dropna().unique().tolist()}
     no_near = code.isna() & county.map(far).fillna(False).astype(bool)
     return other_code | no_near

@@ -14,14 +14,14 @@ import numpy as np
 import pandas as pd
 
 from kuaidi_cli.check.collector import Collector, Rows
-from kuaidi_cli.core.normalise import majority
+from kuaidi_cli.core.normalise import ascii_digits, majority
 
 _LEVELS = {"county": (6, "县区", "county"), "township": (9, "乡镇", "township")}
 
 
 def code_prefixes(c: Collector, raw: Rows, out: dict[str, pd.Series]) -> None:
     """code-prefix-disagrees for each row whose code's county or township part disagrees with the majority."""
-    code, county, township = out["code"], out["county"], out["township"]
+    code, county, township = ascii_digits(out["code"]), out["county"], out["township"]
     if not code.notna().any():
         return
     flagged = _level(c, raw, "county", county, county, code, np.zeros(len(code), dtype=bool))
@@ -73,5 +73,5 @@ def _level(c: Collector, raw: Rows, level: str, group: pd.Series, shown: pd.Seri
     rows = pd.Series(flagged, index=index)
     detail_zh = pd.Series({index[k]: v for k, v in zh.items()}, dtype=object)
     detail_en = pd.Series({index[k]: v for k, v in en.items()}, dtype=object)
-    c.add("code-prefix-disagrees", rows, "code", raw["code"], detail_zh, detail_en)
+    c.add("code-prefix-disagrees", rows, "code", raw["code"], detail_zh, detail_en)  # the code as written
     return flagged

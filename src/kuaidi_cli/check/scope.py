@@ -7,6 +7,7 @@ import pandas as pd
 
 from kuaidi_cli.check.collector import Collector, Rows
 from kuaidi_cli.core.findings import Finding, make
+from kuaidi_cli.core.normalise import ascii_digits
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.read.table import RawTable
 
@@ -17,7 +18,7 @@ def other_city(out: dict[str, pd.Series], rules: Rules) -> pd.Series:
     code = out["code"]
     if not rules.city_code:
         return pd.Series(False, index=code.index)
-    return code.notna() & ~code.fillna("").str.startswith(rules.city_code)
+    return code.notna() & ~ascii_digits(code).fillna("").str.startswith(rules.city_code)
 
 
 def _scope_name(rules: Rules) -> tuple[str, str]:

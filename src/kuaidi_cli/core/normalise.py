@@ -379,3 +379,11 @@ def majority(groups: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
     first = order[np.r_[True, group[order][1:] != group[order][:-1]]]
     out[group[first]] = value[first]
     return out
+
+
+def ascii_digits(codes: pd.Series) -> pd.Series:
+    """Codes (text of decimal digits, or None) with every digit written as ASCII: a code typed in other
+    digits (Arabic-Indic) has the same prefix as the same code in 0-9."""
+    def one(c: object) -> object:
+        return c if not isinstance(c, str) or c.isascii() else "".join(str(unicodedata.digit(ch, 0)) for ch in c)
+    return codes.map(one) if len(codes) else codes
