@@ -41,6 +41,7 @@ def test_every_finding_has_its_place(tmp_path, rules):
         ("absurd-value", 6, "人口数(人)"),
         ("priority-unknown", 6, "人口数(人)"),  # invalid only in 人口, 1 km: still a village, priority undecided
         ("duplicate-village", 8, "行政村"),  # same code as row 2
+        ("code-prefix-disagrees", 8, "区划代码"),  # 陈留镇, but the code's township part is 城关镇's (410212100)
         ("duplicate-village", 9, "行政村"),  # same county, township and name as row 2
         ("duplicate-row", 10, None),  # row 2 again, cell for cell
         ("old-division-name", 11, "县区"),
@@ -60,7 +61,7 @@ def test_counts_add_up(tmp_path, rules):
     assert (c.blank, c.duplicate, c.total, c.note) == (1, 1, 1, 1)
     assert sorted(reg.frame["_row"]) == [2, 11, 12]
     assert reg.files[0].errors == 13  # 1 + 2 + 5 + 1 (rows 3-6), 1 + 1 (rows 8, 9), 2 (row 13)
-    assert reg.files[0].warnings == 4  # rows 10, 11, 12, and row 6's undecided priority
+    assert reg.files[0].warnings == 5  # rows 10, 11, 12, row 6's undecided priority, row 8's code (its township part)
     # row 6 (西街村, 150 000 people, 1 km) is invalid only in 人口: a report counts it, priority undecided
     assert list(reg.uncertain["_row"]) == [6] and reg.uncertain["population"].isna().all()
 

@@ -37,7 +37,15 @@ class Collector:
         return pd.Series(self._other_error, index=self.meta.index)
 
     def add(self, code: str, mask: pd.Series, field_name: str | None, raw: pd.Series | None = None,
-            detail_zh: str | pd.Series = "", detail_en: str | pd.Series | None = None) -> None:
+            detail_zh: str | pd.Series = "", detail_en: str | pd.Series | None = None,
+            silent: pd.Series | None = None) -> None:
+        """A finding on each row of `mask`; an error marks its rows invalid, and those of `silent` too (rows
+        that one finding of `mask` speaks for: 闽侯县's rows, said once per file)."""
+        if silent is not None and CATALOGUE[code][0] is Severity.ERROR:
+            quiet = silent.reindex(self.meta.index, fill_value=False).to_numpy(dtype=bool, na_value=False)
+            self._error |= quiet
+            if field_name not in RULE_NUMBERS:
+                self._other_error |= quiet
         if mask.index is not self.meta.index and not mask.index.equals(self.meta.index):
             mask = mask.reindex(self.meta.index, fill_value=False)  # a mask over some of the rows (stays bool)
         hit = mask.to_numpy(dtype=bool, na_value=False)

@@ -3,9 +3,10 @@
 - unknown county / township / village, with the nearest official names suggested;
 - a code not in the list, a code whose county or township part contradicts the row, a code that
   belongs to another village;
-- short names (兰考 → 兰考县, 陈留 → 陈留镇) normalised with a warning; a village name written with its
-  committee suffix ("袁楼村委会") normalised to the register form ("袁楼村") with a note;
-- a 居委会/社区 row: reported, and left out of the villages.
+- short names (兰考 → 兰考县, 陈留 → 陈留镇) normalised with a warning; a village name in a form NBS itself
+  writes ("袁楼村委会", "袁楼村民委员会", "时村村村委会" for 时村, "娄砦村" for 娄寨村; a township's "兰阳街道办事处")
+  normalised to the register form silently; any other form ("袁楼" for 袁楼村) with a note;
+- a 居委会/社区 row: reported, and left out of the villages (a 居委会 is never the 村委会 of its name).
 And completeness: the official villages of the townships a register covers that it lacks.
 """
 
@@ -16,7 +17,17 @@ import pandas as pd
 from kuaidi_cli.check.collector import Collector, Rows
 from kuaidi_cli.core.fields import FROM_GAZETTEER
 from kuaidi_cli.core.findings import Finding, make
-from kuaidi_cli.core.gazetteer import VILLAGE_COMMITTEE, Gazetteer, name_key, suggest
+from kuaidi_cli.core.gazetteer import (
+    VILLAGE,
+    VILLAGE_COMMITTEE,
+    Gazetteer,
+    name_class,
+    name_key,
+    suggest,
+    township_forms,
+    village_form,
+)
+from kuaidi_cli.core.normalise import ascii_digits
 
 _NOT_VILLAGE_TYPES = {"居委会", "类似居委会"}
 
@@ -39,8 +50,9 @@ def _short_names(written: pd.Series, official: dict[str | None, list[str]], pare
     return pd.Series(out, dtype=object).reindex(written.index)
 
 
-def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazetteer) -> pd.Series:
-    """Check and normalise county, township, village and code in `out`; returns the mask of 居委会/社区 rows."""
+def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazetteer) -> tuple[pd.Series, pd.Series]:
+    """Check and normalise county, township, village and code in `out`; returns the masks of 居委会/社区 rows
+    and of rows of a place outside the list's city (闽侯县: said once per file by check.scope)."""
     edition = gz.edition
     county, township, village, code = out["county"], out["township"], out["village"], out["code"]
 
@@ -50,6 +62,8 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     c.add("old-division-name", short.notna() & ~county.isin(known), "county", raw["county"], short.fillna(""))
     county = county.where(short.isna() | county.isin(known), short)
     bad = county.notna() & ~county.isin(known)
+    outside = bad & _elsewhere(county, code, known, gz)
+    bad &= ~outside
     hints = county[bad].map(lambda n: _did_you_mean(suggest(n, sorted(known)), edition))
     c.add("unknown-county", bad, "county", raw["county"], hints.str[0], hints.str[1])
     ok_county = county.isin(known)
@@ -58,6 +72,7 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     by_county: dict[str | None, list[str]] = {
         str(k): list(v) for k, v in gz.townships.groupby("county_name")["name"].apply(list).items()}
     pairs = set(zip(gz.townships["county_name"], gz.townships["name"], strict=True))
+    township = _township_as_nbs_writes(county.where(ok_county), township, gz)
     here = pd.Series([(a, b) in pairs for a, b in zip(county, township, strict=True)], index=county.index)
     short = _short_names(township.where(ok_county & ~here), by_county, county)
     c.add("old-division-name", short.notna(), "township", raw["township"], short.fillna(""))
@@ -73,7 +88,7 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     v = gz.villages
     by_code = v.set_index("code")
     code_known = code.isin(by_code.index)
-    c.add("unknown-code", code.notna() & ~code_known, "code", raw["code"], f"（{edition}年）", f" ({edition})")
+    c.add("unknown-code", code.notna() & ~code_known & ~outside, "code", raw["code"], f"（{edition}年）", f" ({edition})")
     entry_of_code = code.where(code_known).map(lambda x: x if isinstance(x, str) else None)
     code_county = entry_of_code.map(by_code["county_name"])
     code_township = entry_of_code.map(by_code["township_name"])
@@ -82,9 +97,10 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     c.add("code-division-mismatch", wrong_place, "code", raw["code"], "（该代码属于 " + place + "）",
           " (the code belongs to " + place + ")")
 
-    name_index = {(a, b, k): i for i, a, b, k in zip(v.index, v["county_name"], v["township_name"], v["key"], strict=True)}
-    keys = village.map(lambda n: name_key(n) if isinstance(n, str) else None)
-    matched = pd.Series([name_index.get((a, b, k)) for a, b, k in zip(county, township, keys, strict=True)],
+    # by name within the township and the kind of unit the name says: 小东门居委会 is never 小东门村村委会
+    name_index = {(a, b, kind, k): i for i, a, b, kind, k in
+                  zip(v.index, v["county_name"], v["township_name"], v["kind"], v["key"], strict=True)}
+    matched = pd.Series([_by_name(name_index, a, b, n) for a, b, n in zip(county, township, village, strict=True)],
                         index=village.index, dtype=object)
     code_of = v["code"]
     idx_of_code = pd.Series(v.index, index=v["code"])
@@ -108,10 +124,56 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     not_village = kind.isin(_NOT_VILLAGE_TYPES) | (kind.isna() & ends_community)
     c.add("not-a-village", not_village, "village", raw["village"])
     renamed = canonical.notna() & matched.notna() & (canonical != village) & ~not_village
-    c.add("village-name-normalised", renamed, "village", raw["village"], canonical.fillna(""), canonical.fillna(""))
+    # a form NBS itself writes for the unit (袁楼村委会, 时村 for 时村村村委会, 娄砦村 for 娄寨村) is renamed silently
+    nbs_form = pd.Series([isinstance(a, str) and isinstance(b, str) and village_form(a) == village_form(b)
+                          for a, b in zip(village, canonical, strict=True)], index=village.index, dtype=bool)
+    c.add("village-name-normalised", renamed & ~nbs_form, "village", raw["village"], canonical.fillna(""),
+          canonical.fillna(""))
     out["village"] = village.where(~renamed, canonical)
     out["county"], out["township"] = county, township
-    return pd.Series(not_village, dtype=bool)
+    return pd.Series(not_village, dtype=bool), outside
+
+
+def _elsewhere(county: pd.Series, code: pd.Series, known: set[str], gz: Gazetteer) -> pd.Series:
+    """Rows of a county the list does not hold that are of another city: their code is another city's
+    (its first four digits), or, without a code, no official county's name is near theirs (闽侯县)."""
+    city = set(gz.counties["code"].astype(str).str[:4])
+    other_code = code.notna() & ~ascii_digits(code).fillna("").str[:4].isin(city)
+    far = {n: not suggest(n, sorted(known)) for n in county.dropna().unique().tolist()}
+    no_near = code.isna() & county.map(far).fillna(False).astype(bool)
+    return other_code | no_near
+
+
+def _by_name(index: dict[tuple[str, str, str, str], int], county: object, township: object,
+             name: object) -> int | None:
+    """The official entry a written village name stands for within its township: of the kind the name says
+    (…居委会/社区: a residents' committee; …村/村委会: a village), else a village before a residents' committee."""
+    if not isinstance(name, str):
+        return None
+    key, kind = name_key(name), name_class(name)
+    for k in ([kind] if kind else [VILLAGE, "residents"]):
+        hit = index.get((str(county), str(township), k, key))
+        if hit is not None:
+            return hit
+    return None
+
+
+def _township_as_nbs_writes(county: pd.Series, township: pd.Series, gz: Gazetteer) -> pd.Series:
+    """Township names in a form NBS itself writes for an official township of the row's county ("兰阳街道办事处"
+    and "兰阳办事处" for 兰阳街道, 西姜砦乡 for 西姜寨乡) as the official name; every other name as written."""
+    official = {(a, name_form): b for a, b in zip(gz.townships["county_name"], gz.townships["name"], strict=True)
+                for name_form in township_forms(b)}
+    pairs = set(zip(gz.townships["county_name"], gz.townships["name"], strict=True))
+    found: dict[tuple[object, object], object] = {}
+    for a, b in set(zip(county, township, strict=True)):
+        if isinstance(a, str) and isinstance(b, str) and (a, b) not in pairs:
+            hit = next((official[(a, f)] for f in township_forms(b) if (a, f) in official), None)
+            if hit is not None:
+                found[(a, b)] = hit
+    if not found:
+        return township
+    return pd.Series([found.get((a, b), b) for a, b in zip(county, township, strict=True)], index=township.index,
+                     dtype=object)
 
 
 def missing_villages(frame: pd.DataFrame, gz: Gazetteer, covering: pd.DataFrame | None = None,

@@ -23,6 +23,7 @@ from kuaidi_cli.check.copies import copies
 from kuaidi_cli.check.duplicates import duplicates, first_rows, repeats, typed_ids
 from kuaidi_cli.check.register import Counts, FileResult, Register
 from kuaidi_cli.check.rows import distincts, skip_masks, stack
+from kuaidi_cli.check.scope import other_city, places_outside
 from kuaidi_cli.core.fields import FIELDS, Field, Kind
 from kuaidi_cli.core.findings import Finding, Severity, make
 from kuaidi_cli.core.gazetteer import Gazetteer
@@ -94,6 +95,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
         out[f.name] = checked[f.name].values
     replaced = units.division_aliases(sub, live, live_dist, out, rules)
     not_village = pd.Series(False, index=live.index)
+    outside = pd.Series(False, index=live.index)
     if kind is Kind.VILLAGES:
         contradiction = (out["in_village"] == True) & (out["reached"] == False)  # noqa: E712 (object dtype)
         sub.add("inconsistent-flags", contradiction, "reached", live["reached"])
@@ -102,7 +104,13 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
         if gazetteer is not None:
             from kuaidi_cli.check.official import check_villages
 
-            not_village = check_villages(sub, live, out, gazetteer)
+            not_village, outside = check_villages(sub, live, out, gazetteer)
+        else:
+            from kuaidi_cli.check.prefixes import code_prefixes
+
+            code_prefixes(sub, live, out)
+            outside = other_city(out, rules)
+        findings += places_outside(sub, live, out, outside, rules, tables)
     else:
         units.outlet_rules(sub, live, out)
 

@@ -116,7 +116,9 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
             raise InputError(f"没有县区「{asked}」（可选：{'、'.join(known)}）",
                              f"no county '{asked}' (choose from: {', '.join(known)})")
     if township:
-        township = _township_named(township, list(select(full, wanted, None).townships["township"]))
+        towns = select(full, wanted, None).townships
+        township = _township_named(township, list(towns["township"]))
+        _one_county(township, towns)
     part = select(full, wanted, township) if wanted or township else full
 
     inputs = _inputs([f for reg in (villages, outlets) if reg is not None for f in reg.files], digests())
@@ -236,6 +238,17 @@ def _township_named(asked: str, towns: list[str]) -> str:
     zh = f"（是否指：{'、'.join(near)}？）" if near else f"（共 {len(set(towns))} 个乡镇；可用 --county 缩小范围）"
     en = f" (did you mean: {', '.join(near)}?)" if near else f" ({len(set(towns))} townships; narrow with --county)"
     raise InputError(f"没有乡镇「{asked}」{zh}", f"no township '{asked}'{en}")
+
+
+def _one_county(township: str, towns: pd.DataFrame) -> None:
+    """A township name is resolved within its county: when counties of the selection each have a township
+    of that name (城关镇), InputError naming them and asking for --county."""
+    hits = towns[towns["township"] == township]
+    counties = list(dict.fromkeys(hits["county"].astype(str)))
+    if hits["county_key"].nunique() > 1:
+        raise InputError(f"乡镇「{township}」在多个县区都有：{'、'.join(counties)}；请加 --county 指定其中一个",
+                         f"township '{township}' is in several counties: {', '.join(counties)}; add --county to "
+                         "pick one")
 
 
 def _county_by_code(gazetteer: Gazetteer | None) -> dict[str, str]:

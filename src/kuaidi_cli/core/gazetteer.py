@@ -2,9 +2,12 @@
 
 Bundled editions live in `gazetteer/<city_code>/<year>/`; another city points its rules at a folder of
 files with the same layout (counties.csv, townships.csv, villages.csv). Names are compared by a key
-that ignores the committee suffix — "袁楼村委会", "袁楼村民委员会", "袁楼村" and "袁楼" are one village —
-and the name a register should write is the official name without that suffix, ending in 村 for a
-village committee ("袁楼村"; a name such as "宜村庙" becomes "宜村庙村").
+that ignores what NBS itself writes differently from one edition to the next: the committee suffix
+("袁楼村委会", "袁楼村民委员会", "袁楼村" and "袁楼" are one village), a doubled 村 (2021's "时村村村委会" is
+2023's "时村"), and the variant characters it spells both ways (砦/寨, 候/侯, 档/垱). A 居委会 and a 村委会
+of the same name are two units: the key is looked up within the kind the name says (name_class). The
+name a register should write is the official name without its suffix, ending in one 村 for a village
+committee ("袁楼村"; "宜村庙" becomes "宜村庙村", "时村村" becomes "时村").
 """
 
 from __future__ import annotations
@@ -25,21 +28,69 @@ _SUFFIX = re.compile(r"(村民委员会|村委会|村委|居民委员会|居委�
 # for comparing: also "社区" ("温泉社区" is the 温泉居委会; "南京巷社区居民委员会" is 南京巷)
 _KEY_SUFFIX = re.compile(r"(?:社区)?(?:村民委员会|村委会|村委|居民委员会|居委会)$|社区$")
 _SPACES = re.compile(r"\s+")
+_DOUBLED = re.compile(r"村{2,}$")
+_VILLAGE_END = re.compile(r"(?:村民委员会|村委会|村委|村)$")
+_RESIDENTS_END = re.compile(r"(?:居民委员会|居委会|社区)$")
+_TOWNSHIP_OFFICE = re.compile(r"(?:街道)?办事处$")
+# the characters NBS writes both ways for the same unit, from one edition to the next (2021 → 2023:
+# 李砦村村委会 → 李寨村, 候寨村委会 → 侯寨村, 丁圪档村委会 → 丁圪垱村): compared as one
+VARIANTS = str.maketrans({"砦": "寨", "候": "侯", "档": "垱"})
 VILLAGE_COMMITTEE = "村委会"
+VILLAGE, RESIDENTS = "village", "residents"
+_RESIDENT_TYPES = {"居委会", "类似居委会"}
 
 
 def name_key(name: str) -> str:
-    """The comparable form of a village name: no spaces, no committee or 社区 suffix, no final 村."""
-    t = _KEY_SUFFIX.sub("", _SPACES.sub("", str(name)))
-    return t[:-1] if t.endswith("村") and len(t) > 1 else t
+    """The comparable form of a village name: no spaces, no committee or 社区 suffix, variant characters
+    folded, no final 村 (nor a doubled one)."""
+    t = _KEY_SUFFIX.sub("", _SPACES.sub("", str(name))).translate(VARIANTS)
+    while t.endswith("村") and len(t) > 1:
+        t = t[:-1]
+    return t
+
+
+def name_class(name: str) -> str:
+    """The kind of unit a written name says: RESIDENTS (…居委会, …居民委员会, …社区), VILLAGE (…村委会,
+    …村民委员会, …村委, …村), or "" when the name does not say ("袁楼")."""
+    t = _SPACES.sub("", str(name))
+    if _RESIDENTS_END.search(t):
+        return RESIDENTS
+    return VILLAGE if _VILLAGE_END.search(t) else ""
+
+
+def committee_class(committee_type: str) -> str:
+    """The kind of an official entry's committee type: RESIDENTS for 居委会 and 类似居委会, else VILLAGE."""
+    return RESIDENTS if committee_type in _RESIDENT_TYPES else VILLAGE
 
 
 def register_name(official: str, committee_type: str) -> str:
-    """The name a register writes for an official entry: "袁楼村委会" → "袁楼村", "南京巷社区居民委员会" → "南京巷社区"."""
+    """The name a register writes for an official entry: "袁楼村委会" → "袁楼村", "时村村村委会" → "时村",
+    "南京巷社区居民委员会" → "南京巷社区"."""
     base = _SUFFIX.sub("", _SPACES.sub("", official))
-    if committee_type == VILLAGE_COMMITTEE and not base.endswith("村"):
-        return base + "村"
+    if committee_type == VILLAGE_COMMITTEE:
+        return _DOUBLED.sub("村", base) if base.endswith("村") else base + "村"
     return base
+
+
+def village_form(name: str) -> str:
+    """A village committee's name in one form, whichever NBS wrote: "袁楼村委会", "袁楼村民委员会" and
+    "袁楼村" are "袁楼村", "时村村村委会" and "时村" are "时村", "娄砦村" is "娄寨村". A name that is written in
+    this form as its official entry's register_name is one NBS writes: it gets no "counted as" line."""
+    t = _SPACES.sub("", str(name)).translate(VARIANTS)
+    base = _SUFFIX.sub("", t)
+    if base != t or t.endswith("村"):  # a committee name, or a name ending in 村
+        return _DOUBLED.sub("村", base) if base.endswith("村") else base + "村"
+    return t
+
+
+def township_forms(name: str) -> list[str]:
+    """The official names a written township name may stand for, as NBS writes them both ways: "兰阳街道办事处"
+    and "兰阳办事处" are "兰阳街道"; variant characters folded (西姜砦乡 is 西姜寨乡)."""
+    t = _SPACES.sub("", str(name)).translate(VARIANTS)
+    if _TOWNSHIP_OFFICE.search(t) and len(t) > 3:
+        t = _TOWNSHIP_OFFICE.sub("", t)
+        return [t + "街道"] if t else []
+    return [t]
 
 
 @dataclass(frozen=True)
@@ -48,7 +99,7 @@ class Gazetteer:
     counties: pd.DataFrame  # code, name
     townships: pd.DataFrame  # code, name, county_code, county_name, township_type
     villages: pd.DataFrame  # code, name, township_code, township_name, county_code, county_name, committee_type,
-    #                         key, register_name
+    #                         key, kind (VILLAGE or RESIDENTS), register_name
 
     @property
     def county_names(self) -> set[str]:
@@ -84,6 +135,7 @@ def _read(folder: Path, edition: str) -> Gazetteer:
                              f"the division file {folder / name} lacks columns {', '.join(sorted(missing))}")
     villages = villages.assign(
         key=villages["name"].map(name_key),
+        kind=villages["committee_type"].map(committee_class),
         register_name=[register_name(n, c) for n, c in zip(villages["name"], villages["committee_type"], strict=True)],
     )
     return Gazetteer(edition=edition, counties=counties, townships=townships, villages=villages)

@@ -362,3 +362,28 @@ class Distinct:
             return codes
         renumbered = self.per_value("norm_codes", fn)
         return self.codes if renumbered is None else renumbered[self.codes]
+
+
+def majority(groups: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """For each group 0..k-1, the value (a non-negative integer code) most of its rows have; of values held
+    by equally many rows, the one seen first; -1 for a group without rows. How a place's code prefix (and a
+    code prefix's name) is decided: by the majority of the register's rows, whatever their order."""
+    out = np.full(k, -1, dtype=np.int64)
+    if not len(groups):
+        return out
+    width = int(values.max()) + 1
+    pairs, uniques = pd.factorize(groups.astype(np.int64) * width + values)  # in the order first seen
+    counts = np.bincount(pairs)
+    group, value = np.asarray(uniques) // width, np.asarray(uniques) % width
+    order = np.lexsort((np.arange(len(uniques)), -counts, group))  # by group, most rows, first seen
+    first = order[np.r_[True, group[order][1:] != group[order][:-1]]]
+    out[group[first]] = value[first]
+    return out
+
+
+def ascii_digits(codes: pd.Series) -> pd.Series:
+    """Codes (text of decimal digits, or None) with every digit written as ASCII: a code typed in other
+    digits (Arabic-Indic) has the same prefix as the same code in 0-9."""
+    def one(c: object) -> object:
+        return c if not isinstance(c, str) or c.isascii() else "".join(str(unicodedata.digit(ch, 0)) for ch in c)
+    return codes.map(one) if len(codes) else codes

@@ -266,7 +266,7 @@ def _disagreements(rows: pd.DataFrame, outlet_says: pd.Series, as_of: dt.date) -
 
 def _scopes(v: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The counties (every county of the rules' scope, even one with no village) and townships."""
-    seen = v.drop_duplicates("county_key")[["county_key", "county"]]
+    seen = _most_written(v, ["county_key"], "county")
     rows: list[tuple[Any, Any]] = [tuple(r) for r in seen.itertuples(index=False)]
     names = {county for _, county in rows}
     rows += [(f"n:{c}", c) for c in rules.scope.counties if c not in names]
@@ -274,6 +274,21 @@ def _scopes(v: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
     order = {c: i for i, c in enumerate(rules.scope.counties)}
     counties["_order"] = counties["county"].map(order).fillna(len(order))
     counties = counties.sort_values(["_order", "county_key"]).drop(columns="_order").reset_index(drop=True)
-    townships = v.drop_duplicates("township_key")[["township_key", "county_key", "county", "township"]]
+    townships = _most_written(v, ["township_key", "county_key"], "township")
+    townships["county"] = townships["county_key"].map(dict(zip(counties["county_key"], counties["county"],
+                                                               strict=True)))
+    townships = townships[["township_key", "county_key", "county", "township"]]
     townships = townships.sort_values(["county_key", "township_key"]).reset_index(drop=True)
     return counties, townships
+
+
+def _most_written(v: pd.DataFrame, keys: list[str], name: str) -> pd.DataFrame:
+    """Each place (`keys`) once, in the order first seen, with the `name` most of its rows write (of names
+    written equally often, the first seen): a place two spellings share is shown as most rows write it."""
+    if not len(v):
+        return pd.DataFrame(columns=[*keys, name])
+    counted = v.groupby([*keys, name], sort=False, dropna=False).size().reset_index(name="_n")
+    counted["_seen"] = np.arange(len(counted))
+    counted = counted.sort_values(["_n", "_seen"], ascending=[False, True], kind="stable")
+    first = counted.drop_duplicates(keys[0]).sort_values("_seen", kind="stable")
+    return first[[*keys, name]].reset_index(drop=True)

@@ -1,22 +1,29 @@
-"""County and township keys of villages and outlets, by code prefix where codes exist, else by name
-within the parent: two places with the same name are never merged."""
+"""County and township keys of villages and outlets: a place is its name within its parent, keyed by the
+code prefix most of its rows have: two places with the same name are never merged, one county is never
+split by a mistyped code."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kuaidi_cli.core.normalise import first_of, group_ids
+from kuaidi_cli.core.normalise import first_of, group_ids, majority
 
 
 class Places:
     """County and township keys of villages and outlets, from one factorisation of both registers'
     names (so that a name is looked up by its integer group, never by building a text key per row).
 
-    A key is the code prefix (code[:6], code[:9]) where a row has a code; else the prefix that every
-    coded village of the same name has; else "n:" and the name (within its county)."""
+    A county is its name: all rows that write it are one county, keyed by the code prefix (code[:6]) most
+    of its coded villages have, else "n:" and the name; two names whose rows' codes share a prefix are one
+    county (shown under the name most of the rows write). A township is its name within its county's key,
+    keyed by the code[:9] most of its coded villages have, else "n:", the county's key and the name: two
+    townships of one name in two counties are two places. A row's own code, where it disagrees with the
+    majority, does not move it (check reports it: code-prefix-disagrees); a row without a name is keyed by
+    its code."""
 
     def __init__(self, v: pd.DataFrame, o: pd.DataFrame | None) -> None:
         self.n = len(v)
@@ -42,34 +49,37 @@ class Places:
         self.numbers = code_numbers(code, self.has)
         self.c6 = code_prefix(code, self.has, 6, self.numbers)
         self.t9 = code_prefix(code, self.has, 9, self.numbers)
+        self._county_keys: np.ndarray | None = None
 
-    def _by_name(self, ids: np.ndarray, prefix: np.ndarray, names: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """Per name group: the one prefix of its coded villages (None when none or several), and its
-        "n:" key."""
+    def _by_majority(self, ids: np.ndarray, prefix: np.ndarray, fallback: Callable[[int], str]) -> np.ndarray:
+        """Per group: the prefix most of its coded villages have, else its "n:" key (`fallback` of the
+        group's first row)."""
         k = int(ids.max()) + 1 if len(ids) else 0
         coded = np.flatnonzero(self.has[: self.n])
         p_codes, p_uniques = pd.factorize(prefix[coded])
-        width = len(p_uniques) + 1
-        pairs = pd.unique(ids[coded] * width + p_codes)  # each (name group, prefix) once, by hashing
-        group, which = pairs // width, pairs % width
-        count = np.bincount(group, minlength=k)
-        one = np.full(k, None, dtype=object)
-        single = count[group] == 1
-        one[group[single]] = np.asarray(p_uniques, dtype=object)[which[single]]
+        best = majority(ids[coded], p_codes, k)
         first = first_of(ids, np.arange(len(ids)), k)  # every row of a group has the same names
-        fallback = np.array(["n:" + "\x1f".join(str(col[i]) for col in names) for i in first.tolist()], dtype=object)
-        return one, fallback
+        prefixes = np.asarray(p_uniques, dtype=object)
+        return np.array([prefixes[b] if b >= 0 else fallback(int(i)) for b, i in zip(best.tolist(), first.tolist(),
+                                                                                      strict=True)], dtype=object)
 
     def county_keys(self) -> np.ndarray:
-        one, fallback = self._by_name(self.c_ids, self.c6, [self.county])
-        g = self.c_ids
-        return np.where(self.has, self.c6, np.where(pd.notna(one[g]), one[g], fallback[g]))
+        if self._county_keys is None:
+            keys = self._by_majority(self.c_ids, self.c6, lambda i: "n:" + str(self.county[i]))[self.c_ids]
+            self._county_keys = np.where((self.county == "") & self.has, self.c6, keys)
+        return self._county_keys
 
     def township_keys(self, township_given: np.ndarray) -> np.ndarray:
-        one, fallback = self._by_name(self.t_ids, self.t9, [self.county, self.township])
-        g = self.t_ids
-        named = np.where(township_given, fallback[g], None)
-        return np.where(self.has, self.t9, np.where(pd.notna(one[g]), one[g], named))
+        county_keys = self.county_keys()
+        ids = group_ids([pd.factorize(county_keys)[0], pd.factorize(self.township)[0]], len(county_keys))
+        keys = self._by_majority(ids, self.t9, lambda i: "n:" + str(county_keys[i]) + "\x1f" + str(self.township[i]))
+        named = self.township != ""
+        out = np.full(len(ids), None, dtype=object)
+        own = ~named & self.has  # no name, a code: the code's township
+        out[own] = self.t9[own]
+        given = named & township_given
+        out[given] = keys[ids[given]]
+        return out
 
     def village_names(self) -> tuple[np.ndarray, pd.Index]:
         """The village names of villages and outlets as codes into their distinct names (once)."""
