@@ -96,6 +96,6 @@ def without_column(v: pd.DataFrame, covered: np.ndarray, fields: tuple[str, ...]
     written = np.zeros(len(v), dtype=bool)
     for name in fields:
         written |= v[name].notna().to_numpy(dtype=bool) | unreadable(v, name)
-    source = (v["_file"].astype(str) + "\x1f" + v["_sheet"].astype(str)).to_numpy(dtype=object)
+    source = (v["_file"].fillna("").astype(str) + "\x1f" + v["_sheet"].fillna("").astype(str)).to_numpy(dtype=object)
     any_written = pd.Series(written).groupby(source).transform("any").to_numpy(dtype=bool)
     return ~covered & ~any_written

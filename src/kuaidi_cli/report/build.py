@@ -130,17 +130,19 @@ def select(c: Coverage, counties: list[str], township: str | None) -> Coverage:
 
 
 def _unknown_here(s: metrics.ScopeCounts, unknown: frozenset[str]) -> frozenset[str]:
-    """The metrics nothing establishes in one scope: those of the whole report, and, when the outlet
-    register holds no row of any part of it, its outlet counts (and its in-village and reach rates when
-    the village register's columns do not give them either)."""
-    if not s.villages or s.no_outlet_rows < s.villages:
+    """The metrics nothing establishes in one scope: those of the whole report; its outlet counts when the
+    outlet register holds no row of its county; its in-village (reach) rates when, for every village of
+    it, neither register establishes the flag (docs/METRICS.md, "Partial outlet registers")."""
+    if not s.villages:
         return unknown
-    extra = {"outlets.park", "outlets.township_station", "outlets.village_point"}
+    extra: set[str] = set()
+    if s.no_outlet_rows == s.villages:
+        extra |= {"outlets.park", "outlets.township_station", "outlets.village_point"}
     if s.in_village_missing == s.villages:
         extra |= {"in_village_rate", "priority_in_village_rate"}
     if s.reached_missing == s.villages:
         extra |= {"reach_rate", "focus_reach_rate"}
-    return unknown | extra
+    return unknown | extra if extra else unknown
 
 
 def build(
