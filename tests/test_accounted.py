@@ -49,7 +49,7 @@ def write_rows(path: Path, rows: list[list[str]]) -> Path:
 def test_an_unknown_word_in_reached_keeps_the_village_and_leaves_reach_100_unverified(tmp_path):
     rows = sample("villages.csv")
     column = rows[0].index("是否通达")
-    pushed = [r[:column] + ["推进中"] + r[column + 1:] if r[column] == "否" else r for r in rows[1:]]
+    pushed = [[*r[:column], "推进中", *r[column + 1:]] if r[column] == "否" else r for r in rows[1:]]
     changed = sum(r[column] == "否" for r in rows[1:])
     assert (len(pushed), changed) == (2137, 8)  # the sample, counted with the csv module
     path = write_rows(tmp_path / "villages.csv", [rows[0], *pushed])

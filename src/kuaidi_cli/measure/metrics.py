@@ -269,8 +269,8 @@ def attention(c: Coverage) -> pd.DataFrame:
     v = c.villages
     need = v["priority_unknown"].copy()
     # (a flag nothing establishes — no column, no outlet row of its part — says nothing to fix)
-    iv_missing = v["in_village_missing"] if "in_village_missing" in v else False
-    r_missing = v["reached_missing"] if "reached_missing" in v else False
+    iv_missing = v.get("in_village_missing", False)
+    r_missing = v.get("reached_missing", False)
     if "priority_in_village_rate" not in c.unknown_metrics:  # (else nothing says who has a point)
         need |= v["priority"] & ~v["in_village"] & ~iv_missing
     if "reach_rate" not in c.unknown_metrics:

@@ -73,7 +73,8 @@ def undecided_outlets(o: pd.DataFrame, s: OutletStates) -> pd.DataFrame:
             parts.append(part)
     if not parts:
         return pd.DataFrame(columns=["level", "county_key", "township_key"])
-    return pd.concat(parts, ignore_index=True)
+    both: pd.DataFrame = pd.concat(parts, ignore_index=True)
+    return both
 
 
 def with_outlet_rows(v: pd.DataFrame, o: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -98,4 +99,5 @@ def without_column(v: pd.DataFrame, covered: np.ndarray, fields: tuple[str, ...]
         written |= v[name].notna().to_numpy(dtype=bool) | unreadable(v, name)
     source = (v["_file"].fillna("").astype(str) + "\x1f" + v["_sheet"].fillna("").astype(str)).to_numpy(dtype=object)
     any_written = pd.Series(written).groupby(source).transform("any").to_numpy(dtype=bool)
-    return ~covered & ~any_written
+    missing: np.ndarray = ~covered & ~any_written
+    return missing

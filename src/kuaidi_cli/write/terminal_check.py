@@ -115,10 +115,10 @@ def render(result: CheckResult, console: Console, *, lang: str = "zh", max_findi
         parts = [f"{t('skip.' + k, lang)} {getattr(c, k)}" for k in ("blank", "total", "note", "duplicate", "not_village")
                  if getattr(c, k)]
         detail = f"（{'、'.join(parts)}）" if lang != "en" else f" ({', '.join(parts)})"
-        uncertain = t("count_uncertain", lang, n=c.uncertain) if c.uncertain else ""
+        also = t("count_uncertain", lang, n=c.uncertain) if c.uncertain else ""
         console.print(escape(t("count_line", lang, rows=c.rows, valid=c.valid, invalid=c.invalid, skipped=c.skipped,
                                detail=detail if c.skipped else "", errors=fr.errors, warnings=fr.warnings,
-                               uncertain=uncertain)))
+                               uncertain=also)))
     valid = sum(fr.counts.valid for fr in result.files)
     invalid = sum(fr.counts.invalid for fr in result.files)
     uncertain = sum(fr.counts.uncertain for fr in result.files)
