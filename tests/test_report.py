@@ -63,19 +63,20 @@ def test_json_follows_the_contract():
                              "township": None}
     assert data["samples"] is False  # the sample files given by --villages/--outlets: not --samples
     assert [s["county"] for s in data["submissions"]] == ["祥符区", "杞县", "通许县", "尉氏县", "兰考县"]
-    assert all(set(s) == {"county", "files", "rows", "valid", "invalid", "errors", "latest", "submitted"}
+    assert all(set(s) == {"county", "files", "rows", "valid", "invalid", "errors", "latest", "submitted", "uncertain"}
                for s in data["submissions"])
     assert set(data["rules"]) == {"name", "sha256"}
-    assert all(set(i) == {"path", "sha256", "rows", "invalid_rows"} for i in data["inputs"])
+    assert all(set(i) == {"path", "sha256", "rows", "invalid_rows", "uncertain_rows"} for i in data["inputs"])
     assert set(data["summary"]) == SUMMARY_KEYS
     assert set(data["summary"]["outlets"]) == {"park", "township_station", "village_point"}
-    target_keys = {"id", "kind", "metric", "target", "due", "value", "status", "gap", "undecided", "unsubmitted"}
+    target_keys = {"id", "kind", "metric", "target", "due", "value", "status", "gap", "undecided", "unsubmitted",
+                   "outlets_missing"}
     assert all(set(t) == target_keys for t in data["targets"])
     assert all(set(c) == SUMMARY_KEYS | {"county", "targets", "submitted"} for c in data["counties"])
     assert all(set(t) == target_keys for c in data["counties"] for t in c["targets"])
     assert all(set(t) == SUMMARY_KEYS | {"county", "township", "submitted"} for t in data["townships"])
     assert all(set(a) == {"code", "county", "township", "village", "priority_reasons", "in_village", "reached",
-                          "priority_unknown", "missing", "file", "row"}
+                          "priority_unknown", "missing", "file", "row", "undecided", "unreadable"}
                for a in data["attention"])
     for scope in [data["summary"], *data["counties"], *data["townships"]]:
         for key in ("reach_rate", "priority_in_village_rate", "in_village_rate"):

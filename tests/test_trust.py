@@ -175,7 +175,7 @@ def test_an_invalid_population_leaves_the_village_counted_and_its_priority_undec
     assert statuses(data)["coverage-80"] == "met"
     assert statuses(data)["priority-in-village-100"] == "unverified"
     table = invoke("report", "--villages", path, *COUNTY)
-    assert "2 行的人口或距离有误" in table.stdout
+    assert "2 行有无法识别的单元格" in table.stdout
 
 
 def test_a_rate_over_nothing_has_no_data(tmp_path):

@@ -38,6 +38,7 @@ def test_every_finding_has_its_place(tmp_path, rules):
         ("bad-yes-no", 5, "是否驻村设点"),
         ("bad-date", 5, "设点时间"),
         ("bad-mode", 5, "合作模式"),
+        ("priority-unknown", 5, "人口数(人)"),  # only cells of figures are wrong: counted, priority undecided
         ("absurd-value", 6, "人口数(人)"),
         ("priority-unknown", 6, "人口数(人)"),  # invalid only in 人口, 1 km: still a village, priority undecided
         ("duplicate-village", 8, "行政村"),  # same code as row 2
@@ -47,6 +48,7 @@ def test_every_finding_has_its_place(tmp_path, rules):
         ("old-division-name", 11, "县区"),
         ("inconsistent-flags", 12, "是否通达"),
         ("bad-number", 13, "人口数(人)"),  # 2500.5 people
+        ("priority-unknown", 13, "人口数(人)"),  # (3.4 km: only the population could make it a priority)
         ("absurd-value", 13, "通达时间"),  # 2099
         ("total-row", 14, None),
         ("note-row", 15, None),
@@ -56,14 +58,16 @@ def test_every_finding_has_its_place(tmp_path, rules):
 def test_counts_add_up(tmp_path, rules):
     reg = run(write(tmp_path, REGISTER), rules)
     c = reg.files[0].counts
-    # valid: rows 2, 11, 12; invalid: 3, 4, 5, 6, 8, 9, 13; skipped: blank 7, repeat 10, total 14, note 15
-    assert (c.rows, c.valid, c.invalid, c.skipped) == (14, 3, 7, 4)
+    # valid: rows 2, 11, 12; uncertain (errors only in cells of figures: 人口, 距离, 是否, dates, 模式): 5, 6, 13;
+    # invalid: 3 (no county), 4 (bad code), 8, 9 (repeats of row 2's village); skipped: blank 7, repeat 10,
+    # total 14, note 15
+    assert (c.rows, c.valid, c.uncertain, c.invalid, c.skipped) == (14, 3, 3, 4, 4)
     assert (c.blank, c.duplicate, c.total, c.note) == (1, 1, 1, 1)
     assert sorted(reg.frame["_row"]) == [2, 11, 12]
     assert reg.files[0].errors == 13  # 1 + 2 + 5 + 1 (rows 3-6), 1 + 1 (rows 8, 9), 2 (row 13)
-    assert reg.files[0].warnings == 5  # rows 10, 11, 12, row 6's undecided priority, row 8's code (its township part)
+    assert reg.files[0].warnings == 7  # rows 10, 11, 12, rows 5, 6 and 13's undecided priority, row 8's code (its township part)
     # row 6 (西街村, 150 000 people, 1 km) is invalid only in 人口: a report counts it, priority undecided
-    assert list(reg.uncertain["_row"]) == [6] and reg.uncertain["population"].isna().all()
+    assert list(reg.uncertain["_row"]) == [5, 6, 13] and reg.uncertain["population"].isna().all()
 
 
 def test_messages_quote_the_value_in_both_languages(tmp_path, rules):

@@ -8,21 +8,31 @@ import pandas as pd
 from kuaidi_cli.core.findings import CATALOGUE, Finding, Severity, make
 from kuaidi_cli.read.table import RawTable
 
-# The numbers the priority rules read. A village row whose only errors are in these is still a village
-# the report counts (Register.uncertain): its reach is known, its priority undecided (priority-unknown).
+# The numbers the priority rules read.
 RULE_NUMBERS = frozenset({"population", "distance_km"})
+# The cells that only make figures undecided: a row whose only errors are in these is still a village
+# (an outlet) the report counts (Register.uncertain), each unreadable cell leaving what it decides
+# undecided (docs/METRICS.md, "Unreadable cells"). An error anywhere else (a name, a code, a required
+# cell) leaves no village (outlet) to count: the row is invalid.
+FIGURE_CELLS = {
+    "villages": RULE_NUMBERS | {"in_village", "in_village_since", "reached", "reached_since", "mode"},
+    "outlets": frozenset({"name", "level", "mode", "opened", "closed"}),
+}
 
 
 class Collector:
     """Writes findings for the rows of a mask, naming each cell by its file, sheet, row and header."""
 
-    def __init__(self, meta: pd.DataFrame, tables: list[RawTable], budget: list[int] | None = None) -> None:
+    def __init__(self, meta: pd.DataFrame, tables: list[RawTable], budget: list[int] | None = None,
+                 soft: frozenset[str] = RULE_NUMBERS) -> None:
         self.meta = meta
         self.tables = tables
         self.labels = [{c.field: c.label for c in t.columns if c.field} for t in tables]
         self.findings: list[Finding] = []
         self._error = np.zeros(len(meta), dtype=bool)
-        self._other_error = np.zeros(len(meta), dtype=bool)  # an error in a field that is not a number of the rules
+        self._other_error = np.zeros(len(meta), dtype=bool)  # an error in a field that is not `soft`
+        self.soft = soft
+        self.bad: dict[str, np.ndarray] = {}  # soft field → rows with an error in its cell
         # [findings that may still be kept, findings dropped]: shared by the collectors of one validation
         self.budget = budget if budget is not None else [1 << 62, 0]
 
@@ -33,7 +43,8 @@ class Collector:
 
     @property
     def other_error(self) -> pd.Series:
-        """Rows with an error finding in a field other than the rules' numbers (人口, 距离)."""
+        """Rows with an error finding in a field other than the soft ones (the cells that only leave
+        figures undecided), or in no field."""
         return pd.Series(self._other_error, index=self.meta.index)
 
     def add(self, code: str, mask: pd.Series, field_name: str | None, raw: pd.Series | None = None,
@@ -53,7 +64,9 @@ class Collector:
             return
         if CATALOGUE[code][0] is Severity.ERROR:
             self._error |= hit
-            if field_name not in RULE_NUMBERS:
+            if field_name in self.soft:
+                self.mark_bad(field_name, hit)
+            else:
                 self._other_error |= hit
         rows = self.meta.index[hit]
         keep = min(len(rows), self.budget[0])
@@ -73,6 +86,12 @@ class Collector:
                 column=self.labels[t].get(field_name) if field_name else None, field=field_name,
                 value=value, detail_zh=dz, detail_en=de,
             ))
+
+
+    def mark_bad(self, field_name: str, hit: np.ndarray) -> None:
+        """Rows whose cell of a soft field cannot be read (its figures undecided)."""
+        was = self.bad.get(field_name)
+        self.bad[field_name] = hit.copy() if was is None else was | hit
 
 
 class Rows:

@@ -17,12 +17,13 @@ from kuaidi_cli.read.table import RawTable
 class Counts:
     rows: int = 0
     valid: int = 0
-    invalid: int = 0
+    invalid: int = 0  # rows not counted: no village (outlet) to count, or a repeat of one
     blank: int = 0
     total: int = 0
     note: int = 0
     duplicate: int = 0
     not_village: int = 0  # a 居委会/社区 row: reported, left out of the villages
+    uncertain: int = 0  # rows counted with some figures undecided: errors only in cells of figures
 
     @property
     def skipped(self) -> int:
@@ -47,8 +48,9 @@ class Register:
     findings: list[Finding] = field(default_factory=list)
     # every row that names a village, valid or not (skipped rows left out): what the register mentions
     seen: pd.DataFrame = field(default_factory=pd.DataFrame)
-    # invalid village rows whose only errors are in 人口 or 距离 (the value left blank): check counts them
-    # invalid (they must be fixed), the report counts them as villages whose priority may be undecided
+    # rows whose only errors are in cells of figures (人口, 距离, 是否通达, a date …; FIGURE_CELLS): errors to
+    # fix, counted by check and report alike as uncertain, not invalid; the report counts them as villages
+    # (outlets) with the figures those cells decide undecided (their cells in `_unreadable`)
     uncertain: pd.DataFrame | None = None
 
     def counted(self) -> pd.DataFrame:

@@ -2,9 +2,13 @@
 
 Every data row under a header ends in exactly one place:
 - skipped: blank, a 合计/小计 row, a note row, or an exact repeat of an earlier row;
-- invalid: at least one error finding;
+- invalid: an error finding in a cell that leaves no village (outlet) to count: a name, a code, a
+  required cell, a repeat of a village (collector.FIGURE_CELLS says which cells are not such);
+- uncertain: error findings only in cells that leave some figures undecided (a 是否通达 of 推进中, a bad
+  date, a bad population): counted by the report, with those figures undecided (`Register.uncertain`,
+  its unreadable cells in the column `_unreadable`);
 - valid: a row of `Register.frame`.
-So `rows = valid + invalid + skipped` for each file, and the checks run column-wise over all rows
+So `rows = valid + uncertain + invalid + skipped` for each file, and the checks run column-wise over all rows
 of all files at once; only the failing cells are visited one by one to write their findings.
 """
 
@@ -18,7 +22,7 @@ import pandas as pd
 
 from kuaidi_cli.check import units
 from kuaidi_cli.check.blanks import empty_columns, undecided_priority
-from kuaidi_cli.check.collector import Collector, Rows
+from kuaidi_cli.check.collector import FIGURE_CELLS, Collector, Rows
 from kuaidi_cli.check.copies import copies
 from kuaidi_cli.check.duplicates import duplicates, first_rows, repeats, typed_ids
 from kuaidi_cli.check.register import Counts, FileResult, Register
@@ -85,7 +89,7 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     keep_rows = ~skipped.to_numpy()
     live = Rows(raw, raw.index[keep_rows])
     live_dist = {name: d.take(keep_rows) for name, d in dist.items()}
-    sub = Collector(meta.loc[live.index], tables, budget)
+    sub = Collector(meta.loc[live.index], tables, budget, soft=FIGURE_CELLS[kind.value])
     out: dict[str, pd.Series] = {}
     lack = lacking.loc[live.index]
     checked: dict[str, units.Checked] = {}
@@ -116,13 +120,13 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
 
     # a 居委会/社区 row is not an administrative village: skipped (with its warning), never invalid
     invalid = (sub.error | lack.any(axis=1)) & ~not_village
-    # rows invalid only through 人口/距离: still villages for the report (their priority maybe undecided)
-    uncertain = (invalid & ~sub.other_error & ~lack.any(axis=1)) if kind is Kind.VILLAGES \
-        else pd.Series(False, index=live.index)
+    # rows invalid only through cells that leave figures undecided: still villages (outlets) for the report
+    uncertain = invalid & ~sub.other_error & ~lack.any(axis=1)
     if kind is Kind.VILLAGES:
         undecided_priority(sub, live, out, live_dist, rules, blank_columns.per_table,
                             meta.loc[live.index, "_t"].to_numpy(), counted=~invalid | uncertain)
     typed = pd.DataFrame(out, index=live.index)
+    typed["_unreadable"] = _unreadable(sub, live, meta.loc[live.index, "_t"].to_numpy(), fields)
     typed = pd.concat([typed, meta.loc[live.index, ["_file", "_sheet", "_row"]]], axis=1)
 
     # the same village (or outlet) twice: the first valid row counts, the others are invalid
@@ -151,11 +155,33 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     soft = typed[uncertain.to_numpy() & ~not_village.to_numpy()].reset_index(drop=True)
     valid_t = meta.loc[typed.index[keep.to_numpy()], "_t"]
     not_village_t = meta.loc[typed.index[not_village.to_numpy()], "_t"]
-    files = _count(tables, meta, valid_t, blank, total, note, repeat | copy, invalid, findings, not_village_t)
+    files = _count(tables, meta, valid_t, blank, total, note, repeat | copy, invalid & ~uncertain, findings,
+                   not_village_t, meta.loc[typed.index[(uncertain & ~not_village).to_numpy()], "_t"])
     # every row that names a village (valid or not), with where it is: the register's rows as sent
     seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code", "_file", "_sheet", "_row") if c in typed]]
     return Register(kind=kind, frame=frame, files=files, findings=findings, seen=seen.reset_index(drop=True),
                     uncertain=soft)
+
+
+def _unreadable(sub: Collector, live: Rows, table_of: np.ndarray, fields: tuple[Field, ...]) -> np.ndarray:
+    """For each row, its cells of figures that cannot be read, as (field, column label, cell text) in the
+    order of the fields, or None: what the report says of an uncertain row (待整改村) and what decides
+    which of its figures are undecided."""
+    out = np.full(len(live.index), None, dtype=object)
+    if not sub.bad:
+        return out
+    cells: dict[int, list[tuple[str, str, str]]] = {}
+    for f in fields:
+        hit = sub.bad.get(f.name)
+        if hit is None:
+            continue
+        texts = live[f.name].reindex(live.index[hit]).tolist()
+        for at, text in zip(np.flatnonzero(hit).tolist(), texts, strict=True):
+            label = sub.labels[int(table_of[at])].get(f.name) or f.zh
+            cells.setdefault(at, []).append((f.name, label, "" if text is None else str(text)))
+    for at, found in cells.items():
+        out[at] = tuple(found)
+    return out
 
 
 def _position_key(tables: list[RawTable]) -> Callable[[Finding], tuple[int, int, int, str]]:
@@ -173,7 +199,7 @@ def _position_key(tables: list[RawTable]) -> Callable[[Finding], tuple[int, int,
 
 def _count(tables: list[RawTable], meta: pd.DataFrame, valid_t: pd.Series, blank: pd.Series, total: pd.Series,
            note: pd.Series, repeat: pd.Series, invalid: pd.Series, findings: list[Finding],
-           not_village_t: pd.Series) -> list[FileResult]:
+           not_village_t: pd.Series, uncertain_t: pd.Series) -> list[FileResult]:
     results = []
     for t_index, table in enumerate(tables):
         mine = meta["_t"] == t_index
@@ -186,6 +212,7 @@ def _count(tables: list[RawTable], meta: pd.DataFrame, valid_t: pd.Series, blank
             duplicate=int((repeat & mine).sum()),
             invalid=int((inv & mine).sum()),
             valid=int((valid_t == t_index).sum()),
+            uncertain=int((uncertain_t == t_index).sum()),
             not_village=int((not_village_t == t_index).sum()),
         )
         own = [f for f in findings if f.file == table.name and f.sheet == table.sheet]

@@ -26,7 +26,7 @@ from kuaidi_cli.core.rules import Rules, canonical_county
 from kuaidi_cli.core.threads import in_thread
 from kuaidi_cli.measure.coverage import Coverage, compute
 from kuaidi_cli.read import Limits, is_workbook
-from kuaidi_cli.report.build import Sent, build, select
+from kuaidi_cli.report.build import OutletParts, Sent, build, select
 from kuaidi_cli.report.model import InputRef, Reference, Report, ReportContext, RulesRef, ScopeOut
 from kuaidi_cli.report.submissions import submissions
 from kuaidi_cli.write.files import refuse_existing, refuse_input
@@ -86,7 +86,8 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         read_elsewhere(outlets, registers.villages)
     # an outlet register with no valid row (a template's blank sheet) gives nothing to count from: as if
     # none was given (the counts have no data; the village register's flags decide)
-    outlet_frame = outlets.frame if outlets is not None and len(outlets.frame) else None
+    # (its uncertain rows too: an outlet with a date or 层级 kuaidi cannot read leaves figures undecided)
+    outlet_frame = outlets.counted() if outlets is not None and len(outlets.counted()) else None
     if outlet_frame is not None:
         with_outlet_register(villages)
     frame = villages.counted()  # the valid rows, and those invalid only through 人口/距离 (priority undecided)
@@ -151,12 +152,16 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
             edition=gazetteer.edition, villages=len(official_villages),
             townships=official_villages["township_code"].nunique(), lacking=len(lacking_here), universe=universe,
         )
+    parts = OutletParts.of(part)
     context = ReportContext(
         check_command=check_command(registers, as_of), source=registers.source, selection=[*(counties or []), *([township] if township else [])],
         out_of_scope=full.out_of_scope, findings=findings, counts_omitted=bool(wanted or township), results=results,
         reference=reference, unknown_metrics=full.unknown_metrics,
         uncertain_rows=0 if villages.uncertain is None else len(villages.uncertain), villages=full.villages,
         not_counted=lambda: _not_counted(villages, rules),
+        uncertain_outlets=0 if outlets is None or outlets.uncertain is None else len(outlets.uncertain),
+        outlet_counties=parts.counties, outlet_townships=parts.townships, no_outlet_rows=parts.lacking,
+        no_outlet_rows_blank=parts.lacking_blank,
     )
     return report, context
 
@@ -184,10 +189,11 @@ def _inputs(files: list[FileResult], digests: dict[Path, str]) -> list[InputRef]
         ref = refs.get(key)
         if ref is None:
             refs[key] = InputRef(path=str(f.table.path), sha256=digests[f.table.path], rows=f.counts.rows,
-                                 invalid_rows=f.counts.invalid)
+                                 invalid_rows=f.counts.invalid, uncertain_rows=f.counts.uncertain)
         else:
             ref.rows += f.counts.rows
             ref.invalid_rows += f.counts.invalid
+            ref.uncertain_rows += f.counts.uncertain
     return list(refs.values())
 
 

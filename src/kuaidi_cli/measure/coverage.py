@@ -27,6 +27,7 @@ from kuaidi_cli.core.fields import FROM_GAZETTEER
 from kuaidi_cli.core.findings import Finding, make
 from kuaidi_cli.core.normalise import group_ids
 from kuaidi_cli.core.rules import COUNT_METRICS, AnyOf, Rules
+from kuaidi_cli.measure import states
 from kuaidi_cli.measure.places import Places, code_positions
 
 UNSPECIFIED_MODE = "unspecified"
@@ -44,6 +45,12 @@ class Coverage:
     out_of_scope: int = 0
     findings: list[Finding] = field(default_factory=list)
     unknown_metrics: frozenset[str] = frozenset()  # rates no register column can establish (_unknown_metrics)
+    # outlets whose being active, or their level, an unreadable cell leaves undecided: a row per level
+    undecided_outlets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["level", "county_key", "township_key"]))
+    # the county and township keys the outlet register holds a row of (None without an outlet register)
+    outlet_counties: frozenset[object] | None = None
+    outlet_townships: frozenset[object] | None = None
 
 
 def _holds(frame: pd.DataFrame, rule: AnyOf | None) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -101,52 +108,81 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
     v["priority"], v["priority_reasons"], v["priority_unknown"] = _holds(v, rules.priority)
     v["focus"], _, v["focus_unknown"] = _holds(v, rules.focus)
     unknown_metrics = _unknown_metrics(v, outlets)  # before the register's flags are read as yes/no
-    register_in_village = _dated_yes(v["in_village"], v["in_village_since"], t)
-    register_reached = _dated_yes(v["reached"], v["reached_since"], t)
+    register_in_village, in_village_unknown = states.register_flag(v, "in_village", "in_village_since", t)
+    register_reached, reached_unknown = states.register_flag(v, "reached", "reached_since", t)
     findings: list[Finding] = []
+    no_outlet_rows = np.zeros(n, dtype=bool)
+    in_village_missing = np.zeros(n, dtype=bool)
+    reached_missing = np.zeros(n, dtype=bool)
 
     if outlets is None:
-        v["in_village"] = register_in_village
-        v["reached"] = register_in_village | register_reached
-        v["mode"] = v["mode"].where(v["reached"], None)
+        in_village = register_in_village
+        served = np.zeros(n, dtype=bool)
+        served_maybe = np.zeros(n, dtype=bool)
         active = pd.DataFrame(columns=["level", "county_key", "township_key"])
+        undecided = active
     else:
         assert o is not None  # (with `outlets`)
         o["county_key"] = pd.Series(county_keys[n:], dtype=object)
         o["township_key"] = pd.Series(township_keys[n:], dtype=object)
         o["_village"] = places.village_match()
         findings += _unknown_villages(o)
-        is_active = (o["opened"].isna() | (o["opened"] <= t)) & ~(o["closed"].notna() & (o["closed"] <= t))
-        active = o[is_active]
+        st = states.outlet_states(o, t)
+        active = o[st.active & ~st.bad_level]
+        undecided = states.undecided_outlets(o, st)
         points = active[(active["level"] == "village_point") & (active["_village"] >= 0)]
-        in_village = pd.Series(False, index=v.index)
-        in_village.iloc[points["_village"].unique()] = True
-        served_at, serving, unknown = _served(active, v, places)
+        at_points = np.zeros(n, dtype=bool)
+        at_points[points["_village"].unique()] = True
+        # an outlet that may be an active village point (a date or 层级 that cannot be read)
+        maybe_point = st.maybe_active & ((o["level"] == "village_point").to_numpy(dtype=bool) | st.bad_level) \
+            & (o["_village"] >= 0).to_numpy(dtype=bool)
+        at_maybe = np.zeros(n, dtype=bool)
+        at_maybe[o.loc[maybe_point, "_village"].unique()] = True
+        served, serving, unknown = _served(active, v, places)
         findings += unknown
-        served = pd.Series(served_at, index=v.index)
-        has_flag = v["in_village"].notna()
-        disagree = has_flag & (register_in_village != in_village)
-        findings += _disagreements(v[disagree], in_village[disagree], as_of)
+        served_maybe, _, unknown = _served(o[st.maybe_active & ~st.active], v, places)
+        findings += unknown
+        # a county or township the outlet register holds no row of: the village register's own columns
+        county_covered, covered = states.with_outlet_rows(v, o)
+        no_outlet_rows = ~county_covered  # (its counts unknown; a township's are 0 when it has no row)
+        in_village_missing = states.without_column(v, covered, ("in_village",))
+        reached_missing = states.without_column(v, covered, ("in_village", "reached"))
+        decided_flag = v["in_village"].notna().to_numpy(dtype=bool) & ~in_village_unknown
+        disagree = covered & decided_flag & ~(at_maybe & ~at_points) & (register_in_village != at_points)
+        findings += _disagreements(v[disagree], pd.Series(at_points[disagree]), as_of)
+        in_village = np.where(covered, at_points, register_in_village)
+        in_village_unknown = np.where(covered, at_maybe & ~at_points, in_village_unknown)
         # a village's mode: its own points' mode, else a serving outlet's, else the register's; of several,
         # the first in the rules' order (never the first row: the order of the rows changes nothing)
         mode_of = v["mode"].to_numpy(dtype=object).copy()
         for at, modes in (serving, (points["_village"].to_numpy(), points["mode"].to_numpy(dtype=object))):
             chosen, first = _first_modes(at, modes, rules)
             mode_of[chosen] = first
-        mode = pd.Series(mode_of, index=v.index, dtype=object)
-        v["in_village"] = in_village
-        v["reached"] = in_village | served | register_reached
-        v["mode"] = mode.where(v["reached"], None)
+        v["mode"] = pd.Series(mode_of, index=v.index, dtype=object)
+    reached = in_village | served | register_reached
+    v["in_village"] = pd.Series(in_village, index=v.index)
+    v["reached"] = pd.Series(reached, index=v.index)
+    v["in_village_unknown"] = pd.Series(in_village_unknown & ~in_village, index=v.index)
+    v["reached_unknown"] = pd.Series(~reached & (in_village_unknown | served_maybe | reached_unknown), index=v.index)
+    v["no_outlet_rows"] = pd.Series(no_outlet_rows, index=v.index)
+    v["in_village_missing"] = pd.Series(in_village_missing, index=v.index)
+    v["reached_missing"] = pd.Series(reached_missing & ~reached, index=v.index)
+    v["mode"] = v["mode"].where(v["reached"], None)
     # villages added from the official list (--universe gazetteer) count as not reached, whatever else says
     official_only = v["_file"] == FROM_GAZETTEER
     if official_only.any():
-        v.loc[official_only, ["in_village", "reached"]] = False
+        flags = ["in_village", "reached", "in_village_unknown", "reached_unknown", "in_village_missing",
+                 "reached_missing"]
+        v.loc[official_only, flags] = False
         v["mode"] = v["mode"].where(~official_only, None)
     v["mode"] = v["mode"].where(~(v["reached"] & v["mode"].isna()), UNSPECIFIED_MODE)
 
     counties, townships = _scopes(v, rules)
     return Coverage(as_of=as_of, villages=v, outlets=active, counties=counties, townships=townships,
-                    out_of_scope=out_of_scope, findings=findings, unknown_metrics=unknown_metrics)
+                    out_of_scope=out_of_scope, findings=findings, unknown_metrics=unknown_metrics,
+                    undecided_outlets=undecided,
+                    outlet_counties=None if o is None else frozenset(o["county_key"].dropna().tolist()),
+                    outlet_townships=None if o is None else frozenset(o["township_key"].dropna().tolist()))
 
 
 def _unknown_metrics(v: pd.DataFrame, outlets: pd.DataFrame | None) -> frozenset[str]:
@@ -160,9 +196,11 @@ def _unknown_metrics(v: pd.DataFrame, outlets: pd.DataFrame | None) -> frozenset
     if not len(v):
         return frozenset(unknown)
     registered = v["_file"] != FROM_GAZETTEER
-    if not v.loc[registered, "in_village"].notna().any():
+    written = {name: v[name].notna().to_numpy(dtype=bool) | states.unreadable(v, name)
+               for name in ("in_village", "reached")}
+    if not written["in_village"][registered.to_numpy()].any():
         unknown |= {"in_village_rate", "priority_in_village_rate"}
-        if not v.loc[registered, "reached"].notna().any():
+        if not written["reached"][registered.to_numpy()].any():
             unknown |= {"reach_rate", "focus_reach_rate"}
     return frozenset(unknown)
 

@@ -3,7 +3,7 @@ coverage and per county and township at once (bincounts, linear in the size of t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -45,23 +45,59 @@ class ScopeCounts:
     focus_unknown: int  # villages whose focus is undecided
     focus_unknown_reached: int
     registered: int  # villages of the registers (not added from the official list): 0 when nothing was sent
+    # what unreadable cells leave undecided (measure.states): villages whose flag is undecided, and of
+    # them those whose priority (focus) is decided yes or undecided too
+    in_village_unknown: int
+    reached_unknown: int
+    priority_in_village_unknown: int
+    priority_unknown_in_village_unknown: int
+    focus_reached_unknown: int
+    focus_unknown_reached_unknown: int
+    # villages of counties the outlet register holds no row of (their outlets not counted); villages
+    # (of a county or township without outlet rows) whose flag neither register establishes (of a rate's
+    # denominator: priority or focus decided yes or undecided)
+    no_outlet_rows: int
+    in_village_missing: int
+    priority_in_village_missing: int
+    reached_missing: int
+    focus_reached_missing: int
     outlets: dict[str, int]  # active outlets by level
     modes: dict[str, int]  # reached villages by mode, with sorted keys (the contract's)
+    # outlets by level whose being active (or level) an unreadable cell leaves undecided
+    outlets_unknown: dict[str, int] = field(default_factory=dict)
 
     def parts(self, metric: str) -> tuple[int, int]:
         """(numerator, denominator) of a rate metric."""
         num, den = _RATE_PARTS[metric]
         return getattr(self, num), getattr(self, den)
 
-    def undecided(self, metric: str) -> tuple[int, int]:
-        """The villages that could still join a rate's denominator, as (favourable, unfavourable): for the
-        priority rate, undecided villages with and without a point of their own; for the focus rate,
-        undecided villages reached and not."""
-        if metric == "priority_in_village_rate":
-            return self.priority_unknown_in_village, self.priority_unknown - self.priority_unknown_in_village
-        if metric == "focus_reach_rate":
-            return self.focus_unknown_reached, self.focus_unknown - self.focus_unknown_reached
-        return 0, 0
+    def bounds(self, metric: str) -> tuple[tuple[int, int], tuple[int, int], int]:
+        """The least and the greatest the rate can be, whatever the undecided villages turn out to be, as
+        (numerator, denominator) each, and how many villages are undecided. A village whose place in the
+        denominator (D: priority, focus; every village for the other rates) or in the numerator (N:
+        in-village, reached) is undecided counts, for the least, in the denominator unless it is then
+        surely in the numerator; for the greatest, in both unless it is surely not in the numerator."""
+        if metric in ("reach_rate", "in_village_rate"):
+            flag = "reached" if metric == "reach_rate" else "in_village"
+            dy, dyny, dynu = self.villages, getattr(self, flag), getattr(self, f"{flag}_unknown")
+            du = duny = dunu = 0
+        elif metric == "priority_in_village_rate":
+            dy, dyny, dynu = self.priority_villages, self.priority_in_village, self.priority_in_village_unknown
+            du, duny, dunu = (self.priority_unknown, self.priority_unknown_in_village,
+                              self.priority_unknown_in_village_unknown)
+        else:  # focus_reach_rate
+            dy, dyny, dynu = self.focus, self.focus_reached, self.focus_reached_unknown
+            du, duny, dunu = self.focus_unknown, self.focus_unknown_reached, self.focus_unknown_reached_unknown
+        least = (dyny, dy + du - duny)
+        greatest = (dyny + dynu + duny + dunu, dy + duny + dunu)
+        return least, greatest, du + dynu
+
+    def missing(self, metric: str) -> int:
+        """Villages of a rate's denominator whose flag neither register establishes (a part of the scope
+        the outlet register holds no row of, the village register's column blank there)."""
+        return {"reach_rate": self.reached_missing, "in_village_rate": self.in_village_missing,
+                "priority_in_village_rate": self.priority_in_village_missing,
+                "focus_reach_rate": self.focus_reached_missing}[metric]
 
     def contract(self, unknown: frozenset[str] = frozenset()) -> dict[str, Any]:
         """The summary of the report contract (report.model.Summary's fields); a figure nothing
@@ -90,7 +126,12 @@ class ScopeCounts:
         return out
 
 
+_UNDECIDED = ("in_village_unknown", "reached_unknown", "no_outlet_rows", "in_village_missing", "reached_missing")
+
+
 def _flags(v: pd.DataFrame) -> pd.DataFrame:
+    if any(name not in v for name in _UNDECIDED):  # a coverage made by hand (tests): nothing undecided
+        v = v.assign(**{name: False for name in _UNDECIDED if name not in v})
     return pd.DataFrame({
         "villages": 1,
         "priority_villages": v["priority"].astype(int),
@@ -104,24 +145,41 @@ def _flags(v: pd.DataFrame) -> pd.DataFrame:
         "focus_unknown": v["focus_unknown"].astype(int),
         "focus_unknown_reached": (v["focus_unknown"] & v["reached"]).astype(int),
         "registered": (v["_file"] != FROM_GAZETTEER).astype(int),
+        "in_village_unknown": v["in_village_unknown"].astype(int),
+        "reached_unknown": v["reached_unknown"].astype(int),
+        "priority_in_village_unknown": (v["priority"] & v["in_village_unknown"]).astype(int),
+        "priority_unknown_in_village_unknown": (v["priority_unknown"] & v["in_village_unknown"]).astype(int),
+        "focus_reached_unknown": (v["focus"] & v["reached_unknown"]).astype(int),
+        "focus_unknown_reached_unknown": (v["focus_unknown"] & v["reached_unknown"]).astype(int),
+        "no_outlet_rows": v["no_outlet_rows"].astype(int),
+        "in_village_missing": v["in_village_missing"].astype(int),
+        "priority_in_village_missing": ((v["priority"] | v["priority_unknown"]) & v["in_village_missing"]).astype(int),
+        "reached_missing": v["reached_missing"].astype(int),
+        "focus_reached_missing": ((v["focus"] | v["focus_unknown"]) & v["reached_missing"]).astype(int),
     }, index=v.index)
 
 
 _FLAG_NAMES = ("villages", "priority_villages", "in_village", "priority_in_village", "reached", "focus",
                "focus_reached", "priority_unknown", "priority_unknown_in_village", "focus_unknown",
-               "focus_unknown_reached", "registered")
+               "focus_unknown_reached", "registered", "in_village_unknown", "reached_unknown",
+               "priority_in_village_unknown", "priority_unknown_in_village_unknown", "focus_reached_unknown",
+               "focus_unknown_reached_unknown", "no_outlet_rows", "in_village_missing", "priority_in_village_missing",
+               "reached_missing", "focus_reached_missing")
 
 
-def summary(v: pd.DataFrame, active: pd.DataFrame, rules: Rules) -> ScopeCounts:
-    """The counts of SPEC §3 over a set of villages and the active outlets of the same scope."""
+def summary(v: pd.DataFrame, active: pd.DataFrame, rules: Rules, undecided: pd.DataFrame | None = None) -> ScopeCounts:
+    """The counts of SPEC §3 over a set of villages and the active outlets of the same scope (and the
+    outlets an unreadable cell leaves undecided, a row per level: Coverage.undecided_outlets)."""
     counts: dict[str, int] = ({str(k): int(x) for k, x in _flags(v).sum().items()} if len(v)
                               else dict.fromkeys(_FLAG_NAMES, 0))
     levels = active["level"].value_counts().to_dict() if len(active) else {}
     found = v.loc[v["reached"], "mode"].value_counts().to_dict() if len(v) else {}
     modes = {m.id: 0 for m in rules.modes}
     modes.update({str(k): int(x) for k, x in found.items() if x})
+    maybe = undecided["level"].value_counts().to_dict() if undecided is not None and len(undecided) else {}
     return ScopeCounts(**counts, outlets={level: int(levels.get(level, 0)) for level in LEVELS},
-                       modes={k: modes[k] for k in sorted(modes)})  # the contract's keys are sorted
+                       modes={k: modes[k] for k in sorted(modes)},  # the contract's keys are sorted
+                       outlets_unknown={level: int(maybe.get(level, 0)) for level in LEVELS})
 
 
 def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple[Any, ScopeCounts]]:
@@ -163,6 +221,11 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
     if len(o):
         o_at = positions(o[key])
         levels = count_each(o["level"].to_numpy(dtype=object), o_at >= 0, o_at)
+    maybe: dict[str, list[int]] = {}
+    u = c.undecided_outlets
+    if len(u):
+        u_at = positions(u[key])
+        maybe = count_each(u["level"].to_numpy(dtype=object), u_at >= 0, u_at)
     modes: dict[str, list[int]] = {}
     if len(v):
         modes = count_each(v["mode"].to_numpy(dtype=object), inside & v["reached"].to_numpy(dtype=bool), at)
@@ -173,14 +236,17 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
     mode_cols = [modes.get(m, [0] * k) for m in mode_keys]
     listed = [m in mode_ids for m in mode_keys]
     level_cols = [levels.get(level, [0] * k) for level in LEVELS]
+    maybe_cols = [maybe.get(level, [0] * k) for level in LEVELS]
     names = list(counts)
     out = []
-    for row, mode_row, level_row, *numbers in zip(
+    for row, mode_row, level_row, maybe_row, *numbers in zip(
             scopes.itertuples(index=False), zip(*mode_cols, strict=True) if mode_cols else [()] * k,
-            zip(*level_cols, strict=True), *(counts[name] for name in names), strict=True):
+            zip(*level_cols, strict=True), zip(*maybe_cols, strict=True), *(counts[name] for name in names),
+            strict=True):
         out.append((row, ScopeCounts(
             **dict(zip(names, numbers, strict=True)),
             outlets=dict(zip(LEVELS, level_row, strict=True)),
+            outlets_unknown=dict(zip(LEVELS, maybe_row, strict=True)),
             modes=(dict(zip(mode_keys, mode_row, strict=True)) if all(listed) else
                    {m: x for m, x, keep in zip(mode_keys, mode_row, listed, strict=True) if keep or x}),
         )))
@@ -202,10 +268,15 @@ def attention(c: Coverage) -> pd.DataFrame:
     first, then the undecided, then the unreached, each by population (largest first)."""
     v = c.villages
     need = v["priority_unknown"].copy()
+    # (a flag nothing establishes — no column, no outlet row of its part — says nothing to fix)
+    iv_missing = v.get("in_village_missing", False)
+    r_missing = v.get("reached_missing", False)
     if "priority_in_village_rate" not in c.unknown_metrics:  # (else nothing says who has a point)
-        need |= v["priority"] & ~v["in_village"]
+        need |= v["priority"] & ~v["in_village"] & ~iv_missing
     if "reach_rate" not in c.unknown_metrics:
-        need |= ~v["reached"]
+        need |= ~v["reached"] & ~r_missing
+    if "_unreadable" in v:  # a cell kuaidi cannot read: listed with it, whatever it decides
+        need |= v["_unreadable"].notna()
     out = v[need].copy()
     out["_rank"] = np.where(out["priority"], 0, np.where(out["priority_unknown"], 1, 2))
     out["_pop"] = pd.to_numeric(out["population"], errors="coerce").fillna(-1)

@@ -37,7 +37,7 @@ def _targets(results: list[TargetResult]) -> list[TargetOut]:
     return [
         TargetOut(id=r.target.id, kind=r.target.kind, metric=r.target.metric, target=r.target.target,
                   due=r.target.due, value=r.value, status=r.status, gap=r.gap, undecided=r.undecided,
-                  unsubmitted=r.unsubmitted)
+                  unsubmitted=r.unsubmitted, outlets_missing=r.outlets_missing)
         for r in results
     ]
 
@@ -71,6 +71,43 @@ class Sent:
                    frozenset(v["township_key"].to_numpy(dtype=object)[registered].tolist()))
 
 
+@dataclass(frozen=True)
+class OutletParts:
+    """Which parts of a coverage's scope the outlet register holds rows of (names as a report writes them:
+    a county, or its county and township), and those it holds none of (split by whether the village
+    register's 驻村设点 column gives their figures)."""
+
+    counties: list[str] | None  # None: no outlet register
+    townships: list[str] | None
+    lacking: list[str]
+    lacking_blank: list[str]
+
+    @classmethod
+    def of(cls, c: Coverage) -> OutletParts:
+        if c.outlet_counties is None or c.outlet_townships is None:
+            return cls(None, None, [], [])
+        v = c.villages
+        with_villages = set(v["township_key"].tolist())
+        counties = [str(n) for k, n in zip(c.counties["county_key"], c.counties["county"], strict=True)
+                    if k in c.outlet_counties]
+        rows = list(zip(c.townships["township_key"], c.townships["county_key"], c.townships["county"],
+                        c.townships["township"], strict=True))
+        townships = [f"{cn}{tn}" for tk, _, cn, tn in rows if tk in c.outlet_townships]
+        blank = set(v.loc[v["in_village_missing"], "township_key"].tolist()) if "in_village_missing" in v else set()
+        lacking: list[str] = []
+        lacking_blank: list[str] = []
+        told: set[object] = set()
+        for tk, ck, cn, tn in rows:
+            if tk not in with_villages or tk in c.outlet_townships:
+                continue
+            whole = ck not in c.outlet_counties  # the whole county is missing: named once
+            if whole and ck in told:
+                continue
+            told.add(ck)
+            (lacking_blank if tk in blank else lacking).append(str(cn) if whole else f"{cn}{tn}")
+        return cls(counties, townships, lacking, lacking_blank)
+
+
 def select(c: Coverage, counties: list[str], township: str | None) -> Coverage:
     """The part of a coverage within some counties (names after alias normalisation) and a township."""
     v, o = c.villages, c.outlets
@@ -83,9 +120,29 @@ def select(c: Coverage, counties: list[str], township: str | None) -> Coverage:
         ck = ck[ck["county_key"].isin(tw["county_key"])]  # the township's county, not every county
         v = v[v["township_key"].isin(tw["township_key"])]
         o = o[o["township_key"].isin(tw["township_key"])] if len(o) else o
+    u = c.undecided_outlets
+    u = u[u["county_key"].isin(ck["county_key"]) & (u["township_key"].isin(tw["township_key"]) if township else True)] \
+        if len(u) else u
     return Coverage(as_of=c.as_of, villages=v, outlets=o, counties=ck.reset_index(drop=True),
-                        townships=tw.reset_index(drop=True), out_of_scope=c.out_of_scope, findings=c.findings,
-                        unknown_metrics=c.unknown_metrics)
+                    townships=tw.reset_index(drop=True), out_of_scope=c.out_of_scope, findings=c.findings,
+                    unknown_metrics=c.unknown_metrics, undecided_outlets=u, outlet_counties=c.outlet_counties,
+                    outlet_townships=c.outlet_townships)
+
+
+def _unknown_here(s: metrics.ScopeCounts, unknown: frozenset[str]) -> frozenset[str]:
+    """The metrics nothing establishes in one scope: those of the whole report; its outlet counts when the
+    outlet register holds no row of its county; its in-village (reach) rates when, for every village of
+    it, neither register establishes the flag (docs/METRICS.md, "Partial outlet registers")."""
+    if not s.villages:
+        return unknown
+    extra: set[str] = set()
+    if s.no_outlet_rows == s.villages:
+        extra |= {"outlets.park", "outlets.township_station", "outlets.village_point"}
+    if s.in_village_missing == s.villages:
+        extra |= {"in_village_rate", "priority_in_village_rate"}
+    if s.reached_missing == s.villages:
+        extra |= {"reach_rate", "focus_reach_rate"}
+    return unknown | extra if extra else unknown
 
 
 def build(
@@ -117,36 +174,44 @@ def build(
     def missing(count: int) -> int:
         return 0 if complete_by_definition else count
 
-    total = metrics.summary(c.villages, c.outlets, rules)
+    total = metrics.summary(c.villages, c.outlets, rules, c.undecided_outlets)
     unsent = sum(not sent for sent in county_sent.values()) + sum(silent.values())
     results = evaluate_all(rules.targets, total, c.as_of, rates_only=partial, unsubmitted=missing(unsent),
-                           unknown=unknown)
+                           unknown=_unknown_here(total, unknown))
     counties = [
-        County(county=row.county, submitted=county_sent[row.county_key], **s.contract(unknown),
+        County(county=row.county, submitted=county_sent[row.county_key], **s.contract(_unknown_here(s, unknown)),
                targets=_targets(evaluate_all(rules.targets, s, c.as_of, rates_only=True,
-                                             unsubmitted=missing(silent.get(row.county_key, 0)), unknown=unknown)))
+                                             unsubmitted=missing(silent.get(row.county_key, 0)),
+                                             unknown=_unknown_here(s, unknown))))
         for row, s in county_scopes
     ]
     # the two long lists (a national report: ~40 000 townships, ~100 000 villages) are validated as a
     # whole by one TypeAdapter (in pydantic-core), about a third faster than a model per row
-    townships = _TOWNSHIPS.validate_python([{**s.contract(unknown), "submitted": row.township_key in sent.townships,
+    townships = _TOWNSHIPS.validate_python([{**s.contract(_unknown_here(s, unknown)),
+                                             "submitted": row.township_key in sent.townships,
                                              "county": row.county, "township": row.township}
                                             for row, s in township_scopes])
     need = metrics.attention(c)
+    no_in_village, no_reach = "in_village_rate" in unknown, "reach_rate" in unknown
+    columns = ("code", "county", "township", "village", "priority_reasons", "in_village", "reached", "priority_unknown",
+               "_file", "_row", "in_village_unknown", "reached_unknown", "_unreadable")
     attention = _ATTENTION.validate_python([
         {"code": code if isinstance(code, str) else None, "county": county, "township": township, "village": village,
-         "priority_reasons": list(reasons), "in_village": None if "in_village_rate" in unknown else bool(in_village),
-         "reached": None if "reach_rate" in unknown else bool(reached),
+         "priority_reasons": list(reasons),
+         "in_village": None if no_in_village or iv_unknown else bool(in_village),
+         "reached": None if no_reach or r_unknown else bool(reached),
          "priority_unknown": bool(undecided), "missing": blank,
+         "undecided": [name for name, flag in (("in_village", iv_unknown), ("reached", r_unknown)) if flag],
+         "unreadable": [{"field": f, "column": label, "value": text} for f, label, text in (cells if isinstance(cells, tuple) else ())],
          "file": None if file == FROM_GAZETTEER else file, "row": None if file == FROM_GAZETTEER else int(row)}
-        for code, county, township, village, reasons, in_village, reached, undecided, file, row, blank in zip(
-            *(need[col].to_numpy(dtype=object) for col in
-              ("code", "county", "township", "village", "priority_reasons", "in_village", "reached",
-               "priority_unknown", "_file", "_row")), _missing_fields(need, rules), strict=True)
+        for (code, county, township, village, reasons, in_village, reached, undecided, file, row, iv_unknown, r_unknown,
+             cells), blank in zip(
+            zip(*(need[col].to_numpy(dtype=object) if col in need else np.full(len(need), None, dtype=object)
+                  for col in columns), strict=True), _missing_fields(need, rules), strict=True)
     ])
     report = Report(
         as_of=c.as_of, generated_at=generated_at, rules=rules_ref, inputs=inputs,
-        summary=Summary(**total.contract(unknown)), targets=_targets(results), counties=counties,
+        summary=Summary(**total.contract(_unknown_here(total, unknown))), targets=_targets(results), counties=counties,
         townships=townships, attention=attention, scope=scope, samples=samples, submissions=submissions or [],
     )
     return report, results

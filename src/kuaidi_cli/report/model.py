@@ -36,10 +36,11 @@ class RulesRef(_Model):
 
 
 class InputRef(_Model):
-    invalid_rows: int
+    invalid_rows: int  # rows not counted (no village or outlet to count, a repeat): `check`'s invalid
     path: str
     rows: int
     sha256: str
+    uncertain_rows: int = 0  # rows counted with a cell kuaidi cannot read: `check`'s uncertain
 
 
 class Outlets(_Model):
@@ -59,9 +60,12 @@ class TargetOut(_Model):
     id: str
     kind: Literal["required", "stretch", "info"]
     metric: str
+    # villages of parts of the scope the outlet register holds no row of whose figure the village register
+    # does not establish either (of a count target: every village of such parts); > 0 → incomplete
+    outlets_missing: int = 0
     status: Status
     target: float
-    undecided: int  # villages of the denominator not decided (population or distance blank)
+    undecided: int  # villages not decided (population or distance blank, a cell unreadable); of a count: outlets
     unsubmitted: int  # counties or official townships of the scope with no valid village row
     value: float | None
 
@@ -134,6 +138,14 @@ class Township(_Model):
 ScopeRow = Summary | County | Township  # a row of the scope tables: the same figures, by the same names
 
 
+class UnreadableCell(_Model):
+    """A cell of a village's row kuaidi cannot read: its column as the register heads it, and its text."""
+
+    column: str
+    field: str
+    value: str
+
+
 class AttentionVillage(_Model):
     code: str | None
     county: str
@@ -145,6 +157,9 @@ class AttentionVillage(_Model):
     reached: bool | None  # null: nothing in the registers establishes it
     row: int | None
     township: str
+    # the flags an unreadable cell (of its row, or of an outlet row) leaves undecided: in_village, reached
+    undecided: list[str] = Field(default_factory=list)
+    unreadable: list[UnreadableCell] = Field(default_factory=list)  # its own row's cells kuaidi cannot read
     village: str
 
 
@@ -159,6 +174,7 @@ class Submission(_Model):
     latest: dt.date | None  # the latest date written in its rows (设点/通达/启用/停用), or null
     rows: int  # its village rows (not the blank, total or note rows)
     submitted: bool
+    uncertain: int = 0  # of `valid`, the rows with a cell kuaidi cannot read (some figures undecided)
     valid: int  # its village rows the report counts
 
 
@@ -204,7 +220,16 @@ class ReportContext:
     results: list[TargetResult] = field(default_factory=list)
     reference: Reference | None = None
     unknown_metrics: frozenset[str] = frozenset()  # rates no column of the registers establishes
-    uncertain_rows: int = 0  # invalid only through 人口/距离: counted, with their priority maybe undecided
+    uncertain_rows: int = 0  # village rows with a cell kuaidi cannot read: counted, some figures undecided
+    uncertain_outlets: int = 0  # outlet rows with a date or level kuaidi cannot read: counted as undecided
+    # the counties and townships (county+township) of the village register the outlet register holds rows
+    # of; None without an outlet register (the data of 报送情况's outlet side)
+    outlet_counties: list[str] | None = None
+    outlet_townships: list[str] | None = None
+    # the parts of the scope the outlet register holds no row of: their figures from the village
+    # register's columns; and those where that column is blank too (targets incomplete)
+    no_outlet_rows: list[str] = field(default_factory=list)
+    no_outlet_rows_blank: list[str] = field(default_factory=list)
     villages: pd.DataFrame | None = None  # every village of the scope with its state (measure.coverage)
     changes: Changes | None = None  # since the previous export of an earlier as-of date (export only)
     # the village rows of the registers not counted (invalid): county (its current name), township, village,

@@ -38,6 +38,10 @@ def submissions(counties: list[str], villages: Register, findings: list[Finding]
     valid: dict[str, int] = {}
     for name, n in (counted["county"].value_counts().items() if len(counted) else ()):
         valid[canonical(str(name))] = valid.get(canonical(str(name)), 0) + int(n)
+    uncertain: dict[str, int] = {}  # of the counted, the rows with a cell kuaidi cannot read
+    soft = villages.uncertain
+    for name, n in (soft["county"].value_counts().items() if soft is not None and len(soft) else ()):
+        uncertain[canonical(str(name))] = uncertain.get(canonical(str(name)), 0) + int(n)
     # an error finding belongs to the county of the row it is on
     sheets = seen["_sheet"] if "_sheet" in seen else pd.Series([None] * len(seen), dtype=object)
     county_of_row = {(str(f), s, int(r)): c for c, f, s, r in zip(
@@ -59,7 +63,7 @@ def submissions(counties: list[str], villages: Register, findings: list[Finding]
         n, ok = int(rows.get(name, 0)), int(valid.get(name, 0))
         out.append(Submission(county=name, files=sorted(files_of.get(name, set())), rows=n, valid=ok,
                               invalid=max(n - ok, 0), errors=errors.get(name, 0), latest=latest.get(name),
-                              submitted=ok > 0))
+                              submitted=ok > 0, uncertain=uncertain.get(name, 0)))
     if rows.get(UNASSIGNED):  # sent, but of no county kuaidi can tell: shown, never dropped
         n = int(rows[UNASSIGNED])
         out.append(Submission(county=UNASSIGNED, files=sorted(files_of.get(UNASSIGNED, set())), rows=n, valid=0,

@@ -5,11 +5,14 @@ A figure kuaidi cannot establish is never shown as established. The status of a 
   (an outlet count without an outlet register);
 - `incomplete` (数据不全): parts of the scope (counties, or townships of the official list) sent no
   valid village row, so the rate is over part of the scope (a count target: only when it falls short,
-  since a count reached stays reached with more rows);
+  since a count reached stays reached with more rows); or villages of the rate's denominator lie in
+  parts the outlet register holds no row of and the village register's column does not establish
+  their flag either (a count target: any village of the scope in such a part, when it falls short);
 - `pending` before the due date (the value shows the progress);
-- then `met` or `missed`; for a rate whose denominator has villages not yet decided (priority with
-  population or distance blank), `met` only if it holds whatever the blanks turn out to be, `missed`
-  only if it fails whatever they turn out to be, else `unverified` (待核实);
+- then `met` or `missed`; for a rate with villages not yet decided (priority with population or
+  distance blank; a flag or a date that cannot be read: ScopeCounts.bounds), `met` only if it holds
+  whatever they turn out to be, `missed` only if it fails whatever they turn out to be, else
+  `unverified` (待核实); for a count with outlets an unreadable date or 层级 leaves undecided, the same;
 - targets of kind `info` are always `info` (or `no-data`).
 The gap of a rate target is the number of further villages needed over the decided villages,
 max(0, ceil(target × denominator) − numerator), computed exactly; of a count target,
@@ -40,8 +43,9 @@ class TargetResult:
     status: str  # one of STATUSES
     gap: int | None  # None when the value is not established (no-data, incomplete)
     due: bool = False  # as of the date, the due date has come
-    undecided: int = 0  # villages of the denominator whose membership is not decided (blank fields)
+    undecided: int = 0  # villages (of a count: outlets) the blanks or unreadable cells leave undecided
     unsubmitted: int = 0  # parts of the scope with no valid village row (counties, townships)
+    outlets_missing: int = 0  # villages of parts the outlet register holds no row of, figure not established
 
     @property
     def due_missed(self) -> bool:
@@ -65,46 +69,49 @@ def evaluate(target: Target, s: ScopeCounts, as_of: dt.date, *, unsubmitted: int
     """One target against one scope's summary. `unsubmitted`: parts of the scope that sent nothing
     (counted as incomplete); `unknown`: metrics no column of the registers establishes."""
     due = as_of >= target.due
-    undecided = 0
     if target.is_rate:
         num, den = s.parts(target.metric)
-        favourable, unfavourable = s.undecided(target.metric)
-        undecided = favourable + unfavourable
+        (least, least_of), (most, most_of), undecided = s.bounds(target.metric)
+        missing = s.missing(target.metric)
         exact = _exact(target.target)
         value = None if den == 0 or target.metric in unknown else num / den
         gap = max(0, math.ceil(exact * den) - num)
         if value is None:
             status = "no-data"
-        elif unsubmitted:
+        elif unsubmitted or missing:
             status = "incomplete"
         elif not due:
             status = "pending"
         elif not undecided:
             status = "met" if gap == 0 else "missed"
-        elif _holds(exact, num, den + unfavourable):  # every undecided village turns out against it
+        elif _holds(exact, least, least_of):  # every undecided village turns out against it
             status = "met"
-        elif not _holds(exact, num + favourable, den + favourable):  # every one turns out for it
+        elif not _holds(exact, most, most_of):  # every one turns out for it
             status = "missed"
         else:
             status = "unverified"
     else:
         level = target.metric.split(".", 1)[1]
         count = s.outlets[level]
+        undecided = s.outlets_unknown.get(level, 0)
+        missing = s.no_outlet_rows
         value = None if target.metric in unknown else float(count)
         gap = max(0, math.ceil(target.target) - count)
         if value is None:
             status = "no-data"
-        elif unsubmitted and gap:
+        elif (unsubmitted or missing) and gap:
             status = "incomplete"
         elif not due:
             status = "pending"
-        else:
-            status = "met" if gap == 0 else "missed"
+        elif gap == 0:
+            status = "met"
+        else:  # short: missed unless the undecided outlets could make it up
+            status = "unverified" if count + undecided >= math.ceil(target.target) else "missed"
     if target.kind == "info" and status != "no-data":
         status = "info"
     shown_gap = None if status in ("no-data", "incomplete") else gap  # a gap over a figure not established
     return TargetResult(target=target, value=value, status=status, gap=shown_gap, due=due, undecided=undecided,
-                        unsubmitted=unsubmitted)
+                        unsubmitted=unsubmitted, outlets_missing=missing)
 
 
 def evaluate_all(targets: list[Target], s: ScopeCounts, as_of: dt.date, *, rates_only: bool = False, unsubmitted: int = 0,

@@ -17,6 +17,7 @@ def to_dict(result: CheckResult) -> dict[str, Any]:
             "path": tb.name, "kind": tb.kind.value, "format": tb.format, "sheet": tb.sheet,
             "encoding": tb.encoding, "header_rows": tb.header_rows,
             "rows": c.rows, "valid": c.valid, "invalid": c.invalid, "skipped": c.skipped,
+            "uncertain": c.uncertain,
             "skipped_detail": {"blank": c.blank, "total": c.total, "note": c.note, "duplicate": c.duplicate,
                                "not_village": c.not_village},
             "errors": fr.errors, "warnings": fr.warnings,

@@ -68,8 +68,14 @@ def status_note(x: TargetOut, lang: str, *, is_rate: bool) -> str:
     if x.status == "no-data":
         return t("gap.undecided", lang, n=x.undecided) if x.undecided else t("gap.no_column", lang)
     if x.status == "incomplete":
+        if not x.unsubmitted and x.outlets_missing:
+            return t("gap.no_outlet_rows", lang, n=x.outlets_missing)
         return t("gap.unsubmitted", lang, n=x.unsubmitted)
     if x.status == "unverified":
+        if not is_rate:
+            return t("gap.undecided_outlets", lang, n=x.undecided)
+        if x.metric in ("reach_rate", "in_village_rate"):
+            return t("gap.undecided_cells", lang, n=x.undecided)
         return t("gap.undecided", lang, n=x.undecided)
     return "—" if not x.gap else t("gap.villages" if is_rate else "gap.count", lang, n=x.gap)
 
@@ -114,6 +120,13 @@ def trust_notes(report: Report, context: ReportContext, lang: str) -> list[str]:
         notes.append(t("undecided_line", lang, n=report.summary.priority_unknown))
     if context.uncertain_rows:
         notes.append(t("uncertain_line", lang, n=context.uncertain_rows))
+    if context.uncertain_outlets:
+        notes.append(t("uncertain_outlets_line", lang, n=context.uncertain_outlets))
+    sep = "、" if lang != "en" else ", "
+    if context.no_outlet_rows:
+        notes.append(t("no_outlet_rows_line", lang, names=sep.join(context.no_outlet_rows)))
+    if context.no_outlet_rows_blank:
+        notes.append(t("no_outlet_rows_blank_line", lang, names=sep.join(context.no_outlet_rows_blank)))
     names = [t(m, lang) for m in ("reach_rate", "in_village_rate", "priority_in_village_rate")
              if m in context.unknown_metrics]
     if names:
@@ -133,7 +146,9 @@ def footer_lines(report: Report, context: ReportContext, lang: str) -> list[str]
     scope leaves out; last, when it was generated."""
     lines = [t("footer.as_of", lang, date=report.as_of.isoformat()),
              t("footer.rules", lang, name=report.rules.name, sha=report.rules.sha256[:12])]
-    lines += [t("footer.input", lang, path=i.path, rows=i.rows, invalid=i.invalid_rows) for i in report.inputs]
+    lines += [t("footer.input", lang, path=i.path, rows=i.rows, invalid=i.invalid_rows + i.uncertain_rows,
+                uncertain=t("footer.input_uncertain", lang, n=i.uncertain_rows) if i.uncertain_rows else "")
+              for i in report.inputs]
     if context.source not in ("flags", "samples"):
         lines.append(t("footer.source", lang, source=context.source))
     if context.reference is not None:

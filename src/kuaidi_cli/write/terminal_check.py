@@ -115,13 +115,17 @@ def render(result: CheckResult, console: Console, *, lang: str = "zh", max_findi
         parts = [f"{t('skip.' + k, lang)} {getattr(c, k)}" for k in ("blank", "total", "note", "duplicate", "not_village")
                  if getattr(c, k)]
         detail = f"（{'、'.join(parts)}）" if lang != "en" else f" ({', '.join(parts)})"
+        also = t("count_uncertain", lang, n=c.uncertain) if c.uncertain else ""
         console.print(escape(t("count_line", lang, rows=c.rows, valid=c.valid, invalid=c.invalid, skipped=c.skipped,
-                               detail=detail if c.skipped else "", errors=fr.errors, warnings=fr.warnings)))
+                               detail=detail if c.skipped else "", errors=fr.errors, warnings=fr.warnings,
+                               uncertain=also)))
     valid = sum(fr.counts.valid for fr in result.files)
     invalid = sum(fr.counts.invalid for fr in result.files)
+    uncertain = sum(fr.counts.uncertain for fr in result.files)
     if result.errors:
-        console.print(Text(t("failed", lang, errors=result.errors, warnings=result.warnings, invalid=invalid),
-                           style="bold red"))
+        more = t("failed_uncertain", lang, n=uncertain) if uncertain else ""
+        console.print(Text(t("failed", lang, errors=result.errors, warnings=result.warnings, invalid=invalid,
+                             uncertain=more), style="bold red"))
     else:
         console.print(Text(t("ok", lang, files=len({fr.table.name for fr in result.files}), valid=valid, warnings=result.warnings),
                            style="bold green"))

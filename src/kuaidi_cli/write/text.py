@@ -48,14 +48,18 @@ def reason_text(rules: Rules, lang: str) -> Callable[[AttentionVillage], str]:
     sep = ", " if lang == "en" else "、"
     fields = {f: t(f"field.{f}", lang) for f in ("population", "distance_km")}
 
+    undecided = {"in_village": t("reason.undecided_in_village", lang), "reached": t("reason.undecided_reached", lang)}
+
     def text(a: AttentionVillage) -> str:
-        why = [names.get(r, r) for r in a.priority_reasons]
+        why = [t("reason.unreadable", lang, column=c.column, value=c.value) for c in a.unreadable]
+        why += [names.get(r, r) for r in a.priority_reasons]
         if a.priority_unknown:
             why.append(t("reason.missing", lang, fields="/".join(fields.get(f, f) for f in a.missing)))
         if a.priority_reasons and a.in_village is False:
             why.append(not_in_village)
         if a.reached is False:
             why.append(not_reached)
+        why += [undecided[f] for f in a.undecided if f in undecided]
         return sep.join(why)
 
     return text
