@@ -58,14 +58,11 @@ def report_problems(data: dict) -> list[str]:
     if len(towns) != len(set(towns)):
         problems.append(f"a township is more than one row: {sorted(t for t in towns if towns.count(t) > 1)}")
     submitted = [c for c in counties if c.get("submitted", True)]
-    # the city is the sum of its counties (+ an explicit part belonging to none), a county of its townships
+    # the city is the sum of its counties (a county not submitted shows nothing, or what it contributes:
+    # over the official list, its villages; + an explicit part belonging to none), a county of its townships
     if data.get("scope", {}).get("level", "city") == "city" and counties:
-        problems += _sum_problems("合计 vs counties", data["summary"], submitted, data.get("unassigned"))
-    for c in counties:
-        if c.get("submitted", True) is False:
-            if any(c.get(k) for k in COUNTS):
-                problems.append(f"{c['county']} is not submitted yet counts {[(k, c[k]) for k in COUNTS if c.get(k)]}")
-            continue
+        problems += _sum_problems("合计 vs counties", data["summary"], counties, data.get("unassigned"))
+    for c in submitted:
         mine = [t for t in data.get("townships", []) if t["county"] == c["county"]]
         if mine:
             problems += [p for p in _sum_problems(f"{c['county']} vs its townships", {k: c.get(k) for k in COUNTS},
@@ -79,13 +76,13 @@ def report_problems(data: dict) -> list[str]:
     for label, scope in [("summary", data.get("summary", {})), *((c["county"], c) for c in submitted),
                          *((f"{t['county']}{t['township']}", t) for t in data.get("townships", []))]:
         for rate, (num, den) in RATES.items():
-            if rate in scope and scope.get(den) is not None:
+            if rate in scope and isinstance(scope.get(den), int) and isinstance(scope.get(num), int):
                 want = Fraction(scope[num], scope[den]) if scope[den] else None
                 if not _close(scope[rate], want):
                     problems.append(f"{label}: {rate} {scope[rate]} ≠ {scope[num]}/{scope[den]}")
     for label, targets in [("city", data.get("targets", [])), *((c["county"], c.get("targets") or []) for c in counties)]:
         for t in targets:
-            if t["value"] is None:
+            if not isinstance(t.get("value"), (int, float)):
                 if t["status"] in ("met", "missed"):
                     problems.append(f"{label} {t['id']}: {t['status']} without a value")
                 continue

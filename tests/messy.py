@@ -37,7 +37,7 @@ BAD_DATES = ["2021-13-45", "2021-02-30", "待定", "今年"]
 # the kinds of mess (issue 20, "What to build" 10)
 KINDS = ("unreadable-status", "bad-date", "blank-number", "partial-outlets", "county-missing", "multi-sheet",
          "shared-township", "mistyped-code", "threshold", "file-twice", "other-city", "no-outlets", "total-row",
-         "outlet-bad-date")
+         "outlet-bad-date", "scoped")
 
 
 def _samples() -> dict[str, dict[str, list[list[str]]]]:
@@ -71,11 +71,12 @@ def _urban_rows() -> list[list[str]]:
 @dataclass
 class Case:
     villages: list[list[list[str]]]  # files of rows (V_HEADER order)
-    outlets: list[list[list[str]]] | None  # files of rows (O_HEADER order), None: no outlet register
+    outlets: list[list[str]] | None  # one file's rows (O_HEADER order), None: no outlet register
     as_of: dt.date
     kinds: set[str] = field(default_factory=set)
     divisions_none: bool = False  # names or codes the official list would reject on purpose
     sheets: bool = False  # the village register as one workbook, a sheet per county
+    scope: tuple[str, str] | None = None  # ("county", name) or ("township", name): --county / --township
 
     def describe(self) -> str:
         return f"as of {self.as_of}, kinds {sorted(self.kinds)}, {sum(map(len, self.villages))} village rows"
@@ -105,7 +106,7 @@ def generate(rnd: random.Random, kinds: set[str] | None = None, big: bool = Fals
     n = len(rows)
     if "threshold" in kinds or big:  # reached exactly at a target's edge, ± 1 village
         goal = rnd.choice([0.80, 0.85, 1.0]) if not big else 0.80
-        k = min(n, max(0, math.ceil(goal * n) + rnd.choice([-1, 0, 1])))
+        k = min(n, max(0, math.ceil(goal * n) + (rnd.choice([-1, 0, 1]) if not big else -1)))
     else:
         k = rnd.randint(0, n)
     reached = set(rnd.sample(range(n), k))
@@ -119,7 +120,7 @@ def generate(rnd: random.Random, kinds: set[str] | None = None, big: bool = Fals
         else:
             r[6], r[7] = ("是", _date_before(rnd, as_of)) if i in inside else ("否", "")
         r[8], r[9] = ("是", _date_before(rnd, as_of)) if i in reached else ("否", "")
-        r[10] = rnd.choice(MODES + [""]) if i in reached else ""
+        r[10] = rnd.choice([*MODES, ""]) if i in reached else ""
     # the outlet register: a park per county, a station per township (serving some of its reached
     # villages), a point per in-village village (by code, or by name only)
     outlets: list[list[str]] = []
@@ -200,6 +201,9 @@ def _mess(case: Case, rnd: random.Random) -> None:
         case.sheets = True
     if "file-twice" in kinds:
         case.villages.append([list(r) for r in rows])
+    if "scoped" in kinds and rows:  # the report of one county, or of one township (maybe a shared name)
+        r = rnd.choice([r for r in rows if r[0] in COUNTY_CODES] or rows)
+        case.scope = ("county", r[0]) if rnd.random() < 0.5 else ("township", r[1])
 
 
 def cases(big: bool = False) -> st.SearchStrategy[Case]:
@@ -232,6 +236,8 @@ def write(case: Case, folder: Path) -> tuple[list[str], list[Path], list[Path] |
     args += ["--as-of", case.as_of.isoformat()]
     if case.divisions_none:
         args += ["--divisions", "none"]
+    if case.scope:
+        args += [f"--{case.scope[0]}", case.scope[1]]
     return args, ref_v, ref_o
 
 

@@ -120,7 +120,7 @@ class Scope:
 
     villages: int = 0
     options: list[list[set[tuple]]] = field(default_factory=list)  # per world, per village: its options
-    outlets: dict[str, tuple[int, int | None]] = field(default_factory=dict)
+    outlets: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # level -> range
     counties_unsubmitted: int = 0
     partial_outlets: bool = False  # a county of the scope is absent from the given outlet register
 
@@ -209,25 +209,25 @@ def compute(village_files: list[Path], outlet_files: list[Path] | None, as_of: d
 
     worlds = []
     for bits in itertools.product([False, True], repeat=len(unknown_outlets)):
-        active = [o["active"] for o in outlets]
-        for i, b in zip(unknown_outlets, bits):
-            active[i] = b
+        state: list[bool | None] = [o["active"] for o in outlets]
+        for k, b in zip(unknown_outlets, bits, strict=True):
+            state[k] = b
         points: dict[int, list[str]] = {}
         served: dict[int, list[str]] = {}
-        for o, on in zip(outlets, active):
+        for o, on in zip(outlets, state, strict=True):
             if not on:
                 continue
             mode = mode_of.get(o["mode"], "unspecified")
             if o["level"] == "village_point":
-                i = by_code.get(o["code"]) if o["code"] else None
-                i = i if i is not None else by_name.get((o["county"], o["township"], o["village"]))
-                if i is not None:
-                    points.setdefault(i, []).append(mode)
+                p = by_code.get(o["code"]) if o["code"] else None
+                p = p if p is not None else by_name.get((o["county"], o["township"], o["village"]))
+                if p is not None:
+                    points.setdefault(p, []).append(mode)
             for name in filter(None, re.split(r"[、，,;；\s]+", o["serves"])):
-                i = by_name.get((o["county"], o["township"], name))
-                if i is not None:
-                    served.setdefault(i, []).append(mode)
-        worlds.append((active, [_village_options(v, i, points, served, outlet_counties, as_of, rules, mode_of, pick)
+                j = by_name.get((o["county"], o["township"], name))
+                if j is not None:
+                    served.setdefault(j, []).append(mode)
+        worlds.append((state, [_village_options(v, i, points, served, outlet_counties, as_of, rules, mode_of, pick)
                                 for i, v in enumerate(villages)]))
 
     def make(vs: list[int], in_scope, counties_of_scope: list[str]) -> Scope:
@@ -237,7 +237,7 @@ def compute(village_files: list[Path], outlet_files: list[Path] | None, as_of: d
         unbounded = not outlet_files or s.partial_outlets
         for lvl in rules["outlet_levels"]:
             mine = [(i, o) for i, o in enumerate(outlets) if o["level"] == lvl and in_scope(o)]
-            ns = [sum(bool(w[0][i]) for i, _ in mine) for w in worlds]
+            ns = [sum(bool(w[0][k]) for k, _ in mine) for w in worlds]
             s.outlets[lvl] = (min(ns), None if unbounded else max(ns))
         return s
 

@@ -12,8 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import reference as ref
-from conftest import examples
-from hypothesis import HealthCheck, given, settings
+from conftest import LONG, examples
+from hypothesis import HealthCheck, Phase, given, settings
 from invariants import display_problems, report_problems
 from messy import Case, cases, generate, write
 from typer.testing import CliRunner
@@ -21,8 +21,10 @@ from typer.testing import CliRunner
 from kuaidi_cli.cli import app
 
 runner = CliRunner()
-SETTINGS = settings(max_examples=examples(12), deadline=None, derandomize=True, database=None,
-                    suppress_health_check=list(HealthCheck))
+# shrinking a failing register costs dozens of kuaidi runs: only in `make test-long`
+SETTINGS = settings(max_examples=examples(6), deadline=None, derandomize=True, database=None,
+                    suppress_health_check=list(HealthCheck),
+                    phases=list(Phase) if LONG > 1 else [Phase.explicit, Phase.reuse, Phase.generate])
 NOT_ESTABLISHED = {"unverified", "incomplete", "no-data", "pending"}
 OUTLET_METRICS = {"in_village_rate", "priority_in_village_rate", "reach_rate", "focus_reach_rate"}
 compared = {"registers": 0}  # how many generated registers were compared (printed with -s)
@@ -80,10 +82,10 @@ def _scope_problems(label: str, got: dict, s: ref.Scope, r: ref.Reference, targe
         elif not _in(got[rate], lo_r, hi_r):
             problems.append(f"{label}: {rate} {got[rate]:.6f}, the reference {lo_r}..{hi_r}")
     if r.outlets_given:
-        for level, (lo, hi) in s.outlets.items():
+        for level, (lo_o, hi_o) in s.outlets.items():
             value = (got.get("outlets") or {}).get(level)
-            if value is not None and not _in(value, lo, hi):
-                problems.append(f"{label}: outlets.{level} {value}, the reference {lo}..{hi}")
+            if value is not None and not _in(value, lo_o, hi_o):
+                problems.append(f"{label}: outlets.{level} {value}, the reference {lo_o}..{hi_o}")
     modes = s.modes([m["id"] for m in r.rules["modes"]])
     for mode in set(modes) | set(got.get("modes") or {}):
         lo, hi = modes.get(mode, (0, 0))
@@ -96,34 +98,53 @@ def _scope_problems(label: str, got: dict, s: ref.Scope, r: ref.Reference, targe
     return problems
 
 
-def compare(r: ref.Reference, data: dict) -> list[str]:
-    """Every figure of every scope of kuaidi's JSON against the reference."""
-    problems = _scope_problems("开封市", {**data["summary"], "targets": data["targets"]}, r.city, r, True)
-    for c in data["counties"]:
+def compare(r: ref.Reference, data: dict, scope: tuple[str, str] | None = None) -> list[str]:
+    """Every figure of every scope of kuaidi's JSON against the reference (of the city, or of the
+    county or township chosen by `scope`)."""
+    towns = r.townships
+    if scope is None:
+        label, mine = "开封市", r.city
+    elif scope[0] == "county":
+        label, mine = scope[1], r.counties[scope[1]]
+        towns = {k: s for k, s in towns.items() if k[0] == scope[1]}
+    else:
+        keys = [k for k in towns if k[1] == scope[1]]
+        if len(keys) != 1:
+            return [f"--township {scope[1]}: names {len(keys)} townships {keys}, yet reported (not exit 2)"]
+        label, mine, towns = "".join(keys[0]), towns[keys[0]], {keys[0]: towns[keys[0]]}
+    problems = _scope_problems(label, {**data["summary"], "targets": data["targets"]}, mine, r, True)
+    for c in data["counties"] if scope is None or scope[0] == "county" else []:
         s = r.counties.get(c["county"])
         problems += (_scope_problems(c["county"], c, s, r, True) if s else [f"a county row {c['county']} of no county"])
     shown = {c["county"] for c in data["counties"]}
-    problems += [f"{c}: sent villages, no county row" for c, s in r.counties.items() if s.villages and c not in shown]
+    problems += [f"{c}: sent villages, no county row" for c, s in r.counties.items()
+                 if s.villages and c not in shown and (scope is None or scope == ("county", c))]
     got_towns = {(t["county"], t["township"]): t for t in data["townships"]}
-    for key, s in r.townships.items():
+    for key, s in towns.items():
         if key not in got_towns:
             problems.append(f"{key[0]}{key[1]}: {s.villages} villages, no township row")
         else:
             problems += _scope_problems(f"{key[0]}{key[1]}", got_towns[key], s, r, False)
     problems += [f"{k[0]}{k[1]}: a township row the reference does not have" for k, t in got_towns.items()
-                 if k not in r.townships and (t.get("submitted") is not False or t.get("villages"))]
+                 if k not in towns and (t.get("submitted") is not False or t.get("villages"))]
     return problems
 
 
 def run_case(case: Case, folder: Path) -> tuple[list[str], dict]:
     args, ref_v, ref_o = write(case, folder)
     result = runner.invoke(app, ["report", *args, "--format", "json"])
+    r = ref.compute(ref_v, ref_o, case.as_of)
+    if case.scope and case.scope[0] == "township" and len([k for k in r.townships if k[1] == case.scope[1]]) > 1:
+        compared["registers"] += 1  # an ambiguous --township: exit 2 naming the counties (issue 20, item 6)
+        return ([] if result.exit_code == 2 else [f"--township {case.scope[1]} names several townships: exit "
+                                                  f"{result.exit_code}, not 2"]), {}
     assert result.exit_code in (0, 1), f"{case.describe()}\n{result.output}"
     data = json.loads(result.stdout)
-    r = ref.compute(ref_v, ref_o, case.as_of)
-    table = runner.invoke(app, ["report", *args], env={"COLUMNS": "200"})
+    shown: list[str] = []
+    if "threshold" in case.kinds or sum(map(len, case.villages)) > 1000:  # rates at a target's edge
+        shown = display_problems(runner.invoke(app, ["report", *args], env={"COLUMNS": "200"}).stdout)
     compared["registers"] += 1
-    return compare(r, data) + report_problems(data) + display_problems(table.stdout), data
+    return compare(r, data, case.scope) + report_problems(data) + shown, data
 
 
 def _check(case: Case, folder: Path) -> None:
@@ -147,7 +168,7 @@ def test_every_figure_of_messy_registers_agrees_with_the_reference(case, tmp_pat
 
 
 def test_seeded_messy_registers_agree_with_the_reference(tmp_path):
-    for seed in range(examples(6)):
+    for seed in range(examples(4)):
         _check(generate(random.Random(seed)), tmp_path / f"seed{seed}")
 
 
