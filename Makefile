@@ -39,7 +39,7 @@ test-office: $(STAMP)
 
 # the property tests with 20 times their examples, then ten minutes of fuzzing the loader (atheris)
 test-long: $(STAMP)
-	KUAIDI_LONG=1 $(BIN)/python -m pytest -q tests/test_properties.py tests/test_coverage_properties.py tests/test_validation.py
+	KUAIDI_LONG=1 $(BIN)/python -m pytest -q tests/test_properties.py tests/test_coverage_properties.py tests/test_validation.py tests/test_reference.py
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check atheris
 	fuzz/run.sh 600
 

@@ -82,3 +82,36 @@ def recount(as_of: str, county: str | None = None) -> dict:
             "priority_in_village": priority_in,
             "outlets": {"park": levels["县级电商快递物流园区"], "township_station": levels["乡镇电商快递服务站"],
                         "village_point": levels["村级电商快递服务点"]}}
+
+
+@pytest.fixture(autouse=True)
+def _report_invariants(request, monkeypatch):
+    """Every JSON report a test produces (`report --format json` on stdout, `export`'s JSON files) keeps
+    the invariants of tests/invariants.py: rows add up, the city is the sum of its counties, a status
+    agrees with its value (issue 20). test_reference.py lists them itself, with the reference's."""
+    if request.node.module.__name__ == "test_reference":
+        return
+    import json
+
+    from invariants import assert_report_invariants
+    from typer.testing import CliRunner
+
+    original = CliRunner.invoke
+
+    def invoke(self, app, args=None, *rest, **kw):
+        result = original(self, app, args, *rest, **kw)
+        words = [str(a) for a in (args or [])]
+        if result.exit_code in (0, 1) and words[:1] == ["report"] and "json" in words:
+            try:
+                data = json.loads(result.stdout)
+            except ValueError:
+                data = None
+            if isinstance(data, dict) and data.get("schema") == "kuaidi.report/1":
+                assert_report_invariants(data)
+        if result.exit_code in (0, 1) and words[:1] == ["export"] and "--out" in words:
+            out = Path(words[words.index("--out") + 1])
+            for path in out.glob("kuaidi-report-*.json") if out.is_dir() else []:
+                assert_report_invariants(json.loads(path.read_text(encoding="utf-8")))
+        return result
+
+    monkeypatch.setattr(CliRunner, "invoke", invoke)
