@@ -67,6 +67,6 @@ DivisionsOpt = Annotated[str | None, typer.Option("--divisions", metavar="TEXT",
 VillagesOpt = Annotated[list[Path] | None, typer.Option("--villages", metavar="PATH", help="行政村台账：文件、文件夹或通配符，可重复（一起算作一本台账）/ village register(s): files, folders, patterns")]
 OutletsOpt = Annotated[list[Path] | None, typer.Option("--outlets", metavar="PATH", help="服务点台账：文件、文件夹或通配符，可重复 / outlet register(s)")]
 FailOnOpt = Annotated[list[str] | None, typer.Option("--fail-on", metavar="TEXT", help="退出码为1的情形，逗号分隔：missed（到期必达目标未确认达标）、errors（台账有错误）、incomplete（有县区未报送）/ exit 1 on: missed,errors,incomplete")]
-HistoryOpt = Annotated[Path | None, typer.Option("--history", metavar="PATH", help="历史库（SQLite），默认在用户数据目录 / the history")]
+HistoryOpt = Annotated[Path | None, typer.Option("--history", metavar="PATH", envvar="KUAIDI_HISTORY", show_envvar=False, help="历史库（SQLite），默认在用户数据目录，或 KUAIDI_HISTORY / the history")]
 SamplesOpt = Annotated[bool, typer.Option("--samples", metavar="", help="用内置示例台账（合成数据）试运行 / run on the bundled example registers")]
 ForceOpt = Annotated[bool, typer.Option("--force", metavar="", help="覆盖已存在的文件 / overwrite an existing file")]
