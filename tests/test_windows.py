@@ -22,7 +22,8 @@ SIM = Path(__file__).resolve().parent / "windows_sim"
 def windows(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
     """`kuaidi ARGS` under the simulation, its output to GBK pipes (what a file redirected on a Chinese
     Windows is)."""
-    environ = {**os.environ, "PYTHONPATH": str(SIM), "PYTHONIOENCODING": "gbk", "KUAIDI_LANG": "", **(env or {})}
+    path = os.pathsep.join(p for p in (str(SIM), os.environ.get("PYTHONPATH", "")) if p)
+    environ = {**os.environ, "PYTHONPATH": path, "PYTHONIOENCODING": "gbk", "KUAIDI_LANG": "", **(env or {})}
     return subprocess.run([sys.executable, "-m", "kuaidi_cli", *map(str, args)], capture_output=True, cwd=cwd,
                           env=environ, timeout=120)
 
@@ -107,3 +108,76 @@ def test_template_into_a_chinese_path(tmp_path):
     assert done.returncode == 0, done.stderr.decode("gbk")
     assert done.stdout.decode("gbk").strip().endswith("336 个行政村")
     assert openpyxl.load_workbook(tmp_path / "台账 模板.xlsx").sheetnames[0] == "行政村台账"
+
+
+def test_a_file_excel_holds_open_is_one_clear_line(tmp_path, monkeypatch):
+    """Windows refuses to rename over a file Excel has open (PermissionError, winerror 32): kuaidi says so
+    and what to do, once, exit 2."""
+    from kuaidi_cli.core.errors import KuaidiError
+    from kuaidi_cli.write.files import write_atomic
+
+    target = tmp_path / "报表.xlsx"
+    target.write_bytes(b"old")
+
+    def held(src, dst):
+        e = PermissionError(13, "The process cannot access the file because it is being used by another process")
+        e.winerror = 32  # (what Windows sets; POSIX has no such attribute)
+        raise e
+
+    monkeypatch.setattr("kuaidi_cli.write.files.os.replace", held)
+    with pytest.raises(KuaidiError) as raised:
+        write_atomic(target, b"new", [])
+    assert raised.value.zh == f"文件「{target}」正被其他程序（如 Excel/WPS）打开，请关闭后重试"
+    assert "open in another program" in raised.value.en
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["报表.xlsx"]
+
+
+def test_the_history_lives_in_the_platforms_place_and_the_old_one_is_still_read(tmp_path, monkeypatch):
+    """platformdirs' user data dir (here a stand-in for %LOCALAPPDATA% or ~/Library); a history an earlier
+    kuaidi kept in ~/.local/share/kuaidi is used while the new place has none."""
+    import platformdirs
+
+    from kuaidi_cli.write import history
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.setattr(platformdirs, "user_data_path", lambda name, appauthor=None: tmp_path / "AppData" / name)
+    new = tmp_path / "AppData" / "kuaidi" / "history.sqlite"
+    assert history.default_path() == new
+    old = tmp_path / "home" / ".local" / "share" / "kuaidi" / "history.sqlite"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"")
+    assert history.default_path() == old
+    new.parent.mkdir(parents=True)
+    new.write_bytes(b"")
+    assert history.default_path() == new
+
+
+def test_kuaidi_history_names_the_history(tmp_path):
+    from typer.testing import CliRunner
+
+    from kuaidi_cli.cli import app
+
+    result = CliRunner().invoke(app, ["trend", "--no-chart"], env={"KUAIDI_HISTORY": str(tmp_path / "h.sqlite")})
+    assert result.exit_code == 2 and str(tmp_path / "h.sqlite") in result.stderr
+
+
+@pytest.mark.parametrize(("text", "day"), [("2021年12月", "2021-12-31"), ("2021-12", "2021-12-31"),
+                                           ("2024/2", "2024-02-29"), ("2023年2月底", "2023-02-28"),
+                                           ("２０２１年９月", "2021-09-30"), ("2021.06", "2021-06-30")])
+def test_as_of_takes_a_month_as_its_last_day(text, day):
+    from kuaidi_cli.commands.asof import parse
+    from kuaidi_cli.core.errors import KuaidiError
+
+    assert parse(text).isoformat() == day
+    for wrong in ("2021-13", "2021-0", "2021年13月", "1999-12"):  # no such month, or outside the years
+        with pytest.raises(KuaidiError):
+            parse(wrong)
+
+
+def test_what_an_encoding_lacks_degrades():
+    from kuaidi_cli.write.stdout import ERRORS, degrade_unencodable
+
+    degrade_unencodable()
+    assert "✓ 祥符区 ✗ ⚠".encode("gbk", ERRORS).decode("gbk") == "√ 祥符区 × !"
+    assert "✓ ✗ ⚠ — 开封".encode("ascii", ERRORS) == b"OK x ! - ??"
