@@ -121,7 +121,7 @@ def test_a_file_excel_holds_open_is_one_clear_line(tmp_path, monkeypatch):
 
     def held(src, dst):
         e = PermissionError(13, "The process cannot access the file because it is being used by another process")
-        e.winerror = 32  # (what Windows sets; POSIX has no such attribute)
+        e.winerror = 32  # type: ignore[attr-defined]  # (what Windows sets; POSIX has no such attribute)
         raise e
 
     monkeypatch.setattr("kuaidi_cli.write.files.os.replace", held)
@@ -181,3 +181,20 @@ def test_what_an_encoding_lacks_degrades():
     degrade_unencodable()
     assert "✓ 祥符区 ✗ ⚠".encode("gbk", ERRORS).decode("gbk") == "√ 祥符区 × !"
     assert "✓ ✗ ⚠ — 开封".encode("ascii", ERRORS) == b"OK x ! - ??"
+
+
+def test_chinese_help_has_no_stray_spaces():
+    """The help once had a space after every full-width mark (定时导出： 按日期命名写出报表 （原子写入）， …),
+    put there so that rich could wrap it; it now wraps between characters."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from kuaidi_cli.cli import app
+
+    for command in ([], ["check"], ["report"], ["export"], ["template"]):
+        result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "80"})
+        assert result.exit_code == 0
+        assert not re.search(r"[，；：、。）] [\u4e00-\u9fff（]|[\u4e00-\u9fff] （", result.stdout), result.stdout
+    assert "定时导出：按日期命名写出报表（原子写入），并记入历史库。" in CliRunner().invoke(
+        app, ["export", "--help"], env={"COLUMNS": "100"}).stdout

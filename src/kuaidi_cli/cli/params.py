@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,18 +12,22 @@ from kuaidi_cli.commands.options import Lang
 
 class _Help:
     """Help in the user's languages: "显示本帮助并退出" rather than click's English, no `<bool>` beside it, an
-    argument shown by its metavar alone, and Chinese text that a narrow terminal wraps (`breakable`)."""
+    argument shown by its metavar alone, and Chinese text that a narrow terminal wraps between characters
+    (write.wrapping), never cut with "…"."""
 
     help: str | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.help = breakable(self.help)
         for param in self.params:  # type: ignore[attr-defined]
             if type(param) is typer.core.TyperArgument:  # (typer.Argument takes no class of its own)
                 param.__class__ = _NamedArgument
-            if isinstance(param, typer.core.TyperOption | typer.core.TyperArgument):
-                param.help = breakable(param.help)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from kuaidi_cli.write.wrapping import chinese_breaks
+
+        with chinese_breaks():
+            super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -38,16 +41,6 @@ class _NamedArgument(typer.core.TyperArgument):
 
     def display_type_rich(self, ctx: Any) -> str | None:
         return None if self.metavar else super().display_type_rich(ctx)
-
-
-_BREAK_AFTER = re.compile(r"([，；：、）。])(?=[^\s，；：、）。])")
-_BREAK_BEFORE = re.compile(r"(?<=[^\s（])（")
-
-
-def breakable(text: str | None) -> str | None:
-    """Help text that a narrow terminal wraps rather than cuts: rich breaks lines only at spaces, and cuts
-    a longer run with "…", so a long Chinese sentence gets a space after its commas, colons and brackets."""
-    return text and _BREAK_BEFORE.sub(" （", _BREAK_AFTER.sub(r"\1 ", text))
 
 
 class Command(_Help, typer.core.TyperCommand): ...
