@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test test-long test-office lint setup clean samples
+.PHONY: demo test test-long test-office test-wheel lint setup clean samples
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -36,6 +36,10 @@ lint: $(STAMP)
 # kuaidi's CSVs as LibreOffice opens them (needs soffice: apt-get install -y libreoffice-calc-nogui)
 test-office: $(STAMP)
 	$(BIN)/python -m pytest -q -m office
+
+# the wheel built, installed in a fresh venv outside the checkout, running report, export and template (CI)
+test-wheel: $(STAMP)
+	$(BIN)/python -m pytest -q -m wheel -p no:xdist
 
 # the property tests with 20 times their examples, then ten minutes of fuzzing the loader (atheris)
 test-long: $(STAMP)

@@ -374,4 +374,7 @@ def _root(
 
 
 def main() -> None:
+    from kuaidi_cli.write.stdout import degrade_unencodable
+
+    degrade_unencodable()  # (a GBK console or log file: ✓ → √, never a UnicodeEncodeError)
     run(app, Session(ends_with_command=True))

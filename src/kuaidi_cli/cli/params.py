@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,18 +12,22 @@ from kuaidi_cli.commands.options import Lang
 
 class _Help:
     """Help in the user's languages: "显示本帮助并退出" rather than click's English, no `<bool>` beside it, an
-    argument shown by its metavar alone, and Chinese text that a narrow terminal wraps (`breakable`)."""
+    argument shown by its metavar alone, and Chinese text that a narrow terminal wraps between characters
+    (write.wrapping), never cut with "…"."""
 
     help: str | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.help = breakable(self.help)
         for param in self.params:  # type: ignore[attr-defined]
             if type(param) is typer.core.TyperArgument:  # (typer.Argument takes no class of its own)
                 param.__class__ = _NamedArgument
-            if isinstance(param, typer.core.TyperOption | typer.core.TyperArgument):
-                param.help = breakable(param.help)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from kuaidi_cli.write.wrapping import chinese_breaks
+
+        with chinese_breaks():
+            super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -38,16 +41,6 @@ class _NamedArgument(typer.core.TyperArgument):
 
     def display_type_rich(self, ctx: Any) -> str | None:
         return None if self.metavar else super().display_type_rich(ctx)
-
-
-_BREAK_AFTER = re.compile(r"([，；：、）。])(?=[^\s，；：、）。])")
-_BREAK_BEFORE = re.compile(r"(?<=[^\s（])（")
-
-
-def breakable(text: str | None) -> str | None:
-    """Help text that a narrow terminal wraps rather than cuts: rich breaks lines only at spaces, and cuts
-    a longer run with "…", so a long Chinese sentence gets a space after its commas, colons and brackets."""
-    return text and _BREAK_BEFORE.sub(" （", _BREAK_AFTER.sub(r"\1 ", text))
 
 
 class Command(_Help, typer.core.TyperCommand): ...
@@ -67,6 +60,6 @@ DivisionsOpt = Annotated[str | None, typer.Option("--divisions", metavar="TEXT",
 VillagesOpt = Annotated[list[Path] | None, typer.Option("--villages", metavar="PATH", help="行政村台账：文件、文件夹或通配符，可重复（一起算作一本台账）/ village register(s): files, folders, patterns")]
 OutletsOpt = Annotated[list[Path] | None, typer.Option("--outlets", metavar="PATH", help="服务点台账：文件、文件夹或通配符，可重复 / outlet register(s)")]
 FailOnOpt = Annotated[list[str] | None, typer.Option("--fail-on", metavar="TEXT", help="退出码为1的情形，逗号分隔：missed（到期必达目标未确认达标）、errors（台账有错误）、incomplete（有县区未报送）/ exit 1 on: missed,errors,incomplete")]
-HistoryOpt = Annotated[Path | None, typer.Option("--history", metavar="PATH", help="历史库（SQLite），默认在用户数据目录 / the history")]
+HistoryOpt = Annotated[Path | None, typer.Option("--history", metavar="PATH", envvar="KUAIDI_HISTORY", show_envvar=False, help="历史库（SQLite），默认在用户数据目录，或 KUAIDI_HISTORY / the history")]
 SamplesOpt = Annotated[bool, typer.Option("--samples", metavar="", help="用内置示例台账（合成数据）试运行 / run on the bundled example registers")]
 ForceOpt = Annotated[bool, typer.Option("--force", metavar="", help="覆盖已存在的文件 / overwrite an existing file")]

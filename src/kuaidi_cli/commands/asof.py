@@ -14,17 +14,28 @@ _FORMS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),  # 2021年12月31日
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),  # 20211231
 )
+_MONTHS = (  # a month stands for its last day: the end-of-month round
+    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),  # 2021-12, 2021/12, 2021.12
+    re.compile(r"^(\d{4})年(\d{1,2})月(?:底|末)?$"),  # 2021年12月, 2021年12月底
+)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    if not 1 <= month <= 12:
+        raise ValueError(month)
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def parse(value: str, option: str = "--as-of") -> dt.date:
-    """A date written 2021-12-31, 2021/12/31, 2021.12.31, 2021年12月31日 or 20211231 (full-width digits
-    and spaces allowed); raises KuaidiError for anything else."""
+    """A date written 2021-12-31, 2021/12/31, 2021.12.31, 2021年12月31日 or 20211231, or a month (2021-12,
+    2021年12月) for its last day (full-width digits and spaces allowed); raises KuaidiError for anything else."""
     text = "".join(unicodedata.normalize("NFKC", value).split())
-    for form in _FORMS:
+    for form, day in [(f, True) for f in _FORMS] + [(f, False) for f in _MONTHS]:
         m = form.match(text)
         if m:
             try:
-                when = dt.date(*(int(g) for g in m.groups()))
+                parts = [int(g) for g in m.groups()]
+                when = dt.date(*parts) if day else _month_end(*parts)
             except ValueError:
                 break
             if not FIRST <= when <= LAST:
@@ -32,8 +43,8 @@ def parse(value: str, option: str = "--as-of") -> dt.date:
                                   f"{option} must lie in {FIRST.year}–{LAST.year}, not '{value}'")
             return when
     raise KuaidiError(
-        f"{option} 不是有效日期：「{value}」（可写 2021-12-31、2021/12/31、2021.12.31、2021年12月31日 或 20211231）",
-        f"{option} is not a valid date: '{value}' (write 2021-12-31, 2021/12/31, 2021.12.31, 2021年12月31日 or 20211231)")
+        f"{option} 不是有效日期：「{value}」（可写 2021-12-31、2021/12/31、2021年12月31日、20211231，或月份 2021-12、2021年12月）",
+        f"{option} is not a valid date: '{value}' (write 2021-12-31, 2021/12/31, 2021年12月31日, 20211231, or a month: 2021-12, 2021年12月)")
 
 
 def future_warning(when: dt.date, today: dt.date, lang: str) -> str | None:

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
-import os
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,29 +42,30 @@ class ExportResult:
 
 @contextlib.contextmanager
 def folder_lock(folder: Path, wait: float) -> Iterator[None]:
-    """Hold the export lock of a folder; wait up to `wait` seconds for another export to finish."""
-    path = folder / LOCK_NAME
+    """Hold the export lock of a folder; wait up to `wait` seconds for another export to finish. The lock
+    is the operating system's (flock on POSIX, LockFileEx on Windows, through filelock): a killed export
+    leaves no lock behind."""
+    import warnings
+
+    with warnings.catch_warnings():  # (a POSIX without fcntl gets filelock's soft lock, and a warning)
+        warnings.simplefilter("ignore")
+        import filelock
+
+    lock = filelock.FileLock(str(folder / LOCK_NAME))
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        lock.acquire(timeout=wait, poll_interval=0.1)
+    except filelock.Timeout:
+        raise KuaidiError(
+            f"另一个 kuaidi export 正在写 {folder}，等待 {wait:g} 秒后放弃；请稍后再试",
+            f"another kuaidi export is writing {folder}; gave up after {wait:g} s; try again later",
+        ) from None
     except OSError as e:
         zh, en = os_reason(e)
         raise KuaidiError(f"无法在 {folder} 中写文件：{zh}", f"cannot write in {folder}: {en}") from e
     try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise KuaidiError(
-                        f"另一个 kuaidi export 正在写 {folder}，等待 {wait:g} 秒后放弃；请稍后再试",
-                        f"another kuaidi export is writing {folder}; gave up after {wait:g} s; try again later",
-                    ) from None
-                time.sleep(0.1)
         yield
     finally:
-        os.close(fd)  # closing the descriptor releases the lock
+        lock.release()
 
 
 def export(

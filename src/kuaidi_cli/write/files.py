@@ -111,7 +111,8 @@ def write_atomic(path: Path, data: bytes, inputs: list[Path]) -> None:
         raise KuaidiError(f"无法写入 {path.parent}：{zh}", f"cannot write in {path.parent}: {en}") from e
     try:
         with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), _mode(path))
+            if hasattr(os, "fchmod"):  # (POSIX: mkstemp's 0600 would hide the report; Windows has ACLs instead)
+                os.fchmod(fh.fileno(), _mode(path))
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -119,8 +120,23 @@ def write_atomic(path: Path, data: bytes, inputs: list[Path]) -> None:
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if held_open(e, path):
+            raise KuaidiError(f"文件「{path}」正被其他程序（如 Excel/WPS）打开，请关闭后重试",
+                              f"the file '{path}' is open in another program (Excel, WPS…); close it and try again") from e
         zh, en = os_reason(e)
         raise KuaidiError(f"无法写入 {path}：{zh}", f"cannot write {path}: {en}") from e
+
+
+# Windows' errors for a file another program has open: access denied (Excel holds it without sharing
+# delete, which a rename over it needs), sharing violation, lock violation.
+_HELD_OPEN = (5, 32, 33)
+
+
+def held_open(e: OSError, path: Path) -> bool:
+    """Whether a failed write over `path` means another program has it open (Windows; POSIX lets a file
+    be replaced whoever reads it): the error says so and the file itself is not read-only."""
+    return isinstance(e, PermissionError) and getattr(e, "winerror", None) in _HELD_OPEN and \
+        path.exists() and os.access(path, os.W_OK)
 
 
 def file_name(as_of: dt.date, fmt: str, part: str | None = None) -> str:

@@ -1,8 +1,10 @@
 """The history of exports in SQLite: every run, with every metric of every scope.
 
 Safe when two processes write at once: WAL journal, a busy timeout, and one transaction per run.
-By default the file lives in the user's data directory ($XDG_DATA_HOME/kuaidi, else
-~/.local/share/kuaidi); `--history` chooses another.
+By default the file lives in the platform's place for a user's data (platformdirs: %LOCALAPPDATA%/kuaidi
+on Windows, $XDG_DATA_HOME/kuaidi or ~/.local/share/kuaidi on Linux, ~/Library/Application Support/kuaidi
+on macOS); a history an earlier kuaidi kept in ~/.local/share/kuaidi is still used where the new place has
+none. `--history` (or KUAIDI_HISTORY) chooses another.
 """
 
 from __future__ import annotations
@@ -68,8 +70,13 @@ METRICS = tuple(c.metric for c in SCOPE_COLUMNS)  # every figure of a scope's ta
 
 
 def default_path() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "kuaidi" / "history.sqlite"
+    """The history in the user's data directory of the platform; the one of earlier versions (always
+    ~/.local/share/kuaidi, or under $XDG_DATA_HOME) when it exists and the platform's place has none."""
+    import platformdirs
+
+    path = platformdirs.user_data_path("kuaidi", appauthor=False) / "history.sqlite"
+    earlier = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "kuaidi" / "history.sqlite"
+    return earlier if not path.exists() and earlier.exists() else path
 
 
 def _problem(path: Path, e: Exception) -> KuaidiError:

@@ -41,3 +41,43 @@ def say(line: str) -> None:
         sys.stderr.flush()
     except BrokenPipeError:
         _quiet(sys.stderr)
+
+
+# What a character the output's encoding lacks is written as, the first the encoding has (GBK has √ and ×;
+# ASCII neither); anything else becomes "?". Chinese text stays itself in GBK/GB18030.
+_DEGRADED: dict[str, tuple[str, ...]] = {
+    "✓": ("√", "OK"), "✔": ("√", "OK"), "✗": ("×", "x"), "✘": ("×", "x"), "⚠": ("!",), "•": ("·", "*"),
+    "—": ("-",), "–": ("-",), "…": ("...",), "·": (".",), "×": ("x",), "√": ("OK",), "→": ("->",),
+    "←": ("<-",), "≥": (">=",), "≤": ("<=",), "「": ('"',), "」": ('"',), "“": ('"',), "”": ('"',),
+    "‘": ("'",), "’": ("'",), "　": (" ",), "，": (",",), "：": (":",), "；": (";",), "（": ("(",), "）": (")",),
+    "。": (".",), "、": (",",),
+}
+ERRORS = "kuaidi-degrade"
+
+
+def _degrade(e: UnicodeError) -> tuple[str, int]:
+    if not isinstance(e, UnicodeEncodeError):
+        raise e
+    out = []
+    for ch in e.object[e.start:e.end]:
+        for alt in (*_DEGRADED.get(ch, ()), "?"):
+            try:
+                alt.encode(e.encoding)
+            except UnicodeEncodeError:
+                continue
+            out.append(alt)
+            break
+    return "".join(out), e.end
+
+
+def degrade_unencodable() -> None:
+    """Let stdout and stderr write what their encoding cannot (a GBK console or file on Windows, a
+    scheduled task's log): ✓ → √, ✗ → ×, ⚠ → !, anything else → "?", instead of a UnicodeEncodeError
+    halfway through a report. A UTF-8 stream is left as it is."""
+    import codecs
+    import io
+
+    codecs.register_error(ERRORS, _degrade)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and not stream.encoding.lower().replace("-", "").startswith("utf"):
+            stream.reconfigure(errors=ERRORS)

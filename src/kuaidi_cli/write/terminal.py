@@ -17,6 +17,19 @@ class _Console(Console):
         self.quiet = True
         quiet_stdout()
 
+    @property
+    def encoding(self) -> str:
+        """The output's encoding, as rich uses it: to choose ASCII boxes for a stream that is not UTF-8. GBK
+        and GB18030 (a Chinese Windows' redirected output) have the box-drawing characters of its tables:
+        they keep them (what else they lack degrades, write.stdout.degrade_unencodable)."""
+        import codecs
+
+        name = super().encoding
+        try:
+            return "utf-8" if codecs.lookup(name).name in ("gbk", "gb18030") else name
+        except LookupError:
+            return name
+
 
 def console() -> Console:
     """A terminal's own width; redirected to a file or a pipe, a wide one (COLUMNS, else 200): a table
