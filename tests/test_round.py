@@ -95,7 +95,9 @@ def test_five_county_files_give_the_report_of_the_merged_register(county_folder,
 
 def test_the_same_village_in_two_files_is_a_duplicate_naming_both(tmp_path):
     a = write(tmp_path, f"{HEADER}\n祥符区,城关镇,袁楼村,410212100200,1571,7.9,是,,是,,\n", "a.csv")
-    b = write(tmp_path, f"{HEADER}\n祥符区,城关镇,袁楼村,410212100200,1600,7.9,是,,是,,\n", "b.csv")
+    # (b.csv lists one more village: two files listing the very same villages are copies of one, file-copy)
+    b = write(tmp_path, f"{HEADER}\n祥符区,城关镇,袁楼村,410212100200,1600,7.9,是,,是,,\n"
+                        "祥符区,城关镇,黄龙村,410212100201,900,5.1,否,,是,,\n", "b.csv")
     data = json.loads(invoke("check", a, b, "--format", "json", "--divisions", "none").stdout)
     dup = next(f for f in data["findings"] if f["code"] == "duplicate-village")
     assert dup["file"] == str(b) and str(a) in dup["message_zh"] and dup["row"] == 2
