@@ -47,15 +47,13 @@ class Places:
         """Per name group: the one prefix of its coded villages (None when none or several), and its
         "n:" key."""
         k = int(ids.max()) + 1 if len(ids) else 0
-        coded = np.flatnonzero(self.has[: self.n])
-        p_codes, p_uniques = pd.factorize(prefix[coded])
-        width = len(p_uniques) + 1
-        pairs = pd.unique(ids[coded] * width + p_codes)  # each (name group, prefix) once, by hashing
-        group, which = pairs // width, pairs % width
-        count = np.bincount(group, minlength=k)
-        one = np.full(k, None, dtype=object)
-        single = count[group] == 1
-        one[group[single]] = np.asarray(p_uniques, dtype=object)[which[single]]
+        one, count = _single_prefix(ids, prefix, np.flatnonzero(self.has[: self.n]), k)
+        # a name no coded village has (a county or township that sent no village row): the one prefix its
+        # coded outlets have, so that its outlets with and without a code are one place, not two
+        coded_outlets = self.n + np.flatnonzero(self.has[self.n:])
+        if len(coded_outlets):
+            by_outlets, _ = _single_prefix(ids, prefix, coded_outlets, k)
+            one = np.where(count == 0, by_outlets, one)
         first = first_of(ids, np.arange(len(ids)), k)  # every row of a group has the same names
         fallback = np.array(["n:" + "\x1f".join(str(col[i]) for col in names) for i in first.tolist()], dtype=object)
         return one, fallback
@@ -97,6 +95,20 @@ class Places:
             hit = np.where(usable[n:], first[np.maximum(ids[n:], 0)], -1)
             result = np.where(hit >= 0, hit, result)  # the code wins: it is looked up last
         return result
+
+
+def _single_prefix(ids: np.ndarray, prefix: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per name group (of `k`): the one prefix its `rows` have (None when none or several), and how many
+    distinct prefixes they have."""
+    p_codes, p_uniques = pd.factorize(prefix[rows])
+    width = len(p_uniques) + 1
+    pairs = pd.unique(ids[rows] * width + p_codes)  # each (name group, prefix) once, by hashing
+    group, which = pairs // width, pairs % width
+    count = np.bincount(group, minlength=k)
+    one = np.full(k, None, dtype=object)
+    single = count[group] == 1
+    one[group[single]] = np.asarray(p_uniques, dtype=object)[which[single]]
+    return one, count
 
 
 def code_numbers(code: np.ndarray, has: np.ndarray) -> np.ndarray | None:

@@ -15,11 +15,12 @@ from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import HTML_MARK
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.scope import (
+    county_rows,
     footer_lines,
     reference_note,
-    scope_name_cell,
     status_note,
     target_label,
+    township_rows,
     trust_notes,
 )
 from kuaidi_cli.write.scope import title as scope_title
@@ -121,15 +122,15 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
         return f'<tr class="{cls}"><td>{escape(name)}</td>' + "".join(f'<td class="n">{c}</td>' for c in cells) + "</tr>"
 
     counties = ("<table><tr>" + "".join(f"<th>{t(k, lang)}</th>" for k in heads) + "</tr>"
-                + "".join(scope_row(scope_name_cell(c.county, c.submitted, lang), c) for c in report.counties)
+                + "".join(scope_row(names[0], s) for names, s in county_rows(report, lang))
                 + scope_row(t("total_row", lang), report.summary, "total") + "</table>")
     township_heading = townships = ""
     if report.scope.level != "city" or len(report.counties) == 1:  # a county's page: its townships
         township_heading = f"<h2>{t('by_township', lang)}</h2>"
         townships = (f"<table><tr><th>{t('county', lang)}</th>"
                      + "".join(f"<th>{t(k, lang)}</th>" for k in ("township", *heads[1:])) + "</tr>"
-                     + "".join(scope_row(scope_name_cell(w.township, w.submitted, lang), w).replace(
-                         "<td>", f"<td>{escape(w.county)}</td><td>", 1) for w in report.townships)
+                     + "".join(scope_row(names[1], s).replace("<td>", f"<td>{escape(names[0])}</td><td>", 1)
+                               for names, s in township_rows(report, lang))
                      + scope_row(t("total_row", lang), report.summary, "total").replace("<td>", '<td colspan="2">', 1)
                      + "</table>")
     submissions = ""

@@ -14,7 +14,7 @@ from kuaidi_cli.report import Report
 from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.labels import t, yes_no
 from kuaidi_cli.write.safety import csv_cell
-from kuaidi_cli.write.scope import scope_name_cell
+from kuaidi_cli.write.scope import county_rows, township_rows
 from kuaidi_cli.write.text import pct
 
 
@@ -52,12 +52,11 @@ def to_csv(report: Report, lang: str = "zh") -> bytes:
     rows: list[tuple[tuple[str, ...], list[int | float | None]]]
     if report.scope.level == "city":
         names = [t("county", lang)]
-        rows = [((scope_name_cell(c.county, c.submitted, lang),), values(c, columns)) for c in report.counties]
+        rows = [(tuple(first), values(s, columns)) for first, s in county_rows(report, lang)]
         rows.append(((t("total_row", lang),), values(report.summary, columns)))
     else:
         names = [t("county", lang), t("township", lang)]
-        rows = [((w.county, scope_name_cell(w.township, w.submitted, lang)), values(w, columns))
-                for w in report.townships]
+        rows = [(tuple(first), values(s, columns)) for first, s in township_rows(report, lang)]
         rows.append(((t("total_row", lang), ""), values(report.summary, columns)))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")

@@ -70,6 +70,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "gap.unsubmitted": ("{n} 个县区或乡镇未报送", "{n} counties or townships sent nothing"),
     "gap.no_column": ("台账中没有可计算的数据", "nothing in the registers to compute it from"),
     "unsubmitted": ("未报送", "not submitted"),
+    "row.no_county": ("（不属于所列县区）", "(in no county listed)"),
+    "row.no_township": ("（不属于所列乡镇，如县级园区）", "(in no township listed, e.g. county parks)"),
     "submissions": ("报送情况", "Submissions"),
     "changes": ("本期变化（{since} 至 {to}）", "What changed ({since} to {to})"),
     "changes.none": ("与上期（{since}）相比没有变化。", "Nothing changed since {since}."),

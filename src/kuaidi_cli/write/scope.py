@@ -8,7 +8,7 @@ import re
 
 from kuaidi_cli.core.findings import Severity
 from kuaidi_cli.core.rules import Rules, Target
-from kuaidi_cli.report import Report, ReportContext, TargetOut
+from kuaidi_cli.report import Report, ReportContext, ScopeRow, TargetOut
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.text import date_text
 
@@ -101,6 +101,26 @@ def scope_name_cell(name: str, submitted: bool, lang: str) -> str:
     if submitted:
         return name
     return f"{name} ({t('unsubmitted', lang)})" if lang == "en" else f"{name}（{t('unsubmitted', lang)}）"
+
+
+def county_rows(report: Report, lang: str) -> list[tuple[list[str], ScopeRow]]:
+    """The rows of the county table: each county, then what belongs to no county (when there is any), so
+    that the rows add up to the 合计 under them."""
+    rows: list[tuple[list[str], ScopeRow]] = [([scope_name_cell(c.county, c.submitted, lang)], c)
+                                              for c in report.counties]
+    if report.counties_unassigned is not None:
+        rows.append(([t("row.no_county", lang)], report.counties_unassigned))
+    return rows
+
+
+def township_rows(report: Report, lang: str) -> list[tuple[list[str], ScopeRow]]:
+    """The rows of the township table (county, township): each township, then what belongs to no township
+    (a county's park, an outlet of a township no village row names), when there is any."""
+    rows: list[tuple[list[str], ScopeRow]] = [([w.county, scope_name_cell(w.township, w.submitted, lang)], w)
+                                              for w in report.townships]
+    if report.townships_unassigned is not None:
+        rows.append((["", t("row.no_township", lang)], report.townships_unassigned))
+    return rows
 
 
 def trust_notes(report: Report, context: ReportContext, lang: str) -> list[str]:

@@ -15,12 +15,13 @@ from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.columns import Column, scope_columns, values
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.scope import (
+    county_rows,
     footer_lines,
     reference_note,
-    scope_name_cell,
     status_note,
     target_label,
     title,
+    township_rows,
     trust_notes,
 )
 from kuaidi_cli.write.text import pct, reason_text, value_text
@@ -71,12 +72,12 @@ def render(report: Report, context: ReportContext, rules: Rules, console: Consol
     for note in trust_notes(report, context, lang):
         console.print(Text("⚠" + note, style="bold yellow"))
     console.print(_targets(report, rules, lang, context))
-    counties = [([scope_name_cell(c.county, c.submitted, lang)], c) for c in report.counties]
+    counties = county_rows(report, lang)
     columns = scope_columns(report)
     if report.scope.level != "township":  # (one township's row named as its county would read as the county's)
         console.print(_scope_table(t("by_county", lang), ["county"], counties, report.summary, lang, columns))
     if len(report.counties) == 1 or any(context.selection):
-        townships = [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships]
+        townships = township_rows(report, lang)
         console.print(_scope_table(t("by_township", lang), ["county", "township"], townships, report.summary, lang,
                                    columns))
     _submissions(report, console, lang)

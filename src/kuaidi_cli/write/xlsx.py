@@ -32,11 +32,12 @@ from kuaidi_cli.write.files import XLSX_MARK
 from kuaidi_cli.write.labels import finding_title, t, yes_no
 from kuaidi_cli.write.safety import is_dangerous
 from kuaidi_cli.write.scope import (
+    county_rows,
     reference_note,
     scope_heading,
-    scope_name_cell,
     status_note,
     target_label,
+    township_rows,
     trust_notes,
 )
 from kuaidi_cli.write.text import as_of_text, wrapped_lines
@@ -384,11 +385,8 @@ def to_xlsx(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     _targets_sheet(book, report, context, rules, lang)
     title = scope_heading(report, lang, "{scope}“快递进村”工作进展统计表", "{scope} 快递进村 progress")
     if report.scope.level != "township":  # (one township's row named as its county would read as the county's)
-        _scope_sheet(book, "分县区", title, report,
-                     [([scope_name_cell(c.county, c.submitted, lang)], c) for c in report.counties], ["county"], lang)
-    _scope_sheet(book, "分乡镇", title, report,
-                 [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships],
-                 ["county", "township"], lang)
+        _scope_sheet(book, "分县区", title, report, county_rows(report, lang), ["county"], lang)
+    _scope_sheet(book, "分乡镇", title, report, township_rows(report, lang), ["county", "township"], lang)
     _submissions_sheet(book, report, lang)
     if context.changes is not None:
         _changes_sheet(book, report, context.changes, lang)
