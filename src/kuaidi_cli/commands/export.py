@@ -138,12 +138,12 @@ def summary_line(result: ExportResult, out: Path, as_of: dt.date, lang: str, *, 
     """The one line export prints: where the files went, the reach rate, the due required targets not
     established as met; marked when the registers were the samples (and nothing was recorded)."""
     from kuaidi_cli.write.labels import t
-    from kuaidi_cli.write.text import pct
+    from kuaidi_cli.write.text import pct, rate_marks
 
     missed = [r for r in result.context.results if r.due_missed]
     names = ",".join(dict.fromkeys(p.suffix.lstrip(".") for p in result.written))
     files = str(out / file_name(as_of, "{" + names + "}")) if result.written else str(out)
-    line = t("export_done", lang, date=as_of.isoformat(), files=files, rate=pct(result.report.summary.reach_rate),
+    line = t("export_done", lang, date=as_of.isoformat(), files=files, rate=pct(result.report.summary.reach_rate, rate_marks(result.report.targets)),
              missed=len(missed))
     if samples:
         return t("samples_mark", lang) + line + t("export_samples", lang)

@@ -15,6 +15,7 @@ import math
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import xlsxwriter
@@ -40,13 +41,30 @@ from kuaidi_cli.write.scope import (
     township_rows,
     trust_notes,
 )
-from kuaidi_cli.write.text import as_of_text, wrapped_lines
+from kuaidi_cli.write.text import Marks, as_of_text, crossed_mark, rate_marks, wrapped_lines
 
 MAX_DETAIL_ROWS = 20_000  # rows of 待整改村 and 数据问题 kept in the workbook
 # A rate as a percentage with one decimal, as every output shows it (write.text.shown_rate): the cell keeps
 # the exact fraction, and a rate from 99.95% up to (not including) 100% shows as 99.9%, not as a 100.0% its
-# status denies.
+# status denies. A rate just below another target (79.97% beside 80%) gets the same kind of format for that
+# target (`near_format`): a format holds two conditions, so one format cannot guard every target.
 PERCENT = '[>=1]0.0%;[>=0.9995]"99.9%";0.0%'
+
+
+def near_format(mark: float) -> str:
+    """The number format of a rate just below `mark` (a target): the exact fraction kept, shown as the
+    largest one-decimal percentage below the mark (0.7997 → 79.9%), and as 0.0% shows it anywhere else."""
+    tenths = math.ceil(round(mark * 1000, 6))  # the mark in tenths of a percent (80% → 800)
+    below = f"{(tenths - 1) / 10:.1f}%"
+    return f'[>={mark:.10g}]0.0%;[>={(tenths - 0.5) / 1000:.10g}]"{below}";0.0%'
+
+
+@dataclass(frozen=True)
+class _Styled:
+    """A cell value with a format of its own (a rate near a target), written by XlsxWriter itself."""
+
+    value: float
+    fmt: Any
 
 _STATUS_FILL = {"met": "#C6EFCE", "missed": "#FFC7CE", "pending": "#FFEB9C", "info": "#DDEBF7",
                 "no-data": "#E4DFEC", "unverified": "#E4DFEC", "incomplete": "#E4DFEC"}
@@ -82,12 +100,29 @@ class _Book:
             for s in _STATUS_FILL
         }
 
+        self._near: dict[tuple[float, bool], Any] = {}
         # sheet part → [(the columns' formats, [(row after which, first row, rows)])]: written in `finish`
         self._spliced: dict[str, list[tuple[list[Any], list[tuple[int, int, list[Sequence[object]]]]]]] = {}
 
+    def rate(self, x: float | None, marks: Marks, *, total: bool = False) -> object:
+        """A rate cell's value: as it is, or, when rounding would carry it across a target (79.97% to
+        80.0%), with the format of that target (`near_format`)."""
+        mark = None if x is None else crossed_mark(x, marks)
+        if mark is None or mark >= 1:  # (PERCENT guards 100%)
+            return x
+        fmt = self._near.get((mark, total))
+        if fmt is None:
+            base = {"font_name": "等线", "font_size": 11, "valign": "vcenter", "border": 1, "num_format": near_format(mark)}
+            if total:
+                base |= {"bold": True, "bg_color": "#F2F2F2"}
+            fmt = self._near[(mark, total)] = self.wb.add_format(base)
+        return _Styled(float(x), fmt)  # type: ignore[arg-type]  # (x is not None: a mark was crossed)
+
     def put(self, ws: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
         """Write a value: text as text (quote-prefixed when it starts like a formula), numbers as numbers,
-        None as an empty cell."""
+        None as an empty cell; a `_Styled` value with its own format."""
+        if isinstance(value, _Styled):
+            fmt, value = value.fmt, value.value
         fmt = fmt or self.cell
         if value is None:
             ws.write_blank(row, col, None, fmt)
@@ -122,7 +157,8 @@ class _Book:
         segments: list[tuple[int, int, list[Sequence[object]]]] = []  # (row after which, first row, rows)
         after = start
         for r, row in enumerate(rows, start=start):
-            risky = [c for c, value in enumerate(row) if isinstance(value, str) and is_dangerous(value)]
+            risky = [c for c, value in enumerate(row) if (isinstance(value, str) and is_dangerous(value))
+                     or isinstance(value, _Styled)]
             if r in (start, last) or risky or unused:
                 for c, (value, fmt) in enumerate(zip(row, formats, strict=True)):
                     self.put(ws, r, c, value, fmt)
@@ -230,25 +266,32 @@ def _sheet_header(book: _Book, ws: Any, title: str, subtitle: str, headers: list
 
 
 def _scope_sheet(book: _Book, name: str, title: str, report: Report, rows: Sequence[tuple[list[str], ScopeRow]],
-                 first: list[str], lang: str) -> None:
+                 first: list[str], lang: str, marks: Marks) -> None:
     ws = book.wb.add_worksheet(t(f"sheet.{name}", lang))
     columns = scope_columns(report)
     headers = ["序号" if lang != "en" else "No.", *(t(k, lang) for k in first), *(t(c.key, lang) for c in columns)]
     widths = [6, *([12] * len(first)), *([11] * len(columns))]
     head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, widths)
     formats = [book.int, *([None] * len(first)), *(book.pct if c.rate else book.int for c in columns)]
+    rates = [c.rate for c in columns]
+
+    def cells(s: ScopeRow, total: bool = False) -> list[object]:
+        return [book.rate(x, marks, total=total) if rate else x
+                for x, rate in zip(values(s, columns), rates, strict=True)]
+
     r = book.rows(ws, head + 1, formats,
-                  [(n, *names, *values(s, columns)) for n, (names, s) in enumerate(rows, start=1)])
+                  [(n, *names, *cells(s)) for n, (names, s) in enumerate(rows, start=1)])
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     r += 1
     ws.merge_range(r, 0, r, len(first), t("total_row", lang), book.total)
-    for j, (value, c) in enumerate(zip(values(report.summary, columns), columns, strict=True), start=1 + len(first)):
+    for j, (value, c) in enumerate(zip(cells(report.summary, total=True), columns, strict=True), start=1 + len(first)):
         book.put(ws, r, j, value, book.total_pct if c.rate else book.total_int)
 
 
 def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: Rules, lang: str) -> None:
     ws = book.wb.add_worksheet(t("sheet.汇总", lang))
     by_id = {x.id: x for x in rules.targets}
+    marks = rate_marks(rules.targets)
     # for people: labels, not the rules' ids and metric names (those are in 说明 and in the JSON)
     headers = ["序号" if lang != "en" else "No.", t("target_label", lang), t("kind", lang),
                t("target_value", lang), t("current", lang), t("due", lang), t("status", lang), t("gap", lang),
@@ -266,7 +309,7 @@ def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: R
         book.put(ws, r, 1, label, book.wrap)
         book.put(ws, r, 2, t(f"kind.{x.kind}", lang))
         book.put(ws, r, 3, x.target, num)
-        book.put(ws, r, 4, x.value, num)
+        book.put(ws, r, 4, book.rate(x.value, marks) if rule.is_rate else x.value, num)
         ws.write_datetime(r, 5, dt.datetime.combine(x.due, dt.time()), book.date)
         book.put(ws, r, 6, t(f"status.{x.status}", lang), book.status[x.status])
         book.put(ws, r, 7, x.gap, book.int)
@@ -385,8 +428,9 @@ def to_xlsx(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     _targets_sheet(book, report, context, rules, lang)
     title = scope_heading(report, lang, "{scope}“快递进村”工作进展统计表", "{scope} 快递进村 progress")
     if report.scope.level != "township":  # (one township's row named as its county would read as the county's)
-        _scope_sheet(book, "分县区", title, report, county_rows(report, lang), ["county"], lang)
-    _scope_sheet(book, "分乡镇", title, report, township_rows(report, lang), ["county", "township"], lang)
+        _scope_sheet(book, "分县区", title, report, county_rows(report, lang), ["county"], lang, rate_marks(rules.targets))
+    _scope_sheet(book, "分乡镇", title, report, township_rows(report, lang), ["county", "township"], lang,
+                 rate_marks(rules.targets))
     _submissions_sheet(book, report, lang)
     if context.changes is not None:
         _changes_sheet(book, report, context.changes, lang)
