@@ -136,7 +136,8 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     not_village_t = meta.loc[typed.index[not_village.to_numpy()], "_t"]
     files = _count(tables, meta, valid_t, blank, total, note, repeat, invalid, findings, not_village_t)
     # every row that names a village (valid or not), with where it is: the register's rows as sent
-    seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code", "_file", "_row") if c in typed]]
+    seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code", "_file", "_sheet", "_row")
+                                    if c in typed]]
     return Register(kind=kind, frame=frame, files=files, findings=findings, seen=seen.reset_index(drop=True),
                     uncertain=soft)
 

@@ -228,4 +228,5 @@ class ReportContext:
     uncertain_rows: int = 0  # invalid only through 人口/距离: counted, with their priority maybe undecided
     villages: pd.DataFrame | None = None  # every village of the scope with its state (measure.coverage)
     changes: Changes | None = None  # since the previous export of an earlier as-of date (export only)
+    file_findings: int = 0  # errors and warnings of a part's report about a file, on no row of the part
     check_command: str = ""  # the `kuaidi check …` that lists the findings of these very registers

@@ -158,6 +158,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "footer.scope": ("范围外的 {n} 行未计入（规则 scope）", "{n} rows outside the rules' scope not counted"),
     "footer.findings": ("数据问题：错误 {errors} 条、警告 {warnings} 条，用 {command} 查看",
                         "data findings: {errors} errors, {warnings} warnings; see {command}"),
+    "footer.file_findings": ("其中 {n} 条关于文件本身（表头、合计行、重复行等），不属于任何一个县区的行",
+                             "{n} of them are about a file (its header, total or repeated rows), not a row of any county"),
     "footer.partial": ("只看 {what}：园区、服务站、服务点数量目标按{city}整体考核，此处不列", "showing {what} only: the count targets of {city} as a whole are left out"),
     "footer.generated": ("生成于 {at} · kuaidi.report/1", "generated {at} · kuaidi.report/1"),
     "as_of_col": ("截至", "As of"),

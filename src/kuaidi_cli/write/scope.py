@@ -168,6 +168,8 @@ def footer_lines(report: Report, context: ReportContext, lang: str) -> list[str]
     if errors or warnings:
         lines.append(t("footer.findings", lang, errors=errors, warnings=warnings,
                        command=context.check_command or f"kuaidi check --as-of {report.as_of.isoformat()}"))
+        if context.file_findings:
+            lines.append(t("footer.file_findings", lang, n=context.file_findings))
     if context.counts_omitted:
         lines.append(t("footer.partial", lang, what="、".join(x for x in context.selection if x),
                        city=report.scope.name[: len(report.scope.name) - len(short_name(report))] or "—"))
