@@ -122,6 +122,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     skipped = [make("file-skipped", file=str(k.path), value=k.path.name, detail_zh=k.why_zh, detail_en=k.why_en)
                for k in registers.skipped if k.finding]
     findings = skipped + villages.findings + (outlets.findings if outlets else []) + full.findings
+    every = findings + extra
     about_file = 0
     if wanted or township:  # a part's report: the findings on its rows, and those about a file
         places = row_places([villages.seen, *([outlets.seen] if outlets is not None else [])],
@@ -166,6 +167,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         check_command=check_command(registers, as_of), source=registers.source, selection=[*(counties or []), *([township] if township else [])],
         out_of_scope=full.out_of_scope, findings=findings, counts_omitted=bool(wanted or township), results=results,
         reference=reference, unknown_metrics=full.unknown_metrics, file_findings=about_file,
+        register_findings=every,
         uncertain_rows=0 if villages.uncertain is None else len(villages.uncertain), villages=full.villages,
     )
     return report, context

@@ -228,5 +228,7 @@ class ReportContext:
     uncertain_rows: int = 0  # invalid only through 人口/距离: counted, with their priority maybe undecided
     villages: pd.DataFrame | None = None  # every village of the scope with its state (measure.coverage)
     changes: Changes | None = None  # since the previous export of an earlier as-of date (export only)
+    # every finding of the registers given, whatever the scope (--fail-on errors is about them all)
+    register_findings: list[Finding] = field(default_factory=list)
     file_findings: int = 0  # errors and warnings of a part's report about a file, on no row of the part
     check_command: str = ""  # the `kuaidi check …` that lists the findings of these very registers

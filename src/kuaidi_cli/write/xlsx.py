@@ -12,10 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import re
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import xlsxwriter
@@ -42,30 +40,9 @@ from kuaidi_cli.write.scope import (
     trust_notes,
 )
 from kuaidi_cli.write.text import Marks, as_of_text, crossed_mark, rate_marks, wrapped_lines
+from kuaidi_cli.write.xlsx_cells import PERCENT, Styled, near_format, xml_text
 
 MAX_DETAIL_ROWS = 20_000  # rows of 待整改村 and 数据问题 kept in the workbook
-# A rate as a percentage with one decimal, as every output shows it (write.text.shown_rate): the cell keeps
-# the exact fraction, and a rate from 99.95% up to (not including) 100% shows as 99.9%, not as a 100.0% its
-# status denies. A rate just below another target (79.97% beside 80%) gets the same kind of format for that
-# target (`near_format`): a format holds two conditions, so one format cannot guard every target.
-PERCENT = '[>=1]0.0%;[>=0.9995]"99.9%";0.0%'
-
-
-def near_format(mark: float) -> str:
-    """The number format of a rate just below `mark` (a target): the exact fraction kept, shown as the
-    largest one-decimal percentage below the mark (0.7997 → 79.9%), and as 0.0% shows it anywhere else."""
-    tenths = math.ceil(round(mark * 1000, 6))  # the mark in tenths of a percent (80% → 800)
-    below = f"{(tenths - 1) / 10:.1f}%"
-    return f'[>={mark:.10g}]0.0%;[>={(tenths - 0.5) / 1000:.10g}]"{below}";0.0%'
-
-
-@dataclass(frozen=True)
-class _Styled:
-    """A cell value with a format of its own (a rate near a target), written by XlsxWriter itself."""
-
-    value: float
-    fmt: Any
-
 _STATUS_FILL = {"met": "#C6EFCE", "missed": "#FFC7CE", "pending": "#FFEB9C", "info": "#DDEBF7",
                 "no-data": "#E4DFEC", "unverified": "#E4DFEC", "incomplete": "#E4DFEC"}
 _STATUS_FONT = {"met": "#006100", "missed": "#9C0006", "pending": "#9C5700", "info": "#1F4E78",
@@ -110,18 +87,17 @@ class _Book:
         mark = None if x is None else crossed_mark(x, marks)
         if mark is None or mark >= 1:  # (PERCENT guards 100%)
             return x
-        fmt = self._near.get((mark, total))
-        if fmt is None:
-            base = {"font_name": "等线", "font_size": 11, "valign": "vcenter", "border": 1, "num_format": near_format(mark)}
-            if total:
-                base |= {"bold": True, "bg_color": "#F2F2F2"}
-            fmt = self._near[(mark, total)] = self.wb.add_format(base)
-        return _Styled(float(x), fmt)  # type: ignore[arg-type]  # (x is not None: a mark was crossed)
+        if (mark, total) not in self._near:
+            self._near[(mark, total)] = self.wb.add_format({"font_name": "等线", "font_size": 11, "valign": "vcenter",
+                                                            "border": 1, "num_format": near_format(mark),
+                                                            **({"bold": True, "bg_color": "#F2F2F2"} if total else {})})
+        fmt = self._near[(mark, total)]
+        return Styled(float(x), fmt)  # type: ignore[arg-type]  # (x is not None: a mark was crossed)
 
     def put(self, ws: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
         """Write a value: text as text (quote-prefixed when it starts like a formula), numbers as numbers,
-        None as an empty cell; a `_Styled` value with its own format."""
-        if isinstance(value, _Styled):
+        None as an empty cell; a `Styled` value with its own format."""
+        if isinstance(value, Styled):
             fmt, value = value.fmt, value.value
         fmt = fmt or self.cell
         if value is None:
@@ -158,7 +134,7 @@ class _Book:
         after = start
         for r, row in enumerate(rows, start=start):
             risky = [c for c, value in enumerate(row) if (isinstance(value, str) and is_dangerous(value))
-                     or isinstance(value, _Styled)]
+                     or isinstance(value, Styled)]
             if r in (start, last) or risky or unused:
                 for c, (value, fmt) in enumerate(zip(row, formats, strict=True)):
                     self.put(ws, r, c, value, fmt)
@@ -197,7 +173,7 @@ class _Book:
                 else:
                     text = str(value)
                     space = ' xml:space="preserve"' if text != text.strip() else ""
-                    cells.append(f'<c r="{letters[c]}{n}"{styles[c]} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
+                    cells.append(f'<c r="{letters[c]}{n}"{styles[c]} t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>')
             yield f'<row r="{n}">{"".join(cells)}</row>'
 
     def finish(self, data: bytes) -> bytes:
@@ -229,21 +205,6 @@ class _Book:
         return b"".join([*parts, body[pos:]])
 
 
-_ESCAPED = re.compile(r"_x[0-9a-fA-F]{4}_")  # text Excel would read as an escape: its underscore escaped
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # not allowed in XML: Excel's _xHHHH_ escape
-_CELL_LIMIT = 32767  # UTF-16 units in a cell
-
-
-def _xml_text(text: str) -> str:
-    """A cell's text as XlsxWriter writes an inline string: cut to Excel's limit, escaped."""
-    if len(text) > _CELL_LIMIT // 2 and len(units := text.encode("utf-16-le")) > 2 * _CELL_LIMIT:
-        text = units[: 2 * _CELL_LIMIT].decode("utf-16-le", "ignore")  # a pair cut in half is dropped
-    if "_x" in text:
-        text = _ESCAPED.sub(lambda m: "_x005F" + m.group(0), text)
-    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _sheet_header(book: _Book, ws: Any, title: str, subtitle: str, headers: list[str], widths: list[int]) -> int:
     """Title, subtitle and header rows; returns the index of the header row."""
     last = len(headers) - 1
@@ -273,14 +234,10 @@ def _scope_sheet(book: _Book, name: str, title: str, report: Report, rows: Seque
     widths = [6, *([12] * len(first)), *([11] * len(columns))]
     head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, widths)
     formats = [book.int, *([None] * len(first)), *(book.pct if c.rate else book.int for c in columns)]
-    rates = [c.rate for c in columns]
-
     def cells(s: ScopeRow, total: bool = False) -> list[object]:
-        return [book.rate(x, marks, total=total) if rate else x
-                for x, rate in zip(values(s, columns), rates, strict=True)]
+        return [book.rate(x, marks, total=total) if c.rate else x for x, c in zip(values(s, columns), columns, strict=True)]
 
-    r = book.rows(ws, head + 1, formats,
-                  [(n, *names, *cells(s)) for n, (names, s) in enumerate(rows, start=1)])
+    r = book.rows(ws, head + 1, formats, [(n, *names, *cells(s)) for n, (names, s) in enumerate(rows, start=1)])
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     r += 1
     ws.merge_range(r, 0, r, len(first), t("total_row", lang), book.total)
