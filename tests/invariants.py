@@ -61,7 +61,7 @@ def report_problems(data: dict) -> list[str]:
     # the city is the sum of its counties (a county not submitted shows nothing, or what it contributes:
     # over the official list, its villages; + an explicit part belonging to none), a county of its townships
     if data.get("scope", {}).get("level", "city") == "city" and counties:
-        problems += _sum_problems("合计 vs counties", data["summary"], counties, data.get("unassigned"))
+        problems += _sum_problems("合计 vs counties", data["summary"], counties, data.get("counties_unassigned"))
     for c in submitted:
         mine = [t for t in data.get("townships", []) if t["county"] == c["county"]]
         if mine:
@@ -118,3 +118,21 @@ def display_problems(text: str) -> list[str]:
         if goal and now and float(now.group(1)) >= float(goal.group(1)):
             problems.append(f"a missed target shows its own value: {line.strip()}")
     return problems
+
+
+LEVELS = ("park", "township_station", "village_point")
+
+
+def assert_totals_add_up(report: dict) -> None:
+    """The county rows (and the row of what belongs to no county) add up to the summary, and so do the
+    township rows (and theirs), count by count, outlet level by outlet level (a figure nothing
+    establishes, null in the summary, is left aside)."""
+    total = report["summary"]
+    for table, rest in (("counties", "counties_unassigned"), ("townships", "townships_unassigned")):
+        rows = [*report[table], *([report[rest]] if report.get(rest) else [])]
+        for key in COUNTS:
+            if total[key] is not None:
+                assert sum(r[key] or 0 for r in rows) == total[key], (table, key)
+        for level in LEVELS:
+            if total["outlets"][level] is not None:
+                assert sum(r["outlets"][level] or 0 for r in rows) == total["outlets"][level], (table, level)

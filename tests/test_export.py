@@ -77,7 +77,8 @@ def test_xlsx_sheets_formats_and_values(exported):
     # the gap of a 100% target: priority villages without an outlet of their own
     assert priority[7].value == city["priority_villages"] - city["priority_in_village"]
     assert rows["全市行政村通达率100%"][5].value == dt.datetime(2022, 12, 31)
-    assert wb["分乡镇"].max_row == 4 + 79 + 1  # header rows, 79 townships, 合计
+    # header rows, 79 townships, the county parks (in no township: their own row, issue 20), 合计
+    assert wb["分乡镇"].max_row == 4 + 79 + 1 + 1
     attention = wb["待整改村"]
     assert attention["D5"].value and attention["A5"].value == 1
     about = {r[0].value: r[1].value for r in wb["说明"].iter_rows(min_row=3) if r[0].value}

@@ -57,13 +57,16 @@ SUMMARY_KEYS = {"villages", "priority_villages", "in_village", "priority_in_vill
 def test_json_follows_the_contract():
     data = report_json("2021-12-31")
     assert set(data) == {"schema", "as_of", "generated_at", "rules", "inputs", "summary", "targets", "counties",
-                         "townships", "attention", "scope", "samples", "submissions"}
+                         "townships", "attention", "scope", "samples", "submissions",
+                         # added (issue 20): what no county or township row holds, and 报送情况 by township
+                         "counties_unassigned", "townships_unassigned", "township_submissions"}
     assert data["schema"] == "kuaidi.report/1" and data["as_of"] == "2021-12-31"
     assert data["scope"] == {"level": "city", "name": "开封市", "counties": ["祥符区", "杞县", "通许县", "尉氏县", "兰考县"],
                              "township": None}
     assert data["samples"] is False  # the sample files given by --villages/--outlets: not --samples
     assert [s["county"] for s in data["submissions"]] == ["祥符区", "杞县", "通许县", "尉氏县", "兰考县"]
-    assert all(set(s) == {"county", "files", "rows", "valid", "invalid", "errors", "latest", "submitted", "uncertain"}
+    assert all(set(s) == {"county", "files", "rows", "valid", "invalid", "errors", "latest", "submitted", "uncertain",
+                          "outlets", "township"}  # (the last three added by issue 20)
                for s in data["submissions"])
     assert set(data["rules"]) == {"name", "sha256"}
     assert all(set(i) == {"path", "sha256", "rows", "invalid_rows", "uncertain_rows"} for i in data["inputs"])

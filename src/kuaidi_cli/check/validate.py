@@ -158,7 +158,8 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     files = _count(tables, meta, valid_t, blank, total, note, repeat | copy, invalid & ~uncertain, findings,
                    not_village_t, meta.loc[typed.index[(uncertain & ~not_village).to_numpy()], "_t"])
     # every row that names a village (valid or not), with where it is: the register's rows as sent
-    seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code", "_file", "_sheet", "_row") if c in typed]]
+    seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code", "_file", "_sheet", "_row")
+                                    if c in typed]]
     return Register(kind=kind, frame=frame, files=files, findings=findings, seen=seen.reset_index(drop=True),
                     uncertain=soft)
 

@@ -157,7 +157,7 @@ def report(
             render(result, context, rules, console(), lang=lang.value)
         else:
             reporting.write_output(chosen, output, result, context, rules, registers, lang.value)
-        failed = _failed(fail_on, context.results, context.findings, result, rules, lang)
+        failed = _failed(fail_on, context.results, context.register_findings, result, rules, lang)
     raise typer.Exit(1 if failed else 0)
 
 
@@ -223,7 +223,7 @@ def export(
             from kuaidi_cli.write.stdout import emit
 
             emit(exporting.summary_line(result, out, when, lang.value, samples=registers.source == "samples") + "\n")
-        failed = _failed(fail_on, result.context.results, result.context.findings, result.report, rules, lang)
+        failed = _failed(fail_on, result.context.results, result.context.register_findings, result.report, rules, lang)
     raise typer.Exit(1 if failed else 0)
 
 

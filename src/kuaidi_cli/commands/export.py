@@ -137,12 +137,12 @@ def summary_line(result: ExportResult, out: Path, as_of: dt.date, lang: str, *, 
     established as met, the counties that sent nothing (the figures are partial then); marked when the
     registers were the samples (and nothing was recorded)."""
     from kuaidi_cli.write.labels import t
-    from kuaidi_cli.write.text import pct
+    from kuaidi_cli.write.text import pct, rate_marks
 
     missed = [r for r in result.context.results if r.due_missed]
     names = ",".join(dict.fromkeys(p.suffix.lstrip(".") for p in result.written))
     files = str(out / file_name(as_of, "{" + names + "}")) if result.written else str(out)
-    line = t("export_done", lang, date=as_of.isoformat(), files=files, rate=pct(result.report.summary.reach_rate),
+    line = t("export_done", lang, date=as_of.isoformat(), files=files, rate=pct(result.report.summary.reach_rate, rate_marks(result.report.targets)),
              missed=len(missed))
     unsent = [s.county for s in result.report.submissions if not s.submitted]
     if unsent:  # the figures are those of the counties that sent registers: said on the one line cron mails

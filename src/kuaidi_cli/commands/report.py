@@ -20,7 +20,7 @@ from kuaidi_cli.commands.inputs import Registers, sha256, skipped_lines
 from kuaidi_cli.commands.second_process import SECOND_PROCESS_BYTES, SecondProcess
 from kuaidi_cli.core.errors import InputError, KuaidiError
 from kuaidi_cli.core.fields import Kind
-from kuaidi_cli.core.findings import Finding, make
+from kuaidi_cli.core.findings import Finding, Severity, make
 from kuaidi_cli.core.gazetteer import Gazetteer
 from kuaidi_cli.core.rules import Rules, canonical_county
 from kuaidi_cli.core.threads import in_thread
@@ -28,6 +28,7 @@ from kuaidi_cli.measure.coverage import Coverage, compute
 from kuaidi_cli.read import Limits, is_workbook
 from kuaidi_cli.report.build import OutletParts, Sent, build, select
 from kuaidi_cli.report.model import InputRef, Reference, Report, ReportContext, RulesRef, ScopeOut
+from kuaidi_cli.report.scoped import findings_in_scope, row_places
 from kuaidi_cli.report.submissions import submissions
 from kuaidi_cli.write.files import refuse_existing, refuse_input
 from kuaidi_cli.write.json_csv import csv_headers
@@ -66,7 +67,8 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
         # a province's or the country's workbooks: the village register is loaded and checked in a
         # second process while this one does the outlet register (two cores, two registers)
         second = SecondProcess(registers.villages, Kind.VILLAGES, rules, limits=limits, gazetteer=gazetteer,
-                               keep_seen=gazetteer is not None, sheet=registers.sheet, encoding=registers.encoding)
+                               keep_seen=True, sheet=registers.sheet, encoding=registers.encoding)  # (报送情况 and a
+                               # part's findings need the rows' places)
         try:
             outlets = without_cells(load_register(registers.outlets, Kind.OUTLETS, rules, encoding=registers.encoding,
                                                   limits=limits))
@@ -126,7 +128,23 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     generated_at = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     skipped = [make("file-skipped", file=str(k.path), value=k.path.name, detail_zh=k.why_zh, detail_en=k.why_en)
                for k in registers.skipped if k.finding]
-    findings = skipped + villages.findings + (outlets.findings if outlets else []) + full.findings + extra
+    findings = skipped + villages.findings + (outlets.findings if outlets else []) + full.findings
+    every = findings + extra
+    about_file = 0
+    if wanted or township:  # a part's report: the findings on its rows, and those about a file
+        places = row_places([villages.seen, *([outlets.seen] if outlets is not None else [])],
+                            lambda name: canonical_county(name, rules))
+        findings, of_files = findings_in_scope(findings, places, list(part.counties["county"]), township)
+        about_file = sum(f.severity is not Severity.INFO for f in of_files)
+        if len(lacking):  # the official villages the part lacks, not the city's
+            from kuaidi_cli.check.official import missing_findings
+
+            inside = lacking["county_name"].isin(list(part.counties["county"]))
+            if township:
+                inside &= lacking["township_name"] == township
+            first = villages.files[0].table
+            extra = missing_findings(lacking[inside], first.name, first.sheet, seen=villages.seen)
+    findings += extra
     report, results = build(part, rules, rules_ref=RulesRef(name=rules.name, sha256=rules_sha),
                             inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),
                             scope=scope_of(part, rules, wanted, township), samples=registers.source == "samples",
@@ -156,7 +174,8 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     context = ReportContext(
         check_command=check_command(registers, as_of), source=registers.source, selection=[*(counties or []), *([township] if township else [])],
         out_of_scope=full.out_of_scope, findings=findings, counts_omitted=bool(wanted or township), results=results,
-        reference=reference, unknown_metrics=full.unknown_metrics,
+        reference=reference, unknown_metrics=full.unknown_metrics, file_findings=about_file,
+        register_findings=every,
         uncertain_rows=0 if villages.uncertain is None else len(villages.uncertain), villages=full.villages,
         not_counted=lambda: _not_counted(villages, rules),
         uncertain_outlets=0 if outlets is None or outlets.uncertain is None else len(outlets.uncertain),

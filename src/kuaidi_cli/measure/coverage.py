@@ -177,7 +177,7 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
         v["mode"] = v["mode"].where(~official_only, None)
     v["mode"] = v["mode"].where(~(v["reached"] & v["mode"].isna()), UNSPECIFIED_MODE)
 
-    counties, townships = _scopes(v, rules)
+    counties, townships = _scopes(v, rules, o)
     return Coverage(as_of=as_of, villages=v, outlets=active, counties=counties, townships=townships,
                     out_of_scope=out_of_scope, findings=findings, unknown_metrics=unknown_metrics,
                     undecided_outlets=undecided,
@@ -302,12 +302,20 @@ def _disagreements(rows: pd.DataFrame, outlet_says: pd.Series, as_of: dt.date) -
     return out
 
 
-def _scopes(v: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The counties (every county of the rules' scope, even one with no village) and townships."""
+def _scopes(v: pd.DataFrame, rules: Rules, o: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The counties (every county of the rules' scope, even one with no village) and townships. A county
+    of the scope with no village is keyed as its outlets are (when they have one key), so that the
+    outlets it sent are counted in its row, not outside every row."""
     seen = _most_written(v, ["county_key"], "county")
     rows: list[tuple[Any, Any]] = [tuple(r) for r in seen.itertuples(index=False)]
     names = {county for _, county in rows}
-    rows += [(f"n:{c}", c) for c in rules.scope.counties if c not in names]
+    outlet_keys: dict[Any, list[Any]] = {}
+    if o is not None and len(o):
+        pairs = o.drop_duplicates(["county", "county_key"])[["county", "county_key"]]
+        for county, key in pairs.itertuples(index=False):
+            outlet_keys.setdefault(county, []).append(key)
+    rows += [(keys[0] if len(keys := outlet_keys.get(c, [])) == 1 else f"n:{c}", c)
+             for c in rules.scope.counties if c not in names]
     counties = pd.DataFrame(rows, columns=["county_key", "county"])
     order = {c: i for i, c in enumerate(rules.scope.counties)}
     counties["_order"] = counties["county"].map(order).fillna(len(order))

@@ -262,6 +262,19 @@ def by_township(c: Coverage, rules: Rules) -> list[tuple[Any, ScopeCounts]]:
     return _by(c, "township_key", c.townships, rules)
 
 
+def outside(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> ScopeCounts | None:
+    """The counts of the villages and active outlets of `c` that belong to no row of `scopes` (by `key`:
+    county_key, township_key) — a county park in no township, an outlet of a place no village row names —
+    or None when there are none: with them, the rows of a table add up to its total."""
+    keys = scopes[key].to_numpy(dtype=object)
+    v, o = c.villages, c.outlets
+    v_out = v[~v[key].isin(keys)] if len(v) else v
+    o_out = o[~o[key].isin(keys)] if len(o) else o
+    if not len(v_out) and not len(o_out):
+        return None
+    return summary(v_out, o_out, rules)
+
+
 def attention(c: Coverage) -> pd.DataFrame:
     """Villages that need attention: priority villages without an outlet of their own, villages whose
     priority is undecided (population or distance blank), and villages not reached. Priority villages

@@ -56,8 +56,14 @@ class Places:
         group's first row)."""
         k = int(ids.max()) + 1 if len(ids) else 0
         coded = np.flatnonzero(self.has[: self.n])
-        p_codes, p_uniques = pd.factorize(prefix[coded])
-        best = majority(ids[coded], p_codes, k)
+        coded_outlets = self.n + np.flatnonzero(self.has[self.n:])
+        p_codes, p_uniques = pd.factorize(prefix[np.concatenate([coded, coded_outlets])])
+        best = majority(ids[coded], p_codes[: len(coded)], k)
+        if len(coded_outlets):
+            # a name no coded village has (a county or township that sent no village row): the prefix most
+            # of its coded outlets have, so that its outlets with and without a code are one place, not two
+            by_outlets = majority(ids[coded_outlets], p_codes[len(coded):], k)
+            best = np.where(best >= 0, best, by_outlets)
         first = first_of(ids, np.arange(len(ids)), k)  # every row of a group has the same names
         prefixes = np.asarray(p_uniques, dtype=object)
         return np.array([prefixes[b] if b >= 0 else fallback(int(i)) for b, i in zip(best.tolist(), first.tolist(),

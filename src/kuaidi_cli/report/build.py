@@ -149,6 +149,7 @@ def build(
     c: Coverage, rules: Rules, *, rules_ref: RulesRef, inputs: list[InputRef], generated_at: str,
     scope: ScopeOut | None = None, samples: bool = False, partial: bool = False,
     complete_by_definition: bool = False, sent: Sent | None = None, submissions: list[Submission] | None = None,
+    township_submissions: list[Submission] | None = None,
 ) -> tuple[Report, list[TargetResult]]:
     """The report of a coverage. `partial`: a part of the city was selected, so the city-wide count
     targets (parks, stations, points) are left out rather than compared with a county's count.
@@ -209,9 +210,15 @@ def build(
             zip(*(need[col].to_numpy(dtype=object) if col in need else np.full(len(need), None, dtype=object)
                   for col in columns), strict=True), _missing_fields(need, rules), strict=True)
     ])
+    # what no row of a table holds, so that its rows add up to its total (None when every figure is in a row)
+    rest_c, rest_t = (metrics.outside(c, key, scopes, rules) for key, scopes in
+                      (("county_key", c.counties), ("township_key", c.townships)))
     report = Report(
         as_of=c.as_of, generated_at=generated_at, rules=rules_ref, inputs=inputs,
         summary=Summary(**total.contract(_unknown_here(total, unknown))), targets=_targets(results), counties=counties,
         townships=townships, attention=attention, scope=scope, samples=samples, submissions=submissions or [],
+        township_submissions=township_submissions or [],
+        counties_unassigned=None if rest_c is None else Summary(**rest_c.contract(unknown)),
+        townships_unassigned=None if rest_t is None else Summary(**rest_t.contract(unknown)),
     )
     return report, results

@@ -163,18 +163,32 @@ class AttentionVillage(_Model):
     village: str
 
 
+class RegisterPart(_Model):
+    """What one place sent in one register (the outlet register's part of 报送情况)."""
+
+    errors: int  # error findings on its rows
+    files: list[str]
+    invalid: int  # its rows not counted
+    rows: int  # its rows (not the blank, total or note rows)
+    sent: bool  # at least one row came
+    valid: int  # its rows the report counts
+
+
 class Submission(_Model):
-    """What one county of the scope sent (报送情况): its files, its village rows as they came, the latest
-    date written in its rows; `submitted` false (未报送) when no valid village row came."""
+    """What one county (or township) of the scope sent (报送情况): its files, its village rows as they came,
+    the latest date written in its rows; `submitted` false (未报送) when no valid village row came.
+    `outlets`: its part of the outlet register (null when no outlet register was given)."""
 
     county: str
-    errors: int  # error findings on its rows
+    errors: int  # error findings on its village rows
     files: list[str]
     invalid: int  # its village rows not counted (errors, repeats of a village)
     latest: dt.date | None  # the latest date written in its rows (设点/通达/启用/停用), or null
+    outlets: RegisterPart | None = None
     rows: int  # its village rows (not the blank, total or note rows)
     submitted: bool
     uncertain: int = 0  # of `valid`, the rows with a cell kuaidi cannot read (some figures undecided)
+    township: str | None = None  # set in township_submissions
     valid: int  # its village rows the report counts
 
 
@@ -182,6 +196,9 @@ class Report(_Model):
     as_of: dt.date
     attention: list[AttentionVillage]
     counties: list[County]
+    # the figures of the scope that belong to no county row (outlets of a place no village row names),
+    # null when there are none: the county rows and this add up to `summary`
+    counties_unassigned: Summary | None = None
     generated_at: str
     inputs: list[InputRef]
     rules: RulesRef
@@ -191,7 +208,12 @@ class Report(_Model):
     submissions: list[Submission]
     summary: Summary
     targets: list[TargetOut]
+    # 报送情况 by township, for a report of one county or one township (else empty)
+    township_submissions: list[Submission] = Field(default_factory=list)
     townships: list[Township]
+    # the figures that belong to no township row (a county's park, an outlet of a township no village row
+    # names), null when there are none: the township rows and this add up to `summary`
+    townships_unassigned: Summary | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
@@ -235,4 +257,7 @@ class ReportContext:
     # the village rows of the registers not counted (invalid): county (its current name), township, village,
     # code as written; what `changes` tells apart from a village gone from the register (made when asked)
     not_counted: Callable[[], pd.DataFrame] | None = None
+    # every finding of the registers given, whatever the scope (--fail-on errors is about them all)
+    register_findings: list[Finding] = field(default_factory=list)
+    file_findings: int = 0  # errors and warnings of a part's report about a file, on no row of the part
     check_command: str = ""  # the `kuaidi check …` that lists the findings of these very registers

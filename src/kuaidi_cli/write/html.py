@@ -15,15 +15,16 @@ from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import HTML_MARK
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.scope import (
+    county_rows,
     footer_lines,
     reference_note,
-    scope_name_cell,
     status_note,
     target_label,
+    township_rows,
     trust_notes,
 )
 from kuaidi_cli.write.scope import title as scope_title
-from kuaidi_cli.write.text import pct, reason_text
+from kuaidi_cli.write.text import Marks, pct, rate_marks, reason_text
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#222;max-width:1100px}
@@ -43,7 +44,7 @@ th,.met,.missed,.pending,.info,.no-data,.unverified,.incomplete,tr.total td{-web
 
 
 def _bar_chart(title: str, names: list[str], values: list[float | None], lines: list[tuple[float, str]],
-               color: str) -> str:
+               color: str, marks: Marks) -> str:
     """Vertical bars of rates in [0, 1] with dashed horizontal target lines."""
     height, left, top, bottom, right = 300, 56, 36, 48, 150
     width = max(760, left + right + 56 * len(names))  # room for each name (a county's 30 townships)
@@ -65,9 +66,9 @@ def _bar_chart(title: str, names: list[str], values: list[float | None], lines: 
         x = left + step * i + (step - bar) / 2
         if v is not None:
             parts.append(f'<rect class="bar" x="{x:.1f}" y="{y(v):.1f}" width="{bar:.1f}" height="{plot_h * v:.1f}" '
-                         f'fill="{color}"><title>{escape(name)} {pct(v)}</title></rect>')
+                         f'fill="{color}"><title>{escape(name)} {pct(v, marks)}</title></rect>')
             on_top.append(f'<text x="{x + bar / 2:.1f}" y="{y(v) - 4:.1f}" text-anchor="middle" font-size="11" '
-                          f'stroke="#fff" stroke-width="3" paint-order="stroke">{pct(v)}</text>')
+                          f'stroke="#fff" stroke-width="3" paint-order="stroke">{pct(v, marks)}</text>')
         else:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{y(0) - 4:.1f}" text-anchor="middle" font-size="11">—</text>')
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="12">'
@@ -96,13 +97,14 @@ def _target_lines(rules: Rules, metric: str, lang: str) -> list[tuple[float, str
 
 def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "zh") -> str:
     by_id = {x.id: x for x in rules.targets}
+    marks = rate_marks(rules.targets)
     en = lang == "en"
     title = scope_title(report, lang)
     rows = []
     for x in report.targets:
         rule = by_id[x.id]
-        value = (pct(x.value) if rule.is_rate else f"{x.value:g}") if x.value is not None else "—"
-        target = pct(x.target) if rule.is_rate else f"{x.target:g}"
+        value = (pct(x.value, marks) if rule.is_rate else f"{x.value:g}") if x.value is not None else "—"
+        target = pct(x.target, marks) if rule.is_rate else f"{x.target:g}"
         gap = status_note(x, lang, is_rate=rule.is_rate)
         label = target_label(rule, report, rules, lang)
         note = reference_note(rule.metric, context, lang)  # (as the terminal: 79 township-level units in the list)
@@ -117,19 +119,19 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     heads = ("county", *(c.key for c in columns))
 
     def scope_row(name: str, s: ScopeRow, cls: str = "") -> str:
-        cells = ["—" if x is None else pct(x) if c.rate else x for c, x in zip(columns, values(s, columns), strict=True)]
+        cells = ["—" if x is None else pct(x, marks) if c.rate else x for c, x in zip(columns, values(s, columns), strict=True)]
         return f'<tr class="{cls}"><td>{escape(name)}</td>' + "".join(f'<td class="n">{c}</td>' for c in cells) + "</tr>"
 
     counties = ("<table><tr>" + "".join(f"<th>{t(k, lang)}</th>" for k in heads) + "</tr>"
-                + "".join(scope_row(scope_name_cell(c.county, c.submitted, lang), c) for c in report.counties)
+                + "".join(scope_row(names[0], s) for names, s in county_rows(report, lang))
                 + scope_row(t("total_row", lang), report.summary, "total") + "</table>")
     township_heading = townships = ""
     if report.scope.level != "city" or len(report.counties) == 1:  # a county's page: its townships
         township_heading = f"<h2>{t('by_township', lang)}</h2>"
         townships = (f"<table><tr><th>{t('county', lang)}</th>"
                      + "".join(f"<th>{t(k, lang)}</th>" for k in ("township", *heads[1:])) + "</tr>"
-                     + "".join(scope_row(scope_name_cell(w.township, w.submitted, lang), w).replace(
-                         "<td>", f"<td>{escape(w.county)}</td><td>", 1) for w in report.townships)
+                     + "".join(scope_row(names[1], s).replace("<td>", f"<td>{escape(names[0])}</td><td>", 1)
+                               for names, s in township_rows(report, lang))
                      + scope_row(t("total_row", lang), report.summary, "total").replace("<td>", '<td colspan="2">', 1)
                      + "</table>")
     submissions = ""
@@ -156,10 +158,10 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     parts: Sequence[ScopeRow] = report.townships if by_township else report.counties
     names = [w.township for w in report.townships] if by_township else [c.county for c in report.counties]
     chart_reach = _bar_chart(t("reach_rate", lang), names, [c.reach_rate for c in parts],
-                             _target_lines(rules, "reach_rate", lang), "#2f5597")
+                             _target_lines(rules, "reach_rate", lang), "#2f5597", marks)
     chart_priority = _bar_chart(t("priority_in_village_rate", lang), names,
                                 [c.priority_in_village_rate for c in parts],
-                                _target_lines(rules, "priority_in_village_rate", lang), "#c55a11")
+                                _target_lines(rules, "priority_in_village_rate", lang), "#c55a11", marks)
     charts = f'<div class="charts">\n{chart_reach}\n{chart_priority}\n</div>'
     why = reason_text(rules, lang)
     attention = "".join(

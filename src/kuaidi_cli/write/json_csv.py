@@ -14,8 +14,8 @@ from kuaidi_cli.report import Report
 from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.labels import t, yes_no
 from kuaidi_cli.write.safety import csv_cell
-from kuaidi_cli.write.scope import scope_name_cell
-from kuaidi_cli.write.text import pct
+from kuaidi_cli.write.scope import county_rows, township_rows
+from kuaidi_cli.write.text import pct, rate_marks
 
 
 def to_json(report: Report) -> str:
@@ -49,21 +49,21 @@ def to_csv(report: Report, lang: str = "zh") -> bytes:
     the JSON carries the fractions). A county or township that sent nothing is named so (未报送), its
     figures empty, not zeros."""
     columns = scope_columns(report)
+    marks = rate_marks(report.targets)
     rows: list[tuple[tuple[str, ...], list[int | float | None]]]
     if report.scope.level == "city":
         names = [t("county", lang)]
-        rows = [((scope_name_cell(c.county, c.submitted, lang),), values(c, columns)) for c in report.counties]
+        rows = [(tuple(first), values(s, columns)) for first, s in county_rows(report, lang)]
         rows.append(((t("total_row", lang),), values(report.summary, columns)))
     else:
         names = [t("county", lang), t("township", lang)]
-        rows = [((w.county, scope_name_cell(w.township, w.submitted, lang)), values(w, columns))
-                for w in report.townships]
+        rows = [(tuple(first), values(s, columns)) for first, s in township_rows(report, lang)]
         rows.append(((t("total_row", lang), ""), values(report.summary, columns)))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([*names, *(t(c.key, lang) for c in columns)])
     for first, cells in rows:
-        w.writerow([*(csv_cell(x) for x in first), *("" if v is None else pct(v) if c.rate else str(v)
+        w.writerow([*(csv_cell(x) for x in first), *("" if v is None else pct(v, marks) if c.rate else str(v)
                                                     for c, v in zip(columns, cells, strict=True))])
     return buf.getvalue().encode("utf-8-sig")
 

@@ -8,7 +8,7 @@ import re
 
 from kuaidi_cli.core.findings import Severity
 from kuaidi_cli.core.rules import Rules, Target
-from kuaidi_cli.report import Report, ReportContext, TargetOut
+from kuaidi_cli.report import Report, ReportContext, ScopeRow, TargetOut
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.text import date_text
 
@@ -109,6 +109,26 @@ def scope_name_cell(name: str, submitted: bool, lang: str) -> str:
     return f"{name} ({t('unsubmitted', lang)})" if lang == "en" else f"{name}（{t('unsubmitted', lang)}）"
 
 
+def county_rows(report: Report, lang: str) -> list[tuple[list[str], ScopeRow]]:
+    """The rows of the county table: each county, then what belongs to no county (when there is any), so
+    that the rows add up to the 合计 under them."""
+    rows: list[tuple[list[str], ScopeRow]] = [([scope_name_cell(c.county, c.submitted, lang)], c)
+                                              for c in report.counties]
+    if report.counties_unassigned is not None:
+        rows.append(([t("row.no_county", lang)], report.counties_unassigned))
+    return rows
+
+
+def township_rows(report: Report, lang: str) -> list[tuple[list[str], ScopeRow]]:
+    """The rows of the township table (county, township): each township, then what belongs to no township
+    (a county's park, an outlet of a township no village row names), when there is any."""
+    rows: list[tuple[list[str], ScopeRow]] = [([w.county, scope_name_cell(w.township, w.submitted, lang)], w)
+                                              for w in report.townships]
+    if report.townships_unassigned is not None:
+        rows.append((["", t("row.no_township", lang)], report.townships_unassigned))
+    return rows
+
+
 def trust_notes(report: Report, context: ReportContext, lang: str) -> list[str]:
     """What the figures cannot establish, said where the reader looks first (under the title)."""
     notes = []
@@ -163,6 +183,8 @@ def footer_lines(report: Report, context: ReportContext, lang: str) -> list[str]
     if errors or warnings:
         lines.append(t("footer.findings", lang, errors=errors, warnings=warnings,
                        command=context.check_command or f"kuaidi check --as-of {report.as_of.isoformat()}"))
+        if context.file_findings:
+            lines.append(t("footer.file_findings", lang, n=context.file_findings))
     if context.counts_omitted:
         lines.append(t("footer.partial", lang, what="、".join(x for x in context.selection if x),
                        city=report.scope.name[: len(report.scope.name) - len(short_name(report))] or "—"))

@@ -15,15 +15,16 @@ from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.columns import Column, scope_columns, values
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.scope import (
+    county_rows,
     footer_lines,
     reference_note,
-    scope_name_cell,
     status_note,
     target_label,
     title,
+    township_rows,
     trust_notes,
 )
-from kuaidi_cli.write.text import pct, reason_text, value_text
+from kuaidi_cli.write.text import Marks, pct, rate_marks, reason_text, value_text
 
 _STATUS_STYLE = {"met": "bold green", "missed": "bold red", "pending": "yellow", "info": "cyan",
                  "no-data": "bold magenta", "unverified": "bold magenta", "incomplete": "bold magenta"}
@@ -32,6 +33,7 @@ ATTENTION_ROWS = 20
 
 def _targets(report: Report, rules: Rules, lang: str, context: ReportContext) -> Table:
     by_id = {x.id: x for x in rules.targets}
+    marks = rate_marks(rules.targets)
     table = Table(title=t("targets", lang), title_justify="left", title_style="bold")
     columns: tuple[tuple[str, Literal["left", "right"]], ...] = (("target_label", "left"), ("kind", "left"), ("target_value", "right"), ("current", "right"),
                          ("due", "left"), ("status", "left"), ("gap", "right"))
@@ -43,26 +45,26 @@ def _targets(report: Report, rules: Rules, lang: str, context: ReportContext) ->
         gap = status_note(r, lang, is_rate=rule.is_rate)
         note = reference_note(rule.metric, context, lang)
         table.add_row(
-            f"{label}\n[dim]{r.id}[/dim]" + (f"\n[dim]{note}[/dim]" if note else ""), t(f"kind.{r.kind}", lang), value_text(rule.is_rate, r.target),
-            value_text(rule.is_rate, r.value), r.due.isoformat(),
+            f"{label}\n[dim]{r.id}[/dim]" + (f"\n[dim]{note}[/dim]" if note else ""), t(f"kind.{r.kind}", lang), value_text(rule.is_rate, r.target, marks),
+            value_text(rule.is_rate, r.value, marks), r.due.isoformat(),
             Text(t(f"status.{r.status}", lang), style=_STATUS_STYLE[r.status]), gap,
         )
     return table
 
 
-def _cells(s: ScopeRow, columns: list[Column]) -> list[str]:
-    return [("—" if x is None else pct(x) if c.rate else str(x)) for c, x in zip(columns, values(s, columns), strict=True)]
+def _cells(s: ScopeRow, columns: list[Column], marks: Marks) -> list[str]:
+    return [("—" if x is None else pct(x, marks) if c.rate else str(x)) for c, x in zip(columns, values(s, columns), strict=True)]
 
 
 def _scope_table(title: str, first: list[str], rows: Sequence[tuple[list[str], ScopeRow]], total: Summary, lang: str,
-                 columns: list[Column]) -> Table:
+                 columns: list[Column], marks: Marks) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", show_footer=True)
     for i, key in enumerate(first):
         table.add_column(t(key, lang), footer=t("total_row", lang) if i == 0 else "", overflow="fold")
-    for column, cell in zip(columns, _cells(total, columns), strict=True):
+    for column, cell in zip(columns, _cells(total, columns, marks), strict=True):
         table.add_column(t(column.key, lang), justify="right", footer=cell, overflow="fold")
     for names, s in rows:
-        table.add_row(*names, *_cells(s, columns))
+        table.add_row(*names, *_cells(s, columns, marks))
     return table
 
 
@@ -71,14 +73,15 @@ def render(report: Report, context: ReportContext, rules: Rules, console: Consol
     for note in trust_notes(report, context, lang):
         console.print(Text("⚠" + note, style="bold yellow"))
     console.print(_targets(report, rules, lang, context))
-    counties = [([scope_name_cell(c.county, c.submitted, lang)], c) for c in report.counties]
+    counties = county_rows(report, lang)
     columns = scope_columns(report)
     if report.scope.level != "township":  # (one township's row named as its county would read as the county's)
-        console.print(_scope_table(t("by_county", lang), ["county"], counties, report.summary, lang, columns))
+        console.print(_scope_table(t("by_county", lang), ["county"], counties, report.summary, lang, columns,
+                                   rate_marks(rules.targets)))
     if len(report.counties) == 1 or any(context.selection):
-        townships = [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships]
+        townships = township_rows(report, lang)
         console.print(_scope_table(t("by_township", lang), ["county", "township"], townships, report.summary, lang,
-                                   columns))
+                                   columns, rate_marks(rules.targets)))
     _submissions(report, console, lang)
     _attention(report, rules, console, lang, context)
     _footer(report, context, console, lang)

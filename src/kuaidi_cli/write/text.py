@@ -6,29 +6,54 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report.model import AttentionVillage
 from kuaidi_cli.write.labels import t
 
+Marks = tuple[float, ...]
 
-def shown_rate(x: float) -> float:
-    """A rate rounded (half up) to the one decimal of a percent every output shows, except that a rate below
-    100% never shows as 100.0%: 99.97% shows as 99.9%, so that no figure claims a complete coverage its
-    target's status denies. (The rounding to 9 places first keeps 0.8445, stored as 0.84449…, at 84.5%.)"""
+
+def rate_marks(targets: Iterable[Any]) -> Marks:
+    """The rates a display must never round across: every rate target of the rules (or of a report's
+    targets) and 100%."""
+    from kuaidi_cli.core.rules import RATE_METRICS
+
+    return tuple(sorted({float(x.target) for x in targets if x.metric in RATE_METRICS} | {1.0}))
+
+
+def shown_rate(x: float, marks: Marks) -> float:
+    """A rate rounded (half up) to the one decimal of a percent every output shows, except that it never
+    crosses a mark (a rate target, 100%): a rate below a mark shows as the largest one-decimal value below
+    it (1709 of 2137, 79.97%, shows 79.9% beside a target of 80%; 99.97% shows 99.9%), and a rate at or
+    above a mark never shows below it, so that no figure claims a target its status denies. (The rounding
+    to 9 places first keeps 0.8445, stored as 0.84449…, at 84.5%.)"""
     shown = math.floor(round(x * 1000, 9) + 0.5) / 1000
-    return 0.999 if shown >= 1 > x else shown
+    for mark in marks:
+        if x < mark <= shown:
+            shown = (math.ceil(round(mark * 1000, 6)) - 1) / 1000
+        elif shown < mark <= x:
+            shown = math.ceil(round(mark * 1000, 6)) / 1000
+    return shown
 
 
-def pct(x: float | None) -> str:
-    return "—" if x is None else f"{shown_rate(x) * 100:.1f}%"
+def crossed_mark(x: float, marks: Marks) -> float | None:
+    """The mark that rounding half up would carry `x` across (from below), or None: where a display that
+    rounds by itself (a spreadsheet's number format) needs telling."""
+    rounded = math.floor(round(x * 1000, 9) + 0.5) / 1000
+    return next((m for m in marks if x < m <= rounded), None)
 
 
-def value_text(metric_is_rate: bool, x: float | None) -> str:
+def pct(x: float | None, marks: Marks) -> str:
+    return "—" if x is None else f"{shown_rate(x, marks) * 100:.1f}%"
+
+
+def value_text(metric_is_rate: bool, x: float | None, marks: Marks) -> str:
     if x is None:
         return "—"
-    return pct(x) if metric_is_rate else f"{x:g}"
+    return pct(x, marks) if metric_is_rate else f"{x:g}"
 
 
 def date_text(d: dt.date, lang: str) -> str:

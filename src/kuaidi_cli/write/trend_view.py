@@ -12,21 +12,22 @@ from rich.text import Text
 from kuaidi_cli.core.rules import Target
 from kuaidi_cli.report.trend import MIN_POINTS, MIN_SPAN_DAYS, Projection, partial
 from kuaidi_cli.write.labels import t
-from kuaidi_cli.write.text import pct
+from kuaidi_cli.write.text import pct, rate_marks
 
 _RATES = (("reach_rate", "#2f5597"), ("priority_in_village_rate", "#c55a11"), ("in_village_rate", "#548235"))
 
 
 def render(series: list[dict[str, Any]], projections: list[Projection], scope: str, console: Console, lang: str = "zh",
            label: Callable[[Target], str] | None = None) -> None:
+    marks = rate_marks(x.target for x in projections)
     table = Table(title=scope, title_justify="left", title_style="bold")
     for key in ("as_of_col", "reach_rate", "priority_in_village_rate", "in_village_rate", "parks", "township_stations",
                 "village_points", "trend.data"):
         table.add_column(t(key, lang), justify="left" if key in ("as_of_col", "trend.data") else "right")
     for p in series:
-        table.add_row(p["as_of"].isoformat(), pct(p.get("reach_rate")), pct(p.get("priority_in_village_rate")),
-                      pct(p.get("in_village_rate")), *(_count(p.get(f"outlets.{k}")) for k in
-                                                        ("park", "township_station", "village_point")),
+        table.add_row(p["as_of"].isoformat(), pct(p.get("reach_rate"), marks),
+                      pct(p.get("priority_in_village_rate"), marks), pct(p.get("in_village_rate"), marks),
+                      *(_count(p.get(f"outlets.{k}")) for k in ("park", "township_station", "village_point")),
                       Text(gap_text(p, lang), style="yellow"))
     console.print(table)
     if any(partial(p) for p in series):
@@ -36,7 +37,7 @@ def render(series: list[dict[str, Any]], projections: list[Projection], scope: s
         proj.add_column(t(key, lang))
     for x in projections:
         target = x.target
-        value = (pct(x.latest) if target.is_rate else _count(x.latest)) if x.latest is not None else "—"
+        value = (pct(x.latest, marks) if target.is_rate else _count(x.latest)) if x.latest is not None else "—"
         if x.status is not None:
             when = Text(t(f"status.{x.status}", lang), style="magenta")
         elif x.met:
@@ -49,7 +50,7 @@ def render(series: list[dict[str, Any]], projections: list[Projection], scope: s
             late = x.reached_on > target.due
             when = Text(x.reached_on.isoformat() + (t("late", lang) if late else ""), style="red" if late else "green")
         name = label(target) if label else (target.label_en or target.label) if lang == "en" else target.label
-        proj.add_row(f"{name}\n[dim]{target.id}[/dim]", pct(target.target) if target.is_rate else f"{target.target:g}",
+        proj.add_row(f"{name}\n[dim]{target.id}[/dim]", pct(target.target, marks) if target.is_rate else f"{target.target:g}",
                      value, target.due.isoformat(), when)
     console.print(proj)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -32,21 +31,18 @@ from kuaidi_cli.write.files import XLSX_MARK
 from kuaidi_cli.write.labels import finding_title, t, yes_no
 from kuaidi_cli.write.safety import is_dangerous
 from kuaidi_cli.write.scope import (
+    county_rows,
     reference_note,
     scope_heading,
-    scope_name_cell,
     status_note,
     target_label,
+    township_rows,
     trust_notes,
 )
-from kuaidi_cli.write.text import as_of_text, wrapped_lines
+from kuaidi_cli.write.text import Marks, as_of_text, crossed_mark, rate_marks, wrapped_lines
+from kuaidi_cli.write.xlsx_cells import PERCENT, Styled, near_format, xml_text
 
 MAX_DETAIL_ROWS = 20_000  # rows of 待整改村 and 数据问题 kept in the workbook
-# A rate as a percentage with one decimal, as every output shows it (write.text.shown_rate): the cell keeps
-# the exact fraction, and a rate from 99.95% up to (not including) 100% shows as 99.9%, not as a 100.0% its
-# status denies.
-PERCENT = '[>=1]0.0%;[>=0.9995]"99.9%";0.0%'
-
 _STATUS_FILL = {"met": "#C6EFCE", "missed": "#FFC7CE", "pending": "#FFEB9C", "info": "#DDEBF7",
                 "no-data": "#E4DFEC", "unverified": "#E4DFEC", "incomplete": "#E4DFEC"}
 _STATUS_FONT = {"met": "#006100", "missed": "#9C0006", "pending": "#9C5700", "info": "#1F4E78",
@@ -81,12 +77,28 @@ class _Book:
             for s in _STATUS_FILL
         }
 
+        self._near: dict[tuple[float, bool], Any] = {}
         # sheet part → [(the columns' formats, [(row after which, first row, rows)])]: written in `finish`
         self._spliced: dict[str, list[tuple[list[Any], list[tuple[int, int, list[Sequence[object]]]]]]] = {}
 
+    def rate(self, x: float | None, marks: Marks, *, total: bool = False) -> object:
+        """A rate cell's value: as it is, or, when rounding would carry it across a target (79.97% to
+        80.0%), with the format of that target (`near_format`)."""
+        mark = None if x is None else crossed_mark(x, marks)
+        if mark is None or mark >= 1:  # (PERCENT guards 100%)
+            return x
+        if (mark, total) not in self._near:
+            self._near[(mark, total)] = self.wb.add_format({"font_name": "等线", "font_size": 11, "valign": "vcenter",
+                                                            "border": 1, "num_format": near_format(mark),
+                                                            **({"bold": True, "bg_color": "#F2F2F2"} if total else {})})
+        fmt = self._near[(mark, total)]
+        return Styled(float(x), fmt)  # type: ignore[arg-type]  # (x is not None: a mark was crossed)
+
     def put(self, ws: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
         """Write a value: text as text (quote-prefixed when it starts like a formula), numbers as numbers,
-        None as an empty cell."""
+        None as an empty cell; a `Styled` value with its own format."""
+        if isinstance(value, Styled):
+            fmt, value = value.fmt, value.value
         fmt = fmt or self.cell
         if value is None:
             ws.write_blank(row, col, None, fmt)
@@ -121,7 +133,8 @@ class _Book:
         segments: list[tuple[int, int, list[Sequence[object]]]] = []  # (row after which, first row, rows)
         after = start
         for r, row in enumerate(rows, start=start):
-            risky = [c for c, value in enumerate(row) if isinstance(value, str) and is_dangerous(value)]
+            risky = [c for c, value in enumerate(row) if (isinstance(value, str) and is_dangerous(value))
+                     or isinstance(value, Styled)]
             if r in (start, last) or risky or unused:
                 for c, (value, fmt) in enumerate(zip(row, formats, strict=True)):
                     self.put(ws, r, c, value, fmt)
@@ -160,7 +173,7 @@ class _Book:
                 else:
                     text = str(value)
                     space = ' xml:space="preserve"' if text != text.strip() else ""
-                    cells.append(f'<c r="{letters[c]}{n}"{styles[c]} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
+                    cells.append(f'<c r="{letters[c]}{n}"{styles[c]} t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>')
             yield f'<row r="{n}">{"".join(cells)}</row>'
 
     def finish(self, data: bytes) -> bytes:
@@ -192,21 +205,6 @@ class _Book:
         return b"".join([*parts, body[pos:]])
 
 
-_ESCAPED = re.compile(r"_x[0-9a-fA-F]{4}_")  # text Excel would read as an escape: its underscore escaped
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # not allowed in XML: Excel's _xHHHH_ escape
-_CELL_LIMIT = 32767  # UTF-16 units in a cell
-
-
-def _xml_text(text: str) -> str:
-    """A cell's text as XlsxWriter writes an inline string: cut to Excel's limit, escaped."""
-    if len(text) > _CELL_LIMIT // 2 and len(units := text.encode("utf-16-le")) > 2 * _CELL_LIMIT:
-        text = units[: 2 * _CELL_LIMIT].decode("utf-16-le", "ignore")  # a pair cut in half is dropped
-    if "_x" in text:
-        text = _ESCAPED.sub(lambda m: "_x005F" + m.group(0), text)
-    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _sheet_header(book: _Book, ws: Any, title: str, subtitle: str, headers: list[str], widths: list[int]) -> int:
     """Title, subtitle and header rows; returns the index of the header row."""
     last = len(headers) - 1
@@ -229,25 +227,28 @@ def _sheet_header(book: _Book, ws: Any, title: str, subtitle: str, headers: list
 
 
 def _scope_sheet(book: _Book, name: str, title: str, report: Report, rows: Sequence[tuple[list[str], ScopeRow]],
-                 first: list[str], lang: str) -> None:
+                 first: list[str], lang: str, marks: Marks) -> None:
     ws = book.wb.add_worksheet(t(f"sheet.{name}", lang))
     columns = scope_columns(report)
     headers = ["序号" if lang != "en" else "No.", *(t(k, lang) for k in first), *(t(c.key, lang) for c in columns)]
     widths = [6, *([12] * len(first)), *([11] * len(columns))]
     head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, widths)
     formats = [book.int, *([None] * len(first)), *(book.pct if c.rate else book.int for c in columns)]
-    r = book.rows(ws, head + 1, formats,
-                  [(n, *names, *values(s, columns)) for n, (names, s) in enumerate(rows, start=1)])
+    def cells(s: ScopeRow, total: bool = False) -> list[object]:
+        return [book.rate(x, marks, total=total) if c.rate else x for x, c in zip(values(s, columns), columns, strict=True)]
+
+    r = book.rows(ws, head + 1, formats, [(n, *names, *cells(s)) for n, (names, s) in enumerate(rows, start=1)])
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     r += 1
     ws.merge_range(r, 0, r, len(first), t("total_row", lang), book.total)
-    for j, (value, c) in enumerate(zip(values(report.summary, columns), columns, strict=True), start=1 + len(first)):
+    for j, (value, c) in enumerate(zip(cells(report.summary, total=True), columns, strict=True), start=1 + len(first)):
         book.put(ws, r, j, value, book.total_pct if c.rate else book.total_int)
 
 
 def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: Rules, lang: str) -> None:
     ws = book.wb.add_worksheet(t("sheet.汇总", lang))
     by_id = {x.id: x for x in rules.targets}
+    marks = rate_marks(rules.targets)
     # for people: labels, not the rules' ids and metric names (those are in 说明 and in the JSON)
     headers = ["序号" if lang != "en" else "No.", t("target_label", lang), t("kind", lang),
                t("target_value", lang), t("current", lang), t("due", lang), t("status", lang), t("gap", lang),
@@ -265,7 +266,7 @@ def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: R
         book.put(ws, r, 1, label, book.wrap)
         book.put(ws, r, 2, t(f"kind.{x.kind}", lang))
         book.put(ws, r, 3, x.target, num)
-        book.put(ws, r, 4, x.value, num)
+        book.put(ws, r, 4, book.rate(x.value, marks) if rule.is_rate else x.value, num)
         ws.write_datetime(r, 5, dt.datetime.combine(x.due, dt.time()), book.date)
         book.put(ws, r, 6, t(f"status.{x.status}", lang), book.status[x.status])
         book.put(ws, r, 7, x.gap, book.int)
@@ -385,11 +386,9 @@ def to_xlsx(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     _targets_sheet(book, report, context, rules, lang)
     title = scope_heading(report, lang, "{scope}“快递进村”工作进展统计表", "{scope} 快递进村 progress")
     if report.scope.level != "township":  # (one township's row named as its county would read as the county's)
-        _scope_sheet(book, "分县区", title, report,
-                     [([scope_name_cell(c.county, c.submitted, lang)], c) for c in report.counties], ["county"], lang)
-    _scope_sheet(book, "分乡镇", title, report,
-                 [([w.county, scope_name_cell(w.township, w.submitted, lang)], w) for w in report.townships],
-                 ["county", "township"], lang)
+        _scope_sheet(book, "分县区", title, report, county_rows(report, lang), ["county"], lang, rate_marks(rules.targets))
+    _scope_sheet(book, "分乡镇", title, report, township_rows(report, lang), ["county", "township"], lang,
+                 rate_marks(rules.targets))
     _submissions_sheet(book, report, lang)
     if context.changes is not None:
         _changes_sheet(book, report, context.changes, lang)
