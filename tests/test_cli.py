@@ -44,7 +44,8 @@ def test_english(tmp_path):
     path = write(tmp_path, f"{HEADER}\n祥符区,城关镇,袁楼村,410212100200,abc,,,,,,\n")
     result = runner.invoke(app, ["check", str(path), "--lang", "en", "--divisions", "none"], env={"COLUMNS": "200"})
     assert "'abc' is not a valid number" in result.stdout
-    assert "rows 1 = valid 0 + invalid 1 + skipped 0" in result.stdout
+    # (a population that is no number: the village is counted, its priority undecided)
+    assert "rows 1 = valid 0 + uncertain 1 + invalid 0 + skipped 0" in result.stdout
 
 
 def test_max_findings_caps_the_table_and_says_how_many_more(tmp_path):
@@ -68,7 +69,8 @@ def test_json_lists_every_finding(tmp_path):
     assert [f["code"] for f in data["findings"]].count("column-empty") == 4
     f = next(f for f in data["findings"] if f["code"] == "bad-number")
     assert (f["code"], f["row"], f["column"], f["value"], f["severity"]) == ("bad-number", 2, "人口数(人)", "bad0", "error")
-    assert data["files"][0]["rows"] == 30 and data["files"][0]["invalid"] == 30
+    # (errors only in 人口: each village is counted, its priority undecided — uncertain, not invalid)
+    assert (data["files"][0]["rows"], data["files"][0]["uncertain"], data["files"][0]["invalid"]) == (30, 30, 0)
 
 
 def test_json_text_is_the_standard_encoding(tmp_path):
@@ -337,7 +339,7 @@ def test_debug_from_the_environment(tmp_path):
 
 def test_the_english_check_summary_of_one_row(tmp_path):
     one = write(tmp_path, f"{HEADER}\n祥符区,城关镇,丁村,410212100203,900,2,否,,否,,\n", "one.csv")
-    bad = write(tmp_path, f"{HEADER}\n祥符区,城关镇,丁村,410212100203,abc,2,否,,否,,\n", "bad.csv")
+    bad = write(tmp_path, f"{HEADER}\n祥符区,城关镇,丁村,41021210020,900,2,否,,否,,\n", "bad.csv")  # 11 digits
     passed = invoke("check", one, "--lang", "en", "--divisions", "none")
     assert passed.exit_code == 0 and "✓ Passed: 1 file, 1 valid row, no errors" in passed.stdout
     failed = invoke("check", bad, "--lang", "en", "--divisions", "none")

@@ -56,8 +56,9 @@ def test_every_row_ends_in_exactly_one_place(data):
         reg = validate([table], RULES)
     c = reg.files[0].counts
     assert c.rows == len(data)
-    assert c.rows == c.valid + c.invalid + c.skipped
+    assert c.rows == c.valid + c.uncertain + c.invalid + c.skipped
     assert c.valid == len(reg.frame)
+    assert c.uncertain == (0 if reg.uncertain is None else len(reg.uncertain))
     error_rows = {f.row for f in reg.findings if f.severity is Severity.ERROR and f.row is not None}
     valid_rows = set(reg.frame["_row"])
     assert not valid_rows & error_rows  # a counted row has no error

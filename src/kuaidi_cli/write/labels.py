@@ -44,8 +44,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "count_line": ("  行数 {rows} = 有效 {valid}{uncertain} + 无效 {invalid} + 跳过 {skipped}{detail}；错误 {errors}，警告 {warnings}",
                    "  rows {rows} = valid {valid}{uncertain} + invalid {invalid} + skipped {skipped}{detail}; errors {errors}, warnings {warnings}"),
     "count_uncertain": (" + 待核实 {n}", " + uncertain {n}"),
-    "failed_uncertain": ("，{n} 行待核实（数值或日期无法识别：仍计入报表，相关指标待核实）",
-                         ", {n} uncertain (a value or date kuaidi cannot read: still counted, the figures it decides unverified)"),
+    "failed_uncertain": ("，{n} 行待核实（仍计入）", ", {n} uncertain (counted)"),
     "ok": ("✓ 检查通过：{files} 个文件，{valid} 行有效，没有错误（警告 {warnings} 条）。",
            "✓ Passed: {files} files, {valid} valid rows, no errors ({warnings} warnings)."),
     "failed": ("✗ 发现 {errors} 个错误、{warnings} 条警告：{invalid} 行无效{uncertain}。请按上表修改后再查。",
@@ -289,8 +288,6 @@ SINGULAR_EN: dict[str, str] = {
     "gap.undecided_outlets": "{n} outlet has a date or level kuaidi cannot read: undecided",
     "gap.no_outlet_rows": "{n} village lies where the outlet register holds no row",
     "gap.villages": "{n} more village",
-    "failed_uncertain": ", {n} uncertain (a value or date kuaidi cannot read: still counted, the figures it decides "
-                        "unverified)",
     "footer.scope": "{n} row outside the rules' scope not counted",
     "ref.townships": "{n} township-level unit in the {edition} list",
     "ref.villages": "{n} village committee in the {edition} list",
