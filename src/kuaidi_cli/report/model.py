@@ -187,8 +187,8 @@ class Submission(_Model):
     outlets: RegisterPart | None = None
     rows: int  # its village rows (not the blank, total or note rows)
     submitted: bool
-    uncertain: int = 0  # of `valid`, the rows with a cell kuaidi cannot read (some figures undecided)
     township: str | None = None  # set in township_submissions
+    uncertain: int = 0  # of `valid`, the rows with a cell kuaidi cannot read (some figures undecided)
     valid: int  # its village rows the report counts
 
 
