@@ -6,8 +6,9 @@ that ignores what NBS itself writes differently from one edition to the next: th
 ("袁楼村委会", "袁楼村民委员会", "袁楼村" and "袁楼" are one village), a doubled 村 (2021's "时村村村委会" is
 2023's "时村"), and the variant characters it spells both ways (砦/寨, 候/侯, 档/垱). A 居委会 and a 村委会
 of the same name are two units: the key is looked up within the kind the name says (name_class). The
-name a register should write is the official name without its suffix, ending in one 村 for a village
-committee ("袁楼村"; "宜村庙" becomes "宜村庙村", "时村村" becomes "时村").
+name a register should write is the official name without its suffix, ending in 村 for a village
+committee ("袁楼村"; "宜村庙" becomes "宜村庙村"; a doubled 村 is kept as the edition writes it, since
+荣村村 is 荣村村 in every edition: only the comparison folds it).
 """
 
 from __future__ import annotations
@@ -64,12 +65,12 @@ def committee_class(committee_type: str) -> str:
 
 
 def register_name(official: str, committee_type: str) -> str:
-    """The name a register writes for an official entry: "袁楼村委会" → "袁楼村", "时村村村委会" → "时村",
+    """The name a register writes for an official entry: "袁楼村委会" → "袁楼村", "时村村村委会" → "时村村",
     "南京巷社区居民委员会" → "南京巷社区"."""
     base = _SUFFIX.sub("", _SPACES.sub("", official))
-    if committee_type == VILLAGE_COMMITTEE:
-        return _DOUBLED.sub("村", base) if base.endswith("村") else base + "村"
-    return base
+    if committee_type == VILLAGE_COMMITTEE and not base.endswith("村"):
+        return base + "村"
+    return base  # a doubled 村 kept as the edition writes it: 荣村村 is its own name in 2021 and 2023
 
 
 def village_form(name: str) -> str:
