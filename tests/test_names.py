@@ -243,3 +243,27 @@ def test_an_outlet_names_a_village_of_a_doubled_name_as_its_register_does(tmp_pa
     data = json.loads(result.stdout)
     assert (data["summary"]["villages"], data["summary"]["in_village"]) == (1, 1)
     assert data["attention"] == []
+
+
+def test_a_tie_of_code_prefixes_never_lends_a_county_another_county_s_key(tmp_path):
+    """祥符区 with 2 rows of its own prefix 410212 and 2 mistyped with 通许县's 410222 (a tie), 通许县 with 3:
+    two counties, 4 + 3 villages, whichever row comes first (found by the guard's sweep, seed 1039: the tie
+    gave 祥符区 the key 410222, the two counties became one key and the report stopped with an internal
+    error)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from kuaidi_cli.cli import app
+
+    rows = [_row("祥符区", "城关镇", "黄龙村", "410222100201"), _row("祥符区", "城关镇", "袁楼村", "410212100200"),
+            _row("祥符区", "城关镇", "东村", "410222100202"), _row("祥符区", "城关镇", "西村", "410212100203"),
+            _row("通许县", "城关镇", "南村", "410222100204"), _row("通许县", "城关镇", "北村", "410222100205"),
+            _row("通许县", "城关镇", "中村", "410222100206")]
+    for order in (rows, rows[::-1]):
+        villages = write(tmp_path, "\n".join([HEADER, *order]) + "\n")
+        result = CliRunner().invoke(app, ["report", "--villages", str(villages), "--as-of", "2021-12-31",
+                                          "--divisions", "none", "--format", "json"])
+        assert result.exit_code in (0, 1), result.output
+        counties = {c["county"]: c["villages"] for c in json.loads(result.stdout)["counties"] if c["villages"]}
+        assert counties == {"祥符区": 4, "通许县": 3}

@@ -314,7 +314,8 @@ def _scopes(v: pd.DataFrame, rules: Rules, o: pd.DataFrame | None = None) -> tup
         pairs = o.drop_duplicates(["county", "county_key"])[["county", "county_key"]]
         for county, key in pairs.itertuples(index=False):
             outlet_keys.setdefault(county, []).append(key)
-    rows += [(keys[0] if len(keys := outlet_keys.get(c, [])) == 1 else f"n:{c}", c)
+    taken = {key for key, _ in rows}  # (a key another county's rows have is never lent to this one)
+    rows += [(keys[0] if len(keys := outlet_keys.get(c, [])) == 1 and keys[0] not in taken else f"n:{c}", c)
              for c in rules.scope.counties if c not in names]
     counties = pd.DataFrame(rows, columns=["county_key", "county"])
     order = {c: i for i, c in enumerate(rules.scope.counties)}

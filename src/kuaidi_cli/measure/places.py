@@ -58,11 +58,11 @@ class Places:
         coded = np.flatnonzero(self.has[: self.n])
         coded_outlets = self.n + np.flatnonzero(self.has[self.n:])
         p_codes, p_uniques = pd.factorize(prefix[np.concatenate([coded, coded_outlets])])
-        best = majority(ids[coded], p_codes[: len(coded)], k)
+        best = _majority(ids[coded], p_codes[: len(coded)], k)
         if len(coded_outlets):
             # a name no coded village has (a county or township that sent no village row): the prefix most
             # of its coded outlets have, so that its outlets with and without a code are one place, not two
-            by_outlets = majority(ids[coded_outlets], p_codes[len(coded):], k)
+            by_outlets = _majority(ids[coded_outlets], p_codes[len(coded):], k)
             best = np.where(best >= 0, best, by_outlets)
         first = first_of(ids, np.arange(len(ids)), k)  # every row of a group has the same names
         prefixes = np.asarray(p_uniques, dtype=object)
@@ -173,3 +173,23 @@ def twelve_digit_numbers(texts: np.ndarray) -> np.ndarray:
     if ok.any():
         out[ok] = pc.cast(pc.filter(arr, pa.array(ok)), pa.int64()).to_numpy()
     return out
+
+
+def _majority(groups: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """For each group 0..k-1, the value (prefix code) most of its rows have, or -1 for a group without rows.
+    Of values held by equally many of its rows (a tie: 2 rows of 祥符区 with 410212, 2 mistyped with 410222),
+    one that no other group has as its clear majority, so that a tie never hands a county the key of another
+    (通许县's 410222) and merges the two; else the first seen (as `majority`). Works on the distinct
+    (group, value) pairs, not the rows."""
+    best = majority(groups, values, k)
+    if not len(groups):
+        return best
+    pairs = pd.DataFrame({"g": groups, "v": values}).groupby(["g", "v"], sort=False).size().reset_index(name="n")
+    top = pairs[pairs["n"] == pairs.groupby("g")["n"].transform("max")]
+    tied = top["g"].duplicated(keep=False).to_numpy()
+    if not tied.any():
+        return best
+    claimed = set(top.loc[~tied, "v"].tolist())  # the clear majorities of the groups without a tie
+    free = top[tied & ~top["v"].isin(claimed).to_numpy()].drop_duplicates("g")  # first seen of the free ones
+    best[free["g"].to_numpy()] = free["v"].to_numpy()
+    return best
