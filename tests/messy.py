@@ -180,6 +180,8 @@ def _mess(case: Case, rnd: random.Random) -> None:
         r = rnd.choice([r for r in rows if r[3]] or rows)
         other = rnd.choice([c for c in COUNTY_CODES.values() if c != COUNTY_CODES[r[0]]])
         r[3] = other + r[3][6:] if r[3] else ""
+        if r[3] and sum(x[3] == r[3] for x in rows) > 1:  # (it became another village's code: a duplicate,
+            r[3] = r[3][:9] + "999"  # an error kuaidi rightly does not count; keep it a mistyped code only)
         case.divisions_none = True
     if "partial-outlets" in kinds:  # a county that sent villages is absent from the outlet register
         gone = rnd.choice(sorted({r[0] for r in rows}))
