@@ -397,3 +397,20 @@ def test_a_division_file_that_is_not_utf8_csv_is_told_in_chinese(tmp_path):
     (folder / "villages.csv").write_bytes(b"\xff\xfe\x00bad")
     said = invoke("check", SAMPLES / "villages.csv", "--divisions", folder)
     assert said.exit_code == 2 and "不是 UTF-8 的 CSV" in said.stderr and "codec" not in said.stderr
+
+
+def test_no_help_is_cut_or_spaced_at_80_columns():
+    """At 80 columns the help of kuaidi and of every command keeps its whole text (rich once cut a Chinese
+    line with "…": it dropped a line's closing space by its characters, not by its cells) and has no space
+    after a full-width mark, in either language."""
+    from rich.cells import cell_len
+
+    commands = [[]] + [[c.name or c.callback.__name__] for c in app.registered_commands]
+    assert len(commands) == 8
+    for lang in ("zh", "en"):
+        for command in commands:
+            result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "80", "KUAIDI_LANG": lang})
+            assert result.exit_code == 0, command
+            assert "…" not in result.stdout, result.stdout
+            for line in result.stdout.splitlines():
+                assert cell_len(line) <= 80 and not re.search(r"[，：。；、] ", line.strip(" │╭╮╰╯─")), (command, line)
