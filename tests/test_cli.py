@@ -399,3 +399,59 @@ def test_a_division_file_that_is_not_utf8_csv_is_told_in_chinese(tmp_path):
     (folder / "villages.csv").write_bytes(b"\xff\xfe\x00bad")
     said = invoke("check", SAMPLES / "villages.csv", "--divisions", folder)
     assert said.exit_code == 2 and "不是 UTF-8 的 CSV" in said.stderr and "codec" not in said.stderr
+
+
+@pytest.mark.parametrize(("args", "english", "zh_words", "en_words"), [
+    (["export"], ["export", "--lang", "en"], ["缺少选项 --out"], ["missing option --out"]),
+    (["report", "--formt", "json"], ["report", "--formt", "json", "--lang", "en"],
+     ["没有选项 --formt（您是否指 --format"], ["no such option --formt (did you mean --format"]),
+    (["report", "--format", "pdf"], ["report", "--format", "pdf", "--lang=en"],
+     ["选项 --format 的值 pdf 无效", "table、json、csv、xlsx、html"],
+     ["invalid value pdf for --format", "one of table, json, csv, xlsx, html"]),
+    (["check"], ["check", "--lang", "en"], ["缺少参数 PATH"], ["missing argument PATH"]),
+    (["reprot"], ["reprot", "--lang", "en"], ["没有命令 reprot（您是否指 report"],
+     ["no such command reprot (did you mean report"]),
+    (["rules", "a1", "b2"], ["rules", "a1", "b2", "--lang", "en"], ["多余的参数：a1 b2"],
+     ["unexpected extra arguments: a1 b2"]),
+    (["export", "--out"], ["--lang", "en", "export", "--out"], ["选项 --out 后面缺少值"], ["option --out needs a value"]),
+    (["report", "--samples=1"], ["report", "--lang", "en", "--samples=1"], ["选项 --samples 不带值"],
+     ["option --samples takes no value"]),
+    (["--max-input-mb", "0", "rules"], ["--max-input-mb", "0", "rules", "--lang", "en"],
+     ["选项 --max-input-mb 的值 0 无效：须为 ≥ 1 的整数"], ["invalid value 0 for --max-input-mb: a whole number ≥ 1"]),
+])
+def test_a_usage_error_is_said_in_the_users_language(args, english, zh_words, en_words):
+    """click's usage errors were English whatever the language ("Missing option '--out'."): now Chinese by
+    default, English with --lang en (even after the option that failed), exit 2, the usage line, then one
+    line of what is wrong and where the options are."""
+    command = "kuaidi" if args[0].startswith("-") or args[0] == "reprot" else f"kuaidi {args[0]}"
+    for given, env, usage, words, see in (
+        (args, {"KUAIDI_LANG": None}, "用法：", zh_words, f"；用法见 {command} --help"),
+        (english, {"KUAIDI_LANG": None}, "Usage: ", en_words, f"; see {command} --help"),
+        (args, {"KUAIDI_LANG": "en"}, "Usage: ", en_words, f"; see {command} --help"),
+    ):
+        result = runner.invoke(app, given, env=env)
+        assert result.exit_code == 2, (given, result.output)
+        assert result.stdout == ""
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 2, result.stderr
+        assert lines[0].startswith(usage + command), lines
+        assert lines[1].startswith("kuaidi: ") and lines[1].endswith(see), lines
+        assert all(w in lines[1] for w in words), lines
+        assert not re.search(r"Missing|No such|Invalid|Error|Got unexpected|requires|does not take", result.stderr)
+
+
+def test_no_help_is_cut_or_spaced_at_80_columns():
+    """At 80 columns the help of kuaidi and of every command keeps its whole text (rich once cut a Chinese
+    line with "…": it dropped a line's closing space by its characters, not by its cells) and has no space
+    after a full-width mark, in either language."""
+    from rich.cells import cell_len
+
+    commands = [[]] + [[c.name or c.callback.__name__] for c in app.registered_commands]
+    assert len(commands) == 8
+    for lang in ("zh", "en"):
+        for command in commands:
+            result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "80", "KUAIDI_LANG": lang})
+            assert result.exit_code == 0, command
+            assert "…" not in result.stdout, result.stdout
+            for line in result.stdout.splitlines():
+                assert cell_len(line) <= 80 and not re.search(r"[，：。；、] ", line.strip(" │╭╮╰╯─")), (command, line)

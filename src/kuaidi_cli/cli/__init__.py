@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     cls=Group,
     name="kuaidi",
-    help="快递进村 覆盖率计算：检查行政村与服务点台账，按政策目标出报表。 "
+    help="快递进村 覆盖率计算：检查行政村与服务点台账，按政策目标出报表。\n\n"
     "Coverage calculator for the 快递进村 programme.",
     no_args_is_help=True,
     add_completion=False,

@@ -13,7 +13,7 @@ from kuaidi_cli.commands.options import Lang
 class _Help:
     """Help in the user's languages: "显示本帮助并退出" rather than click's English, no `<bool>` beside it, an
     argument shown by its metavar alone, and Chinese text that a narrow terminal wraps between characters
-    (write.wrapping), never cut with "…"."""
+    (write.wrapping), never cut with "…". A usage error is said in the user's language (cli.usage)."""
 
     help: str | None
 
@@ -28,6 +28,25 @@ class _Help:
 
         with chinese_breaks():
             super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from kuaidi_cli.cli import usage
+
+        if ctx.parent is None:  # (the whole command line, for the language of a usage error)
+            ctx.meta[usage.ARGV] = list(args)
+        strict = not ctx.allow_extra_args  # (a command's extra arguments: found here, said by cli.usage)
+        ctx.allow_extra_args = True
+        try:
+            rest: list[str] = super().parse_args(ctx, args)  # type: ignore[misc]
+        except usage.errors.NoArgsIsHelpError:  # (`kuaidi` alone: the help, as typer shows it)
+            raise
+        except usage.UsageError as e:
+            usage.fail(e, ctx)
+        finally:
+            ctx.allow_extra_args = not strict
+        if strict and rest and not ctx.resilient_parsing:
+            usage.fail(usage.ExtraArguments(rest, ctx), ctx)
+        return rest
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -46,7 +65,16 @@ class _NamedArgument(typer.core.TyperArgument):
 class Command(_Help, typer.core.TyperCommand): ...
 
 
-class Group(_Help, typer.core.TyperGroup): ...
+class Group(_Help, typer.core.TyperGroup):
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        from kuaidi_cli.cli import usage
+
+        try:
+            return super().resolve_command(ctx, args)
+        except usage.UsageError as e:
+            if args and self.get_command(ctx, args[0]) is None:
+                usage.fail(usage.UnknownCommand(args[0], self.list_commands(ctx), ctx), ctx)
+            usage.fail(e, ctx)
 
 
 LangOpt = Annotated[Lang | None, typer.Option("--lang", case_sensitive=False, help="输出语言（默认 KUAIDI_LANG，否则 zh）/ language: zh | en")]
