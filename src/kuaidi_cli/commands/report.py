@@ -148,7 +148,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     placing = Places(known=frozenset(known) | (gazetteer.county_names if gazetteer else frozenset()),
                     canonical=lambda name: canonical_county(name, rules), county_by_code=_county_by_code(gazetteer),
                     township_names=township_names(full.villages, full.townships))
-    by_township = (township_submissions(part.townships, villages, findings, places=placing,
+    by_township = (township_submissions(list(part.counties["county"]), part.townships, villages, findings, places=placing,
                                         outlets=outlets, township=township) if wanted or township else [])
     report, results = build(part, rules, rules_ref=RulesRef(name=rules.name, sha256=rules_sha),
                             inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),

@@ -52,11 +52,13 @@ def submissions(counties: list[str], villages: Register, findings: list[Finding]
     return out
 
 
-def township_submissions(townships: pd.DataFrame, villages: Register, findings: list[Finding], *, places: Places,
-                         outlets: Register | None = None, township: str | None = None) -> list[Submission]:
+def township_submissions(counties: list[str], townships: pd.DataFrame, villages: Register, findings: list[Finding],
+                         *, places: Places, outlets: Register | None = None,
+                         township: str | None = None) -> list[Submission]:
     """The same by township (`townships`: county, township — the report's township rows, in their order):
-    then each place of those counties some row names that is no row there (a township of invalid rows
-    only, the rows naming no township: NO_TOWNSHIP); with `township`, only that township's."""
+    then each place of `counties` some row names that is no row there (a township of invalid rows only,
+    the rows naming no township: NO_TOWNSHIP; every place of a county that sent no village row); with
+    `township`, only that township's."""
     v_at = _township_of_rows(villages.seen, places)
     o_at = _township_of_rows(outlets.seen, places) if outlets is not None else None
     v = _tally(villages, v_at, findings)
@@ -64,10 +66,10 @@ def township_submissions(townships: pd.DataFrame, villages: Register, findings: 
     wanted = [f"{c}{_SEP}{t}" for c, t in zip(townships["county"].astype(str), townships["township"].astype(str),
                                                strict=True)]
     if township is None:
-        counties = set(townships["county"].astype(str))
         have = set(wanted)
         more = {str(k) for frame in (v, o) if frame is not None for k in frame.index}
-        wanted += sorted(k for k in more if k not in have and k.split(_SEP, 1)[0] in counties)
+        wanted += sorted((k for k in more if k not in have and k.split(_SEP, 1)[0] in counties),
+                         key=lambda k: (counties.index(k.split(_SEP, 1)[0]), k))
     out = []
     for key in wanted:
         county, name = key.split(_SEP, 1)

@@ -53,6 +53,8 @@ def groups(report: Report, lang: str, *, townships: bool = False, names: bool = 
         village = RegisterPart(errors=s.errors, files=s.files, invalid=s.invalid, latest=s.latest, rows=s.rows,
                                sent=s.submitted, valid=s.valid)
         parts = [("sub.villages", village), *((("sub.outlets", s.outlets),) if both and s.outlets else ())]
+        if len(parts) > 1 and s.township == NO_TOWNSHIP and not s.rows:  # a county's park: no village row to miss
+            parts = parts[1:]
         out.append([[*place, *([t(key, lang)] if both else []), *_figures(part, names), status]
                     for key, part in parts])
     return out
