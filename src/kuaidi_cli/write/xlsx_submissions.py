@@ -12,7 +12,7 @@ from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.scope import scope_heading
 from kuaidi_cli.write.text import as_of_text
 
-_WIDTHS = {"county": 12, "township": 14, "sub.register": 8, "sub.files": 40, "sub.latest": 12, "sub.status": 16}
+_WIDTHS = {"county": 12, "township": 18, "sub.register": 8, "sub.files": 40, "sub.latest": 12, "sub.status": 16}
 
 # (book, sheet, title, subtitle, headers, widths) → the header row: xlsx._sheet_header
 Header = Callable[[Any, Any, str, str, list[str], list[int]], int]
