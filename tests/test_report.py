@@ -37,11 +37,11 @@ def normalised(data: dict) -> dict:
     data["inputs"] = [{**i, "path": here(i["path"])} for i in data["inputs"]]
     data["attention"] = [{**a, "file": here(a["file"]) if a.get("file") else a.get("file")}
                          for a in data["attention"]]
-    def files(part: dict | None) -> dict | None:
-        return None if part is None else {**part, "files": [here(f) for f in part["files"]]}
+    def files(part: dict) -> dict:
+        return {**part, "files": [here(f) for f in part["files"]]}
 
     for key in ("submissions", "township_submissions"):
-        data[key] = [{**files(s), "outlets": files(s.get("outlets"))} for s in data[key]]
+        data[key] = [{**files(s), "outlets": s["outlets"] and files(s["outlets"])} for s in data[key]]
     return data
 
 
