@@ -47,9 +47,23 @@ def report_problems(data: dict) -> list[str]:
                 problems.append(f"rows {entry['rows']} ≠ counted + uncertain + invalid + skipped {parts}: {entry}")
         if "invalid_rows" in entry and not 0 <= entry["invalid_rows"] <= entry["rows"]:
             problems.append(f"invalid rows {entry['invalid_rows']} outside 0..{entry['rows']}: {entry.get('path')}")
-    for s in data.get("submissions", []):
-        if s.get("rows") is not None and s.get("valid") is not None and s["rows"] != s["valid"] + (s.get("invalid") or 0):
-            problems.append(f"报送情况 {s['county']}: rows {s['rows']} ≠ valid {s['valid']} + invalid {s.get('invalid')}")
+    for s in [*data.get("submissions", []), *data.get("township_submissions", [])]:
+        for label, part in (("", s), (" outlets", s.get("outlets") or {})):
+            if part.get("rows") is not None and part.get("valid") is not None \
+                    and part["rows"] != part["valid"] + (part.get("invalid") or 0):
+                problems.append(f"报送情况 {s['county']}{s.get('township') or ''}{label}: rows {part['rows']} ≠ valid "
+                                f"{part['valid']} + invalid {part.get('invalid')}")
+    # a county's report: its townships' 报送情况 add up to its own, register by register
+    if data.get("scope", {}).get("level") == "county" and data.get("township_submissions"):
+        for s in data.get("submissions", []):
+            mine = [x for x in data["township_submissions"] if x["county"] == s["county"]]
+            for label, get in (("villages", lambda x: x), ("outlets", lambda x: x.get("outlets"))):
+                if get(s) is None:
+                    continue
+                for key in ("rows", "valid", "errors"):
+                    if sum(get(x)[key] for x in mine) != get(s)[key]:
+                        problems.append(f"报送情况 {s['county']} {label} {key}: {get(s)[key]} ≠ Σ townships "
+                                        f"{sum(get(x)[key] for x in mine)}")
     counties = data.get("counties", [])
     names = [c["county"] for c in counties]
     if len(names) != len(set(names)):

@@ -37,7 +37,11 @@ def normalised(data: dict) -> dict:
     data["inputs"] = [{**i, "path": here(i["path"])} for i in data["inputs"]]
     data["attention"] = [{**a, "file": here(a["file"]) if a.get("file") else a.get("file")}
                          for a in data["attention"]]
-    data["submissions"] = [{**s, "files": [here(f) for f in s["files"]]} for s in data["submissions"]]
+    def files(part: dict) -> dict:
+        return {**part, "files": [here(f) for f in part["files"]]}
+
+    for key in ("submissions", "township_submissions"):
+        data[key] = [{**files(s), "outlets": s["outlets"] and files(s["outlets"])} for s in data[key]]
     return data
 
 

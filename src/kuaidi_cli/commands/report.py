@@ -29,7 +29,7 @@ from kuaidi_cli.read import Limits, is_workbook
 from kuaidi_cli.report.build import OutletParts, Sent, build, select
 from kuaidi_cli.report.model import InputRef, Reference, Report, ReportContext, RulesRef, ScopeOut
 from kuaidi_cli.report.scoped import findings_in_scope, row_places
-from kuaidi_cli.report.submissions import submissions
+from kuaidi_cli.report.submissions import Places, submissions, township_names, township_submissions
 from kuaidi_cli.write.files import refuse_existing, refuse_input
 from kuaidi_cli.write.json_csv import csv_headers
 
@@ -145,14 +145,18 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
             first = villages.files[0].table
             extra = missing_findings(lacking[inside], first.name, first.sheet, seen=villages.seen)
     findings += extra
+    placing = Places(known=frozenset(known) | (gazetteer.county_names if gazetteer else frozenset()),
+                    canonical=lambda name: canonical_county(name, rules), county_by_code=_county_by_code(gazetteer),
+                    township_names=township_names(full.villages, full.townships))
+    by_township = (township_submissions(list(part.counties["county"]), part.townships, villages, findings, places=placing,
+                                        outlets=outlets, township=township) if wanted or township else [])
     report, results = build(part, rules, rules_ref=RulesRef(name=rules.name, sha256=rules_sha),
                             inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),
                             scope=scope_of(part, rules, wanted, township), samples=registers.source == "samples",
                             complete_by_definition=universe == "gazetteer", sent=Sent.of(full),
-                            submissions=submissions(
-                                list(part.counties["county"]), villages, findings,
-                                canonical=lambda name: canonical_county(name, rules), known=set(known) | (gazetteer.county_names if gazetteer else set()),
-                                county_by_code=_county_by_code(gazetteer)))
+                            submissions=submissions(list(part.counties["county"]), villages, findings, places=placing,
+                                                    outlets=outlets),
+                            township_submissions=by_township)
     reference = None
     if gazetteer is not None:
         # the official list of the report's scope: the city's, a county's, a township's

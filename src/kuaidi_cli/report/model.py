@@ -169,6 +169,7 @@ class RegisterPart(_Model):
     errors: int  # error findings on its rows
     files: list[str]
     invalid: int  # its rows not counted
+    latest: dt.date | None  # the latest date written in its counted rows (启用/停用), or null
     rows: int  # its rows (not the blank, total or note rows)
     sent: bool  # at least one row came
     valid: int  # its rows the report counts
@@ -177,7 +178,8 @@ class RegisterPart(_Model):
 class Submission(_Model):
     """What one county (or township) of the scope sent (报送情况): its files, its village rows as they came,
     the latest date written in its rows; `submitted` false (未报送) when no valid village row came.
-    `outlets`: its part of the outlet register (null when no outlet register was given)."""
+    `outlets`: its part of the outlet register (null when no outlet register was given). In
+    `township_submissions`, `township` names the township (（县级或未填乡镇）: the county's rows naming none)."""
 
     county: str
     errors: int  # error findings on its village rows

@@ -1,88 +1,192 @@
-"""Who sent what (报送情况): one row per county of the scope, from the registers as they came."""
+"""Who sent what (报送情况): one row per county of the scope (and, for a county's or a township's report,
+one per township), each with the village register's part and the outlet register's part, from the
+registers as they came."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from kuaidi_cli.check.register import Register
 from kuaidi_cli.core.findings import Finding, Severity
-from kuaidi_cli.report.model import Submission
+from kuaidi_cli.report.model import RegisterPart, Submission
 
 _DATES = ("in_village_since", "reached_since", "opened", "closed")
-
+_KEYS = ["_file", "_sheet", "_row"]
+_SEP = "\x1f"  # between a county and a township in a place's key
 
 UNASSIGNED = "（未能归属县区）"
+NO_TOWNSHIP = "（县级或未填乡镇）"  # the rows of a county that name no township (a county's park, a blank cell)
 
 
-def submissions(counties: list[str], villages: Register, findings: list[Finding], *,
-                canonical: Callable[[str], str] = str, county_by_code: dict[str, str] | None = None,
-                known: set[str] | None = None) -> list[Submission]:
-    """Each county of `counties` (the scope, in its order): the village register's files its rows came
-    in, its village rows (valid, invalid), the error findings on them, the latest date its counted rows
-    carry; not submitted when none of its village rows is counted.
+@dataclass(frozen=True)
+class Places:
+    """How a row is placed: its county's name (`canonical`: 开封县 → 祥符区) when that is a county (`known`),
+    else the county of its code's first six digits (`county_by_code`), else the county most rows of its
+    file belong to, else UNASSIGNED; its township by `township_names` ((county, township as written) →
+    the name the report's township table shows), else as written."""
 
-    A row belongs to the county its 县区 names (`canonical`: 开封县 → 祥符区) when that is a county
-    (`known`), else to the county of its code's first six digits (`county_by_code`), else to the county
-    most rows of its file belong to; a row none of these places is in a last row, UNASSIGNED, so that
-    the table adds up to the rows sent."""
-    seen = villages.seen
-    county = _county_of_rows(seen, set(counties) | (known or set()), canonical, county_by_code or {})
-    counted = villages.counted()
-    files_of: dict[str, set[str]] = {}
-    for name, file in zip(county, seen.get("_file", pd.Series(dtype=object)), strict=True):
-        files_of.setdefault(name, set()).add(str(file))
-    rows = county.value_counts().to_dict()
-    valid: dict[str, int] = {}
-    for name, n in (counted["county"].value_counts().items() if len(counted) else ()):
-        valid[canonical(str(name))] = valid.get(canonical(str(name)), 0) + int(n)
-    uncertain: dict[str, int] = {}  # of the counted, the rows with a cell kuaidi cannot read
-    soft = villages.uncertain
-    for name, n in (soft["county"].value_counts().items() if soft is not None and len(soft) else ()):
-        uncertain[canonical(str(name))] = uncertain.get(canonical(str(name)), 0) + int(n)
-    # an error finding belongs to the county of the row it is on
-    sheets = seen["_sheet"] if "_sheet" in seen else pd.Series([None] * len(seen), dtype=object)
-    county_of_row = {(str(f), s, int(r)): c for c, f, s, r in zip(
-        county, seen.get("_file", []), sheets, seen.get("_row", []), strict=True)}
-    errors: dict[str, int] = {}
-    for f in findings:
-        if f.severity is Severity.ERROR and f.row is not None:
-            where = county_of_row.get((f.file, f.sheet, f.row))
-            if where is not None:
-                errors[where] = errors.get(where, 0) + 1
-    latest: dict[str, dt.date] = {}
-    dates = [counted[c] for c in _DATES if c in counted]
-    if dates and "county" in counted:
-        last = pd.concat(dates, axis=1).max(axis=1)
-        for name, day in last.groupby(counted["county"]).max().dropna().items():
-            latest[canonical(str(name))] = pd.Timestamp(day).date()
-    out = []
-    for name in counties:
-        n, ok = int(rows.get(name, 0)), int(valid.get(name, 0))
-        out.append(Submission(county=name, files=sorted(files_of.get(name, set())), rows=n, valid=ok,
-                              invalid=max(n - ok, 0), errors=errors.get(name, 0), latest=latest.get(name),
-                              submitted=ok > 0, uncertain=uncertain.get(name, 0)))
-    if rows.get(UNASSIGNED):  # sent, but of no county kuaidi can tell: shown, never dropped
-        n = int(rows[UNASSIGNED])
-        out.append(Submission(county=UNASSIGNED, files=sorted(files_of.get(UNASSIGNED, set())), rows=n, valid=0,
-                              invalid=n, errors=errors.get(UNASSIGNED, 0), latest=None, submitted=True))
+    known: frozenset[str]
+    canonical: Callable[[str], str] = str
+    county_by_code: dict[str, str] | None = None
+    township_names: dict[tuple[str, str], str] | None = None
+
+
+def submissions(counties: list[str], villages: Register, findings: list[Finding], *, places: Places,
+                outlets: Register | None = None) -> list[Submission]:
+    """Each county of `counties` (the scope, in its order): of the village register, the files its rows
+    came in, its rows (valid, invalid), the error findings on them, the latest date its counted rows
+    carry; not submitted when none of its village rows is counted. `outlets`: the same of the outlet
+    register, in `Submission.outlets` (None: no outlet register given). A row of no county kuaidi can
+    tell is in a last row, UNASSIGNED, so that the table adds up to the rows sent."""
+    v = _tally(villages, _county_of_rows(villages.seen, places), findings)
+    o = _tally(outlets, _county_of_rows(outlets.seen, places), findings) if outlets is not None else None
+    out = [_submission(v, o, name, county=name) for name in counties]
+    if _has(v, UNASSIGNED) or (o is not None and _has(o, UNASSIGNED)):  # shown, never dropped
+        last = _submission(v, o, UNASSIGNED, county=UNASSIGNED)
+        out.append(last.model_copy(update={"valid": 0, "invalid": last.rows, "latest": None, "uncertain": 0,
+                                           "submitted": bool(last.rows)}))
     return out
 
 
-def _county_of_rows(seen: pd.DataFrame, known: set[str], canonical: Callable[[str], str],
-                    county_by_code: dict[str, str]) -> pd.Series:
-    """The county each row of the register belongs to (see `submissions`)."""
+def township_submissions(counties: list[str], townships: pd.DataFrame, villages: Register, findings: list[Finding],
+                         *, places: Places, outlets: Register | None = None,
+                         township: str | None = None) -> list[Submission]:
+    """The same by township (`townships`: county, township — the report's township rows, in their order):
+    then each place of `counties` some row names that is no row there (a township of invalid rows only,
+    the rows naming no township: NO_TOWNSHIP; every place of a county that sent no village row); with
+    `township`, only that township's."""
+    v_at = _township_of_rows(villages.seen, places)
+    o_at = _township_of_rows(outlets.seen, places) if outlets is not None else None
+    v = _tally(villages, v_at, findings)
+    o = _tally(outlets, o_at, findings) if outlets is not None and o_at is not None else None
+    wanted = [f"{c}{_SEP}{t}" for c, t in zip(townships["county"].astype(str), townships["township"].astype(str),
+                                               strict=True)]
+    if township is None:
+        have = set(wanted)
+        more = {str(k) for frame in (v, o) if frame is not None for k in frame.index}
+        wanted += sorted((k for k in more if k not in have and k.split(_SEP, 1)[0] in counties),
+                         key=lambda k: (counties.index(k.split(_SEP, 1)[0]), k))
+    out = []
+    for key in wanted:
+        county, name = key.split(_SEP, 1)
+        out.append(_submission(v, o, key, county=county, township=name))
+    return out
+
+
+def _has(frame: pd.DataFrame, key: str) -> bool:
+    return bool(frame["rows"].get(key, 0) > 0)
+
+
+def _submission(v: pd.DataFrame, o: pd.DataFrame | None, key: str, *, county: str,
+                township: str | None = None) -> Submission:
+    part = _part(v, key)
+    return Submission(county=county, township=township, files=part.files, rows=part.rows, valid=part.valid,
+                      invalid=part.invalid, errors=part.errors, latest=part.latest, submitted=part.sent,
+                      uncertain=int(v["uncertain"].get(key, 0)),
+                      outlets=None if o is None else _part(o, key))
+
+
+def _part(frame: pd.DataFrame, key: str) -> RegisterPart:
+    if key not in frame.index:
+        return RegisterPart(errors=0, files=[], invalid=0, latest=None, rows=0, sent=False, valid=0)
+    r: dict[Any, Any] = frame.loc[key].to_dict()
+    rows, valid = int(r["rows"]), int(r["valid"])
+    latest = r["latest"]
+    return RegisterPart(errors=int(r["errors"]), files=list(r["files"]), invalid=max(rows - valid, 0),
+                        latest=None if pd.isna(latest) else pd.Timestamp(latest).date(), rows=rows,
+                        sent=valid > 0, valid=valid)
+
+
+def _keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """_file, _sheet ("" for none), _row of each row: where it came from, as a finding names it."""
+    return pd.DataFrame({
+        "_file": frame["_file"].astype(str),
+        "_sheet": frame["_sheet"].fillna("").astype(str) if "_sheet" in frame else "",
+        "_row": frame["_row"].astype("int64"),
+    }, index=frame.index)
+
+
+def _tally(register: Register, place: pd.Series, findings: list[Finding]) -> pd.DataFrame:
+    """Per place (the index: `place` of each row of `register.seen`): rows, valid (counted), uncertain,
+    errors (error findings on its rows), latest (the latest date its counted rows carry), files."""
+    columns = ["rows", "valid", "uncertain", "errors", "latest", "files"]
+    seen = register.seen
+    if not len(seen) or "_file" not in seen or "_row" not in seen:
+        return pd.DataFrame(columns=columns)
+    where = _keys(seen).assign(_place=place.to_numpy(dtype=object)).drop_duplicates(_KEYS)
+
+    def placed(frame: pd.DataFrame | None) -> pd.Series:
+        """The place of each row of `frame` (rows of `seen`, by file, sheet and row)."""
+        if frame is None or not len(frame) or "_row" not in frame:
+            return pd.Series([], dtype=object)
+        return _keys(frame).merge(where, how="left", on=_KEYS)["_place"].fillna(UNASSIGNED)
+
+    counted = register.counted()
+    at = placed(counted)
+    table = pd.DataFrame({"rows": place.value_counts()})
+    table["valid"] = at.value_counts()
+    table["uncertain"] = placed(register.uncertain).value_counts()
+    wrong = [f for f in findings if f.severity is Severity.ERROR and f.row is not None]
+    if wrong:
+        asked = pd.DataFrame({"_file": [f.file for f in wrong], "_sheet": [f.sheet or "" for f in wrong],
+                              "_row": [f.row for f in wrong]}).astype({"_row": "int64"})
+        table["errors"] = asked.merge(where, how="inner", on=_KEYS)["_place"].value_counts()
+    dates = [pd.to_datetime(counted[c], errors="coerce") for c in _DATES if c in counted]
+    if dates and len(counted):
+        last = pd.concat(dates, axis=1).max(axis=1)
+        table["latest"] = last.groupby(at.to_numpy()).max()
+    table["files"] = seen["_file"].astype(str).groupby(place.to_numpy()).agg(lambda s: sorted(set(s)))
+    for name in ("valid", "uncertain", "errors"):
+        table[name] = table[name].fillna(0).astype("int64") if name in table else 0
+    if "latest" not in table:
+        table["latest"] = pd.NaT
+    return table[columns]
+
+
+def _county_of_rows(seen: pd.DataFrame, places: Places) -> pd.Series:
+    """The county each row of the register belongs to (see `Places`)."""
     if not len(seen):
         return pd.Series([], dtype=object)
     written = seen["county"].astype(object) if "county" in seen else pd.Series(None, index=seen.index, dtype=object)
-    names = {v: canonical(str(v)) for v in written.dropna().unique()}
+    names = {v: places.canonical(str(v)) for v in written.dropna().unique()}
     county = written.map(names)
-    county = county.where(county.isin(known))
-    if "code" in seen and county_by_code:
-        county = county.fillna(seen["code"].astype(str).str[:6].map(county_by_code))
-    if county.isna().any() and "_file" in seen:
+    county = county.where(county.isin(places.known))
+    code = "code" if "code" in seen else "village_code" if "village_code" in seen else None
+    if code is not None and places.county_by_code:
+        county = county.fillna(seen[code].astype(str).str[:6].map(places.county_by_code))
+    if county.isna().any() and "_file" in seen and county.notna().any():
         most = county.dropna().groupby(seen["_file"][county.notna()]).agg(lambda s: s.value_counts().index[0])
         county = county.fillna(seen["_file"].map(most))
     return county.fillna(UNASSIGNED).astype(object)
+
+
+def _township_of_rows(seen: pd.DataFrame, places: Places) -> pd.Series:
+    """Each row's county and township as one key (county + _SEP + township), the township as the report's
+    township table names it (NO_TOWNSHIP for a row naming none)."""
+    county = _county_of_rows(seen, places)
+    if not len(seen):
+        return county
+    written = seen["township"].astype(object) if "township" in seen else pd.Series(None, index=seen.index, dtype=object)
+    names = places.township_names or {}
+    pairs = pd.DataFrame({"county": county, "township": written.fillna("").astype(str)})
+    unique = pairs.drop_duplicates()
+    shown = {(c, t): names.get((c, t), t or NO_TOWNSHIP) for c, t in unique.itertuples(index=False)}
+    township = pd.Series(pd.Series(shown, dtype=object).reindex(pd.MultiIndex.from_frame(pairs)).to_numpy(dtype=object),
+                         index=seen.index)
+    return county.astype(str) + _SEP + township
+
+
+def township_names(villages: pd.DataFrame, townships: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(county, township as a row writes it) → the name the township table shows (of the coverage's
+    villages, keyed: a township written two ways is one row)."""
+    if not len(villages) or "township_key" not in villages:
+        return {}
+    shown = dict(zip(townships["township_key"], townships["township"].astype(str), strict=True))
+    county = dict(zip(townships["county_key"], townships["county"].astype(str), strict=True))
+    pairs = villages[["county_key", "township", "township_key"]].drop_duplicates()
+    return {(county.get(ck, ""), "" if pd.isna(t) else str(t)): shown[tk]
+            for ck, t, tk in pairs.itertuples(index=False) if tk in shown and ck in county}

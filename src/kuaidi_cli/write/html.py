@@ -95,6 +95,28 @@ def _target_lines(rules: Rules, metric: str, lang: str) -> list[tuple[float, str
     return sorted(seen.items())
 
 
+def _submission_table(report: Report, lang: str, townships: bool) -> str:
+    """报送情况 (by township: 分乡镇报送情况) as a table: a county's rows of the two registers one under the
+    other, its name and status once (the cells spanning them); the note of no outlet register under it."""
+    if not (report.township_submissions if townships else report.submissions):
+        return ""
+    keys = submission_table.heads(report, townships=townships)
+    place = sum(k in ("county", "township") for k in keys)
+    body = []
+    for group in submission_table.groups(report, lang, townships=townships, names=townships):
+        span = f' rowspan="{len(group)}"' if len(group) > 1 else ""
+        for i, row in enumerate(group):
+            cells = [(x, j < place or j == len(row) - 1) for j, x in enumerate(row)]
+            body.append("<tr>" + "".join(
+                f'<td{span if spanning else ""} class="{"n" if isinstance(x, int) else ""}">'
+                f'{escape(str(x)).replace(chr(10), "<br>")}</td>'
+                for x, spanning in cells if not (i and spanning)) + "</tr>")
+    note = submission_table.note(report, lang)
+    return (f"<h2>{escape(submission_table.title(report, lang, townships=townships))}</h2><table><tr>"
+            + "".join(f"<th>{escape(h)}</th>" for h in submission_table.headers(report, lang, townships=townships))
+            + "</tr>" + "".join(body) + "</table>" + (f"<p>{escape(note)}</p>" if note and not townships else ""))
+
+
 def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "zh") -> str:
     by_id = {x.id: x for x in rules.targets}
     marks = rate_marks(rules.targets)
@@ -134,13 +156,7 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
                                for names, s in township_rows(report, lang))
                      + scope_row(t("total_row", lang), report.summary, "total").replace("<td>", '<td colspan="2">', 1)
                      + "</table>")
-    submissions = ""
-    if report.submissions:
-        submissions = (f"<h2>{t('submissions', lang)}</h2><table><tr>"
-                       + "".join(f"<th>{escape(h)}</th>" for h in submission_table.headers(lang)) + "</tr>"
-                       + "".join("<tr>" + "".join(
-                           f'<td class="{"n" if isinstance(x, int) else ""}">{escape(str(x)).replace(chr(10), "<br>")}</td>'
-                           for x in row) + "</tr>" for row in submission_table.rows(report, lang)) + "</table>")
+    submissions = "".join(_submission_table(report, lang, townships) for townships in (False, True))
     changes = ""
     if context.changes is not None:
         ch = context.changes

@@ -88,15 +88,33 @@ def render(report: Report, context: ReportContext, rules: Rules, console: Consol
 
 
 def _submissions(report: Report, console: Console, lang: str) -> None:
+    """报送情况 (and, for a county's or a township's report, by township): a county's rows of the two
+    registers one under the other, its name and status once."""
     if not report.submissions:
         return
-    table = Table(title=t("submissions", lang), title_justify="left", title_style="bold")
-    for key, head in zip(submission_table.HEADS, submission_table.headers(lang), strict=True):
-        table.add_column(head, justify="right" if key in ("rows", "valid", "invalid", "errors") else "left")
-    for row in submission_table.rows(report, lang):
-        status = Text(str(row[-1]), style="" if row[-1] == t("sub.sent", lang) else "bold magenta")
-        table.add_row(*(str(x) for x in row[:-1]), status)
-    console.print(table)
+    for townships in (False, True):
+        if townships and not report.township_submissions:
+            continue
+        table = Table(title=submission_table.title(report, lang, townships=townships), title_justify="left",
+                      title_style="bold")
+        keys = submission_table.heads(report, townships=townships)
+        for key, head in zip(keys, submission_table.headers(report, lang, townships=townships), strict=True):
+            table.add_column(head, justify="right" if key in submission_table.NUMBERS else "left",
+                             overflow="fold", no_wrap=key in (*submission_table.NUMBERS, "sub.latest", "sub.status"))
+        place = sum(k in ("county", "township") for k in keys)  # the columns naming the place, said once a group
+        # (by township, the files by name: the county's table above gives their folder)
+        for group in submission_table.groups(report, lang, townships=townships, names=townships):
+            for i, row in enumerate(group):
+                status = str(row[-1])
+                cells = [str(x) for x in row[:-1]]
+                if i:
+                    cells[:place] = [""] * place
+                table.add_row(*cells, Text("" if i else status, style="" if submission_table.is_sent(status, lang)
+                                           else "bold magenta"), end_section=len(group) > 1 and i == len(group) - 1)
+        console.print(table)
+        note = submission_table.note(report, lang)
+        if note and not townships:
+            console.print(Text(note, style="dim"))
 
 
 def _attention(report: Report, rules: Rules, console: Console, lang: str, context: ReportContext) -> None:

@@ -24,7 +24,6 @@ from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report, ReportContext, ScopeRow
 from kuaidi_cli.report.changes import Changes
 from kuaidi_cli.write import changes as change_table
-from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.about import about_rows
 from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.files import XLSX_MARK
@@ -41,6 +40,7 @@ from kuaidi_cli.write.scope import (
 )
 from kuaidi_cli.write.text import Marks, as_of_text, crossed_mark, rate_marks, wrapped_lines
 from kuaidi_cli.write.xlsx_cells import PERCENT, Styled, near_format, xml_text
+from kuaidi_cli.write.xlsx_submissions import submissions_sheet
 
 MAX_DETAIL_ROWS = 20_000  # rows of 待整改村 and 数据问题 kept in the workbook
 _STATUS_FILL = {"met": "#C6EFCE", "missed": "#FFC7CE", "pending": "#FFEB9C", "info": "#DDEBF7",
@@ -284,21 +284,6 @@ def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: R
         ws.write_string(r, 1, "⚠" + note, book.warn)
 
 
-def _submissions_sheet(book: _Book, report: Report, lang: str) -> None:
-    ws = book.wb.add_worksheet(t("sheet.报送情况", lang))
-    headers = ["序号" if lang != "en" else "No.", *submission_table.headers(lang)]
-    title = scope_heading(report, lang, "{scope}“快递进村”台账报送情况", "{scope}: submissions")
-    head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, [6, 10, 40, 8, 8, 8, 8, 12, 10])
-    text = book.wb.add_format({"font_name": "等线", "font_size": 11, "border": 1, "text_wrap": True, "valign": "vcenter"})
-    for n, row in enumerate(submission_table.rows(report, lang), start=1):
-        r = head + n
-        ws.set_row(r, 15 * max(1, str(row[1]).count("\n") + 1))  # a line for each file
-        book.put(ws, r, 0, n, book.int)
-        for c, value in enumerate(row, start=1):
-            book.put(ws, r, c, value, text if c == 2 else book.int if isinstance(value, int) else None)
-    ws.autofilter(head, 0, head + max(len(report.submissions), 1), len(headers) - 1)
-
-
 def _changes_sheet(book: _Book, report: Report, changes: Changes, lang: str) -> None:
     """本期变化: the counts per county, then every village that changed."""
     ws = book.wb.add_worksheet(t("sheet.本期变化", lang))
@@ -389,7 +374,7 @@ def to_xlsx(report: Report, context: ReportContext, rules: Rules, lang: str = "z
         _scope_sheet(book, "分县区", title, report, county_rows(report, lang), ["county"], lang, rate_marks(rules.targets))
     _scope_sheet(book, "分乡镇", title, report, township_rows(report, lang), ["county", "township"], lang,
                  rate_marks(rules.targets))
-    _submissions_sheet(book, report, lang)
+    submissions_sheet(book, report, lang, _sheet_header, t("sheet.报送情况", lang))
     if context.changes is not None:
         _changes_sheet(book, report, context.changes, lang)
     _attention_sheet(book, report, rules, lang)

@@ -1,0 +1,148 @@
+"""Issue 20, item 2 (last clause): 报送情况 gives the village register and the outlet register apart — a
+county that sent one and not the other never reads simply 已报送 — per county, and per township for a
+county's or a township's report. The figures are counted here from the sample files with the csv
+module."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import Counter
+
+import openpyxl
+from conftest import SAMPLES
+from typer.testing import CliRunner
+
+from kuaidi_cli.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "120"})
+    assert result.exit_code in (0, 1), result.output
+    return result
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (SAMPLES / name).open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _without(tmp_path, name: str, county: str):
+    """The sample register `name` without the rows of `county` (written with the csv module)."""
+    rows = _rows(name)
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(r for r in rows if r["县区"] != county)
+    return path
+
+
+def _report(tmp_path, *args, html: bool = True, en: bool = True) -> tuple[dict, str, str, openpyxl.Workbook, str]:
+    """JSON (parsed), the terminal text in Chinese and in English, the workbook, the page ("" for those
+    not asked for: each is a run of the samples)."""
+    data = json.loads(invoke("report", *args, "--format", "json").stdout)
+    for fmt in ("txt", "xlsx", *(("html",) if html else ())):
+        invoke("report", *args, "-o", tmp_path / f"r.{fmt}", "--force")
+    if en:
+        invoke("report", *args, "--lang", "en", "-o", tmp_path / "en.txt", "--force")
+    return (data, (tmp_path / "r.txt").read_text(encoding="utf-8"),
+            (tmp_path / "en.txt").read_text(encoding="utf-8") if en else "", openpyxl.load_workbook(tmp_path / "r.xlsx"),
+            (tmp_path / "r.html").read_text(encoding="utf-8") if html else "")
+
+
+def _sheet_rows(wb: openpyxl.Workbook) -> list[tuple]:
+    return [r for r in wb["报送情况"].iter_rows(values_only=True)]
+
+
+def _line(text: str, county: str) -> str:
+    """The county's first line of 报送情况 (Submissions) in a terminal text."""
+    table = re.split(r"^(?:报送情况|Submissions) *$", text, maxsplit=1, flags=re.M)[1]
+    return next(line for line in table.splitlines() if f"│ {county} " in line)
+
+
+def test_a_county_with_no_outlet_rows_reads_outlets_not_sent(tmp_path):
+    outlets = _without(tmp_path, "outlets.csv", "尉氏县")
+    data, txt, en, wb, html = _report(tmp_path, "--villages", SAMPLES / "villages.csv", "--outlets", outlets,
+                                      "--as-of", "2021-12-31")
+    by = {s["county"]: s for s in data["submissions"]}
+    weishi = by["尉氏县"]
+    assert (weishi["submitted"], weishi["rows"], weishi["valid"], weishi["invalid"]) == (True, 516, 516, 0)
+    assert weishi["outlets"] == {"errors": 0, "files": [], "invalid": 0, "latest": None, "rows": 0, "sent": False,
+                                 "valid": 0}
+    # the other counties' outlet rows, as the file holds them
+    sent = Counter(r["县区"] for r in _rows("outlets.csv"))
+    for county in ("祥符区", "杞县", "通许县", "兰考县"):
+        part = by[county]["outlets"]
+        assert (part["sent"], part["rows"], part["valid"], part["invalid"]) == (True, sent[county], sent[county], 0)
+        assert part["files"] == [str(outlets)]
+    assert "服务点未报送" in _line(txt, "尉氏县") and "已报送" not in _line(txt, "尉氏县")
+    assert "已报送" in _line(txt, "祥符区")
+    assert "no outlet rows" in _line(en, "尉氏县")
+    rows = [r for r in _sheet_rows(wb) if r[1] == "尉氏县"]
+    assert [r[2:] for r in rows] == [
+        ("行政村", str(SAMPLES / "villages.csv"), 516, 516, 0, 0, "2022-12-31", "服务点未报送"),
+        ("服务点", "—", 0, 0, 0, 0, "—", "服务点未报送"),
+    ]
+    assert "服务点未报送" in html
+
+
+def test_a_county_with_no_village_rows_reads_villages_not_sent(tmp_path):
+    villages = _without(tmp_path, "villages.csv", "杞县")
+    data, txt, en, wb, _ = _report(tmp_path, "--villages", villages, "--outlets", SAMPLES / "outlets.csv",
+                                   "--as-of", "2021-12-31", html=False)
+    qixian = {s["county"]: s for s in data["submissions"]}["杞县"]
+    n = sum(r["县区"] == "杞县" for r in _rows("outlets.csv"))
+    assert (qixian["submitted"], qixian["rows"], qixian["files"]) == (False, 0, [])
+    part = qixian["outlets"]
+    assert (part["sent"], part["rows"], part["valid"], part["invalid"], part["errors"]) == (True, n, n, 0, 0)
+    assert "行政村未报送" in _line(txt, "杞县")
+    assert "no village rows" in _line(en, "杞县")
+    rows = [r for r in _sheet_rows(wb) if r[1] == "杞县"]
+    assert [(r[2], r[4], r[5], r[9]) for r in rows] == [("行政村", 0, 0, "行政村未报送"), ("服务点", n, n, "行政村未报送")]
+
+
+def test_a_county_report_gives_its_townships_submissions(tmp_path):
+    data, txt, _, wb, html = _report(tmp_path, "--samples", "--county", "祥符区", "--as-of", "2021-12-31", en=False)
+    villages = Counter(r["乡镇"] for r in _rows("villages.csv") if r["县区"] == "祥符区")
+    outlets = Counter(r["乡镇"] for r in _rows("outlets.csv") if r["县区"] == "祥符区")
+    got = {s["township"]: s for s in data["township_submissions"]}
+    assert all(s["county"] == "祥符区" for s in got.values())
+    # every township of the table, in its order, then the county's rows naming no township (its park)
+    assert list(got) == [t["township"] for t in data["townships"]] + ["（县级或未填乡镇）"]
+    assert set(got) - {"（县级或未填乡镇）"} == set(villages)
+    for township, s in got.items():
+        written = "" if township == "（县级或未填乡镇）" else township
+        assert (s["rows"], s["valid"], s["submitted"]) == (villages[written], villages[written], bool(villages[written]))
+        assert (s["outlets"]["rows"], s["outlets"]["valid"]) == (outlets[written], outlets[written])
+    assert outlets[""] == 1  # 祥符区's park
+    county = data["submissions"][0]
+    assert sum(s["rows"] for s in got.values()) == county["rows"] == sum(villages.values())
+    assert sum(s["outlets"]["rows"] for s in got.values()) == county["outlets"]["rows"] == sum(outlets.values())
+    assert "祥符区分乡镇报送情况" in txt
+    sheet = _sheet_rows(wb)
+    start = next(i for i, r in enumerate(sheet) if r[0] == "祥符区分乡镇报送情况")
+    assert sheet[start + 2][1:5] == ("城关镇", "行政村", "data/samples/villages.csv", villages["城关镇"])
+    assert sheet[start + 3][1:5] == ("城关镇", "服务点", "data/samples/outlets.csv", outlets["城关镇"])
+    assert "祥符区分乡镇报送情况" in html
+
+
+def test_a_township_report_gives_that_township_only(tmp_path):
+    data = json.loads(invoke("report", "--samples", "--township", "陈留镇", "--as-of", "2021-12-31",
+                             "--format", "json").stdout)
+    villages = sum(r["县区"] == "祥符区" and r["乡镇"] == "陈留镇" for r in _rows("villages.csv"))
+    outlets = sum(r["县区"] == "祥符区" and r["乡镇"] == "陈留镇" for r in _rows("outlets.csv"))
+    assert [(s["county"], s["township"], s["rows"], s["outlets"]["rows"]) for s in data["township_submissions"]] == [
+        ("祥符区", "陈留镇", villages, outlets)]
+
+
+def test_without_an_outlet_register_the_outlet_side_says_so_once(tmp_path):
+    out = tmp_path / "r.txt"
+    invoke("report", "--villages", SAMPLES / "villages.csv", "--as-of", "2021-12-31", "-o", out)
+    data = json.loads(invoke("report", "--villages", SAMPLES / "villages.csv", "--as-of", "2021-12-31",
+                             "--format", "json").stdout)
+    assert all(s["outlets"] is None for s in data["submissions"])
+    assert out.read_text(encoding="utf-8").count("未给服务点台账：报送情况只列行政村台账") == 1
