@@ -284,15 +284,15 @@ def due(target: dict, as_of: dt.date) -> bool:
 
 def established(target: dict, s: Scope) -> str | None:
     """"met" / "missed" when every resolution agrees (and the scope is whole), else None."""
-    if s.counties_unsubmitted:
-        return None
     goal = Fraction(str(target["target"]))
     metric = target["metric"]
-    if metric.startswith("outlets."):
-        lo, hi = s.outlets[metric.split(".", 1)[1]]
+    if metric.startswith("outlets."):  # outlets counted are counted whatever else a county failed to send:
+        lo, hi = s.outlets[metric.split(".", 1)[1]]  # enough of them is met; too few may be the part not sent
         if lo >= goal:
             return "met"
-        return "missed" if hi is not None and hi < goal else None
+        return "missed" if hi is not None and hi < goal and not s.counties_unsubmitted else None
+    if s.counties_unsubmitted:
+        return None
     lo_r, hi_r, empty = s.rate(metric)
     if empty or lo_r is None or hi_r is None:
         return None
