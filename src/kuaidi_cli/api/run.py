@@ -50,6 +50,9 @@ def report(villages: Inputs, outlets: Inputs = (), *, as_of: dt.date | str, coun
     cannot be read, or a county or township asked for is not in the registers."""
     from kuaidi_cli.commands import report as reporting
 
+    if universe not in ("register", "gazetteer"):
+        raise KuaidiError(f"universe 须为 register 或 gazetteer，不是 {universe}",
+                          f"universe must be register or gazetteer, not {universe}")
     loaded, sha = rules_of(rules)
     given = registers(villages, outlets, sheet=sheet, encoding=encoding, limits=limits)
     when = date_of(as_of)

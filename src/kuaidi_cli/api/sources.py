@@ -15,9 +15,10 @@ import pandas as pd
 
 from kuaidi_cli.commands.inputs import Registers, Skipped, Source, expand
 from kuaidi_cli.core import gazetteer
+from kuaidi_cli.core import rules as rules_file
 from kuaidi_cli.core.errors import InputError
 from kuaidi_cli.core.fields import Kind
-from kuaidi_cli.core.rules import Rules, load_rules
+from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.read import Limits, RegisterFrame
 
 PathLike: TypeAlias = str | os.PathLike[str]
@@ -81,7 +82,7 @@ def rules_of(rules: RulesLike) -> tuple[Rules, str]:
     keeps it), else of the rules' JSON."""
     if isinstance(rules, Rules):
         return rules, rules._sha256 or hashlib.sha256(rules.model_dump_json().encode("utf-8")).hexdigest()
-    return load_rules(None if rules is None else Path(rules))
+    return rules_file.load_rules(None if rules is None else Path(rules))
 
 
 def date_of(value: dt.date | str, name: str = "as_of") -> dt.date:
@@ -98,3 +99,9 @@ def date_of(value: dt.date | str, name: str = "as_of") -> dt.date:
 def official_list(rules: Rules, divisions: PathLike | int | None) -> gazetteer.Gazetteer | None:
     """The official division list: the rules' choice, or `divisions` (a bundled year, a folder, "none")."""
     return gazetteer.load(rules, None if divisions is None else str(divisions))
+
+
+def load_rules(path: PathLike | None = None) -> Rules:
+    """The rules of a file (default: the bundled rules/targets.yaml), validated; RulesError when invalid.
+    The loaded rules keep their file's sha256, which a report made with them names."""
+    return rules_of(path)[0]
