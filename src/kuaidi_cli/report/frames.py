@@ -11,10 +11,9 @@ from typing import Any, Union, get_args, get_origin
 import pandas as pd
 from pydantic import BaseModel
 
-from kuaidi_cli.report.model import Report
 
-
-def _frame(models: Sequence[BaseModel], model: type[BaseModel], drop: Iterable[str] = ()) -> pd.DataFrame:
+def table(models: Sequence[BaseModel], model: type[BaseModel], drop: Iterable[str] = ()) -> pd.DataFrame:
+    """One row per model of `models` (of type `model`), the fields of `model` as columns (less `drop`)."""
     keys = [k for k in model.model_fields if k not in set(drop)]
     nested = {k: sub for k in keys if (sub := _model_in(model, k)) is not None}
     rows = []
@@ -46,36 +45,11 @@ def _model_in(model: type[BaseModel], key: str) -> type[BaseModel] | None:
     return None
 
 
-def counties_frame(report: Report) -> pd.DataFrame:
-    from kuaidi_cli.report.model import County
-
-    return _frame(report.counties, County, drop=("targets",))
-
-
-def townships_frame(report: Report) -> pd.DataFrame:
-    from kuaidi_cli.report.model import Township
-
-    return _frame(report.townships, Township)
-
-
-def targets_frame(report: Report) -> pd.DataFrame:
-    from kuaidi_cli.report.model import TargetOut
-
-    city = _frame(report.targets, TargetOut)
-    parts = [city.assign(county=None)] + [_frame(c.targets, TargetOut).assign(county=c.county)
-                                           for c in report.counties if c.targets]
+def targets_table(city: Sequence[BaseModel], counties: Iterable[tuple[str, Sequence[BaseModel]]],
+                  model: type[BaseModel]) -> pd.DataFrame:
+    """The scope's targets (`county` empty), then each county's, in one table."""
+    parts = [table(city, model).assign(county=None)] + [table(targets, model).assign(county=name)
+                                                        for name, targets in counties if targets]
     both = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     both["county"] = both["county"].astype("string")
     return both[["county", *[c for c in both.columns if c != "county"]]]
-
-
-def attention_frame(report: Report) -> pd.DataFrame:
-    from kuaidi_cli.report.model import AttentionVillage
-
-    return _frame(report.attention, AttentionVillage)
-
-
-def submissions_frame(report: Report) -> pd.DataFrame:
-    from kuaidi_cli.report.model import Submission
-
-    return _frame(report.submissions, Submission)

@@ -226,33 +226,33 @@ class Report(_Model):
 
     def counties_frame(self) -> pd.DataFrame:
         """One row per county: its figures (`outlets_*`, `modes_*` flattened), whether it sent a register."""
-        from kuaidi_cli.report.frames import counties_frame
+        from kuaidi_cli.report.frames import table
 
-        return counties_frame(self)
+        return table(self.counties, County, drop=("targets",))
 
     def townships_frame(self) -> pd.DataFrame:
         """One row per township of the scope, with its county."""
-        from kuaidi_cli.report.frames import townships_frame
+        from kuaidi_cli.report.frames import table
 
-        return townships_frame(self)
+        return table(self.townships, Township)
 
     def targets_frame(self) -> pd.DataFrame:
         """One row per target of the scope (`county` empty), then per target of each county."""
-        from kuaidi_cli.report.frames import targets_frame
+        from kuaidi_cli.report.frames import targets_table
 
-        return targets_frame(self)
+        return targets_table(self.targets, [(c.county, c.targets) for c in self.counties], TargetOut)
 
     def attention_frame(self) -> pd.DataFrame:
         """One row per village needing attention (not reached, no point of its own, priority undecided)."""
-        from kuaidi_cli.report.frames import attention_frame
+        from kuaidi_cli.report.frames import table
 
-        return attention_frame(self)
+        return table(self.attention, AttentionVillage)
 
     def submissions_frame(self) -> pd.DataFrame:
         """One row per county: what it sent (报送情况), its outlet register's part as `outlets_*`."""
-        from kuaidi_cli.report.frames import submissions_frame
+        from kuaidi_cli.report.frames import table
 
-        return submissions_frame(self)
+        return table(self.submissions, Submission)
 
 
 @dataclass(frozen=True)
