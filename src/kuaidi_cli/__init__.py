@@ -12,6 +12,8 @@ docs/API.md walks through it. The names below load on first use (PEP 562): `impo
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -45,6 +47,20 @@ _WHERE = {
 }
 
 
+class _Package(types.ModuleType):
+    """kuaidi_cli, whose `check` and `report` are the API's functions, though subpackages of those names exist:
+    importing a subpackage (`from kuaidi_cli.report.model import Report`) reaches it through sys.modules
+    and leaves the name to the function (the import system would set the attribute to the subpackage)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _WHERE and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
 def __getattr__(name: str) -> Any:
     """A public name, imported when first asked for (then kept in the module)."""
     where = _WHERE.get(name)
@@ -53,7 +69,7 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     value = getattr(importlib.import_module(where), name)
-    globals()[name] = value
+    globals()[name] = value  # (kept: asked for again, it is found without this function)
     return value
 
 

@@ -32,7 +32,7 @@ def table(models: Sequence[BaseModel], model: type[BaseModel], drop: Iterable[st
         rows.append(row)
     if not rows:
         return pd.DataFrame(columns=keys)
-    return pd.DataFrame(rows).convert_dtypes(dtype_backend="numpy_nullable", convert_string=False)
+    return pd.DataFrame(rows).convert_dtypes(dtype_backend="numpy_nullable")
 
 
 def _model_in(model: type[BaseModel], key: str) -> type[BaseModel] | None:
