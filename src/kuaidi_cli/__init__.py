@@ -10,15 +10,15 @@ docs/API.md walks through it. The names below load on first use (PEP 562): `impo
 `kuaidi --version` stay instant.
 """
 
-from __future__ import annotations
-
 import sys
-import types
-from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+TYPE_CHECKING = False  # (not typing's: importing typing would double the time `import kuaidi_cli` takes)
 if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import Any
+
     from kuaidi_cli.api import changes, check, history, load_rules, report, trend, write
     from kuaidi_cli.check import CheckResult
     from kuaidi_cli.commands.trend import Series
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from kuaidi_cli.read import Limits
     from kuaidi_cli.report.changes import Changes
     from kuaidi_cli.report.model import Report
+else:
+    ModuleType = type(sys)  # (types.ModuleType, without importing types)
 
 __all__ = [
     "Changes", "CheckResult", "Finding", "InputError", "KuaidiError", "Limits", "Report", "Rules", "RulesError",
@@ -47,13 +49,13 @@ _WHERE = {
 }
 
 
-class _Package(types.ModuleType):
+class _Package(ModuleType):
     """kuaidi_cli, whose `check` and `report` are the API's functions, though subpackages of those names exist:
     importing a subpackage (`from kuaidi_cli.report.model import Report`) reaches it through sys.modules
     and leaves the name to the function (the import system would set the attribute to the subpackage)."""
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _WHERE and isinstance(value, types.ModuleType):
+    def __setattr__(self, name: str, value: "Any") -> None:
+        if name in _WHERE and isinstance(value, ModuleType):
             return
         super().__setattr__(name, value)
 
@@ -61,7 +63,7 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     """A public name, imported when first asked for (then kept in the module)."""
     where = _WHERE.get(name)
     if where is None:
