@@ -6,6 +6,7 @@ passes mypy --strict."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
 import shutil
 import subprocess
@@ -144,6 +145,16 @@ def test_write_names_the_format_by_the_suffix_and_never_overwrites_an_input(repo
     read_back = kuaidi.Report.model_validate(report.model_dump())  # (as from JSON: the figures only)
     with pytest.raises(kuaidi.KuaidiError):  # nothing to write a workbook from
         kuaidi.write(read_back, tmp_path / "y.xlsx")
+
+
+def test_a_report_compares_and_pickles_by_its_figures(report, tmp_path):
+    """What a report was made from (kept for write) is no part of its value: a report read back from its
+    fields equals it, and a pickled one loads (without it: write then raises)."""
+    assert kuaidi.Report.model_validate(report.model_dump()) == report
+    again = pickle.loads(pickle.dumps(report))
+    assert again == report
+    with pytest.raises(kuaidi.KuaidiError):
+        kuaidi.write(again, tmp_path / "again.xlsx")
 
 
 @pytest.mark.parametrize("call", [

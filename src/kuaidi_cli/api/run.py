@@ -16,13 +16,23 @@ from kuaidi_cli.read import Limits
 from kuaidi_cli.report.model import Report, ReportContext
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Origin:
-    """What a report was made from, kept with it (`Report._origin`) for `write`."""
+    """What a report was made from, kept with it (`Report._origin`) for `write`. No part of the report's value:
+    reports compare by their figures alone (pydantic compares private attributes too), and a pickled report
+    leaves it behind (the context holds a closure)."""
 
     context: ReportContext
     rules: Rules
     inputs: list[Path]  # the register files and the rules file: never written over
+
+    def __eq__(self, other: object) -> bool:
+        return other is None or isinstance(other, Origin)
+
+    __hash__ = object.__hash__
+
+    def __reduce__(self) -> tuple[type[None], tuple[()]]:
+        return (type(None), ())
 
 
 def check(villages: Inputs, outlets: Inputs = (), *, as_of: dt.date | str | None = None, rules: RulesLike = None,
