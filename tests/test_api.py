@@ -130,6 +130,20 @@ def test_a_bad_cell_of_a_frame_is_a_finding_of_dataframe_1(frames):
     assert list(found.columns) == ["file", "sheet", "row", "column", "field", "value", "code", "severity", "message"]
 
 
+def test_a_folder_is_read_as_on_the_command_line_its_other_files_told(tmp_path):
+    shutil.copy(VILLAGES, tmp_path / "villages.csv")
+    shutil.copy(OUTLETS, tmp_path / "outlets.csv")
+    (tmp_path / "说明.docx").write_bytes(b"PK")
+    result = kuaidi.check(tmp_path)
+    assert [(f.table.path.name, f.table.kind.value) for f in result.files] == [
+        ("villages.csv", "villages"), ("outlets.csv", "outlets")]  # (the kinds told by the headers)
+    skipped = [f for f in result.findings if f.code == "file-skipped"]
+    assert [f.value for f in skipped] == ["说明.docx"] and result.ok
+    folder = kuaidi.report(tmp_path, as_of="2021-12-31")
+    assert dict(zip(folder.counties_frame()["county"], folder.counties_frame()["villages"], strict=True)) \
+        == VILLAGES_BY_COUNTY
+
+
 def test_write_names_the_format_by_the_suffix_and_never_overwrites_an_input(report, tmp_path):
     assert kuaidi.write(report, tmp_path / "r.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert kuaidi.write(report, tmp_path / "r.xlsx").read_bytes()[:2] == b"PK"

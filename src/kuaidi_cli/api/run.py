@@ -39,15 +39,22 @@ def check(villages: Inputs, outlets: Inputs = (), *, as_of: dt.date | str | None
           divisions: PathLike | int | None = None, sheet: str | None = None, encoding: str | None = None,
           limits: Limits | None = None) -> CheckResult:
     """Check registers row by row, as `kuaidi check`: every problem of the data is a finding of the result
-    (`.ok`, `.errors`, `.warnings`, `.findings`, `.findings_frame()`). With `as_of`, the outlet register is
-    compared with the village register at that date. Raises KuaidiError when an input cannot be read."""
+    (`.ok`, `.errors`, `.warnings`, `.findings`, `.findings_frame()`), a file of a folder left out too
+    (file-skipped, as in a report). With `as_of`, the outlet register is compared with the village register
+    at that date. Raises KuaidiError when an input cannot be read."""
     from kuaidi_cli.commands.check import check as run_check
 
     loaded, _ = rules_of(rules)
     given = registers(villages, outlets, sheet=sheet, encoding=encoding, limits=limits, need_villages=False)
     when = None if as_of is None else date_of(as_of)
-    return run_check(given.villages, loaded, outlets=given.outlets, sheet=given.sheet, encoding=given.encoding,
-                     as_of=when, gazetteer=official_list(loaded, divisions), limits=limits)
+    result = run_check(given.villages, loaded, outlets=given.outlets, sheet=given.sheet, encoding=given.encoding,
+                       as_of=when, gazetteer=official_list(loaded, divisions), limits=limits)
+    if given is not villages:  # the files of a folder or pattern left out, and why (the command line prints them)
+        from kuaidi_cli.core.findings import make
+
+        result.cross += [make("file-skipped", file=str(k.path), value=k.path.name, detail_zh=k.why_zh,
+                              detail_en=k.why_en) for k in given.skipped if k.finding]
+    return result
 
 
 def report(villages: Inputs, outlets: Inputs = (), *, as_of: dt.date | str, county: str | list[str] | None = None,
