@@ -49,17 +49,31 @@ _WHERE = {
 }
 
 
+class _Callable(ModuleType):
+    """A subpackage named as an API function (check, report, write) that is that function too: `kuaidi.write(…)`
+    calls kuaidi_cli.api's `write`, and `kuaidi_cli.write.files` (an import, a monkeypatch target) is still the
+    subpackage's module."""
+
+    def __call__(self, *args: "Any", **kwargs: "Any") -> "Any":
+        return self.__wrapped__(*args, **kwargs)
+
+    @property
+    def __wrapped__(self) -> "Any":  # (inspect.signature and help() follow it to the function)
+        import importlib
+
+        return getattr(importlib.import_module("kuaidi_cli.api"), self.__name__.rpartition(".")[2])
+
+
 class _Package(ModuleType):
-    """kuaidi_cli, whose `check` and `report` are the API's functions, though subpackages of those names exist:
-    importing a subpackage (`from kuaidi_cli.report.model import Report`) reaches it through sys.modules
-    and leaves the name to the function (the import system would set the attribute to the subpackage)."""
+    """kuaidi_cli, whose subpackages check, report and write become callable as the import system sets them."""
 
     def __setattr__(self, name: str, value: "Any") -> None:
-        if name in _WHERE and isinstance(value, ModuleType):
-            return
+        if name in _CALLABLE and type(value) is ModuleType:
+            value.__class__ = _Callable
         super().__setattr__(name, value)
 
 
+_CALLABLE = ("check", "report", "write")
 sys.modules[__name__].__class__ = _Package
 
 
@@ -70,6 +84,8 @@ def __getattr__(name: str) -> "Any":
         raise AttributeError(f"module 'kuaidi_cli' has no attribute {name!r}")
     import importlib
 
+    if name in _CALLABLE:  # (the subpackage, made callable as it is imported: _Package)
+        return importlib.import_module(f"kuaidi_cli.{name}")
     value = getattr(importlib.import_module(where), name)
     globals()[name] = value  # (kept: asked for again, it is found without this function)
     return value
