@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "kuaidi_cli"
-LAYERS = ("commands", "write", "report", "measure", "check", "read", "core")
+LAYERS = ("api", "commands", "write", "report", "measure", "check", "read", "core")
 MAX_LINES = 400
 
 

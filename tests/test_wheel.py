@@ -28,6 +28,9 @@ def test_the_wheel_works_outside_the_checkout(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
                     "-w", str(dist), str(ROOT)], check=True, cwd=tmp_path)
     wheel = next(dist.glob("kuaidi_cli-*.whl"))
+    import zipfile
+
+    assert "kuaidi_cli/py.typed" in zipfile.ZipFile(wheel).namelist()  # (mypy reads the types of the installed package)
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
@@ -53,6 +56,10 @@ def test_the_wheel_works_outside_the_checkout(tmp_path):
     where = subprocess.run([python, "-c", "import kuaidi_cli; print(kuaidi_cli.__file__)"], capture_output=True,
                            text=True, check=True, cwd=work, env=env).stdout
     assert where.startswith(str(env_dir)), where
+    api = subprocess.run([python, "-c", "import kuaidi_cli as k, pathlib; s = pathlib.Path(k.__file__).parent / "
+                          "'samples'; r = k.report(s / 'villages.csv', s / 'outlets.csv', as_of='2021-12-31'); "
+                          "print(len(r.counties_frame()))"], capture_output=True, text=True, cwd=work, env=env)
+    assert api.stdout.strip() == "5", api.stderr  # the API of the installed package, on its bundled samples
     report = subprocess.run([str(kuaidi), "report", "--samples", "--as-of", "2021-12-31", "--format", "json"],
                             capture_output=True, cwd=work, env=env, timeout=120)
     assert report.returncode == 0, report.stderr.decode("gbk")

@@ -128,3 +128,15 @@ class CheckResult:
     @property
     def exit_code(self) -> int:
         return 1 if self.errors else 0
+
+    @property
+    def ok(self) -> bool:
+        """No error (warnings allowed): what exit code 0 of `kuaidi check` says."""
+        return not self.errors
+
+    def findings_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """The findings as a DataFrame (check.frames.findings_frame): file, sheet, row, column, field, value,
+        code, severity, message (in `lang`)."""
+        from kuaidi_cli.check.frames import findings_frame
+
+        return findings_frame(self.findings, lang)

@@ -32,6 +32,7 @@ from kuaidi_cli.write.stdout import say
 
 if TYPE_CHECKING:
     from kuaidi_cli.read import Limits
+    from kuaidi_cli.report import Report, ReportContext
 
 app = typer.Typer(
     cls=Group,
@@ -65,17 +66,16 @@ def check(
     Check registers row by row. Exit 0 clean (warnings allowed), 1 errors found, 2 cannot run.
     """
     with errors_to_exit(ctx, lang, debug) as lang:
-        from kuaidi_cli.commands.check import check as run_check
-        from kuaidi_cli.commands.inputs import for_check, skipped_lines
-        from kuaidi_cli.core import gazetteer
+        from kuaidi_cli import api
+        from kuaidi_cli.commands.inputs import Registers, for_check, skipped_lines
         from kuaidi_cli.core.rules import load_rules
 
         rules, _ = load_rules(rules_file)
         village_files, outlet_files, skipped = for_check(files, outlets or [], limits=_limits(ctx), encoding=encoding)
         for line in skipped_lines(skipped, lang.value):  # the files of a folder or pattern left out, and why
             say(f"kuaidi: {line}")
-        result = run_check(village_files, rules, outlets=outlet_files, sheet=sheet, encoding=encoding,
-                           as_of=_as_of(as_of, lang), gazetteer=gazetteer.load(rules, divisions), limits=_limits(ctx))
+        given = Registers(village_files, outlet_files, rules_file, "flags", skipped, sheet=sheet, encoding=encoding)
+        result = api.check(given, rules=rules, as_of=_as_of(as_of, lang), divisions=divisions, limits=_limits(ctx))
         if fmt is CheckFormat.json:
             from kuaidi_cli.write.check_json import dumps
             from kuaidi_cli.write.stdout import emit
@@ -128,10 +128,11 @@ def report(
     --samples runs on the bundled example registers.
     """
     with errors_to_exit(ctx, lang, debug) as lang:
+        from kuaidi_cli import api
+        from kuaidi_cli.api.run import context_of
         from kuaidi_cli.commands import inputs
         from kuaidi_cli.commands import report as reporting
         from kuaidi_cli.commands.failures import parse as parse_fail_on
-        from kuaidi_cli.core import gazetteer
         from kuaidi_cli.core.rules import load_rules
 
         parse_fail_on(fail_on or [])  # a wrong --fail-on stops the run before any work
@@ -142,12 +143,11 @@ def report(
             reporting.refuse_output(output, registers, force=force)
         elif chosen == "xlsx":
             raise KuaidiError("xlsx 须用 -o 指定输出文件，如 -o 报表.xlsx", "xlsx needs an output file: -o report.xlsx")
-        rules, rules_sha = load_rules(registers.rules)
-        when = _as_of(as_of, lang)
-        official = gazetteer.load(rules, divisions)
-        result, context = reporting.run(registers, rules, rules_sha, when, counties=county, township=township,
-                                        gazetteer=official, universe=(universe or Universe.register).value,
-                                        limits=_limits(ctx))
+        rules, _ = load_rules(registers.rules)
+        result = api.report(registers, rules=rules, as_of=_as_of(as_of, lang), county=county, township=township,
+                            divisions=divisions, limits=_limits(ctx),
+                            universe="gazetteer" if universe is Universe.gazetteer else "register")
+        context = context_of(result)
         for note in reporting.notes(registers, lang.value, table=chosen == "table" and output is None):
             say(f"kuaidi: {note}")
         if chosen == "table" and output is None:
@@ -155,8 +155,10 @@ def report(
             from kuaidi_cli.write.terminal_report import render
 
             render(result, context, rules, console(), lang=lang.value)
-        else:
+        elif output is None:
             reporting.write_output(chosen, output, result, context, rules, registers, lang.value)
+        else:
+            api.write(result, output, format=chosen, lang=lang.value, force=force)
         failed = _failed(fail_on, context.results, context.register_findings, result, rules, lang)
     raise typer.Exit(1 if failed else 0)
 
@@ -197,10 +199,11 @@ def export(
     Exit 0 ok, 1 what --fail-on names failed (missed, errors, incomplete), 2 cannot run.
     """
     with errors_to_exit(ctx, lang, debug) as lang:
+        from kuaidi_cli import api
+        from kuaidi_cli.api.run import context_of
         from kuaidi_cli.commands import export as exporting
         from kuaidi_cli.commands import inputs
         from kuaidi_cli.commands.failures import parse as parse_fail_on
-        from kuaidi_cli.core import gazetteer
         from kuaidi_cli.core.rules import load_rules
         from kuaidi_cli.write import history
         from kuaidi_cli.write.progress import steps
@@ -211,12 +214,18 @@ def export(
         rules, rules_sha = load_rules(registers.rules)
         when = _as_of(as_of, lang)
         chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+
+        def report_of(generated_at: str) -> tuple[Report, ReportContext]:  # (the report is made under the folder's lock)
+            made = api.report(registers, rules=rules, as_of=when, divisions=divisions, limits=_limits(ctx),
+                              generated_at=generated_at)
+            return made, context_of(made)
+
         # a run on the sample registers is never recorded: its synthetic figures would join the real series
         where = None if no_history or registers.source == "samples" else (history_file or history.default_path())
         with steps(enabled=not quiet) as step:
             result = exporting.export(registers, rules, rules_sha, when, out, chosen, history_path=where,
                                       now=dt.datetime.now(dt.UTC), lang=lang.value, wait=wait, step=step,
-                                      gazetteer=gazetteer.load(rules, divisions), limits=_limits(ctx))
+                                      report_of=report_of)
         if not quiet:
             for note in exporting.notes(registers, lang.value, table=True):
                 say(f"kuaidi: {note}")
@@ -244,6 +253,7 @@ def trend(
     The history as a series, a chart, and the date each unmet target would be reached at the recent pace.
     """
     with errors_to_exit(ctx, lang, debug) as lang:
+        from kuaidi_cli import api
         from kuaidi_cli.commands import trend as trends
         from kuaidi_cli.core.rules import load_rules
         from kuaidi_cli.write.files import write_atomic
@@ -255,7 +265,7 @@ def trend(
         target = None if no_chart else (chart or Path("kuaidi-trend.svg"))
         if target is not None:  # before any output: the chart is an SVG, never written over another's file
             trends.refuse_chart(target, force=force)
-        series = trends.load(rules, history_file, county)
+        series = api.trend(history_file, county=county, rules=rules)
         render(series.points, series.projections, series.scope, console(), lang=lang.value,
                label=series.label(rules, lang.value))
         if target is not None:
@@ -280,13 +290,13 @@ def changes(
     What changed between two recorded exports: villages newly reached or with a point, lost, added, removed.
     """
     with errors_to_exit(ctx, lang, debug) as lang:
-        from kuaidi_cli.commands import changes as changes_of
+        from kuaidi_cli import api
         from kuaidi_cli.commands.asof import parse
         from kuaidi_cli.core.rules import load_rules
 
         rules, _ = load_rules(rules_file)
-        found = changes_of.load(rules, history_file, parse(since, "--since") if since else None,
-                                 parse(to, "--to") if to else None, county)
+        found = api.changes(history_file, since=parse(since, "--since") if since else None,
+                            to=parse(to, "--to") if to else None, county=county, rules=rules)
         if fmt is CheckFormat.json:
             from kuaidi_cli.write.changes import to_json
             from kuaidi_cli.write.stdout import emit

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kuaidi_cli.check import CheckResult, Register, validate, with_outlet_register
@@ -12,11 +12,11 @@ from kuaidi_cli.core.findings import Severity
 from kuaidi_cli.core.gazetteer import Gazetteer
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.core.threads import in_thread
-from kuaidi_cli.read import load_sheets
+from kuaidi_cli.read import Source, load_sheets
 from kuaidi_cli.read.table import Limits, RawTable
 
 
-def load_in_background(paths: list[Path], kind: Kind, rules: Rules, *, encoding: str | None = None,
+def load_in_background(paths: Sequence[Source], kind: Kind, rules: Rules, *, encoding: str | None = None,
                        limits: Limits | None = None) -> Callable[[], list[RawTable]]:
     """Start reading register files in a second thread; the returned function waits and gives the
     tables (or raises what reading raised). calamine's parse and pyarrow's CSV reader release the GIL,
@@ -25,16 +25,16 @@ def load_in_background(paths: list[Path], kind: Kind, rules: Rules, *, encoding:
     return in_thread(f"load-{kind.value}", lambda: load_tables(paths, kind, aliases, encoding=encoding, limits=limits))
 
 
-def load_tables(paths: list[Path], kind: Kind, aliases: AliasTable, *, sheet: str | None = None,
+def load_tables(paths: Sequence[Source], kind: Kind, aliases: AliasTable, *, sheet: str | None = None,
                 encoding: str | None = None, limits: Limits | None = None) -> list[RawTable]:
-    """The tables of the files, every register sheet of a workbook (read.load_sheets)."""
+    """The tables of the files (and DataFrames), every register sheet of a workbook (read.load_sheets)."""
     return [t for p in paths for t in load_sheets(p, kind, aliases, sheet=sheet, encoding=encoding, limits=limits)]
 
 
-def read_elsewhere(register: Register, given_as_other: list[Path]) -> Register:
+def read_elsewhere(register: Register, given_as_other: Sequence[Source]) -> Register:
     """The register less its notes that a sheet holds the other kind's register, for the files also given as
     that kind (one workbook holding both registers, given twice or in a folder): that sheet is read there."""
-    other = {p.resolve() for p in given_as_other}
+    other = {p.resolve() for p in given_as_other if isinstance(p, Path)}
     if other:
         register.findings = [f for f in register.findings
                              if f.code != "sheet-other-register" or Path(f.file).resolve() not in other]
@@ -50,7 +50,7 @@ def without_cells(register: Register) -> Register:
 
 
 def load_register(
-    paths: list[Path], kind: Kind, rules: Rules, *, sheet: str | None = None, encoding: str | None = None,
+    paths: Sequence[Source], kind: Kind, rules: Rules, *, sheet: str | None = None, encoding: str | None = None,
     limits: Limits | None = None, gazetteer: Gazetteer | None = None,
 ) -> Register:
     """Load and validate files that together make one register (duplicates are found across them)."""
@@ -65,7 +65,7 @@ def validate_loaded(tables: list[RawTable], rules: Rules, *, limits: Limits | No
 
 
 def check(
-    villages: list[Path], rules: Rules, *, outlets: list[Path] | None = None, sheet: str | None = None,
+    villages: Sequence[Source], rules: Rules, *, outlets: Sequence[Source] | None = None, sheet: str | None = None,
     encoding: str | None = None, limits: Limits | None = None, as_of: dt.date | None = None,
     gazetteer: Gazetteer | None = None,
 ) -> CheckResult:
@@ -77,7 +77,7 @@ def check(
     registers = []
     if villages:
         registers.append(read_elsewhere(load_register(villages, Kind.VILLAGES, rules, sheet=sheet, encoding=encoding,
-                                                      limits=limits, gazetteer=gazetteer), outlets or []))
+                                                      limits=limits, gazetteer=gazetteer), outlets or ()))
     if outlets:
         registers.append(read_elsewhere(load_register(outlets, Kind.OUTLETS, rules, encoding=encoding, limits=limits),
                                         villages))

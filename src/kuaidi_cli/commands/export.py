@@ -72,7 +72,10 @@ def export(
     registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, out: Path, formats: list[str], *,
     history_path: Path | None, now: dt.datetime, lang: str = "zh", wait: float = 60.0,
     step: Callable[[str], None] = lambda _: None, gazetteer: Gazetteer | None = None, limits: Limits | None = None,
+    report_of: Callable[[str], tuple[Report, ReportContext]] | None = None,
 ) -> ExportResult:
+    """Write the report in `formats` under dated names in `out` and record the run in the history. The report
+    is made by `report_of(generated_at)` (the command line's: kuaidi.report), else by `commands.report.run`."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise KuaidiError(f"不支持的格式 {unknown[0]}（可用 {', '.join(FORMATS)}）",
@@ -96,9 +99,10 @@ def export(
             for name in names:
                 refuse_existing(out / name, own=True, csv_headers=csv_headers(), option="--out", force=False)
         step("读取台账" if lang != "en" else "reading registers")
-        report, context = reporting.run(registers, rules, rules_sha, as_of,
-                                        generated_at=now.replace(microsecond=0).isoformat(), gazetteer=gazetteer,
-                                        limits=limits)
+        generated_at = now.replace(microsecond=0).isoformat()
+        report, context = (report_of(generated_at) if report_of is not None else
+                           reporting.run(registers, rules, rules_sha, as_of, generated_at=generated_at,
+                                         gazetteer=gazetteer, limits=limits))
         states = None
         if history_path is not None:  # what changed since the previous export of an earlier as-of date
             step("对照上期" if lang != "en" else "comparing with the previous export")

@@ -9,14 +9,17 @@ import hashlib
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from kuaidi_cli.core.errors import InputError
 from kuaidi_cli.core.fields import Kind
+from kuaidi_cli.read.frame import RegisterFrame
 from kuaidi_cli.read.table import Limits
+
+Source = Path | RegisterFrame  # a register file, or a pandas DataFrame given as one (the API's)
 
 
 @dataclass(frozen=True)
@@ -38,18 +41,23 @@ def skipped_lines(skipped: list[Skipped], lang: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Registers:
-    villages: list[Path]  # the files that together make the village register
-    outlets: list[Path]  # and the outlet register (none: no outlet register)
+    villages: Sequence[Source]  # the files (or DataFrames) that together make the village register
+    outlets: Sequence[Source]  # and the outlet register (none: no outlet register)
     rules: Path | None
-    source: str  # flags | env | kuaidi.toml | samples
+    source: str  # flags | env | kuaidi.toml | samples | api
     skipped: list[Skipped] = field(default_factory=list)  # of the folders given: files holding no register
     sheet: str | None = None  # --sheet: the one sheet of each village workbook
     encoding: str | None = None  # --encoding: of the CSV files
 
     @property
-    def paths(self) -> list[Path]:
-        """Every register file."""
+    def paths(self) -> list[Source]:
+        """Every register file (and DataFrame)."""
         return [*self.villages, *self.outlets]
+
+    @property
+    def files(self) -> list[Path]:
+        """Every register file (not the DataFrames)."""
+        return [p for p in self.paths if isinstance(p, Path)]
 
 
 REGISTER_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -301,7 +309,9 @@ def _from_toml(config: Path) -> tuple[list[Path], list[Path], Path | None]:
     return paths("villages"), paths("outlets"), rules[0] if rules else None
 
 
-def sha256(path: Path) -> str:
+def sha256(path: Source) -> str:
+    if isinstance(path, RegisterFrame):
+        return path.sha256()
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

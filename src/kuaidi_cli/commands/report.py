@@ -16,7 +16,7 @@ from kuaidi_cli.commands.check import (
     validate_loaded,
     without_cells,
 )
-from kuaidi_cli.commands.inputs import Registers, sha256, skipped_lines
+from kuaidi_cli.commands.inputs import Registers, Source, sha256, skipped_lines
 from kuaidi_cli.commands.second_process import SECOND_PROCESS_BYTES, SecondProcess
 from kuaidi_cli.core.errors import InputError, KuaidiError
 from kuaidi_cli.core.fields import Kind
@@ -61,12 +61,13 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
                           "--universe gazetteer needs a division list (the rules' divisions or --divisions)")
     # the inputs' sha256 (for the report's inputs) in a thread meanwhile: hashlib works without the GIL
     paths = registers.paths
-    digests = in_thread("sha256", lambda: {p: sha256(p) for p in paths})  # one after the other, as before
+    # (keyed as the tables name their file: a DataFrame by its name)
+    digests = in_thread("sha256", lambda: {_path(p): sha256(p) for p in paths})  # one after the other, as before
     outlets: Register | None
-    if registers.outlets and _second_process_pays(*paths):
+    if registers.outlets and len(registers.files) == len(paths) and _second_process_pays(*registers.files):
         # a province's or the country's workbooks: the village register is loaded and checked in a
         # second process while this one does the outlet register (two cores, two registers)
-        second = SecondProcess(registers.villages, Kind.VILLAGES, rules, limits=limits, gazetteer=gazetteer,
+        second = SecondProcess(registers.files[:len(registers.villages)], Kind.VILLAGES, rules, limits=limits, gazetteer=gazetteer,
                                keep_seen=True, sheet=registers.sheet, encoding=registers.encoding)  # (报送情况 and a
                                # part's findings need the rows' places)
         try:
@@ -189,6 +190,11 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     return report, context
 
 
+def _path(source: Source) -> Path:
+    """A register file, or the name of a DataFrame as a path (as its table names it)."""
+    return source if isinstance(source, Path) else source.path
+
+
 def _not_counted(villages: Register, rules: Rules) -> pd.DataFrame:
     """The village rows of the register that are not counted (invalid), each county by its current name."""
     seen, counted = villages.seen, villages.counted()
@@ -229,12 +235,14 @@ def check_command(registers: Registers, as_of: dt.date) -> str:
         text = str(path)
         return text if re.fullmatch(r"[^\s'\"\\$`!*?&;|<>(){}\[\]#~]+", text) else "'" + text.replace("'", "'\\''") + "'"
 
-    villages = registers.villages
+    if len(registers.files) < len(registers.paths):  # DataFrames: no command reads them
+        return ""
+    villages = [f for f in registers.villages if isinstance(f, Path)]
     folders = {f.parent for f in villages}
     whole = len(villages) > 3 and len(folders) == 1
     words = ["kuaidi", "check", *([word(folders.pop())] if whole else [word(f) for f in villages])]
     named_folder = villages[0].parent if whole else None
-    outlets = [f for f in registers.outlets if f not in villages and f.parent != named_folder]
+    outlets = [f for f in registers.outlets if isinstance(f, Path) and f not in villages and f.parent != named_folder]
     if outlets:
         words += ["--outlets", *(word(f) for f in outlets)]
     for option, value in (("--sheet", registers.sheet), ("--encoding", registers.encoding)):
@@ -288,7 +296,7 @@ def _county_by_code(gazetteer: Gazetteer | None) -> dict[str, str]:
 
 
 def input_paths(registers: Registers) -> list[Path]:
-    return [*registers.paths, *([registers.rules] if registers.rules else [])]
+    return [*registers.files, *([registers.rules] if registers.rules else [])]
 
 
 def _scope_counties(rules: Rules, gazetteer: Gazetteer) -> list[str]:

@@ -22,6 +22,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -160,6 +161,7 @@ class Rules(_Strict):
     modes: list[Mode] = Field(default_factory=list)
     outlet_levels: dict[str, Level] = Field(default_factory=dict)
     header_aliases: dict[str, list[str]] = Field(default_factory=dict)
+    _sha256: str | None = PrivateAttr(default=None)  # of the file's bytes, when loaded from one (load_rules)
 
     @model_validator(mode="after")
     def _unique_target_ids(self) -> Rules:
@@ -244,7 +246,8 @@ def load_rules(path: Path | None = None) -> tuple[Rules, str]:
     if rules.divisions is not None and rules.divisions != "none" and not isinstance(rules.divisions, int):
         folder = Path(rules.divisions)
         rules = rules.model_copy(update={"divisions": str(folder if folder.is_absolute() else path.parent / folder)})
-    return rules, hashlib.sha256(raw).hexdigest()
+    rules._sha256 = hashlib.sha256(raw).hexdigest()
+    return rules, rules._sha256
 
 
 def _line_of(text: str, loc: tuple[int | str, ...]) -> int:

@@ -10,15 +10,19 @@ from pathlib import Path
 
 from kuaidi_cli.core.fields import AliasTable, Kind
 from kuaidi_cli.read.csvfile import read_csv
+from kuaidi_cli.read.frame import RegisterFrame, read_frame
 from kuaidi_cli.read.sniff import is_workbook, sniff
 from kuaidi_cli.read.table import HEADER_SEARCH_ROWS, STREAM_ROWS, Column, Limits, RawTable
 from kuaidi_cli.read.workbook import read_workbook
 
-__all__ = ["HEADER_SEARCH_ROWS", "STREAM_ROWS", "Column", "Limits", "RawTable", "is_workbook", "load", "load_sheets"]
+__all__ = ["HEADER_SEARCH_ROWS", "STREAM_ROWS", "Column", "Limits", "RawTable", "RegisterFrame", "Source", "is_workbook",
+           "load", "load_sheets"]
+
+Source = Path | RegisterFrame  # a register file, or a pandas DataFrame given as one (read.frame)
 
 
 def load_sheets(
-    path: Path,
+    path: Source,
     kind: Kind,
     aliases: AliasTable | None = None,
     *,
@@ -27,10 +31,12 @@ def load_sheets(
     limits: Limits | None = None,
 ) -> list[RawTable]:
     """Read a register file of any supported format: a CSV's one table, or a workbook's register sheets
-    (every sheet holding a `kind` register, the others named as findings of the first; `sheet` picks one).
-    Raises InputError when it cannot be read."""
+    (every sheet holding a `kind` register, the others named as findings of the first; `sheet` picks one);
+    a DataFrame's one table. Raises InputError when it cannot be read."""
     limits = limits or Limits()
     aliases = aliases or AliasTable.build(kind)
+    if isinstance(path, RegisterFrame):
+        return [read_frame(path, kind, aliases, limits)]
     fmt = sniff(path, limits)
     if fmt == "csv":
         return [read_csv(path, kind, aliases, encoding, limits)]

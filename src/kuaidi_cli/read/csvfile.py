@@ -333,7 +333,12 @@ def _csv_table(path: Path, kind: Kind, enc: str, delimiter: str, header: Header,
 
 
 def read_csv(path: Path, kind: Kind, aliases: AliasTable, encoding: str | None, limits: Limits) -> RawTable:
-    data = path.read_bytes()
+    return read_csv_data(path.read_bytes(), path, kind, aliases, encoding, limits)
+
+
+def read_csv_data(data: bytes, path: Path, kind: Kind, aliases: AliasTable, encoding: str | None,
+                  limits: Limits) -> RawTable:
+    """A CSV register's bytes as a table (`path` names it in findings and messages)."""
     start = _utf8_start(data) if encoding is None else None
     if start is not None:  # a national register: 0.1-0.2 s of decoding and splitting saved per file
         preview_text, enc, body = start

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from kuaidi_cli.core.findings import Finding
 from kuaidi_cli.report.changes import Changes
@@ -219,6 +219,40 @@ class Report(_Model):
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
+
+    # --- the API's (kuaidi.report): what it was made from, for kuaidi.write; its tables as DataFrames
+    # (report.frames: the columns follow the models' fields)
+    _origin: Any = PrivateAttr(default=None)  # api.run.Origin
+
+    def counties_frame(self) -> pd.DataFrame:
+        """One row per county: its figures (`outlets_*`, `modes_*` flattened), whether it sent a register."""
+        from kuaidi_cli.report.frames import table
+
+        return table(self.counties, County, drop=("targets",))
+
+    def townships_frame(self) -> pd.DataFrame:
+        """One row per township of the scope, with its county."""
+        from kuaidi_cli.report.frames import table
+
+        return table(self.townships, Township)
+
+    def targets_frame(self) -> pd.DataFrame:
+        """One row per target of the scope (`county` empty), then per target of each county."""
+        from kuaidi_cli.report.frames import targets_table
+
+        return targets_table(self.targets, [(c.county, c.targets) for c in self.counties], TargetOut)
+
+    def attention_frame(self) -> pd.DataFrame:
+        """One row per village needing attention (not reached, no point of its own, priority undecided)."""
+        from kuaidi_cli.report.frames import table
+
+        return table(self.attention, AttentionVillage)
+
+    def submissions_frame(self) -> pd.DataFrame:
+        """One row per county: what it sent (报送情况), its outlet register's part as `outlets_*`."""
+        from kuaidi_cli.report.frames import table
+
+        return table(self.submissions, Submission)
 
 
 @dataclass(frozen=True)
