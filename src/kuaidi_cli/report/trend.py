@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from kuaidi_cli.core import metrics
 from kuaidi_cli.core.rules import Rules, Target
 
 PACE_POINTS = 3
@@ -57,11 +58,12 @@ def project(series: list[dict[str, Any]], rules: Rules, *, rates_only: bool = Fa
     """`statuses`: each target's status in the latest export (history.latest_statuses). A target the
     latest export could not establish keeps that status: trend never calls it met, nor projects it."""
     out = []
+    kept = {m.name for m in metrics.columns()}
     for target in rules.targets:
         if target.kind == "info" or (rates_only and not target.is_rate):
             continue
-        if target.metric == "focus_reach_rate":
-            continue  # not kept in the history
+        if target.metric not in kept:
+            continue  # not kept in the history (focus_reach_rate)
         points = [(p["as_of"], p[target.metric]) for p in series
                   if p.get(target.metric) is not None and not partial(p, target.id)]
         latest = (statuses or {}).get(target.id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from kuaidi_cli.core import metrics
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report, ReportContext, ScopeRow
 from kuaidi_cli.write import changes as change_table
@@ -173,12 +174,10 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     by_township = report.scope.level != "city" and len(report.counties) == 1
     parts: Sequence[ScopeRow] = report.townships if by_township else report.counties
     names = [w.township for w in report.townships] if by_township else [c.county for c in report.counties]
-    chart_reach = _bar_chart(t("reach_rate", lang), names, [c.reach_rate for c in parts],
-                             _target_lines(rules, "reach_rate", lang), "#2f5597", marks)
-    chart_priority = _bar_chart(t("priority_in_village_rate", lang), names,
-                                [c.priority_in_village_rate for c in parts],
-                                _target_lines(rules, "priority_in_village_rate", lang), "#c55a11", marks)
-    charts = f'<div class="charts">\n{chart_reach}\n{chart_priority}\n</div>'
+    bars = [_bar_chart(t(m.label_key, lang), names, [getattr(c, m.name, None) for c in parts],
+                       _target_lines(rules, m.name, lang), m.colour or "#555", marks)
+            for m in metrics.METRICS if m.bars]  # (core.metrics: the rates charted by part)
+    charts = '<div class="charts">\n' + "\n".join(bars) + '\n</div>'
     why = reason_text(rules, lang)
     attention = "".join(
         f"<tr><td>{escape(a.county)}</td><td>{escape(a.township)}</td><td>{escape(a.village)}</td>"
