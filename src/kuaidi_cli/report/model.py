@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from kuaidi_cli.core import metrics as catalogue
 from kuaidi_cli.core.findings import Finding
+from kuaidi_cli.core.statuses import Status
 from kuaidi_cli.report.changes import Changes
 from kuaidi_cli.report.targets import TargetResult
 
@@ -52,7 +53,6 @@ class Outlets(_Model):
     village_point: int | None
 
 
-Status = Literal["met", "missed", "pending", "info", "no-data", "unverified", "incomplete"]  # targets.STATUSES
 
 
 class TargetOut(_Model):

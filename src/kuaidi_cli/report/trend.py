@@ -19,6 +19,7 @@ from typing import Any
 
 from kuaidi_cli.core import metrics
 from kuaidi_cli.core.rules import Rules, Target
+from kuaidi_cli.core.statuses import unestablished
 
 PACE_POINTS = 3
 MIN_POINTS = 3  # as-of dates needed before a projection is made
@@ -43,7 +44,7 @@ def _slope(points: list[tuple[dt.date, float]]) -> float:
     return 0.0 if den == 0 else sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den
 
 
-UNESTABLISHED = ("no-data", "unverified", "incomplete")
+UNESTABLISHED = frozenset(s.value for s in unestablished())  # (core.statuses)
 
 
 def partial(point: dict[str, Any], target: str | None = None) -> bool:

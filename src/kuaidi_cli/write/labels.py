@@ -3,7 +3,7 @@ and of the statuses (core.statuses) are declared beside them and found by `t` to
 
 import re
 
-from kuaidi_cli.core import metrics
+from kuaidi_cli.core import metrics, statuses
 
 LABELS: dict[str, tuple[str, str]] = {
     "findings": ("数据问题", "Findings"),
@@ -64,13 +64,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "due": ("截止", "Due"),
     "status": ("状态", "Status"),
     "gap": ("差距", "Gap"),
-    "status.met": ("达标", "met"),
-    "status.missed": ("未达标", "missed"),
-    "status.pending": ("进行中", "pending"),
-    "status.info": ("进度", "info"),
-    "status.no-data": ("无数据", "no data"),
-    "status.unverified": ("待核实", "unverified"),
-    "status.incomplete": ("数据不全", "incomplete"),
     "gap.undecided": ("{n} 个村缺人口/距离，无法判定是否重点村", "{n} villages lack population/distance: priority undecided"),
     "gap.unsubmitted": ("{n} 个县区或乡镇未报送", "{n} counties or townships sent nothing"),
     "gap.no_column": ("台账中没有可计算的数据", "nothing in the registers to compute it from"),
@@ -323,7 +316,7 @@ def t(key: str, lang: str = "zh", **kw: object) -> str:
 
 def _declared(key: str) -> tuple[str, str]:
     """The labels of a metric (by its label key) or of a status (status.met)."""
-    found = metrics.label(key)
+    found = metrics.label(key) or statuses.label(key)
     if found is None:
         raise KeyError(key)
     return found
