@@ -26,7 +26,16 @@ from kuaidi_cli.cli.params import (
     VillagesOpt,
 )
 from kuaidi_cli.cli.running import errors_to_exit, run, session_of
-from kuaidi_cli.commands.options import CheckFormat, Lang, ReportFormat, Session, Universe
+from kuaidi_cli.commands.options import (
+    CheckFormat,
+    Lang,
+    ReportFormat,
+    Session,
+    Universe,
+    format_help,
+    formats_help,
+    output_help,
+)
 from kuaidi_cli.core.errors import KuaidiError
 from kuaidi_cli.write.stdout import say
 
@@ -111,8 +120,8 @@ def report(
     township: Annotated[str | None, typer.Option("--township", metavar="TEXT", help="只看这个乡镇 / one township")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of this date")] = None,
     rules_file: RulesOpt = None,
-    fmt: Annotated[ReportFormat | None, typer.Option("--format", case_sensitive=False, help="table | json | csv | xlsx | html；默认按 -o 的扩展名，否则 table")] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", metavar="PATH", help="写入文件而不是屏幕（.xlsx .html .json .csv .txt）/ write to this file")] = None,
+    fmt: Annotated[ReportFormat | None, typer.Option("--format", case_sensitive=False, help=format_help())] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", metavar="PATH", help=output_help())] = None,
     fail_on: FailOnOpt = None,
     divisions: DivisionsOpt = None,
     universe: Annotated[Universe | None, typer.Option("--universe", case_sensitive=False, help="register：按台账计算比率；gazetteer：按官方名单（缺的村计为未通达）")] = None,
@@ -176,7 +185,7 @@ def _failed(fail_on: list[str] | None, results: Any, findings: Any, report: Any,
 def export(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", metavar="PATH", help="输出文件夹 / output folder")],
-    formats: Annotated[str, typer.Option("--formats", metavar="TEXT", help="逗号分隔：xlsx,csv,json,html")] = "xlsx,csv,json,html",
+    formats: Annotated[str, typer.Option("--formats", metavar="TEXT", help=formats_help()[0])] = formats_help()[1],
     villages: VillagesOpt = None,
     outlets: OutletsOpt = None,
     sheet: SheetOpt = None,

@@ -24,12 +24,17 @@ from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.read import Limits
 from kuaidi_cli.report import Report, ReportContext
 from kuaidi_cli.report.changes import Changes, compare, states, unreadable_states
+from kuaidi_cli.write import formats as registry
 from kuaidi_cli.write import history
 from kuaidi_cli.write.files import CSV_LISTS, file_name, write_atomic
 from kuaidi_cli.write.formats import render
 
-FORMATS = ("xlsx", "csv", "json", "html")
 LOCK_NAME = ".kuaidi-export.lock"
+
+
+def _ext(fmt: str) -> str:
+    """The extension of a format's files (write.formats), without its dot."""
+    return registry.get(fmt).suffixes[0].lstrip(".")
 
 
 @dataclass
@@ -76,10 +81,11 @@ def export(
 ) -> ExportResult:
     """Write the report in `formats` under dated names in `out` and record the run in the history. The report
     is made by `report_of(generated_at)` (the command line's: kuaidi.report), else by `commands.report.run`."""
-    unknown = [f for f in formats if f not in FORMATS]
+    known = registry.names(export=True)
+    unknown = [f for f in formats if f not in known]
     if unknown:
-        raise KuaidiError(f"不支持的格式 {unknown[0]}（可用 {', '.join(FORMATS)}）",
-                          f"unknown format {unknown[0]} (use {', '.join(FORMATS)})")
+        raise KuaidiError(f"不支持的格式 {unknown[0]}（可用 {', '.join(known)}）",
+                          f"unknown format {unknown[0]} (use {', '.join(known)})")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -94,7 +100,7 @@ def export(
         from kuaidi_cli.write.json_csv import csv_headers
 
         for fmt in formats:
-            names = [file_name(as_of, fmt)] + ([file_name(as_of, "csv", part) for part in (*CSV_LISTS, "changes")]
+            names = [file_name(as_of, _ext(fmt))] + ([file_name(as_of, "csv", part) for part in (*CSV_LISTS, "changes")]
                                                if fmt == "csv" else [])
             for name in names:
                 refuse_existing(out / name, own=True, csv_headers=csv_headers(), option="--out", force=False)
@@ -110,7 +116,7 @@ def export(
         written = []
         for fmt in formats:
             step(f"写出 {fmt}" if lang != "en" else f"writing {fmt}")
-            path = out / file_name(as_of, fmt)
+            path = out / file_name(as_of, _ext(fmt))
             write_atomic(path, render(fmt, report, context, rules, lang), inputs)
             written.append(path)
             if fmt == "csv":

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from kuaidi_cli.write import formats
 
 
 class Lang(str, Enum):
@@ -18,12 +20,26 @@ class CheckFormat(str, Enum):
     json = "json"
 
 
-class ReportFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
-    html = "html"
+if TYPE_CHECKING:
+    class ReportFormat(str, Enum):
+        """`report --format`: a format of write.formats."""
+else:  # one member per format of the registry, by its name
+    ReportFormat = Enum("ReportFormat", {name: name for name in formats.names()}, type=str)
+
+
+def format_help() -> str:
+    """`report --format`'s help: the formats of write.formats."""
+    return " | ".join(formats.names()) + "；默认按 -o 的扩展名，否则 table"
+
+
+def output_help() -> str:
+    """`report -o`'s help: the suffixes of write.formats."""
+    return f"写入文件而不是屏幕（{' '.join(formats.suffixes())}）/ write to this file"
+
+
+def formats_help() -> tuple[str, str]:
+    """`export --formats`'s help and default: the formats export writes."""
+    return "逗号分隔：" + ",".join(formats.names(export=True)), ",".join(formats.names(export=True))
 
 
 class Universe(str, Enum):

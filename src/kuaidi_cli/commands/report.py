@@ -335,20 +335,21 @@ def scope_of(part: Coverage, rules: Rules, counties: list[str], township: str | 
     return ScopeOut(level="city", name=city, counties=names, township=None)
 
 
-SUFFIX_FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".json": "json", ".csv": "csv", ".txt": "table"}
-
-
 def output_format(fmt: str | None, output: Path | None) -> str:
-    """The format of `report`: --format, else -o's extension, else the terminal table. A --format that
-    contradicts the extension (one kuaidi knows, or any other: report.svg), or an extension kuaidi cannot
-    tell without --format, stops the run: a file is never named for what it is not."""
+    """The format of `report`: --format, else -o's extension (write.formats), else the terminal table. A
+    --format that contradicts the extension (one kuaidi knows, or any other: report.svg), or an extension
+    kuaidi cannot tell without --format, stops the run: a file is never named for what it is not."""
+    from kuaidi_cli.write import formats
+
     if output is None:
         return fmt or "table"
-    by_suffix = SUFFIX_FORMATS.get(output.suffix.lower())
+    known = formats.by_suffix(output.suffix)
+    by_suffix = known.name if known else None
     if fmt is None:
         if by_suffix is None:
-            raise KuaidiError(f"无法从文件名「{output.name}」判断格式：用 .xlsx .html .json .csv .txt 结尾，或加 --format",
-                              f"cannot tell the format from '{output.name}': end it in .xlsx .html .json .csv .txt, "
+            ends = " ".join(formats.suffixes())
+            raise KuaidiError(f"无法从文件名「{output.name}」判断格式：用 {ends} 结尾，或加 --format",
+                              f"cannot tell the format from '{output.name}': end it in {ends}, "
                               "or give --format")
         return by_suffix
     if output.suffix and by_suffix != fmt:

@@ -29,9 +29,11 @@ from pydantic import (
     model_validator,
 )
 
+from kuaidi_cli.core import metrics as catalogue
 from kuaidi_cli.core import normalise
 from kuaidi_cli.core.errors import RulesError, os_reason
 from kuaidi_cli.core.fields import header_key
+from kuaidi_cli.core.metrics import LEVELS as LEVELS
 
 
 class _Strict(BaseModel):
@@ -53,12 +55,9 @@ class Level(_Strict):
     aliases: list[str] = Field(default_factory=list)
 
 
-LEVELS = ("park", "township_station", "village_point")
-
-# The metrics a target may name. Rates are fractions in [0, 1]; counts are numbers of outlets.
-RATE_METRICS = ("reach_rate", "priority_in_village_rate", "in_village_rate", "focus_reach_rate")
+# The metrics a target may name (core.metrics.target_names): rates are fractions in [0, 1]; counts are
+# numbers of outlets.
 COUNT_METRICS = tuple(f"outlets.{level}" for level in LEVELS)
-METRICS = RATE_METRICS + COUNT_METRICS
 
 OPERATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
 
@@ -132,20 +131,21 @@ class Target(_Strict):
     @field_validator("metric")
     @classmethod
     def _metric_known(cls, metric: str) -> str:
-        if metric not in METRICS:
-            raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
+        names = catalogue.target_names()
+        if metric not in names:
+            raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(names)}")
         return metric
 
     @field_validator("target")
     @classmethod
     def _rate_is_a_fraction(cls, target: float, info: ValidationInfo) -> float:
-        if info.data.get("metric") in RATE_METRICS and target > 1:
+        if info.data.get("metric") in catalogue.rate_names() and target > 1:
             raise ValueError(f"a rate target is a fraction of 1 (0.85 for 85%), not {target:g}")
         return target
 
     @property
     def is_rate(self) -> bool:
-        return self.metric in RATE_METRICS
+        return self.metric in catalogue.rate_names()
 
 
 class Rules(_Strict):

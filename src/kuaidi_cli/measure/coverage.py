@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kuaidi_cli.core import metrics
 from kuaidi_cli.core.fields import FROM_GAZETTEER
 from kuaidi_cli.core.findings import Finding, make
 from kuaidi_cli.core.normalise import group_ids
@@ -199,9 +200,9 @@ def _unknown_metrics(v: pd.DataFrame, outlets: pd.DataFrame | None) -> frozenset
     written = {name: v[name].notna().to_numpy(dtype=bool) | states.unreadable(v, name)
                for name in ("in_village", "reached")}
     if not written["in_village"][registered.to_numpy()].any():
-        unknown |= {"in_village_rate", "priority_in_village_rate"}
+        unknown |= metrics.of_flag("in_village")
         if not written["reached"][registered.to_numpy()].any():
-            unknown |= {"reach_rate", "focus_reach_rate"}
+            unknown |= metrics.of_flag("reached")
     return frozenset(unknown)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kuaidi_cli.core import metrics as catalogue
 from kuaidi_cli.core.fields import FROM_GAZETTEER
 from kuaidi_cli.core.rules import LEVELS, Rules
 from kuaidi_cli.measure.coverage import Coverage
@@ -18,58 +19,35 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else numerator / denominator
 
 
-# rate metric → (numerator, denominator) of the counts; the undecided villages of its denominator
-_RATE_PARTS = {
-    "reach_rate": ("reached", "villages"),
-    "priority_in_village_rate": ("priority_in_village", "priority_villages"),
-    "in_village_rate": ("in_village", "villages"),
-    "focus_reach_rate": ("focus_reached", "focus"),
-}
-
-
 @dataclass(frozen=True, slots=True)
 class ScopeCounts:
     """The counts one scope's figures are made of (SPEC §3): every rate, every target's value and what
     the blanks leave undecided are read off these, and the contract's summary is made from them
-    (`contract`)."""
+    (`contract`). `counts` holds every count of core.metrics.count_names (read as attributes:
+    `s.villages`): what a rate counts, over which villages, what unreadable cells leave undecided and what
+    neither register establishes; `registered` (villages of the registers, not added from the official
+    list: 0 when nothing was sent) and `no_outlet_rows` (villages of counties the outlet register holds no
+    row of: their outlets not counted)."""
 
-    villages: int
-    priority_villages: int
-    in_village: int
-    priority_in_village: int
-    reached: int
-    focus: int  # villages of the focus rule (2500 people and more)
-    focus_reached: int
-    priority_unknown: int  # villages whose priority is undecided (population or distance blank or invalid)
-    priority_unknown_in_village: int  # of those, with a point of their own
-    focus_unknown: int  # villages whose focus is undecided
-    focus_unknown_reached: int
-    registered: int  # villages of the registers (not added from the official list): 0 when nothing was sent
-    # what unreadable cells leave undecided (measure.states): villages whose flag is undecided, and of
-    # them those whose priority (focus) is decided yes or undecided too
-    in_village_unknown: int
-    reached_unknown: int
-    priority_in_village_unknown: int
-    priority_unknown_in_village_unknown: int
-    focus_reached_unknown: int
-    focus_unknown_reached_unknown: int
-    # villages of counties the outlet register holds no row of (their outlets not counted); villages
-    # (of a county or township without outlet rows) whose flag neither register establishes (of a rate's
-    # denominator: priority or focus decided yes or undecided)
-    no_outlet_rows: int
-    in_village_missing: int
-    priority_in_village_missing: int
-    reached_missing: int
-    focus_reached_missing: int
+    counts: dict[str, int]
     outlets: dict[str, int]  # active outlets by level
     modes: dict[str, int]  # reached villages by mode, with sorted keys (the contract's)
     # outlets by level whose being active (or level) an unreadable cell leaves undecided
     outlets_unknown: dict[str, int] = field(default_factory=dict)
 
+    def __getattr__(self, name: str) -> int:
+        if name.startswith("_") or name == "counts":  # (never a count: copy and pickle look for these)
+            raise AttributeError(name)
+        try:
+            return self.counts[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
     def parts(self, metric: str) -> tuple[int, int]:
         """(numerator, denominator) of a rate metric."""
-        num, den = _RATE_PARTS[metric]
-        return getattr(self, num), getattr(self, den)
+        parts = catalogue.rate(metric).parts
+        assert parts is not None
+        return self.counts[parts[0]], self.counts[parts[1]]
 
     def bounds(self, metric: str) -> tuple[tuple[int, int], tuple[int, int], int]:
         """The least and the greatest the rate can be, whatever the undecided villages turn out to be, as
@@ -77,17 +55,12 @@ class ScopeCounts:
         denominator (D: priority, focus; every village for the other rates) or in the numerator (N:
         in-village, reached) is undecided counts, for the least, in the denominator unless it is then
         surely in the numerator; for the greatest, in both unless it is surely not in the numerator."""
-        if metric in ("reach_rate", "in_village_rate"):
-            flag = "reached" if metric == "reach_rate" else "in_village"
-            dy, dyny, dynu = self.villages, getattr(self, flag), getattr(self, f"{flag}_unknown")
-            du = duny = dunu = 0
-        elif metric == "priority_in_village_rate":
-            dy, dyny, dynu = self.priority_villages, self.priority_in_village, self.priority_in_village_unknown
-            du, duny, dunu = (self.priority_unknown, self.priority_unknown_in_village,
-                              self.priority_unknown_in_village_unknown)
-        else:  # focus_reach_rate
-            dy, dyny, dynu = self.focus, self.focus_reached, self.focus_reached_unknown
-            du, duny, dunu = self.focus_unknown, self.focus_unknown_reached, self.focus_unknown_reached_unknown
+        u = catalogue.undecided(catalogue.rate(metric))
+        c = self.counts
+        dy, dyny, dynu = c[u.denominator], c[u.numerator], c[u.numerator_unknown]
+        du = duny = dunu = 0
+        if u.among_unknown and u.among_unknown_flag and u.among_unknown_flag_unknown:
+            du, duny, dunu = c[u.among_unknown], c[u.among_unknown_flag], c[u.among_unknown_flag_unknown]
         least = (dyny, dy + du - duny)
         greatest = (dyny + dynu + duny + dunu, dy + duny + dunu)
         return least, greatest, du + dynu
@@ -95,89 +68,79 @@ class ScopeCounts:
     def missing(self, metric: str) -> int:
         """Villages of a rate's denominator whose flag neither register establishes (a part of the scope
         the outlet register holds no row of, the village register's column blank there)."""
-        return {"reach_rate": self.reached_missing, "in_village_rate": self.in_village_missing,
-                "priority_in_village_rate": self.priority_in_village_missing,
-                "focus_reach_rate": self.focus_reached_missing}[metric]
+        return self.counts[catalogue.undecided(catalogue.rate(metric)).missing]
 
-    def contract(self, unknown: frozenset[str] = frozenset()) -> dict[str, Any]:
-        """The summary of the report contract (report.model.Summary's fields); a figure nothing
-        establishes (`unknown`: Coverage.unknown_metrics) is null, with the count it is made of."""
-        out: dict[str, Any] = {
-            "villages": self.villages,
-            "priority_villages": self.priority_villages,
-            "in_village": self.in_village,
-            "priority_in_village": self.priority_in_village,
-            "reached": self.reached,
-            "reach_rate": _rate(self.reached, self.villages),
-            "priority_in_village_rate": _rate(self.priority_in_village, self.priority_villages),
-            "in_village_rate": _rate(self.in_village, self.villages),
-            "outlets": self.outlets,
-            "modes": self.modes,
-            "priority_unknown": self.priority_unknown,
-        }
+    def contract(self, unknown: frozenset[str] = frozenset(), scope: str = "city") -> dict[str, Any]:
+        """The summary of the report contract (report.model.Summary's fields, those of core.metrics for
+        the `scope`); a figure nothing establishes (`unknown`: Coverage.unknown_metrics) is null, with the
+        count it is made of."""
+        out: dict[str, Any] = {}
+        for m in catalogue.in_scope(scope):
+            if m.is_rate:
+                assert m.parts is not None
+                num, den = m.parts
+                out[m.name] = _rate(self.counts[num], self.counts[den])
+            else:
+                out[m.name] = self.counts[m.name]
+        out["outlets"] = self.outlets
+        out["modes"] = self.modes
         if unknown:
-            for rate in ("reach_rate", "in_village_rate", "priority_in_village_rate"):
-                if rate in unknown:
-                    out[rate] = None
-                    out[_RATE_PARTS[rate][0]] = None
+            for m in catalogue.in_scope(scope):
+                if m.name in unknown and m.parts is not None:
+                    out[m.name] = None
+                    if m.parts[0] in out:
+                        out[m.parts[0]] = None
             levels = {k.split(".", 1)[1] for k in unknown if k.startswith("outlets.")}
             if levels:
                 out["outlets"] = {level: (None if level in levels else n) for level, n in self.outlets.items()}
         return out
 
 
-_UNDECIDED = ("in_village_unknown", "reached_unknown", "no_outlet_rows", "in_village_missing", "reached_missing")
+def _undecided_columns() -> tuple[str, ...]:
+    return (*(f"{flag}_{what}" for flag in catalogue.flags() for what in ("unknown", "missing")), "no_outlet_rows")
 
 
 def _flags(v: pd.DataFrame) -> pd.DataFrame:
-    if any(name not in v for name in _UNDECIDED):  # a coverage made by hand (tests): nothing undecided
-        v = v.assign(**{name: False for name in _UNDECIDED if name not in v})
-    return pd.DataFrame({
-        "villages": 1,
-        "priority_villages": v["priority"].astype(int),
-        "in_village": v["in_village"].astype(int),
-        "priority_in_village": (v["priority"] & v["in_village"]).astype(int),
-        "reached": v["reached"].astype(int),
-        "focus": v["focus"].astype(int),
-        "focus_reached": (v["focus"] & v["reached"]).astype(int),
-        "priority_unknown": v["priority_unknown"].astype(int),
-        "priority_unknown_in_village": (v["priority_unknown"] & v["in_village"]).astype(int),
-        "focus_unknown": v["focus_unknown"].astype(int),
-        "focus_unknown_reached": (v["focus_unknown"] & v["reached"]).astype(int),
-        "registered": (v["_file"] != FROM_GAZETTEER).astype(int),
-        "in_village_unknown": v["in_village_unknown"].astype(int),
-        "reached_unknown": v["reached_unknown"].astype(int),
-        "priority_in_village_unknown": (v["priority"] & v["in_village_unknown"]).astype(int),
-        "priority_unknown_in_village_unknown": (v["priority_unknown"] & v["in_village_unknown"]).astype(int),
-        "focus_reached_unknown": (v["focus"] & v["reached_unknown"]).astype(int),
-        "focus_unknown_reached_unknown": (v["focus_unknown"] & v["reached_unknown"]).astype(int),
-        "no_outlet_rows": v["no_outlet_rows"].astype(int),
-        "in_village_missing": v["in_village_missing"].astype(int),
-        "priority_in_village_missing": ((v["priority"] | v["priority_unknown"]) & v["in_village_missing"]).astype(int),
-        "reached_missing": v["reached_missing"].astype(int),
-        "focus_reached_missing": ((v["focus"] | v["focus_unknown"]) & v["reached_missing"]).astype(int),
-    }, index=v.index)
-
-
-_FLAG_NAMES = ("villages", "priority_villages", "in_village", "priority_in_village", "reached", "focus",
-               "focus_reached", "priority_unknown", "priority_unknown_in_village", "focus_unknown",
-               "focus_unknown_reached", "registered", "in_village_unknown", "reached_unknown",
-               "priority_in_village_unknown", "priority_unknown_in_village_unknown", "focus_reached_unknown",
-               "focus_unknown_reached_unknown", "no_outlet_rows", "in_village_missing", "priority_in_village_missing",
-               "reached_missing", "focus_reached_missing")
+    """Per village, 1 where it counts in each count of core.metrics.count_names."""
+    undecided = _undecided_columns()
+    if any(name not in v for name in undecided):  # a coverage made by hand (tests): nothing undecided
+        v = v.assign(**{name: False for name in undecided if name not in v})
+    out: dict[str, Any] = {}
+    for m in catalogue.rates():
+        u = catalogue.undecided(m)
+        assert m.flag is not None
+        flag, flag_unknown, flag_missing = v[m.flag], v[f"{m.flag}_unknown"], v[f"{m.flag}_missing"]
+        if m.among is None:
+            out[u.denominator] = 1
+            out[u.numerator] = flag
+            out[u.numerator_unknown] = flag_unknown
+            out[u.missing] = flag_missing
+            continue
+        among, among_unknown = v[m.among], v[f"{m.among}_unknown"]
+        out[u.denominator] = among
+        out[u.numerator] = among & flag
+        out[u.numerator_unknown] = among & flag_unknown
+        out[u.missing] = (among | among_unknown) & flag_missing
+        out[str(u.among_unknown)] = among_unknown
+        out[str(u.among_unknown_flag)] = among_unknown & flag
+        out[str(u.among_unknown_flag_unknown)] = among_unknown & flag_unknown
+    out["registered"] = v["_file"] != FROM_GAZETTEER
+    out["no_outlet_rows"] = v["no_outlet_rows"]
+    return pd.DataFrame({name: (x if isinstance(x, int) else x.astype(int)) for name, x in out.items()},
+                        index=v.index)
 
 
 def summary(v: pd.DataFrame, active: pd.DataFrame, rules: Rules, undecided: pd.DataFrame | None = None) -> ScopeCounts:
     """The counts of SPEC §3 over a set of villages and the active outlets of the same scope (and the
     outlets an unreadable cell leaves undecided, a row per level: Coverage.undecided_outlets)."""
     counts: dict[str, int] = ({str(k): int(x) for k, x in _flags(v).sum().items()} if len(v)
-                              else dict.fromkeys(_FLAG_NAMES, 0))
+                              else dict.fromkeys(catalogue.count_names(), 0))
     levels = active["level"].value_counts().to_dict() if len(active) else {}
     found = v.loc[v["reached"], "mode"].value_counts().to_dict() if len(v) else {}
     modes = {m.id: 0 for m in rules.modes}
     modes.update({str(k): int(x) for k, x in found.items() if x})
     maybe = undecided["level"].value_counts().to_dict() if undecided is not None and len(undecided) else {}
-    return ScopeCounts(**counts, outlets={level: int(levels.get(level, 0)) for level in LEVELS},
+    return ScopeCounts(counts, outlets={level: int(levels.get(level, 0)) for level in LEVELS},
                        modes={k: modes[k] for k in sorted(modes)},  # the contract's keys are sorted
                        outlets_unknown={level: int(maybe.get(level, 0)) for level in LEVELS})
 
@@ -244,7 +207,7 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
             zip(*level_cols, strict=True), zip(*maybe_cols, strict=True), *(counts[name] for name in names),
             strict=True):
         out.append((row, ScopeCounts(
-            **dict(zip(names, numbers, strict=True)),
+            dict(zip(names, numbers, strict=True)),
             outlets=dict(zip(LEVELS, level_row, strict=True)),
             outlets_unknown=dict(zip(LEVELS, maybe_row, strict=True)),
             modes=(dict(zip(mode_keys, mode_row, strict=True)) if all(listed) else
@@ -284,7 +247,7 @@ def attention(c: Coverage) -> pd.DataFrame:
     # (a flag nothing establishes — no column, no outlet row of its part — says nothing to fix)
     iv_missing = v.get("in_village_missing", False)
     r_missing = v.get("reached_missing", False)
-    if "priority_in_village_rate" not in c.unknown_metrics:  # (else nothing says who has a point)
+    if not c.unknown_metrics & catalogue.of_flag("in_village"):  # (else nothing says who has a point)
         need |= v["priority"] & ~v["in_village"] & ~iv_missing
     if "reach_rate" not in c.unknown_metrics:
         need |= ~v["reached"] & ~r_missing

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from pydantic import TypeAdapter
 
+from kuaidi_cli.core import metrics as catalogue
 from kuaidi_cli.core.fields import FROM_GAZETTEER
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.measure import metrics
@@ -138,10 +139,9 @@ def _unknown_here(s: metrics.ScopeCounts, unknown: frozenset[str]) -> frozenset[
     extra: set[str] = set()
     if s.no_outlet_rows == s.villages:
         extra |= {"outlets.park", "outlets.township_station", "outlets.village_point"}
-    if s.in_village_missing == s.villages:
-        extra |= {"in_village_rate", "priority_in_village_rate"}
-    if s.reached_missing == s.villages:
-        extra |= {"reach_rate", "focus_reach_rate"}
+    for flag in catalogue.flags():
+        if s.counts[f"{flag}_missing"] == s.villages:
+            extra |= catalogue.of_flag(flag)
     return unknown | extra if extra else unknown
 
 
@@ -180,7 +180,7 @@ def build(
     results = evaluate_all(rules.targets, total, c.as_of, rates_only=partial, unsubmitted=missing(unsent),
                            unknown=_unknown_here(total, unknown))
     counties = [
-        County(county=row.county, submitted=county_sent[row.county_key], **s.contract(_unknown_here(s, unknown)),
+        County(county=row.county, submitted=county_sent[row.county_key], **s.contract(_unknown_here(s, unknown), "county"),
                targets=_targets(evaluate_all(rules.targets, s, c.as_of, rates_only=True,
                                              unsubmitted=missing(silent.get(row.county_key, 0)),
                                              unknown=_unknown_here(s, unknown))))
@@ -188,7 +188,7 @@ def build(
     ]
     # the two long lists (a national report: ~40 000 townships, ~100 000 villages) are validated as a
     # whole by one TypeAdapter (in pydantic-core), about a third faster than a model per row
-    townships = _TOWNSHIPS.validate_python([{**s.contract(_unknown_here(s, unknown)),
+    townships = _TOWNSHIPS.validate_python([{**s.contract(_unknown_here(s, unknown), "township"),
                                              "submitted": row.township_key in sent.townships,
                                              "county": row.county, "township": row.township}
                                             for row, s in township_scopes])

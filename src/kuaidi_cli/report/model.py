@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model
 
+from kuaidi_cli.core import metrics as catalogue
 from kuaidi_cli.core.findings import Finding
+from kuaidi_cli.core.statuses import Status
 from kuaidi_cli.report.changes import Changes
 from kuaidi_cli.report.targets import TargetResult
 
@@ -51,7 +53,6 @@ class Outlets(_Model):
     village_point: int | None
 
 
-Status = Literal["met", "missed", "pending", "info", "no-data", "unverified", "incomplete"]  # targets.STATUSES
 
 
 class TargetOut(_Model):
@@ -79,60 +80,69 @@ class ScopeOut(_Model):
     township: str | None
 
 
-class Summary(_Model):
+class _Figures(_Model):
+    """The figures of a scope row: `outlets`, `modes` and those core.metrics declares for its scope (the
+    `@figures` decorator adds them). Typed here for mypy only; at run time they come from the catalogue."""
+
+    modes: dict[str, int]  # built with sorted keys (measure.metrics)
+    outlets: Outlets
+
+    if TYPE_CHECKING:
+        villages: int
+        priority_villages: int
+        priority_unknown: int  # villages whose priority is undecided (population or distance blank or invalid)
+        reached: int | None
+        in_village: int | None
+        priority_in_village: int | None
+        reach_rate: float | None
+        in_village_rate: float | None
+        priority_in_village_rate: float | None
+
+        def __getattr__(self, name: str) -> Any: ...  # a figure core.metrics declares
+
+
+_F = TypeVar("_F", bound=_Figures)
+
+
+def figures(scope: str) -> Callable[[type[_F]], type[_F]]:
+    """The model with the figures core.metrics declares for `scope` (a rate: float or null; a count a
+    rate is made of: int or null; another count: int) beside its own fields, all in JSON key order."""
+
+    def make(cls: type[_F]) -> type[_F]:
+        fields: dict[str, Any] = {name: (f.annotation, f) for name, f in cls.model_fields.items()}
+        for m in catalogue.in_scope(scope):
+            kind: Any = float | None if m.is_rate else int | None if catalogue.nullable(m.name) else int
+            fields[m.name] = (kind, ...)
+        model = create_model(cls.__name__, __base__=_Model, __doc__=cls.__doc__, __module__=cls.__module__,
+                             **{name: fields[name] for name in sorted(fields)})
+        return cast("type[_F]", model)
+
+    return make
+
+
+@figures("city")
+class Summary(_Figures):
     """The metrics of SPEC §3 over a scope. `reached`, `in_village`, `priority_in_village` and the rates are
     null when nothing in the registers establishes them (Coverage.unknown_metrics)."""
 
-    in_village: int | None
-    in_village_rate: float | None
-    modes: dict[str, int]  # built with sorted keys (measure.metrics)
-    outlets: Outlets
-    priority_in_village: int | None
-    priority_in_village_rate: float | None
-    priority_unknown: int  # villages whose priority is undecided (population or distance blank or invalid)
-    priority_villages: int
-    reach_rate: float | None
-    reached: int | None
-    villages: int
 
-
-class County(_Model):
+@figures("county")
+class County(_Figures):
     """A county's metrics (those of Summary), whether it sent any village row (未报送 when not), and its rate
     targets."""
 
     county: str
-    in_village: int | None
-    in_village_rate: float | None
-    modes: dict[str, int]
-    outlets: Outlets
-    priority_in_village: int | None
-    priority_in_village_rate: float | None
-    priority_unknown: int
-    priority_villages: int
-    reach_rate: float | None
-    reached: int | None
     submitted: bool
     targets: list[TargetOut]
-    villages: int
 
 
-class Township(_Model):
+@figures("township")
+class Township(_Figures):
     """A township's metrics (those of Summary) and whether it sent any village row."""
 
     county: str
-    in_village: int | None
-    in_village_rate: float | None
-    modes: dict[str, int]
-    outlets: Outlets
-    priority_in_village: int | None
-    priority_in_village_rate: float | None
-    priority_unknown: int
-    priority_villages: int
-    reach_rate: float | None
-    reached: int | None
     submitted: bool
     township: str
-    villages: int
 
 
 ScopeRow = Summary | County | Township  # a row of the scope tables: the same figures, by the same names

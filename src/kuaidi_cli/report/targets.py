@@ -28,19 +28,19 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from kuaidi_cli.core.rules import Target
+from kuaidi_cli.core.statuses import Status, unestablished
 from kuaidi_cli.measure.metrics import ScopeCounts
 
-STATUSES = ("met", "missed", "pending", "info", "no-data", "unverified", "incomplete")
 # what `--fail-on missed` counts as missed on a due required target: the exit code never says "fine"
 # about a figure kuaidi could not establish
-NOT_MET = frozenset({"missed", "no-data", "unverified", "incomplete"})
+NOT_MET = frozenset({Status.MISSED, *unestablished()})
 
 
 @dataclass(frozen=True)
 class TargetResult:
     target: Target
     value: float | None
-    status: str  # one of STATUSES
+    status: Status
     gap: int | None  # None when the value is not established (no-data, incomplete)
     due: bool = False  # as of the date, the due date has come
     undecided: int = 0  # villages (of a count: outlets) the blanks or unreadable cells leave undecided
@@ -69,6 +69,7 @@ def evaluate(target: Target, s: ScopeCounts, as_of: dt.date, *, unsubmitted: int
     """One target against one scope's summary. `unsubmitted`: parts of the scope that sent nothing
     (counted as incomplete); `unknown`: metrics no column of the registers establishes."""
     due = as_of >= target.due
+    status: Status
     if target.is_rate:
         num, den = s.parts(target.metric)
         (least, least_of), (most, most_of), undecided = s.bounds(target.metric)
@@ -77,19 +78,19 @@ def evaluate(target: Target, s: ScopeCounts, as_of: dt.date, *, unsubmitted: int
         value = None if den == 0 or target.metric in unknown else num / den
         gap = max(0, math.ceil(exact * den) - num)
         if value is None:
-            status = "no-data"
+            status = Status.NO_DATA
         elif unsubmitted or missing:
-            status = "incomplete"
+            status = Status.INCOMPLETE
         elif not due:
-            status = "pending"
+            status = Status.PENDING
         elif not undecided:
-            status = "met" if gap == 0 else "missed"
+            status = Status.MET if gap == 0 else Status.MISSED
         elif _holds(exact, least, least_of):  # every undecided village turns out against it
-            status = "met"
+            status = Status.MET
         elif not _holds(exact, most, most_of):  # every one turns out for it
-            status = "missed"
+            status = Status.MISSED
         else:
-            status = "unverified"
+            status = Status.UNVERIFIED
     else:
         level = target.metric.split(".", 1)[1]
         count = s.outlets[level]
@@ -98,18 +99,18 @@ def evaluate(target: Target, s: ScopeCounts, as_of: dt.date, *, unsubmitted: int
         value = None if target.metric in unknown else float(count)
         gap = max(0, math.ceil(target.target) - count)
         if value is None:
-            status = "no-data"
+            status = Status.NO_DATA
         elif (unsubmitted or missing) and gap:
-            status = "incomplete"
+            status = Status.INCOMPLETE
         elif not due:
-            status = "pending"
+            status = Status.PENDING
         elif gap == 0:
-            status = "met"
+            status = Status.MET
         else:  # short: missed unless the undecided outlets could make it up
-            status = "unverified" if count + undecided >= math.ceil(target.target) else "missed"
-    if target.kind == "info" and status != "no-data":
-        status = "info"
-    shown_gap = None if status in ("no-data", "incomplete") else gap  # a gap over a figure not established
+            status = Status.UNVERIFIED if count + undecided >= math.ceil(target.target) else Status.MISSED
+    if target.kind == "info" and status != Status.NO_DATA:
+        status = Status.INFO
+    shown_gap = None if status in (Status.NO_DATA, Status.INCOMPLETE) else gap  # a gap over a figure not established
     return TargetResult(target=target, value=value, status=status, gap=shown_gap, due=due, undecided=undecided,
                         unsubmitted=unsubmitted, outlets_missing=missing)
 

@@ -17,7 +17,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from kuaidi_cli.core import metrics
 from kuaidi_cli.core.rules import Rules, Target
+from kuaidi_cli.core.statuses import unestablished
 
 PACE_POINTS = 3
 MIN_POINTS = 3  # as-of dates needed before a projection is made
@@ -42,7 +44,7 @@ def _slope(points: list[tuple[dt.date, float]]) -> float:
     return 0.0 if den == 0 else sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den
 
 
-UNESTABLISHED = ("no-data", "unverified", "incomplete")
+UNESTABLISHED = frozenset(s.value for s in unestablished())  # (core.statuses)
 
 
 def partial(point: dict[str, Any], target: str | None = None) -> bool:
@@ -57,11 +59,12 @@ def project(series: list[dict[str, Any]], rules: Rules, *, rates_only: bool = Fa
     """`statuses`: each target's status in the latest export (history.latest_statuses). A target the
     latest export could not establish keeps that status: trend never calls it met, nor projects it."""
     out = []
+    kept = {m.name for m in metrics.columns()}
     for target in rules.targets:
         if target.kind == "info" or (rates_only and not target.is_rate):
             continue
-        if target.metric == "focus_reach_rate":
-            continue  # not kept in the history
+        if target.metric not in kept:
+            continue  # not kept in the history (focus_reach_rate)
         points = [(p["as_of"], p[target.metric]) for p in series
                   if p.get(target.metric) is not None and not partial(p, target.id)]
         latest = (statuses or {}).get(target.id)

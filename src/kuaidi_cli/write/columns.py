@@ -1,11 +1,13 @@
 """The columns of the county and township tables, declared once for every output (terminal, workbook,
-HTML, CSV): the label key, whether the value is a rate, and how to read it off a scope's summary."""
+HTML, CSV) from the figures of core.metrics: the label key, whether the value is a rate, and how to read
+it off a scope's summary."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kuaidi_cli.core.metrics import Metric, columns
 from kuaidi_cli.report import Report, ScopeRow
 
 
@@ -18,26 +20,23 @@ class Column:
     optional: bool = False  # shown only when some scope of the report has a value other than 0
 
 
-SCOPE_COLUMNS: tuple[Column, ...] = (
-    Column("villages", "villages", False, lambda s: s.villages),
-    Column("reached", "reached", False, lambda s: s.reached),
-    Column("reach_rate", "reach_rate", True, lambda s: s.reach_rate),
-    Column("priority_villages", "priority_villages", False, lambda s: s.priority_villages),
-    Column("priority_unknown", "priority_unknown", False, lambda s: s.priority_unknown, optional=True),
-    Column("priority_in_village", "priority_in_village", False, lambda s: s.priority_in_village),
-    Column("priority_in_village_rate", "priority_in_village_rate", True, lambda s: s.priority_in_village_rate),
-    Column("in_village", "in_village", False, lambda s: s.in_village),
-    Column("in_village_rate", "in_village_rate", True, lambda s: s.in_village_rate),
-    Column("parks", "outlets.park", False, lambda s: s.outlets.park),
-    Column("township_stations", "outlets.township_station", False, lambda s: s.outlets.township_station),
-    Column("village_points", "outlets.village_point", False, lambda s: s.outlets.village_point),
-)
+def _value(m: Metric) -> Callable[[ScopeRow], int | float | None]:
+    if m.kind == "outlets":
+        level = m.level
+        return lambda s: getattr(s.outlets, level)
+    name = m.name
+    return lambda s: getattr(s, name, None)  # (None in a scope row that does not carry it)
+
+
+def all_columns() -> tuple[Column, ...]:
+    """A column for each figure core.metrics shows in the tables (and the CSV and the history)."""
+    return tuple(Column(m.label_key, m.name, m.is_rate, _value(m), optional=m.optional) for m in columns())
 
 
 def scope_columns(report: Report | None = None, *, every: bool = False) -> list[Column]:
     """The columns a report's scope tables show: the optional ones only where the report has them (the
     villages whose priority is undecided), or all of them (`every`)."""
-    return [c for c in SCOPE_COLUMNS
+    return [c for c in all_columns()
             if every or not c.optional or (report is not None and report.summary.priority_unknown)]
 
 

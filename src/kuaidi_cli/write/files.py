@@ -45,32 +45,53 @@ def _contains(path: Path, needle: bytes, limit: int | None = None) -> bool:
             return False
 
 
+def knows_json(path: Path, csv_headers: Mapping[str, bool]) -> bool:
+    return _contains(path, JSON_MARK)
+
+
+def knows_html(path: Path, csv_headers: Mapping[str, bool]) -> bool:
+    return _contains(path, HTML_MARK.encode(), 4096)
+
+
+def knows_svg(path: Path, csv_headers: Mapping[str, bool]) -> bool:
+    return _contains(path, SVG_MARK.encode(), 4096)
+
+
+def knows_xlsx(path: Path, csv_headers: Mapping[str, bool]) -> bool:
+    with zipfile.ZipFile(path) as z:
+        return XLSX_MARK in z.read("docProps/core.xml").decode("utf-8", "replace")
+
+
+def _lines(path: Path) -> list[str]:
+    if path.stat().st_size > 64 << 20:  # kuaidi's CSV and text reports are far smaller
+        return []
+    return path.read_bytes().decode("utf-8-sig", "replace").splitlines()
+
+
+def knows_csv(path: Path, csv_headers: Mapping[str, bool]) -> bool:
+    """One of its headers; a table with a total row (the county table) ends with it."""
+    lines = _lines(path)
+    if not lines or lines[0] not in csv_headers:
+        return False
+    return not csv_headers[lines[0]] or lines[-1].startswith(("合计,", "Total,"))
+
+
+def knows_text(path: Path, csv_headers: Mapping[str, bool]) -> bool:
+    """A text report: the title first and the contract's mark in the last line."""
+    lines = _lines(path)
+    return bool(lines) and any(mark in lines[0] for mark in TEXT_MARKS) and TEXT_END in lines[-1]
+
+
 def written_by_kuaidi(path: Path, csv_headers: Mapping[str, bool] | None = None) -> bool:
-    """Whether an existing file is one of kuaidi's own outputs (by the mark each kind carries; a CSV by
-    its header row, one of `csv_headers`: header → whether that table ends with a 合计 row)."""
-    csv_headers = csv_headers or {}
-    suffix = path.suffix.lower()
+    """Whether an existing file is one of kuaidi's own outputs: by the mark each format carries
+    (write.formats; a CSV by its header row, one of `csv_headers`: header → whether that table ends with
+    a 合计 row), the trend's chart by its own; a file of any other suffix as a text report."""
+    from kuaidi_cli.write import formats
+
+    fmt = formats.by_suffix(path.suffix)
+    knows = knows_svg if path.suffix.lower() == ".svg" else fmt.knows if fmt else knows_text
     try:
-        if suffix == ".json":
-            return _contains(path, JSON_MARK)
-        if suffix in (".html", ".htm"):
-            return _contains(path, HTML_MARK.encode(), 4096)
-        if suffix == ".svg":
-            return _contains(path, SVG_MARK.encode(), 4096)
-        if suffix == ".xlsx":
-            with zipfile.ZipFile(path) as z:
-                return XLSX_MARK in z.read("docProps/core.xml").decode("utf-8", "replace")
-        if path.stat().st_size > 64 << 20:  # kuaidi's CSV and text reports are far smaller
-            return False
-        lines = path.read_bytes().decode("utf-8-sig", "replace").splitlines()
-        if not lines:
-            return False
-        if suffix == ".csv":  # one of its headers; a table with a total row (the county table) ends with it
-            if lines[0] not in csv_headers:
-                return False
-            return not csv_headers[lines[0]] or lines[-1].startswith(("合计,", "Total,"))
-        # a text report: the title first and the contract's mark in the last line
-        return any(mark in lines[0] for mark in TEXT_MARKS) and TEXT_END in lines[-1]
+        return knows(path, csv_headers or {})
     except (OSError, KeyError, zipfile.BadZipFile, ValueError):
         return False
 

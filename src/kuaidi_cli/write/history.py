@@ -22,7 +22,7 @@ import pandas as pd
 
 from kuaidi_cli.core.errors import KuaidiError, os_reason
 from kuaidi_cli.report import Report, ScopeRow
-from kuaidi_cli.write.columns import SCOPE_COLUMNS
+from kuaidi_cli.write.columns import Column, all_columns
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -66,9 +66,6 @@ CREATE TABLE IF NOT EXISTS targets (
 );
 """
 
-METRICS = tuple(c.metric for c in SCOPE_COLUMNS)  # every figure of a scope's table, by its metric name
-
-
 def default_path() -> Path:
     """The history in the user's data directory of the platform; the one of earlier versions (always
     ~/.local/share/kuaidi, or under $XDG_DATA_HOME) when it exists and the platform's place has none."""
@@ -110,9 +107,9 @@ def connect(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
         raise _problem(path, e) from e
 
 
-def _values(s: ScopeRow) -> dict[str, float | None]:
+def _values(s: ScopeRow, columns: tuple[Column, ...]) -> dict[str, float | None]:
     """A scope's figures by metric name: the columns of its table (write.columns), all of them."""
-    return {c.metric: c.value(s) for c in SCOPE_COLUMNS}
+    return {c.metric: c.value(s) for c in columns}
 
 
 def _distinct_names(names: list[str]) -> list[str]:
@@ -168,12 +165,13 @@ def record(path: Path, report: Report, run_at: dt.datetime, timeout: float = 30.
                 run_id = cur.lastrowid
                 counties = _distinct_names([c.county for c in report.counties])
                 townships = _distinct_names([f"{w.county}\x1f{w.township}" for w in report.townships])
-                rows = [(run_id, "city", "", "", k, v) for k, v in _values(report.summary).items()]
+                columns = all_columns()
+                rows = [(run_id, "city", "", "", k, v) for k, v in _values(report.summary, columns).items()]
                 for c, name in zip(report.counties, counties, strict=True):
-                    rows += [(run_id, "county", name, "", k, v) for k, v in _values(c).items()]
+                    rows += [(run_id, "county", name, "", k, v) for k, v in _values(c, columns).items()]
                 for w, key in zip(report.townships, townships, strict=True):
                     county, township = key.split("\x1f", 1)
-                    rows += [(run_id, "township", county, township, k, v) for k, v in _values(w).items()]
+                    rows += [(run_id, "township", county, township, k, v) for k, v in _values(w, columns).items()]
                 conn.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)", rows)
                 # gap -1: not established (status no-data or incomplete); the column is NOT NULL in every history
                 targets = [(run_id, "", x.id, x.value, x.status, _gap(x.gap)) for x in report.targets]

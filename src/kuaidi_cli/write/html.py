@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from kuaidi_cli.core import metrics
 from kuaidi_cli.core.rules import Rules
+from kuaidi_cli.core.statuses import Status, css
 from kuaidi_cli.report import Report, ReportContext, ScopeRow
 from kuaidi_cli.write import changes as change_table
 from kuaidi_cli.write import submissions as submission_table
@@ -31,16 +33,14 @@ body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;m
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-left:4px solid #2f5597;padding-left:8px}
 .sub{color:#666;margin-bottom:16px}table{border-collapse:collapse;font-size:13px;margin:4px 0}
 th,td{border:1px solid #bbb;padding:4px 8px}th{background:#d9e1f2}td.n{text-align:right}
-tr.total td{font-weight:bold;background:#f2f2f2}.met{background:#c6efce;color:#006100;font-weight:bold}
-.missed{background:#ffc7ce;color:#9c0006;font-weight:bold}.pending{background:#ffeb9c;color:#9c5700}
-.info{background:#ddebf7;color:#1f4e78}.foot{color:#777;font-size:12px;margin-top:24px}
-.no-data,.unverified,.incomplete{background:#e4dfec;color:#5b2c6f;font-weight:bold}
+tr.total td{font-weight:bold;background:#f2f2f2}.foot{color:#777;font-size:12px;margin-top:24px}
+STATUSES
 .warn{background:#fff4ce;border-left:4px solid #c98a00;padding:6px 10px;margin:6px 0;font-weight:bold;color:#6b4a00}
 svg text{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}.charts svg{max-width:100%;height:auto}
 @media print{@page{size:A4 landscape;margin:12mm}body{margin:0;max-width:none}
 h2{break-after:avoid}tr,.charts svg{break-inside:avoid}thead{display:table-header-group}
-th,.met,.missed,.pending,.info,.no-data,.unverified,.incomplete,tr.total td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
-"""
+th,STATUS_CLASSES,tr.total td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+""".replace("STATUS_CLASSES", ",".join(f".{s.value}" for s in Status)).replace("STATUSES", css())
 
 
 def _bar_chart(title: str, names: list[str], values: list[float | None], lines: list[tuple[float, str]],
@@ -173,12 +173,10 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     by_township = report.scope.level != "city" and len(report.counties) == 1
     parts: Sequence[ScopeRow] = report.townships if by_township else report.counties
     names = [w.township for w in report.townships] if by_township else [c.county for c in report.counties]
-    chart_reach = _bar_chart(t("reach_rate", lang), names, [c.reach_rate for c in parts],
-                             _target_lines(rules, "reach_rate", lang), "#2f5597", marks)
-    chart_priority = _bar_chart(t("priority_in_village_rate", lang), names,
-                                [c.priority_in_village_rate for c in parts],
-                                _target_lines(rules, "priority_in_village_rate", lang), "#c55a11", marks)
-    charts = f'<div class="charts">\n{chart_reach}\n{chart_priority}\n</div>'
+    bars = [_bar_chart(t(m.label_key, lang), names, [getattr(c, m.name, None) for c in parts],
+                       _target_lines(rules, m.name, lang), m.colour or "#555", marks)
+            for m in metrics.METRICS if m.bars]  # (core.metrics: the rates charted by part)
+    charts = '<div class="charts">\n' + "\n".join(bars) + '\n</div>'
     why = reason_text(rules, lang)
     attention = "".join(
         f"<tr><td>{escape(a.county)}</td><td>{escape(a.township)}</td><td>{escape(a.village)}</td>"

@@ -1,6 +1,9 @@
-"""Labels of the user interface, in Chinese (default) and English."""
+"""Labels of the user interface, in Chinese (default) and English; those of the metrics (core.metrics)
+and of the statuses (core.statuses) are declared beside them and found by `t` too."""
 
 import re
+
+from kuaidi_cli.core import metrics, statuses
 
 LABELS: dict[str, tuple[str, str]] = {
     "findings": ("数据问题", "Findings"),
@@ -61,13 +64,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "due": ("截止", "Due"),
     "status": ("状态", "Status"),
     "gap": ("差距", "Gap"),
-    "status.met": ("达标", "met"),
-    "status.missed": ("未达标", "missed"),
-    "status.pending": ("进行中", "pending"),
-    "status.info": ("进度", "info"),
-    "status.no-data": ("无数据", "no data"),
-    "status.unverified": ("待核实", "unverified"),
-    "status.incomplete": ("数据不全", "incomplete"),
     "gap.undecided": ("{n} 个村缺人口/距离，无法判定是否重点村", "{n} villages lack population/distance: priority undecided"),
     "gap.unsubmitted": ("{n} 个县区或乡镇未报送", "{n} counties or townships sent nothing"),
     "gap.no_column": ("台账中没有可计算的数据", "nothing in the registers to compute it from"),
@@ -155,18 +151,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "county": ("县区", "County"),
     "township": ("乡镇", "Township"),
     "village": ("行政村", "Village"),
-    "villages": ("行政村", "Villages"),
-    "reached": ("通达", "Reached"),
-    "reach_rate": ("通达率", "Reach rate"),
-    "priority_villages": ("重点村", "Priority"),
-    "priority_in_village": ("重点村已设点", "Priority w/ outlet"),
-    "priority_in_village_rate": ("重点村设点率", "Priority in-village rate"),
-    "in_village": ("驻村设点", "In-village"),
-    "priority_unknown": ("缺人口/距离", "Priority undecided"),
-    "in_village_rate": ("驻村设点率", "In-village rate"),
-    "parks": ("园区", "Parks"),
-    "township_stations": ("服务站", "Stations"),
-    "village_points": ("服务点", "Points"),
     "total_row": ("合计", "Total"),
     "by_county": ("分县区", "By county"),
     "by_township": ("分乡镇", "By township"),
@@ -316,7 +300,7 @@ _SINGULAR = {"rows": "row", "errors": "error", "warnings": "warning", "files": "
 def t(key: str, lang: str = "zh", **kw: object) -> str:
     """A label in the language, filled in; in English, the singular where `n` is 1 (SINGULAR_EN), and any
     other count of one followed by its noun in the singular."""
-    zh, en = LABELS[key]
+    zh, en = LABELS.get(key) or _declared(key)
     if lang != "en":
         return zh.format(**kw)
     if kw.get("n") == 1 and key in SINGULAR_EN:
@@ -328,6 +312,14 @@ def t(key: str, lang: str = "zh", **kw: object) -> str:
         return f"{{{m[1]}}}{m[2]}{_SINGULAR[m[3]]}{_SINGULAR.get(m[4] or '', '')}"
 
     return _ONE.sub(singular, en).format(**kw)
+
+
+def _declared(key: str) -> tuple[str, str]:
+    """The labels of a metric (by its label key) or of a status (status.met)."""
+    found = metrics.label(key) or statuses.label(key)
+    if found is None:
+        raise KeyError(key)
+    return found
 
 
 def yes_no(value: bool | None, lang: str = "zh") -> str:

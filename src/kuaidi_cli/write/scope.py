@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from kuaidi_cli.core import metrics
 from kuaidi_cli.core.findings import Severity
 from kuaidi_cli.core.rules import Rules, Target
 from kuaidi_cli.report import Report, ReportContext, ScopeRow, TargetOut
@@ -74,7 +75,7 @@ def status_note(x: TargetOut, lang: str, *, is_rate: bool) -> str:
     if x.status == "unverified":
         if not is_rate:
             return t("gap.undecided_outlets", lang, n=x.undecided)
-        if x.metric in ("reach_rate", "in_village_rate"):
+        if metrics.rate(x.metric).among is None:  # (its denominator decided: every village)
             return t("gap.undecided_cells", lang, n=x.undecided)
         return t("gap.undecided", lang, n=x.undecided)
     return "—" if not x.gap else t("gap.villages" if is_rate else "gap.count", lang, n=x.gap)
@@ -147,8 +148,10 @@ def trust_notes(report: Report, context: ReportContext, lang: str) -> list[str]:
         notes.append(t("no_outlet_rows_line", lang, names=sep.join(context.no_outlet_rows)))
     if context.no_outlet_rows_blank:
         notes.append(t("no_outlet_rows_blank_line", lang, names=sep.join(context.no_outlet_rows_blank)))
-    names = [t(m, lang) for m in ("reach_rate", "in_village_rate", "priority_in_village_rate")
-             if m in context.unknown_metrics]
+    flags = metrics.flags()  # the rates of the reach first, each flag's over every village first
+    shown = sorted((m for m in metrics.columns() if m.is_rate and m.name in context.unknown_metrics),
+                   key=lambda m: (flags.index(m.flag or ""), m.among is not None))
+    names = [t(m.label_key, lang) for m in shown]
     if names:
         notes.append(t("unknown_metrics_line", lang, metrics=("、" if lang != "en" else ", ").join(names)))
     if "outlets.park" in context.unknown_metrics and report.scope.level == "city":

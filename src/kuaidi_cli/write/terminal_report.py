@@ -26,8 +26,6 @@ from kuaidi_cli.write.scope import (
 )
 from kuaidi_cli.write.text import Marks, pct, rate_marks, reason_text, value_text
 
-_STATUS_STYLE = {"met": "bold green", "missed": "bold red", "pending": "yellow", "info": "cyan",
-                 "no-data": "bold magenta", "unverified": "bold magenta", "incomplete": "bold magenta"}
 ATTENTION_ROWS = 20
 
 
@@ -47,7 +45,7 @@ def _targets(report: Report, rules: Rules, lang: str, context: ReportContext) ->
         table.add_row(
             f"{label}\n[dim]{r.id}[/dim]" + (f"\n[dim]{note}[/dim]" if note else ""), t(f"kind.{r.kind}", lang), value_text(rule.is_rate, r.target, marks),
             value_text(rule.is_rate, r.value, marks), r.due.isoformat(),
-            Text(t(f"status.{r.status}", lang), style=_STATUS_STYLE[r.status]), gap,
+            Text(t(f"status.{r.status}", lang), style=r.status.style), gap,
         )
     return table
 

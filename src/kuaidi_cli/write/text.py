@@ -19,9 +19,10 @@ Marks = tuple[float, ...]
 def rate_marks(targets: Iterable[Any]) -> Marks:
     """The rates a display must never round across: every rate target of the rules (or of a report's
     targets) and 100%."""
-    from kuaidi_cli.core.rules import RATE_METRICS
+    from kuaidi_cli.core.metrics import rate_names
 
-    return tuple(sorted({float(x.target) for x in targets if x.metric in RATE_METRICS} | {1.0}))
+    rates = rate_names()
+    return tuple(sorted({float(x.target) for x in targets if x.metric in rates} | {1.0}))
 
 
 def shown_rate(x: float, marks: Marks) -> float:

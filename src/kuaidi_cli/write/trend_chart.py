@@ -5,11 +5,15 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from kuaidi_cli.core import metrics
 from kuaidi_cli.report.trend import partial
 from kuaidi_cli.write.files import SVG_MARK
 from kuaidi_cli.write.labels import t
 
-_RATES = (("reach_rate", "#2f5597"), ("priority_in_village_rate", "#c55a11"), ("in_village_rate", "#548235"))
+
+def _rates() -> list[tuple[str, str]]:
+    """The rates the chart draws, each in its colour (core.metrics: those of the trend)."""
+    return [(m.name, m.colour or "#555") for m in metrics.columns() if m.trend and m.is_rate]
 
 
 def svg(series: list[dict[str, Any]], title: str, lang: str = "zh") -> str:
@@ -42,7 +46,8 @@ def svg(series: list[dict[str, Any]], title: str, lang: str = "zh") -> str:
             out.append(f'<text x="{x(d):.1f}" y="{height - bottom + 30}" text-anchor="middle" font-size="10" '
                        f'fill="#b45f06" {font}>{escape(t("trend.partial_short" if p.get("unsubmitted") else "trend.unestablished_short", lang))}'
                        '</text>')
-    for n, (metric, color) in enumerate(_RATES):
+    rates = _rates()
+    for n, (metric, color) in enumerate(rates):
         pts = [(x(p["as_of"].toordinal()), y(p[metric]), partial(p)) for p in series if p.get(metric) is not None]
         if pts:
             out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="'
@@ -55,7 +60,7 @@ def svg(series: list[dict[str, Any]], title: str, lang: str = "zh") -> str:
         out.append(f'<text x="{width - right + 38}" y="{ly + 4}" font-size="12" '
                    f'font-family="Noto Sans CJK SC, Microsoft YaHei, sans-serif">{escape(t(metric, lang))}</text>')
     if any(partial(p) for p in series):
-        ly = top + 20 * len(_RATES)
+        ly = top + 20 * len(rates)
         out.append(f'<circle cx="{width - right + 22}" cy="{ly}" r="3.5" fill="white" stroke="#555" stroke-width="1.5"/>')
         out.append(f'<text x="{width - right + 38}" y="{ly + 4}" font-size="12" {font}>'
                    f'{escape(t("trend.partial_legend", lang))}</text>')

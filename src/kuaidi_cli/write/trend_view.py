@@ -9,25 +9,25 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from kuaidi_cli.core import metrics
 from kuaidi_cli.core.rules import Target
 from kuaidi_cli.report.trend import MIN_POINTS, MIN_SPAN_DAYS, Projection, partial
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.text import pct, rate_marks
-
-_RATES = (("reach_rate", "#2f5597"), ("priority_in_village_rate", "#c55a11"), ("in_village_rate", "#548235"))
 
 
 def render(series: list[dict[str, Any]], projections: list[Projection], scope: str, console: Console, lang: str = "zh",
            label: Callable[[Target], str] | None = None) -> None:
     marks = rate_marks(x.target for x in projections)
     table = Table(title=scope, title_justify="left", title_style="bold")
-    for key in ("as_of_col", "reach_rate", "priority_in_village_rate", "in_village_rate", "parks", "township_stations",
-                "village_points", "trend.data"):
-        table.add_column(t(key, lang), justify="left" if key in ("as_of_col", "trend.data") else "right")
+    shown = [m for m in metrics.columns() if m.trend]  # (core.metrics: the figures of the trend)
+    table.add_column(t("as_of_col", lang), justify="left")
+    for m in shown:
+        table.add_column(t(m.label_key, lang), justify="right")
+    table.add_column(t("trend.data", lang), justify="left")
     for p in series:
-        table.add_row(p["as_of"].isoformat(), pct(p.get("reach_rate"), marks),
-                      pct(p.get("priority_in_village_rate"), marks), pct(p.get("in_village_rate"), marks),
-                      *(_count(p.get(f"outlets.{k}")) for k in ("park", "township_station", "village_point")),
+        table.add_row(p["as_of"].isoformat(),
+                      *(pct(p.get(m.name), marks) if m.is_rate else _count(p.get(m.name)) for m in shown),
                       Text(gap_text(p, lang), style="yellow"))
     console.print(table)
     if any(partial(p) for p in series):

@@ -21,6 +21,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from kuaidi_cli.core.findings import Finding
 from kuaidi_cli.core.rules import Rules
+from kuaidi_cli.core.statuses import Status
 from kuaidi_cli.report import Report, ReportContext, ScopeRow
 from kuaidi_cli.report.changes import Changes
 from kuaidi_cli.write import changes as change_table
@@ -43,10 +44,6 @@ from kuaidi_cli.write.xlsx_cells import PERCENT, Styled, near_format, xml_text
 from kuaidi_cli.write.xlsx_submissions import submissions_sheet
 
 MAX_DETAIL_ROWS = 20_000  # rows of 待整改村 and 数据问题 kept in the workbook
-_STATUS_FILL = {"met": "#C6EFCE", "missed": "#FFC7CE", "pending": "#FFEB9C", "info": "#DDEBF7",
-                "no-data": "#E4DFEC", "unverified": "#E4DFEC", "incomplete": "#E4DFEC"}
-_STATUS_FONT = {"met": "#006100", "missed": "#9C0006", "pending": "#9C5700", "info": "#1F4E78",
-                "no-data": "#5B2C6F", "unverified": "#5B2C6F", "incomplete": "#5B2C6F"}
 
 
 class _Book:
@@ -73,8 +70,8 @@ class _Book:
         self.warn = wb.add_format({**base, "bold": True, "font_color": "#9C5700"})
         self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
         self.status = {
-            s: wb.add_format({**base, "border": 1, "bold": True, "bg_color": _STATUS_FILL[s], "font_color": _STATUS_FONT[s]})
-            for s in _STATUS_FILL
+            s: wb.add_format({**base, "border": 1, "bold": True, "bg_color": s.fill, "font_color": s.font})
+            for s in Status
         }
 
         self._near: dict[tuple[float, bool], Any] = {}
@@ -271,7 +268,7 @@ def _targets_sheet(book: _Book, report: Report, context: ReportContext, rules: R
         book.put(ws, r, 6, t(f"status.{x.status}", lang), book.status[x.status])
         book.put(ws, r, 7, x.gap, book.int)
         book.put(ws, r, 8, rule.source or "", book.wrap)
-        notes = [status_note(x, lang, is_rate=rule.is_rate) if x.status in ("no-data", "unverified", "incomplete")
+        notes = [status_note(x, lang, is_rate=rule.is_rate) if not x.status.established
                  else "", reference_note(rule.metric, context, lang)]  # (what the official list holds beside it)
         note = ("; " if lang == "en" else "；").join(n for n in notes if n)
         if note:
