@@ -1,4 +1,4 @@
-"""The metrics of a scope (SPEC §3): counts and rates over villages and active outlets, for the whole
+"""The metrics of a scope (docs/METRICS.md): counts and rates over villages and active outlets, for the whole
 coverage and per county and township at once (bincounts, linear in the size of the registers)."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _RATE_PARTS = {
 
 @dataclass(frozen=True, slots=True)
 class ScopeCounts:
-    """The counts one scope's figures are made of (SPEC §3): every rate, every target's value and what
+    """The counts one scope's figures are made of (docs/METRICS.md): every rate, every target's value and what
     the blanks leave undecided are read off these, and the contract's summary is made from them
     (`contract`)."""
 
@@ -168,7 +168,7 @@ _FLAG_NAMES = ("villages", "priority_villages", "in_village", "priority_in_villa
 
 
 def summary(v: pd.DataFrame, active: pd.DataFrame, rules: Rules, undecided: pd.DataFrame | None = None) -> ScopeCounts:
-    """The counts of SPEC §3 over a set of villages and the active outlets of the same scope (and the
+    """The counts of docs/METRICS.md over a set of villages and the active outlets of the same scope (and the
     outlets an unreadable cell leaves undecided, a row per level: Coverage.undecided_outlets)."""
     counts: dict[str, int] = ({str(k): int(x) for k, x in _flags(v).sum().items()} if len(v)
                               else dict.fromkeys(_FLAG_NAMES, 0))

@@ -1,4 +1,4 @@
-"""The report as one Excel workbook (SPEC §6): 汇总, 分县区, 分乡镇, 待整改村, 数据问题, 说明.
+"""The report as one Excel workbook (docs/EXPORTS.md): 汇总, 分县区, 分乡镇, 待整改村, 数据问题, 说明.
 
 The county and township sheets look like the 统计表 an office sends upward: a merged title, the as-of
 date under it, a 序号 column, a 合计 row, and print settings (A4 landscape, fit to width, header rows
