@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,7 +158,7 @@ def check_code(col: Column) -> Checked:
     return Checked(col.per_distinct(parsed), kept)
 
 
-def _enum(col: Column, lookup: Mapping[str, str], code: str, choices: str) -> Checked:
+def _enum(col: Column, lookup: dict[str, str], code: str, choices: str) -> Checked:
     d = col.distinct
     found = np.array([lookup.get(header_key(v)) for v in d.uniques.tolist()], dtype=object)
     values = col.per_distinct(found)

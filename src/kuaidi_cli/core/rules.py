@@ -9,11 +9,10 @@ import datetime as dt
 import hashlib
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -173,22 +172,22 @@ class Rules(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
     @cached_property
-    def mode_lookup(self) -> Mapping[str, str]:
-        """Written form (as a header key) → mode id (read-only: the rules are frozen)."""
+    def mode_lookup(self) -> dict[str, str]:
+        """Written form (as a header key) → mode id."""
         out: dict[str, str] = {}
         for m in self.modes:
             for alias in (m.id, *m.aliases):
                 out[header_key(alias)] = m.id
-        return MappingProxyType(out)
+        return out
 
     @cached_property
-    def level_lookup(self) -> Mapping[str, str]:
-        """Written form (as a header key) → level id (park, township_station, village_point; read-only)."""
+    def level_lookup(self) -> dict[str, str]:
+        """Written form (as a header key) → level id (park, township_station, village_point)."""
         out: dict[str, str] = {}
         for level_id, level in self.outlet_levels.items():
             for alias in (level_id, level.label, *level.aliases):
                 out[header_key(alias)] = level_id
-        return MappingProxyType(out)
+        return out
 
 
 class _Loader(yaml.SafeLoader):
