@@ -74,8 +74,8 @@ def test_json_lists_every_finding(tmp_path):
 
 
 def test_json_text_is_the_standard_encoding(tmp_path):
-    # SPEC §7: the text json.dumps(ensure_ascii=False, indent=2) writes, with quotes, backslashes, a tab
-    # and Chinese in the quoted values, and null sheets
+    # docs/EXPORTS.md, "The JSON report": the text json.dumps(ensure_ascii=False, indent=2) writes, with
+    # quotes, backslashes, a tab and Chinese in the quoted values, and null sheets
     body = '祥符区,城关镇,"村""甲""",410212100201,"a""b\tc",,,,,,\n祥符区,城关镇,村乙,410212100202,\\x,,,,,,\n'
     result = invoke("check", write(tmp_path, HEADER + "\n" + body), "--format", "json", "--divisions", "none")
     data = json.loads(result.stdout)

@@ -95,7 +95,7 @@ def figures(v_bytes, o_bytes, as_of, suffix=".csv"):
     return d
 
 
-SETTINGS = settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(25, quick=10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -138,7 +138,7 @@ def test_row_and_column_order_change_nothing(data, rnd: random.Random):
         assert shuffled[key] == base[key], key
 
 
-@settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(10, quick=4), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(registers())
 def test_csv_and_xlsx_give_the_same_figures(data):
     villages, outlets, as_of = data

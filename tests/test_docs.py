@@ -21,6 +21,21 @@ def test_every_field_is_documented():
             assert f"`{f.name}`" in README, f.name
 
 
+def test_the_source_cites_the_repository_s_own_docs_and_never_an_outside_spec():
+    import re
+
+    cited = set()
+    for path in sorted((ROOT / "src").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\bSPEC\b", text), f"{path.relative_to(ROOT)} cites SPEC: cite docs/ instead"
+        cited |= set(re.findall(r"docs/[A-Z]+\.md", text))
+    assert {"docs/METRICS.md", "docs/EXPORTS.md", "docs/INPUTS.md", "docs/PERFORMANCE.md"} <= cited
+    for doc in cited:
+        assert (ROOT / doc).is_file(), doc
+    exports = (ROOT / "docs" / "EXPORTS.md").read_text(encoding="utf-8")
+    assert "**The JSON report**" in exports and "`kuaidi.report/1`" in exports
+
+
 def test_quick_start_and_ci_use_the_same_command():
     assert "make demo" in README and "make test" in README
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith(("#", "set ", "cd "))]

@@ -337,6 +337,58 @@ def test_csv_export_holds_the_whole_lists_the_workbook_caps(exported, monkeypatc
                          "完整清单见 kuaidi-report-2021-12-31-attention.csv（kuaidi export 的 csv 格式写出）")
 
 
+def test_xlsxwriter_is_a_version_whose_internals_the_spliced_rows_rely_on(tmp_path):
+    """write/xlsx.py splices rows into XlsxWriter's sheets as XML (3.5× faster than its write calls for
+    a national workbook), relying on what XlsxWriter does not promise: a format's `xf_index` set at
+    `close`, a sheet's `index` naming its part xl/worksheets/sheet<index+1>.xml, and the XML of a cell.
+    XlsxWriter is pinned in pyproject.toml to the versions this test passed on; a new version must pass
+    it before the pin moves."""
+    import re
+    import tomllib
+    import zipfile
+
+    import xlsxwriter
+
+    from kuaidi_cli.write.xlsx import _Book
+
+    pins = [d for d in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+            if d.startswith("XlsxWriter")]
+    assert len(pins) == 1
+    low, high = re.fullmatch(r"XlsxWriter>=([\d.]+),<([\d.]+)", pins[0]).groups()  # type: ignore[union-attr]
+
+    def version(text):
+        return tuple(int(part) for part in text.split("."))
+
+    assert version(low) <= version(xlsxwriter.__version__) < version(high), \
+        f"XlsxWriter {xlsxwriter.__version__} is outside the tested {pins[0]}: run this test before moving the pin"
+
+    # the cells of one row as the splicing writes them are the bytes XlsxWriter writes itself (its
+    # constant_memory mode: strings inline, as the splicing writes them)
+    cells = [(7, "int"), (0.8125, "pct"), (None, None), (True, None), ("a\x01b", None), ("_x0041_", None),
+             ("<&>\"", None), (" 前后有空格 ", None), ("祥符区", None), (-3, None), (1e-7, "pct"),
+             (123456789.123456789, None), ("长" * 40000, None), ("😀" * 20000, None), ("x", "total")]
+    path = tmp_path / "own.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book = _Book(wb)
+    wb.add_worksheet("first")
+    ws = wb.add_worksheet("second")
+    assert ws.index == 1
+    formats = [getattr(book, fmt) if fmt else None for _, fmt in cells]
+    assert all(f.xf_index is None for f in (book.int, book.pct, book.cell, book.total))  # none given yet
+    for c, ((value, _), fmt) in enumerate(zip(cells, formats, strict=True)):
+        book.put(ws, 3, c, value, fmt)
+    wb.close()
+    assert all(isinstance(f.xf_index, int) for f in (book.int, book.pct, book.cell, book.total))  # given at close
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet2.xml").decode("utf-8")
+    theirs = re.search(r'<row r="4"[^>]*>(.*?)</row>', sheet)
+    ours = re.fullmatch(r'<row r="4">(.*)</row>',
+                        "".join(book._rows_xml(3, [f or book.cell for f in formats], [[v for v, _ in cells]])))
+    assert theirs is not None and ours is not None
+    assert ours.group(1) == theirs.group(1)
+    assert sheet.count("<row ") == 1 and sheet.index("</row>") > theirs.start()  # rows end as the splicing finds them
+
+
 def test_rows_written_as_xml_read_back_as_xlsxwriter_writes_them():
     # _Book.rows writes the rows between the first and the last as XML text; every cell must read back
     # (value, number format, quote prefix) exactly as the same cell written by XlsxWriter itself

@@ -3,6 +3,7 @@ exit is non-zero, and the next run recovers."""
 
 import errno
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from conftest import SAMPLES
 from typer.testing import CliRunner
 
 from kuaidi_cli.cli import app
+from kuaidi_cli.write.files import write_atomic
 
 runner = CliRunner()
 ARGS = ["--villages", str(SAMPLES / "villages.csv"), "--outlets", str(SAMPLES / "outlets.csv"), "--formats", "json"]
@@ -56,12 +58,38 @@ def test_read_only_output_folder(tmp_path, monkeypatch):
         raise PermissionError(errno.EACCES, "Permission denied")
 
     # root ignores directory modes, so the refusal is simulated where the file would be created
-    monkeypatch.setattr("kuaidi_cli.write.files.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("kuaidi_cli.write.files._create_beside", refuse)
     result = export(tmp_path, "--as-of", "2021-06-30", "--no-history")
     assert result.exit_code == 2 and "无法写入" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert path.read_bytes() == before
     monkeypatch.undo()
     assert export(tmp_path, "--as-of", "2021-06-30", "--no-history").exit_code == 0
+
+
+def test_a_new_output_has_the_mode_of_a_file_opened_normally_and_the_umask_is_never_touched(tmp_path, monkeypatch):
+    """Another thread may create files meanwhile: the process's umask is neither changed nor asked."""
+    touched = []
+    real_umask = os.umask
+
+    def record(mask):
+        touched.append(mask)
+        return 0
+    for umask, mode in ((0o027, 0o640), (0o002, 0o664), (0o077, 0o600)):
+        before = real_umask(umask)
+        try:
+            monkeypatch.setattr(os, "umask", record)
+            write_atomic(tmp_path / f"new-{umask:o}.json", b"{}", [])
+        finally:
+            monkeypatch.undo()
+            real_umask(before)
+        assert (tmp_path / f"new-{umask:o}.json").stat().st_mode & 0o777 == mode
+    assert touched == []
+    replaced = tmp_path / "replaced.json"
+    replaced.write_bytes(b"[]")
+    replaced.chmod(0o604)  # a file replaced keeps its mode, whatever the umask
+    write_atomic(replaced, b"{}", [])
+    assert replaced.stat().st_mode & 0o777 == 0o604 and replaced.read_bytes() == b"{}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new-2.json", "new-27.json", "new-77.json", "replaced.json"]
 
 
 def test_full_disk(tmp_path, monkeypatch):

@@ -5,7 +5,7 @@ import datetime as dt
 import io
 
 import pytest
-from conftest import FIXTURES, SAMPLES
+from conftest import FIXTURES, ROOT, SAMPLES
 
 from kuaidi_cli.commands import inputs
 from kuaidi_cli.commands import report as reporting
@@ -25,6 +25,22 @@ def test_the_2021_edition_holds_the_policy_figures():
     assert villages["township_code"].nunique() == 79
     assert gazetteer.load(RULES, "2023").administrative_villages(RULES.scope.counties).shape[0] == 2064
     assert gazetteer.load(RULES, "none") is None
+
+
+def test_what_a_caller_changes_in_the_division_list_the_next_caller_never_reads():
+    """The editions are read once per process (cached): each load hands out frames of its own."""
+    for override in (None, str(ROOT / "src/kuaidi_cli/core/divisions/4102/2021")):
+        first = gazetteer.load(RULES, override)
+        assert first is not None
+        first.villages.loc[first.villages.index[0], "name"] = "改过的村委会"
+        first.villages.drop(first.villages.index[1:], inplace=True)
+        first.counties.drop(first.counties.index, inplace=True)
+        first.townships["name"] = "改过的镇"
+        again = gazetteer.load(RULES, override)
+        assert again is not None
+        assert len(again.administrative_villages(RULES.scope.counties)) == 2137
+        assert "改过的村委会" not in set(again.villages["name"])
+        assert len(again.counties) > 0 and "改过的镇" not in set(again.townships["name"])
 
 
 def test_names_compare_without_committee_suffixes():

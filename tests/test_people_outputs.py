@@ -8,12 +8,30 @@ from typer.testing import CliRunner
 
 from kuaidi_cli.cli import app
 
+# the outputs of the samples' reports as of 2021-12-31, by format and options: each written once in a
+# process and read by every test that asks for it (a report of the samples takes seconds)
+_WRITTEN: dict[tuple[str, ...], bytes] = {}
+
+
+def written(tmp_path, fmt: str, *args: str) -> bytes:
+    if (fmt, *args) not in _WRITTEN:
+        out = tmp_path / f"written.{fmt}"
+        result = CliRunner().invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "-o", str(out), *args])
+        assert result.exit_code == 0, result.output
+        _WRITTEN[(fmt, *args)] = out.read_bytes()
+    return _WRITTEN[(fmt, *args)]
+
 
 def page(tmp_path, *args: str) -> str:
-    out = tmp_path / "r.html"
-    result = CliRunner().invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "-o", str(out), *args])
-    assert result.exit_code == 0, result.output
-    return out.read_text(encoding="utf-8")
+    return written(tmp_path, "html", *args).decode("utf-8")
+
+
+def workbook(tmp_path, *args: str):
+    import io
+
+    import openpyxl
+
+    return openpyxl.load_workbook(io.BytesIO(written(tmp_path, "xlsx", *args)))
 
 
 def test_the_city_page(tmp_path):
@@ -96,15 +114,12 @@ def test_every_printed_page_names_its_sheet_scope_and_date(tmp_path):
 def test_the_findings_sheet_says_what_each_finding_is_and_where(tmp_path):
     """The samples as of 2021-12-31: the 驻村设点 of a few villages disagrees with the outlet register
     (in-village-disagrees, about the village's row), beside findings about a cell or no row."""
-    import openpyxl
 
     from kuaidi_cli.core.findings import CATALOGUE
     from kuaidi_cli.write.labels import FINDING_TITLES
 
     assert set(FINDING_TITLES) == set(CATALOGUE)  # every code has its words
-    out = tmp_path / "r.xlsx"
-    assert CliRunner().invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "-o", str(out)]).exit_code == 0
-    rows = list(openpyxl.load_workbook(out)["数据问题"].iter_rows(min_row=5, values_only=True))
+    rows = list(workbook(tmp_path)["数据问题"].iter_rows(min_row=5, values_only=True))
     rows = [r for r in rows if r[7]]
     assert rows and not {r[5] for r in rows} & set(CATALOGUE)  # no code on the sheet
     assert all(r[3] for r in rows)  # the column, "（整行）" or "—": never an empty cell
@@ -162,11 +177,8 @@ def test_a_long_source_gets_a_row_tall_enough_for_its_wrapped_lines(tmp_path):
     """汇总's 依据 of 重点村驻村设点率100% (rules/targets.yaml: 二、（四）"2021年底前，2500人以上的行政村和距离镇驻地
     5公里以上的行政村驻村设点率达到100%", 44 Chinese characters) is wider than its column and wraps to two
     lines: its row is two lines tall (a spreadsheet does not grow it); a short source keeps one line."""
-    import openpyxl
 
-    out = tmp_path / "r.xlsx"
-    assert CliRunner().invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "-o", str(out)]).exit_code == 0
-    sheet = openpyxl.load_workbook(out)["汇总"]
+    sheet = workbook(tmp_path)["汇总"]
     rows = {sheet.cell(r, 2).value: r for r in range(5, sheet.max_row + 1)}
     assert sheet.cell(rows["重点村驻村设点率100%"], 9).alignment.wrap_text
     assert sheet.row_dimensions[rows["重点村驻村设点率100%"]].height >= 30

@@ -46,7 +46,7 @@ def _csv(data: list[tuple]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100, quick=40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows)
 def test_every_row_ends_in_exactly_one_place(data):
     with tempfile.TemporaryDirectory() as d:
@@ -73,7 +73,7 @@ def test_every_row_ends_in_exactly_one_place(data):
             assert n in explained, (n, row)
 
 
-@settings(max_examples=examples(50), deadline=None)
+@settings(max_examples=examples(50, quick=20), deadline=None)
 @given(rows)
 def test_valid_rows_satisfy_the_row_model(data):
     with tempfile.TemporaryDirectory() as d:

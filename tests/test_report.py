@@ -196,7 +196,8 @@ def test_rules_command():
 
 
 def test_json_is_the_standard_encoding_with_sorted_keys():
-    # SPEC: stable and sorted. The text is what json.dumps(sort_keys=True, indent=2) would write
+    # docs/EXPORTS.md, "The JSON report": stable and sorted. The text is what
+    # json.dumps(sort_keys=True, indent=2) would write
     result = invoke("report", *SAMPLE_ARGS, "--as-of", "2021-12-31", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

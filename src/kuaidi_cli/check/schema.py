@@ -1,7 +1,7 @@
 """What a valid row is, as pydantic models.
 
 The bulk validation in `validation.py` is column-wise pandas, because pydantic on every row costs
-~10× more at national scale (SPEC §9). These models are the readable definition it must agree
+~10× more at national scale (docs/PERFORMANCE.md). These models are the readable definition it must agree
 with: every row `validate` keeps converts to a model without error (a property test checks it),
 and `Register.records()` hands them to code that wants objects rather than a frame.
 """

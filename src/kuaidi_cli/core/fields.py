@@ -1,4 +1,4 @@
-"""The fields of the two registers and the one table of header aliases (SPEC §2.2, §2.3).
+"""The fields of the two registers and the one table of header aliases (README.md, "What kuaidi reads").
 
 A header in a file maps to a field when its *key* — the text after NFKC, with spaces, line breaks,
 asterisks and brackets removed — equals the key of one of the field's aliases. A header such as

@@ -161,7 +161,9 @@ def _folder(path: str) -> Gazetteer:
 
 
 def load(rules: Rules, override: str | None = None) -> Gazetteer | None:
-    """The division list the rules choose (or `override`: a year, a folder, or "none")."""
+    """The division list the rules choose (or `override`: a year, a folder, or "none"). Each call gets
+    frames of its own: an edition is read once per process, and what one caller changes in its frames
+    is never what the next caller reads."""
     choice: int | str | None = rules.divisions
     if override is not None:
         choice = int(override) if override.isdigit() else override
@@ -170,10 +172,16 @@ def load(rules: Rules, override: str | None = None) -> Gazetteer | None:
     if isinstance(choice, int):
         if not rules.city_code:
             raise RulesError("规则文件须写 city_code 才能使用内置区划", "the rules need a city_code to use a bundled division list")
-        return _bundled(rules.city_code, choice)
+        return _own(_bundled(rules.city_code, choice))
     if not Path(choice).is_dir():
         raise KuaidiError(f"区划文件夹 {choice} 不存在", f"no division folder {choice}")
-    return _folder(str(Path(choice).resolve()))
+    return _own(_folder(str(Path(choice).resolve())))
+
+
+def _own(cached: Gazetteer) -> Gazetteer:
+    """A copy of a cached edition for one caller (a city's few thousand rows: microseconds)."""
+    return Gazetteer(edition=cached.edition, counties=cached.counties.copy(),
+                     townships=cached.townships.copy(), villages=cached.villages.copy())
 
 
 def suggest(name: str, candidates: list[str], n: int = 3) -> list[str]:

@@ -1,4 +1,4 @@
-"""Vectorised normalisation of the messy cell forms of SPEC §2.1.
+"""Vectorised normalisation of the messy cell forms of docs/INPUTS.md ("Messy cells").
 
 Every function takes a pandas Series of cell text ("" for an empty cell) and returns the parsed
 values together with a boolean mask of the cells that were written but could not be parsed. The

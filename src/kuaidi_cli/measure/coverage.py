@@ -1,7 +1,7 @@
 """Coverage at a date: which villages are reached, which have an outlet of their own, and the metrics.
 
 Pure functions over the validated frames (`Register.frame`) and an `as_of` date: no I/O, no clock.
-The definitions are those of SPEC §3:
+The definitions are those of docs/METRICS.md:
 
 - an outlet is active at t when it opened on or before t (or has no date) and has not closed by t;
 - in_village(v): an active village point stands in v (by code, else by county+township+village), or,

@@ -1,4 +1,4 @@
-"""The metrics of a scope (SPEC §3): counts and rates over villages and active outlets, for the whole
+"""The metrics of a scope (docs/METRICS.md): counts and rates over villages and active outlets, for the whole
 coverage and per county and township at once (bincounts, linear in the size of the registers)."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def _rate(numerator: int, denominator: int) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class ScopeCounts:
-    """The counts one scope's figures are made of (SPEC §3): every rate, every target's value and what
+    """The counts one scope's figures are made of (docs/METRICS.md): every rate, every target's value and what
     the blanks leave undecided are read off these, and the contract's summary is made from them
     (`contract`). `counts` holds every count of core.metrics.count_names (read as attributes:
     `s.villages`): what a rate counts, over which villages, what unreadable cells leave undecided and what
@@ -131,7 +131,7 @@ def _flags(v: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary(v: pd.DataFrame, active: pd.DataFrame, rules: Rules, undecided: pd.DataFrame | None = None) -> ScopeCounts:
-    """The counts of SPEC §3 over a set of villages and the active outlets of the same scope (and the
+    """The counts of docs/METRICS.md over a set of villages and the active outlets of the same scope (and the
     outlets an unreadable cell leaves undecided, a row per level: Coverage.undecided_outlets)."""
     counts: dict[str, int] = ({str(k): int(x) for k, x in _flags(v).sum().items()} if len(v)
                               else dict.fromkeys(catalogue.count_names(), 0))

@@ -1,4 +1,4 @@
-"""The report model (`kuaidi.report/1`, SPEC §7), built first and rendered after.
+"""The report model (`kuaidi.report/1`, docs/EXPORTS.md "The JSON report"), built first and rendered after.
 
 `build` takes the registers, the rules and a date and returns a `Report`; the renderers (terminal,
 JSON, CSV) only format it. The JSON form is exactly the contract: the model's fields are its keys.
@@ -25,7 +25,7 @@ SCHEMA = "kuaidi.report/1"
 
 class _Model(BaseModel):
     # Every model declares its fields in the order of their JSON names: the contract's keys are sorted
-    # (SPEC §7), and pydantic-core then writes the JSON in that order straight from the models (a
+    # (docs/EXPORTS.md), and pydantic-core then writes the JSON in that order straight from the models (a
     # national report: 40 000 townships, 100 000 villages), with no Python pass to sort the keys. (A
     # sorting serializer would cost ~10 µs a township; tests/test_report.py checks the order of every
     # model, so a field out of place fails a test, not a report.)

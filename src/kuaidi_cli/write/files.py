@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import mmap
 import os
-import tempfile
+import secrets
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,14 +25,30 @@ TEXT_MARKS = ("“快递进村”工作进展", "快递进村 progress")  # the 
 TEXT_END = "kuaidi.report/1"  # in the last line of a text report (its footer)
 
 
-def _mode(path: Path) -> int:
-    """The mode the file would have if opened normally: its current mode, else 0666 less the umask."""
+# a temporary file as mkstemp opens it (never through a link, never one that exists; binary on Windows)
+_NEW = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _create_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file beside `path`, opened with the mode a file opened normally gets (0666 less the
+    umask, or the folder's default ACL: the system applies them, nothing asks or changes the process's
+    umask, which a thread may be using). (mkstemp's 0600 would hide the report from the others.)"""
+    folder = path.parent if str(path.parent) else Path(".")
+    for _ in range(100):
+        tmp = str(folder / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, _NEW, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
+
+
+def _mode(path: Path) -> int | None:
+    """The mode of the file a write replaces, which its new content keeps; None when there is none."""
     try:
         return path.stat().st_mode & 0o777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return None
 
 
 def _contains(path: Path, needle: bytes, limit: int | None = None) -> bool:
@@ -126,14 +143,15 @@ def write_atomic(path: Path, data: bytes, inputs: list[Path]) -> None:
     if path.is_dir():
         raise KuaidiError(f"{path} 是文件夹，请给出文件名", f"{path} is a directory; give a file name")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
+        fd, tmp = _create_beside(path)
     except OSError as e:
         zh, en = os_reason(e)
         raise KuaidiError(f"无法写入 {path.parent}：{zh}", f"cannot write in {path.parent}: {en}") from e
     try:
         with os.fdopen(fd, "wb") as fh:
-            if hasattr(os, "fchmod"):  # (POSIX: mkstemp's 0600 would hide the report; Windows has ACLs instead)
-                os.fchmod(fh.fileno(), _mode(path))
+            replaced = _mode(path)
+            if replaced is not None and hasattr(os, "fchmod"):  # (POSIX; Windows has ACLs instead)
+                os.fchmod(fh.fileno(), replaced)
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

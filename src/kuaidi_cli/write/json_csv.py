@@ -19,7 +19,7 @@ from kuaidi_cli.write.text import pct, rate_marks
 
 
 def to_json(report: Report) -> str:
-    """The contract as indented UTF-8 JSON with sorted keys (SPEC: stable, sorted), written by
+    """The contract as indented UTF-8 JSON with sorted keys (docs/EXPORTS.md: stable, sorted), written by
     pydantic-core straight from the model: the models declare their fields in sorted order and the
     mode counts are built sorted (json.dumps with an indent runs in Python and took seconds for a
     national report of 40 000 townships and 100 000 villages)."""

@@ -1,4 +1,4 @@
-"""The report as one Excel workbook (SPEC §6): 汇总, 分县区, 分乡镇, 待整改村, 数据问题, 说明.
+"""The report as one Excel workbook (docs/EXPORTS.md): 汇总, 分县区, 分乡镇, 待整改村, 数据问题, 说明.
 
 The county and township sheets look like the 统计表 an office sends upward: a merged title, the as-of
 date under it, a 序号 column, a 合计 row, and print settings (A4 landscape, fit to width, header rows
@@ -119,9 +119,14 @@ class _Book:
         and XlsxWriter itself writes the first and the last row (the sheet's dimension and row spans
         stay its own), every row holding text a spreadsheet could take for a formula (its quote-prefix
         styles), and rows until every column's format has been in a cell it wrote (so that each style
-        the XML names exists, by XlsxWriter's public `xf_index`, after `close`).
+        the XML names exists, by XlsxWriter's `xf_index`, after `close`). XlsxWriter promises neither that
+        attribute, a sheet's part name nor its cell XML: it is pinned in pyproject.toml to the versions
+        tests/test_export.py::test_xlsxwriter_is_a_version_whose_internals_the_spliced_rows_rely_on passed
+        on (it writes a row both ways and compares the bytes).
         tests/test_export.py::test_rows_written_as_xml_read_back_as_xlsxwriter_writes_them reads both
-        back; `benchmarks/run.py` (export) shows the time it saves."""
+        back; `benchmarks/run.py` (export) shows the time it saves. XlsxWriter's own calls for every row
+        (with or without its constant_memory mode) took 3.5× and 4.2× the CPU time for the national
+        workbook (17 s and 20 s against 4.9 s: 500 000 villages, 2022-12-31)."""
         if not rows:
             return start - 1
         last = start + len(rows) - 1
