@@ -122,7 +122,7 @@ def figures(scope: str) -> Callable[[type[_F]], type[_F]]:
 
 @figures("city")
 class Summary(_Figures):
-    """The metrics of SPEC §3 over a scope. `reached`, `in_village`, `priority_in_village` and the rates are
+    """The metrics of docs/METRICS.md over a scope. `reached`, `in_village`, `priority_in_village` and the rates are
     null when nothing in the registers establishes them (Coverage.unknown_metrics)."""
 
 
