@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ from kuaidi_cli.commands.check import (
 )
 from kuaidi_cli.commands.inputs import Registers, Source, sha256, skipped_lines
 from kuaidi_cli.commands.second_process import SECOND_PROCESS_BYTES, SecondProcess
+from kuaidi_cli.core import normalise
 from kuaidi_cli.core.errors import InputError, KuaidiError
 from kuaidi_cli.core.fields import Kind
 from kuaidi_cli.core.findings import Finding, Severity, make
@@ -148,7 +150,8 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     findings += extra
     placing = Places(known=frozenset(known) | (gazetteer.county_names if gazetteer else frozenset()),
                     canonical=lambda name: canonical_county(name, rules), county_by_code=_county_by_code(gazetteer),
-                    township_names=township_names(full.villages, full.townships))
+                    township_names=township_names(full.villages, full.townships),
+                    canonical_all=_canonical_counties(rules))
     by_township = (township_submissions(list(part.counties["county"]), part.townships, villages, findings, places=placing,
                                         outlets=outlets, township=township) if wanted or township else [])
     report, results = build(part, rules, rules_ref=RulesRef(name=rules.name, sha256=rules_sha),
@@ -388,3 +391,16 @@ def write_output(fmt: str, output: Path | None, result: Report, context: ReportC
         emit(data)
     else:
         write_atomic(output, data, input_paths(registers))
+
+
+def _canonical_counties(rules: Rules) -> Callable[[list[str]], list[str]]:
+    """canonical_county of many names at once: one normalise.text over them all and one alias table,
+    not both per name (a national register writes ~2 800 county names, ~0.2 ms each one by one). What
+    must stay true: name by name, the same answer as canonical_county(name, rules)."""
+    table = normalise.by_text(rules.aliases.counties)
+
+    def many(names: list[str]) -> list[str]:
+        keys = normalise.text(pd.Series(names, dtype=object)).tolist() if names else []
+        return [table.get(k, k) for k in keys]
+
+    return many
