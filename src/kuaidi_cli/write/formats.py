@@ -67,13 +67,14 @@ def _html(report: Report, context: ReportContext, rules: Rules, lang: str) -> by
     return to_html(report, context, rules, lang).encode("utf-8")
 
 
-# In the order `export` writes them (and lists them), `report`'s text table last.
+# In the order `report --format` lists them (the terminal's table, its default, first); `export` writes
+# the others, in this order.
 FORMATS: list[Format] = [
-    Format("xlsx", (".xlsx",), _xlsx, files.knows_xlsx),
-    Format("csv", (".csv",), _csv, files.knows_csv),
-    Format("json", (".json",), _json, files.knows_json),
-    Format("html", (".html", ".htm"), _html, files.knows_html),
     Format("table", (".txt",), _table, files.knows_text, export=False),
+    Format("json", (".json",), _json, files.knows_json),
+    Format("csv", (".csv",), _csv, files.knows_csv),
+    Format("xlsx", (".xlsx",), _xlsx, files.knows_xlsx),
+    Format("html", (".html", ".htm"), _html, files.knows_html),
 ]
 
 
