@@ -98,7 +98,7 @@ def toy(tmp_path_factory):
         base = ["--villages", str(register), "--divisions", "none"]
 
         def run(*args: str, env: dict[str, str] | None = None) -> str:
-            result = runner.invoke(app, [*args], env=env)
+            result = runner.invoke(app, [*args], env={"COLUMNS": "200", **(env or {})})
             assert result.exit_code in (0, 1), result.output
             return result.stdout
 

@@ -4,9 +4,7 @@ never a half-written file where a good one was."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import errno
-import mmap
 import os
 import secrets
 import zipfile
@@ -14,16 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kuaidi_cli.core.errors import KuaidiError, os_reason
-
-# What kuaidi writes into each of its outputs so that it knows them again (report -o, trend --chart
-# may replace them; any other existing file needs --force).
-JSON_MARK = b'"schema": "kuaidi.report/1"'
-HTML_MARK = '<meta name="generator" content="kuaidi">'
-SVG_MARK = "<!-- generator: kuaidi -->"
-XLSX_MARK = "kuaidi.report/1"  # the workbook's comments (docProps/core.xml, dc:description)
-TEXT_MARKS = ("“快递进村”工作进展", "快递进村 progress")  # the first line of a text report
-TEXT_END = "kuaidi.report/1"  # in the last line of a text report (its footer)
-
+from kuaidi_cli.write import formats
+from kuaidi_cli.write.marks import CSV_LISTS as CSV_LISTS
+from kuaidi_cli.write.marks import file_name as file_name
+from kuaidi_cli.write.marks import knows_svg, knows_text
 
 # a temporary file as mkstemp opens it (never through a link, never one that exists; binary on Windows)
 _NEW = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
@@ -51,60 +43,10 @@ def _mode(path: Path) -> int | None:
         return None
 
 
-def _contains(path: Path, needle: bytes, limit: int | None = None) -> bool:
-    with path.open("rb") as fh:
-        if limit is not None:
-            return needle in fh.read(limit)
-        try:
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
-                return m.find(needle) >= 0
-        except ValueError:  # an empty file
-            return False
-
-
-def knows_json(path: Path, csv_headers: Mapping[str, bool]) -> bool:
-    return _contains(path, JSON_MARK)
-
-
-def knows_html(path: Path, csv_headers: Mapping[str, bool]) -> bool:
-    return _contains(path, HTML_MARK.encode(), 4096)
-
-
-def knows_svg(path: Path, csv_headers: Mapping[str, bool]) -> bool:
-    return _contains(path, SVG_MARK.encode(), 4096)
-
-
-def knows_xlsx(path: Path, csv_headers: Mapping[str, bool]) -> bool:
-    with zipfile.ZipFile(path) as z:
-        return XLSX_MARK in z.read("docProps/core.xml").decode("utf-8", "replace")
-
-
-def _lines(path: Path) -> list[str]:
-    if path.stat().st_size > 64 << 20:  # kuaidi's CSV and text reports are far smaller
-        return []
-    return path.read_bytes().decode("utf-8-sig", "replace").splitlines()
-
-
-def knows_csv(path: Path, csv_headers: Mapping[str, bool]) -> bool:
-    """One of its headers; a table with a total row (the county table) ends with it."""
-    lines = _lines(path)
-    if not lines or lines[0] not in csv_headers:
-        return False
-    return not csv_headers[lines[0]] or lines[-1].startswith(("合计,", "Total,"))
-
-
-def knows_text(path: Path, csv_headers: Mapping[str, bool]) -> bool:
-    """A text report: the title first and the contract's mark in the last line."""
-    lines = _lines(path)
-    return bool(lines) and any(mark in lines[0] for mark in TEXT_MARKS) and TEXT_END in lines[-1]
-
-
 def written_by_kuaidi(path: Path, csv_headers: Mapping[str, bool] | None = None) -> bool:
     """Whether an existing file is one of kuaidi's own outputs: by the mark each format carries
     (write.formats; a CSV by its header row, one of `csv_headers`: header → whether that table ends with
     a 合计 row), the trend's chart by its own; a file of any other suffix as a text report."""
-    from kuaidi_cli.write import formats
-
     fmt = formats.by_suffix(path.suffix)
     knows = knows_svg if path.suffix.lower() == ".svg" else fmt.knows if fmt else knows_text
     try:
@@ -176,11 +118,3 @@ def held_open(e: OSError, path: Path) -> bool:
     be replaced whoever reads it): the error says so and the file itself is not read-only."""
     return isinstance(e, PermissionError) and getattr(e, "winerror", None) in _HELD_OPEN and \
         path.exists() and os.access(path, os.W_OK)
-
-
-def file_name(as_of: dt.date, fmt: str, part: str | None = None) -> str:
-    """kuaidi-report-2021-12-31.xlsx; a part of the CSV export: kuaidi-report-2021-12-31-attention.csv."""
-    return f"kuaidi-report-{as_of.isoformat()}{'-' + part if part else ''}.{fmt}"
-
-
-CSV_LISTS = ("attention", "findings")  # written beside the county CSV: the workbook's capped lists, whole

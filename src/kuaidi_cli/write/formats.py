@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kuaidi_cli.core.errors import KuaidiError
-from kuaidi_cli.write import files
+from kuaidi_cli.write import marks
 
 if TYPE_CHECKING:
     from kuaidi_cli.core.rules import Rules
@@ -67,13 +67,14 @@ def _html(report: Report, context: ReportContext, rules: Rules, lang: str) -> by
     return to_html(report, context, rules, lang).encode("utf-8")
 
 
-# In the order `export` writes them (and lists them), `report`'s text table last.
+# In the order `report --format` lists them (the terminal's table, its default, first); `export` writes
+# the others, in this order.
 FORMATS: list[Format] = [
-    Format("xlsx", (".xlsx",), _xlsx, files.knows_xlsx),
-    Format("csv", (".csv",), _csv, files.knows_csv),
-    Format("json", (".json",), _json, files.knows_json),
-    Format("html", (".html", ".htm"), _html, files.knows_html),
-    Format("table", (".txt",), _table, files.knows_text, export=False),
+    Format("table", (".txt",), _table, marks.knows_text, export=False),
+    Format("json", (".json",), _json, marks.knows_json),
+    Format("csv", (".csv",), _csv, marks.knows_csv),
+    Format("xlsx", (".xlsx",), _xlsx, marks.knows_xlsx),
+    Format("html", (".html", ".htm"), _html, marks.knows_html),
 ]
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from kuaidi_cli.core import metrics
 from kuaidi_cli.report.trend import partial
-from kuaidi_cli.write.files import SVG_MARK
 from kuaidi_cli.write.labels import t
+from kuaidi_cli.write.marks import SVG_MARK
 
 
 def _rates() -> list[tuple[str, str]]:

@@ -27,8 +27,8 @@ from kuaidi_cli.report.changes import Changes
 from kuaidi_cli.write import changes as change_table
 from kuaidi_cli.write.about import about_rows
 from kuaidi_cli.write.columns import scope_columns, values
-from kuaidi_cli.write.files import XLSX_MARK
 from kuaidi_cli.write.labels import finding_title, t, yes_no
+from kuaidi_cli.write.marks import XLSX_MARK
 from kuaidi_cli.write.safety import is_dangerous
 from kuaidi_cli.write.scope import (
     county_rows,
@@ -320,7 +320,7 @@ def _attention_sheet(book: _Book, report: Report, rules: Rules, lang: str) -> No
 
 def _cap_note(book: _Book, ws: Any, row: int, total: int, lang: str, report: Report, part: str) -> None:
     if total > MAX_DETAIL_ROWS:
-        from kuaidi_cli.write.files import file_name
+        from kuaidi_cli.write.marks import file_name
 
         name = file_name(report.as_of, "csv", part)
         text = (f"共 {total} 行，本表只列前 {MAX_DETAIL_ROWS} 行；完整清单见 {name}（kuaidi export 的 csv 格式写出）"
