@@ -446,7 +446,10 @@ def test_no_help_is_cut_or_spaced_at_80_columns():
     after a full-width mark, in either language."""
     from rich.cells import cell_len
 
-    commands = [[]] + [[c.name or c.callback.__name__] for c in app.registered_commands]
+    commands: list[list[str]] = [[]]
+    for c in app.registered_commands:
+        assert c.callback is not None
+        commands.append([c.name or c.callback.__name__])
     assert len(commands) == 8
     for lang in ("zh", "en"):
         for command in commands:

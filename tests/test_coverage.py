@@ -16,7 +16,10 @@ coverage_outlets.csv: O1 park 祥符区 2021-06-01; O2 park 杞县 2022-03-01; O
 """
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import cast
 
+import pandas as pd
 import pytest
 from conftest import FIXTURES, run
 
@@ -27,20 +30,23 @@ from kuaidi_cli.report import RulesRef, build
 from kuaidi_cli.report.targets import evaluate
 
 D2021, D2022 = dt.date(2021, 12, 31), dt.date(2022, 12, 31)
+Frames = tuple[pd.DataFrame, pd.DataFrame]  # the validated village and outlet registers
 
 
 @pytest.fixture(scope="module")
-def frames(rules):
+def frames(rules) -> Frames:
     villages = run(FIXTURES / "coverage_villages.csv", rules).frame
     outlets = run(FIXTURES / "coverage_outlets.csv", rules, Kind.OUTLETS).frame
     return villages, outlets
 
 
 def status(c: cov.Coverage) -> dict[str, tuple[bool, bool, bool]]:
-    return {r.village: (bool(r.priority), bool(r.in_village), bool(r.reached)) for r in c.villages.itertuples()}
+    # (pandas-stubs type a row's fields as any scalar: the village column holds the names)
+    return {cast(str, r.village): (bool(r.priority), bool(r.in_village), bool(r.reached))
+            for r in c.villages.itertuples()}
 
 
-def test_village_status_at_end_2021(frames, rules):
+def test_village_status_at_end_2021(frames: Frames, rules):
     c = cov.compute(*frames, D2021, rules)
     # active: O1, O3, O4, P1, P2, P6 (P3, P5, O2 not yet; P4 closed 2021-08-31)
     assert status(c) == {
@@ -54,10 +60,12 @@ def test_village_status_at_end_2021(frames, rules):
         "五里河村": (False, False, False),  # H
     }
     assert c.out_of_scope == 1  # I, 龙亭区
-    assert list(c.villages.set_index("village").at["西街村", "priority_reasons"]) == ["population", "distance"]
+    # (an object column of the conditions met, which pandas-stubs type as a scalar)
+    reasons = cast(Sequence[str], c.villages.set_index("village").at["西街村", "priority_reasons"])
+    assert list(reasons) == ["population", "distance"]
 
 
-def test_village_status_before_and_after(frames, rules):
+def test_village_status_before_and_after(frames: Frames, rules):
     mid_2021 = status(cov.compute(*frames, dt.date(2021, 6, 30), rules))
     # active on 2021-06-30: O1, O3, O4, P4 — only E has a point; D's flag (2021-11-01) is later; P6 is later
     assert {v for v, (_, inv, _) in mid_2021.items() if inv} == {"西街村"}
@@ -68,7 +76,7 @@ def test_village_status_before_and_after(frames, rules):
     assert {v for v, (_, _, r) in end_2022.items() if not r} == {"黄龙村", "五里河村"}
 
 
-def test_city_summary_end_2021(frames, rules):
+def test_city_summary_end_2021(frames: Frames, rules):
     c = cov.compute(*frames, D2021, rules)
     s = metrics.summary(c.villages, c.outlets, rules).contract()
     assert (s["villages"], s["reached"], s["in_village"], s["priority_villages"], s["priority_in_village"]) == (8, 4, 2, 3, 1)
@@ -83,7 +91,7 @@ def test_city_summary_end_2021(frames, rules):
     assert counts.parts("focus_reach_rate") == (1, 2)  # population ≥ 2500: A (reached) and E (not)
 
 
-def test_counties_and_townships_end_2021(frames, rules):
+def test_counties_and_townships_end_2021(frames: Frames, rules):
     c = cov.compute(*frames, D2021, rules)
     counties = {row.county: s.contract() for row, s in metrics.by_county(c, rules)}
     assert list(counties) == ["祥符区", "杞县", "通许县", "尉氏县", "兰考县"]  # the scope's order
@@ -104,7 +112,7 @@ def test_counties_and_townships_end_2021(frames, rules):
     assert cl["outlets"] == {"park": 0, "township_station": 1, "village_point": 1}
 
 
-def test_register_flags_without_outlet_register(frames, rules):
+def test_register_flags_without_outlet_register(frames: Frames, rules):
     villages, _ = frames
     c = cov.compute(villages, None, D2021, rules)
     # B: 驻村设点 = 是 since 2021-05-01; A: 否; D: 通达 = 是 since 2021-11-01
@@ -118,13 +126,13 @@ def test_register_flags_without_outlet_register(frames, rules):
     assert not early.villages["in_village"].any()  # B's date is later
 
 
-def test_the_registers_disagree(frames, rules):
+def test_the_registers_disagree(frames: Frames, rules):
     c = cov.compute(*frames, D2021, rules)
     # A: register 否, outlet register has P1; B: register 是, no point. Others leave the column empty.
     assert {(f.code, f.row) for f in c.findings} == {("in-village-disagrees", 2), ("in-village-disagrees", 3)}
 
 
-def test_unknown_villages_in_the_outlet_register(tmp_path, frames, rules):
+def test_unknown_villages_in_the_outlet_register(tmp_path, frames: Frames, rules):
     villages, _outlets = frames
     extra = (FIXTURES / "coverage_outlets.csv").read_text(encoding="utf-8") + \
         "P7,幽灵村服务点,村级服务点,祥符区,城关镇,幽灵村,,邮快合作,,2021-01-01,,不存在村\n"
@@ -139,13 +147,13 @@ def test_unknown_villages_in_the_outlet_register(tmp_path, frames, rules):
     assert metrics.summary(c.villages, c.outlets, rules).contract()["in_village"] == 2
 
 
-def targets_at(frames, rules, when):
+def targets_at(frames: Frames, rules, when):
     c = cov.compute(*frames, when, rules)
     s = metrics.summary(c.villages, c.outlets, rules)
     return {t.id: (r.status, r.value, r.gap) for t in rules.targets for r in [evaluate(t, s, when)]}
 
 
-def test_targets_end_2021(frames, rules):
+def test_targets_end_2021(frames: Frames, rules):
     got = targets_at(frames, rules, D2021)
     assert got == {
         "focus-2500": ("info", 0.5, 1),  # 1 of 2; info targets never fail
@@ -159,7 +167,7 @@ def test_targets_end_2021(frames, rules):
     }
 
 
-def test_targets_end_2022(frames, rules):
+def test_targets_end_2022(frames: Frames, rules):
     got = targets_at(frames, rules, D2022)
     # reached: A C D E F G = 6 of 8; priority in village: A C E = 3 of 3
     # parks O1 O2; stations O3 (O4 closed 2022-06-30); points P1 P2 P3 P5 P6
@@ -175,7 +183,7 @@ def test_targets_end_2022(frames, rules):
     }
 
 
-def test_null_rates_have_no_data_never_met(rules, frames):
+def test_null_rates_have_no_data_never_met(rules, frames: Frames):
     """An empty denominator gives a null rate: no-data (never met), a failure for --fail-on once due."""
     c = cov.compute(*frames, D2021, rules)
     empty = metrics.summary(c.villages.iloc[0:0], c.outlets.iloc[0:0], rules)
@@ -187,7 +195,7 @@ def test_null_rates_have_no_data_never_met(rules, frames):
     assert before.status == "no-data" and not before.due_missed
 
 
-def test_report_attention_and_county_targets(frames, rules):
+def test_report_attention_and_county_targets(frames: Frames, rules):
     c = cov.compute(*frames, D2021, rules)
     report, results = build(c, rules, rules_ref=RulesRef(name="r", sha256="0" * 64), inputs=[], generated_at="t")
     # priority villages without their own outlet first (by population), then the unreached
@@ -204,7 +212,7 @@ def test_report_attention_and_county_targets(frames, rules):
     assert [r.target.id for r in results if r.due_missed] == ["coverage-80", "priority-in-village-100"]
 
 
-def test_inclusive_reading_of_5km(frames, rules):
+def test_inclusive_reading_of_5km(frames: Frames, rules):
     """"5公里以上" read as ≥ 5 km: B (2499 people, exactly 5.0 km) becomes a priority village."""
     conditions = [c.model_copy(update={"op": ">="}) if c.field == "distance_km" else c for c in rules.priority.any]
     inclusive = rules.model_copy(update={"priority": rules.priority.model_copy(update={"any": conditions})})
@@ -223,6 +231,7 @@ def test_code_prefixes_from_integers_are_the_codes_own_first_digits():
     ascii_codes = np.array(["410212100201", None, "000000000001", "410212100201", "650100000000"], dtype=object)
     has = np.array([c is not None for c in ascii_codes])
     numbers = code_numbers(ascii_codes, has)
+    assert numbers is not None  # every code is twelve ASCII digits
     assert numbers.tolist() == [410212100201, -1, 1, 410212100201, 650100000000]
     assert code_prefix(ascii_codes, has, 6, numbers).tolist() == ["410212", None, "000000", "410212", "650100"]
     assert code_prefix(ascii_codes, has, 9, numbers).tolist() == ["410212100", None, "000000000", "410212100",
@@ -273,15 +282,18 @@ def test_serves_entries_by_code_then_township_then_a_name_unique_in_the_county(t
 def test_a_code_in_serves_names_the_first_village_with_it(as_integers):
     # validated registers never hold a code twice; should a frame do, the first village has it (as for
     # an outlet's own village) rather than an error
-    from types import SimpleNamespace
-
     import numpy as np
 
-    from kuaidi_cli.measure.places import code_positions
+    from kuaidi_cli.measure.places import Places, code_positions
 
-    code = np.array(["410212100201", "410212100201", "410212100202", "410212100203"], dtype=object)
-    places = SimpleNamespace(n=3, has=np.array([True, True, True, True]), code=code,
-                             numbers=np.array([int(c) for c in code]) if as_integers else None)
+    villages = pd.DataFrame({"county": ["祥符区"] * 3, "township": ["城关镇"] * 3, "village": ["袁楼村", "黄龙村", "范庄村"],
+                             "code": ["410212100201", "410212100201", "410212100202"]})
+    outlets = pd.DataFrame({"county": ["祥符区"], "township": ["城关镇"], "village": ["独乐岗村"],
+                            "village_code": ["410212100203"]})
+    places = Places(villages, outlets)
+    assert places.n == 3 and places.has.all() and places.numbers is not None  # twelve ASCII digits each
+    if not as_integers:
+        places.numbers = None  # what codes that are not twelve ASCII digits give: the text is looked up
     # the fourth code is an outlet's (row 3 of places is not a village); "abc" and a 13-digit text are no code
     entries = np.array(["410212100202", "410212100201", "abc", "4102121002010", "410212100203"], dtype=object)
     assert code_positions(places, entries).tolist() == [2, 0, -1, -1, -1]

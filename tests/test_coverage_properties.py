@@ -87,12 +87,12 @@ def figures(v_bytes, o_bytes, as_of, suffix=".csv"):
         outlets = validate([load(op, Kind.OUTLETS)], RULES)
     c = cov.compute(villages.frame, outlets.frame, as_of, RULES)
     report, _ = build(c, RULES, rules_ref=RulesRef(name="r", sha256="0" * 64), inputs=[], generated_at="t")
-    d = report.to_json_dict()
-    d["townships"] = sorted(d["townships"], key=lambda x: (x["county"], x["township"]))
+    out = report.to_json_dict()
+    out["townships"] = sorted(out["townships"], key=lambda x: (x["county"], x["township"]))
     # where a village came from (file, row) moves with the rows; the figures must not
-    d["attention"] = sorted(({k: v for k, v in a.items() if k not in ("file", "row")} for a in d["attention"]),
-                            key=lambda x: (x["county"], x["township"], x["village"]))
-    return d
+    out["attention"] = sorted(({k: v for k, v in a.items() if k not in ("file", "row")} for a in out["attention"]),
+                              key=lambda x: (x["county"], x["township"], x["village"]))
+    return out
 
 
 SETTINGS = settings(max_examples=examples(25, quick=10), deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -15,7 +15,15 @@ from kuaidi_cli.core import gazetteer
 from kuaidi_cli.core.rules import load_rules
 
 RULES, RULES_SHA = load_rules()
-GZ = gazetteer.load(RULES)
+
+
+def _gazetteer(edition: str | None = None) -> gazetteer.Gazetteer:
+    gz = gazetteer.load(RULES, edition)
+    assert gz is not None  # the rules' division list (or the edition asked for)
+    return gz
+
+
+GZ = _gazetteer()
 DAY = dt.date(2021, 12, 31)
 
 

@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -115,7 +116,7 @@ def test_distinct_spreads_per_value_results_back_to_rows_and_shares_them_with_a_
     assert len(d.uniques) == 4
     assert d.spread(d.empty).tolist() == [False, False, False, False, True] * 3
     calls = []
-    def count(u):
+    def count(u: pd.Series) -> np.ndarray:
         calls.append(len(u))
         return u.str.len().to_numpy()
 

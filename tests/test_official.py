@@ -15,7 +15,15 @@ from kuaidi_cli.core.gazetteer import name_key, register_name
 from kuaidi_cli.core.rules import load_rules
 
 RULES, RULES_SHA = load_rules()
-GZ = gazetteer.load(RULES)
+
+
+def _gazetteer(edition: str | None = None) -> gazetteer.Gazetteer:
+    gz = gazetteer.load(RULES, edition)
+    assert gz is not None  # the rules' division list (or the edition asked for)
+    return gz
+
+
+GZ = _gazetteer()
 
 
 def test_the_2021_edition_holds_the_policy_figures():
@@ -23,7 +31,7 @@ def test_the_2021_edition_holds_the_policy_figures():
     villages = GZ.administrative_villages(RULES.scope.counties)
     assert len(villages) == 2137
     assert villages["township_code"].nunique() == 79
-    assert gazetteer.load(RULES, "2023").administrative_villages(RULES.scope.counties).shape[0] == 2064
+    assert _gazetteer("2023").administrative_villages(RULES.scope.counties).shape[0] == 2064
     assert gazetteer.load(RULES, "none") is None
 
 
@@ -155,7 +163,9 @@ def test_universe_gazetteer_lowers_the_reach_rate(tmp_path):
     # official list both count again, as not reached: 1797 of 2137.
     assert (over_register.summary.villages, over_register.summary.reached) == (2135, 1797)
     assert (over_official.summary.villages, over_official.summary.reached) == (2137, 1797)
+    assert over_official.summary.reach_rate is not None and over_register.summary.reach_rate is not None
     assert over_official.summary.reach_rate < over_register.summary.reach_rate
+    assert context.reference is not None
     assert context.reference.lacking == 1 and context.reference.townships == 79
 
 

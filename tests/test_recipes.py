@@ -15,8 +15,9 @@ import io
 import json
 import sqlite3
 import sys
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from conftest import HEADER
@@ -39,8 +40,12 @@ TOY_COLOUR = "#7030A0"
 TOY_STATUS = ("waived", "豁免", "waived", "#ABCDEF", "#123456")  # value, zh, en, fill, font
 
 
-def _add_member(enum: Any, name: str, *args: object) -> object:
+E = TypeVar("E", bound=Enum)
+
+
+def _add_member(cls: type[E], name: str, *args: object) -> E:
     """A member added to an Enum class after its creation (what a new line in its body makes)."""
+    enum: Any = cls  # (EnumType's private tables, which typeshed does not declare)
     member = enum._new_member_(enum, *args)  # (the class body's __new__, kept by EnumType)
     member._name_ = name
     member.__objclass__ = enum

@@ -102,7 +102,7 @@ def test_csv_registers_stay_in_one_process(monkeypatch):
     # a CSV pair is read by pyarrow's threads already; a second process only added memory
     registers = inputs.Registers([SAMPLES / "villages.csv"], [SAMPLES / "outlets.csv"], None, "flags")
     monkeypatch.setattr(reporting, "SECOND_PROCESS_BYTES", 0)
-    assert not reporting._second_process_pays(*registers.paths)
+    assert not reporting._second_process_pays(*registers.files)
 
 
 def test_kuaidi_errors_cross_processes_whole():

@@ -242,7 +242,7 @@ def test_the_second_process_reads_every_sheet_and_the_sheet_named(tmp_path, monk
 
     monkeypatch.setattr(second_process.SecondProcess, "__init__", spy)
     for sheet, villages in ((None, 6), ("陈留镇", 3)):
-        registers = inputs.Registers([book], [SAMPLES / "outlets.csv"], None, "flags", **({"sheet": sheet} if sheet else {}))
+        registers = inputs.Registers([book], [SAMPLES / "outlets.csv"], None, "flags", sheet=sheet)
         report, context = reporting.run(registers, rules, sha, dt.date(2023, 1, 31), generated_at="t")
         assert report.summary.villages == villages
         assert [f.sheet for f in context.findings if f.code == "sheet-skipped"] == (["说明"] if sheet is None else [])
