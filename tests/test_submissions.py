@@ -146,3 +146,36 @@ def test_without_an_outlet_register_the_outlet_side_says_so_once(tmp_path):
                              "--format", "json").stdout)
     assert all(s["outlets"] is None for s in data["submissions"])
     assert out.read_text(encoding="utf-8").count("未给服务点台账：报送情况只列行政村台账") == 1
+
+
+def test_the_counted_rows_positions_in_seen_are_their_own_rows(rules, tmp_path):
+    """Register.counted_at gives each counted row (the valid ones, then the uncertain ones) the position of
+    its own row in `seen` (same file and row), which is how 报送情况 places it; the tally made by matching
+    file, sheet and row (counted_at unknown) is the same. The sample with two rows of an unreadable code
+    put in (invalid, still in `seen`) and two of an unreadable 人口 (uncertain): a shift in the positions
+    would name other rows."""
+    from conftest import run
+
+    from kuaidi_cli.report.submissions import Places, _county_of_rows, _tally
+
+    lines = (SAMPLES / "villages.csv").read_text(encoding="utf-8-sig").splitlines()
+    code = lines[0].split(",").index("区划代码")
+    people = lines[0].split(",").index("人口数(人)")
+    bad = [",".join("BAD" if i == code else cell for i, cell in enumerate(lines[k].split(","))) for k in (3, 7)]
+    for k in (5, 30):  # an unreadable 人口: uncertain rows, counted after the valid ones
+        lines[k] = ",".join("很多" if i == people else cell for i, cell in enumerate(lines[k].split(",")))
+    path = tmp_path / "villages.csv"
+    path.write_text("\n".join(lines[:10] + bad + lines[10:]) + "\n", encoding="utf-8")
+    reg = run(path, rules)
+    counted = reg.counted()
+    assert reg.uncertain is not None and len(reg.uncertain) > 0 and len(reg.seen) > len(counted)
+    assert reg.counted_at is not None
+    mine = reg.seen.iloc[reg.counted_at]
+    assert mine["_row"].tolist() == counted["_row"].tolist()
+    assert mine["_file"].tolist() == counted["_file"].tolist()
+    place = _county_of_rows(reg.seen, Places(known=frozenset(reg.seen["county"].dropna().astype(str))))
+    by_position = _tally(reg, place, reg.findings)
+    reg.counted_at = None
+    by_key = _tally(reg, place, reg.findings)
+    assert by_position.equals(by_key)
+    assert by_position["uncertain"].sum() == len(reg.uncertain) and by_position["valid"].sum() == len(counted)

@@ -52,6 +52,9 @@ class Register:
     # fix, counted by check and report alike as uncertain, not invalid; the report counts them as villages
     # (outlets) with the figures those cells decide undecided (their cells in `_unreadable`)
     uncertain: pd.DataFrame | None = None
+    # the position in `seen` of each row of counted() (the valid rows, then the uncertain ones): what places
+    # a counted row without matching it by file, sheet and row; None when not known (seen emptied)
+    counted_at: np.ndarray | None = None
 
     def counted(self) -> pd.DataFrame:
         """The rows a report counts: the valid rows, and the uncertain ones after them."""

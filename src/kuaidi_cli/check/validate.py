@@ -161,7 +161,16 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code", "_file", "_sheet", "_row")
                                     if c in typed]]
     return Register(kind=kind, frame=frame, files=files, findings=findings, seen=seen.reset_index(drop=True),
-                    uncertain=soft)
+                    uncertain=soft, counted_at=_positions_in_seen(~not_village.to_numpy(), keep.to_numpy(),
+                                                                  uncertain.to_numpy() & ~not_village.to_numpy()))
+
+
+def _positions_in_seen(seen: np.ndarray, *parts: np.ndarray) -> np.ndarray:
+    """The positions, among the rows of `seen` (a mask of the checked rows), of the rows of each mask of
+    `parts` in turn. What must stay true: every part lies within `seen`, and the parts are stacked in the
+    order Register.counted() stacks them (frame, then uncertain)."""
+    position = np.cumsum(seen) - 1
+    return np.concatenate([position[part] for part in parts]).astype(np.int64)
 
 
 def _unreadable(sub: Collector, live: Rows, table_of: np.ndarray, fields: tuple[Field, ...]) -> np.ndarray:

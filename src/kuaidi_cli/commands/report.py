@@ -150,7 +150,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     findings += extra
     placing = Places(known=frozenset(known) | (gazetteer.county_names if gazetteer else frozenset()),
                     canonical=lambda name: canonical_county(name, rules), county_by_code=_county_by_code(gazetteer),
-                    township_names=township_names(full.villages, full.townships),
+                    township_names=township_names(full.villages, full.townships) if wanted or township else None,
                     canonical_all=_canonical_counties(rules))
     by_township = (township_submissions(list(part.counties["county"]), part.townships, villages, findings, places=placing,
                                         outlets=outlets, township=township) if wanted or township else [])

@@ -34,6 +34,7 @@ def checked_elsewhere(paths: list[Path], kind: Kind, rules: Rules, limits: Limit
                                            gazetteer=gazetteer))
     if not keep_seen:
         register.seen = register.seen.iloc[:0]  # (its columns kept)
+        register.counted_at = None
     return register
 
 

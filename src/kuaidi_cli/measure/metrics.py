@@ -75,17 +75,19 @@ class ScopeCounts:
         the `scope`); a figure nothing establishes (`unknown`: Coverage.unknown_metrics) is null, with the
         count it is made of."""
         out: dict[str, Any] = {}
-        for m in catalogue.in_scope(scope):
+        counts = self.counts
+        in_scope = catalogue.in_scope(scope)
+        for m in in_scope:
             if m.is_rate:
                 assert m.parts is not None
                 num, den = m.parts
-                out[m.name] = _rate(self.counts[num], self.counts[den])
+                out[m.name] = _rate(counts[num], counts[den])
             else:
-                out[m.name] = self.counts[m.name]
+                out[m.name] = counts[m.name]
         out["outlets"] = self.outlets
         out["modes"] = self.modes
         if unknown:
-            for m in catalogue.in_scope(scope):
+            for m in in_scope:
                 if m.name in unknown and m.parts is not None:
                     out[m.name] = None
                     if m.parts[0] in out:

@@ -130,19 +130,37 @@ def select(c: Coverage, counties: list[str], township: str | None) -> Coverage:
                     outlet_townships=c.outlet_townships)
 
 
-def _unknown_here(s: metrics.ScopeCounts, unknown: frozenset[str]) -> frozenset[str]:
-    """The metrics nothing establishes in one scope: those of the whole report; its outlet counts when the
+class _Unknown:
+    """The metrics nothing establishes in a scope: those of the whole report; its outlet counts when the
     outlet register holds no row of its county; its in-village (reach) rates when, for every village of
-    it, neither register establishes the flag (docs/METRICS.md, "Partial outlet registers")."""
-    if not s.villages:
-        return unknown
-    extra: set[str] = set()
-    if s.no_outlet_rows == s.villages:
-        extra |= {"outlets.park", "outlets.township_station", "outlets.village_point"}
-    for flag in catalogue.flags():
-        if s.counts[f"{flag}_missing"] == s.villages:
-            extra |= catalogue.of_flag(flag)
-    return unknown | extra if extra else unknown
+    it, neither register establishes the flag (docs/METRICS.md, "Partial outlet registers").
+
+    For many scopes (40 000 townships): the catalogue's flags are read once, and each answer kept per
+    pattern of what a scope lacks (no outlet row; each flag missing for all its villages) — a handful of
+    patterns. What must stay true: the answer depends on a scope only through that pattern (and whether
+    it has villages), so it is the same set as worked out scope by scope."""
+
+    _OUTLETS = frozenset({"outlets.park", "outlets.township_station", "outlets.village_point"})
+
+    def __init__(self, unknown: frozenset[str]) -> None:
+        self.unknown = unknown
+        self.flags = [(f"{flag}_missing", catalogue.of_flag(flag)) for flag in catalogue.flags()]
+        self.known: dict[tuple[bool, ...], frozenset[str]] = {}
+
+    def __call__(self, s: metrics.ScopeCounts) -> frozenset[str]:
+        counts = s.counts
+        villages = counts["villages"]
+        if not villages:
+            return self.unknown
+        pattern = (counts["no_outlet_rows"] == villages, *(counts[name] == villages for name, _ in self.flags))
+        found = self.known.get(pattern)
+        if found is None:
+            extra: set[str] = set(self._OUTLETS) if pattern[0] else set()
+            for (_, names), missing in zip(self.flags, pattern[1:], strict=True):
+                if missing:
+                    extra |= names
+            found = self.known[pattern] = self.unknown | extra if extra else self.unknown
+        return found
 
 
 def build(
@@ -163,6 +181,7 @@ def build(
         scope = ScopeOut(level="city", name=rules.city or "", counties=list(c.counties["county"]), township=None)
     sent = sent or Sent.of(c)
     unknown = c.unknown_metrics
+    unknown_here = _Unknown(unknown)
     county_scopes = metrics.by_county(c, rules)
     township_scopes = metrics.by_township(c, rules)
     county_sent = {row.county_key: row.county_key in sent.counties for row, _ in county_scopes}
@@ -178,17 +197,17 @@ def build(
     total = metrics.summary(c.villages, c.outlets, rules, c.undecided_outlets)
     unsent = sum(not sent for sent in county_sent.values()) + sum(silent.values())
     results = evaluate_all(rules.targets, total, c.as_of, rates_only=partial, unsubmitted=missing(unsent),
-                           unknown=_unknown_here(total, unknown))
+                           unknown=unknown_here(total))
     counties = [
-        County(county=row.county, submitted=county_sent[row.county_key], **s.contract(_unknown_here(s, unknown), "county"),
+        County(county=row.county, submitted=county_sent[row.county_key], **s.contract(unknown_here(s), "county"),
                targets=_targets(evaluate_all(rules.targets, s, c.as_of, rates_only=True,
                                              unsubmitted=missing(silent.get(row.county_key, 0)),
-                                             unknown=_unknown_here(s, unknown))))
+                                             unknown=unknown_here(s))))
         for row, s in county_scopes
     ]
     # the two long lists (a national report: ~40 000 townships, ~100 000 villages) are validated as a
     # whole by one TypeAdapter (in pydantic-core), about a third faster than a model per row
-    townships = _TOWNSHIPS.validate_python([{**s.contract(_unknown_here(s, unknown), "township"),
+    townships = _TOWNSHIPS.validate_python([{**s.contract(unknown_here(s), "township"),
                                              "submitted": row.township_key in sent.townships,
                                              "county": row.county, "township": row.township}
                                             for row, s in township_scopes])
@@ -215,7 +234,7 @@ def build(
                       (("county_key", c.counties), ("township_key", c.townships)))
     report = Report(
         as_of=c.as_of, generated_at=generated_at, rules=rules_ref, inputs=inputs,
-        summary=Summary(**total.contract(_unknown_here(total, unknown))), targets=_targets(results), counties=counties,
+        summary=Summary(**total.contract(unknown_here(total))), targets=_targets(results), counties=counties,
         townships=townships, attention=attention, scope=scope, samples=samples, submissions=submissions or [],
         township_submissions=township_submissions or [],
         counties_unassigned=None if rest_c is None else Summary(**rest_c.contract(unknown)),
