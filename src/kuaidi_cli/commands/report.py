@@ -19,6 +19,7 @@ from kuaidi_cli.commands.check import (
 )
 from kuaidi_cli.commands.inputs import Registers, Source, sha256, skipped_lines
 from kuaidi_cli.commands.second_process import SECOND_PROCESS_BYTES, SecondProcess
+from kuaidi_cli.commands.townships import one_county, township_named
 from kuaidi_cli.core import normalise
 from kuaidi_cli.core.errors import InputError, KuaidiError
 from kuaidi_cli.core.fields import Kind
@@ -123,8 +124,8 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
                              f"no county '{asked}' (choose from: {', '.join(known)})")
     if township:
         towns = select(full, wanted, None).townships
-        township = _township_named(township, list(towns["township"]))
-        _one_county(township, towns)
+        township = township_named(township, list(towns["township"]))
+        one_county(township, towns)
     part = select(full, wanted, township) if wanted or township else full
 
     inputs = _inputs([f for reg in (villages, outlets) if reg is not None for f in reg.files], digests())
@@ -252,43 +253,6 @@ def check_command(registers: Registers, as_of: dt.date) -> str:
         if value is not None:  # the very sheet and encoding the report read
             words += [option, word(Path(value))]
     return " ".join([*words, "--as-of", as_of.isoformat()])
-
-
-_TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "镇", "乡")
-
-
-def _township_named(asked: str, towns: list[str]) -> str:
-    """The township `--township` means: its name as written, or without its 镇/乡/街道 (陈留 → 陈留镇) when
-    that names one township; else InputError with the nearest names."""
-    from kuaidi_cli.core.gazetteer import suggest
-
-    def bare(name: str) -> str:
-        for suffix in _TOWNSHIP_SUFFIXES:
-            if name.endswith(suffix) and len(name) > len(suffix):
-                return name[: -len(suffix)]
-        return name
-
-    asked = asked.strip()
-    if asked in towns:
-        return asked
-    same = sorted({t for t in towns if bare(t) == bare(asked)})
-    if len(same) == 1:
-        return same[0]
-    near = same or suggest(asked, sorted(set(towns)))
-    zh = f"（是否指：{'、'.join(near)}？）" if near else f"（共 {len(set(towns))} 个乡镇；可用 --county 缩小范围）"
-    en = f" (did you mean: {', '.join(near)}?)" if near else f" ({len(set(towns))} townships; narrow with --county)"
-    raise InputError(f"没有乡镇「{asked}」{zh}", f"no township '{asked}'{en}")
-
-
-def _one_county(township: str, towns: pd.DataFrame) -> None:
-    """A township name is resolved within its county: when counties of the selection each have a township
-    of that name (城关镇), InputError naming them and asking for --county."""
-    hits = towns[towns["township"] == township]
-    counties = list(dict.fromkeys(hits["county"].astype(str)))
-    if hits["county_key"].nunique() > 1:
-        raise InputError(f"乡镇「{township}」在多个县区都有：{'、'.join(counties)}；请加 --county 指定其中一个",
-                         f"township '{township}' is in several counties: {', '.join(counties)}; add --county to "
-                         "pick one")
 
 
 def _county_by_code(gazetteer: Gazetteer | None) -> dict[str, str]:
