@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kuaidi_cli.check.collector import Collector, Rows
+from kuaidi_cli.core.digits import ascii_digits
 from kuaidi_cli.core.fields import FROM_GAZETTEER
 from kuaidi_cli.core.findings import Finding, make
 from kuaidi_cli.core.gazetteer import (
@@ -27,7 +28,6 @@ from kuaidi_cli.core.gazetteer import (
     township_forms,
     village_form,
 )
-from kuaidi_cli.core.normalise import ascii_digits
 
 _NOT_VILLAGE_TYPES = {"居委会", "类似居委会"}
 

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from kuaidi_cli.check.collector import Collector, Rows
-from kuaidi_cli.core.normalise import ascii_digits, majority
+from kuaidi_cli.core.digits import ascii_digits
+from kuaidi_cli.core.normalise import majority
 
 _LEVELS = {"county": (6, "县区", "county"), "township": (9, "乡镇", "township")}
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from kuaidi_cli.check.collector import Collector, Rows
+from kuaidi_cli.core.digits import ascii_digits
 from kuaidi_cli.core.findings import Finding, make
-from kuaidi_cli.core.normalise import ascii_digits
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.read.table import RawTable
 
