@@ -182,6 +182,17 @@ def test_a_second_export_waits_then_refuses(tmp_path):
     assert not list(tmp_path.glob("kuaidi-report-*"))
 
 
+def test_a_wrong_divisions_stops_before_the_folder_is_touched(tmp_path):
+    out = tmp_path / "new-folder"
+    result = invoke("export", "--out", out, *SAMPLE_ARGS, "--no-history", "--divisions", "1999", "--formats", "json")
+    assert result.exit_code == 2 and "1999" in result.stderr
+    assert not out.exists()  # no folder made, no lock file left for the next run
+    with exporting.folder_lock(tmp_path, wait=0):  # and it does not wait for another export's lock first
+        held = invoke("export", "--out", tmp_path, *SAMPLE_ARGS, "--no-history", "--divisions", "1999",
+                      "--wait", "5", "--formats", "json")
+    assert held.exit_code == 2 and "另一个 kuaidi export" not in held.stderr and "1999" in held.stderr
+
+
 def test_two_concurrent_exports(tmp_path):
     history = tmp_path / "h.sqlite"
     cmd = [sys.executable, "-m", "kuaidi_cli", "export", "--out", str(tmp_path), *SAMPLE_ARGS, "--history",
