@@ -360,7 +360,7 @@ def test_xlsxwriter_is_a_version_whose_internals_the_spliced_rows_rely_on(tmp_pa
 
     import xlsxwriter
 
-    from kuaidi_cli.write.xlsx import _Book
+    from kuaidi_cli.write.xlsx_book import Book
 
     pins = [d for d in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
             if d.startswith("XlsxWriter")]
@@ -380,7 +380,7 @@ def test_xlsxwriter_is_a_version_whose_internals_the_spliced_rows_rely_on(tmp_pa
              (123456789.123456789, None), ("长" * 40000, None), ("😀" * 20000, None), ("x", "total")]
     path = tmp_path / "own.xlsx"
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    book = _Book(wb)
+    book = Book(wb)
     wb.add_worksheet("first")
     ws = wb.add_worksheet("second")
     assert ws.index == 1
@@ -401,21 +401,21 @@ def test_xlsxwriter_is_a_version_whose_internals_the_spliced_rows_rely_on(tmp_pa
 
 
 def test_rows_written_as_xml_read_back_as_xlsxwriter_writes_them():
-    # _Book.rows writes the rows between the first and the last as XML text; every cell must read back
+    # Book.rows writes the rows between the first and the last as XML text; every cell must read back
     # (value, number format, quote prefix) exactly as the same cell written by XlsxWriter itself
     import io
 
     import python_calamine
     import xlsxwriter
 
-    from kuaidi_cli.write.xlsx import _Book
+    from kuaidi_cli.write.xlsx_book import Book
 
     cells = [(7, "int"), (0.8125, "pct"), (None, None), (True, None), ("=1+1", None), ("a\x01b", None),
              ("_x0041_", None), ("<&>\"", None), (" 前后有空格 ", None), ("祥符区", None), (-3, None), (1e-7, "pct"),
              ("长" * 40000, None), ("😀" * 20000, None)]  # over Excel's 32 767 UTF-16 units: cut alike
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    book = _Book(wb)
+    book = Book(wb)
     fast, slow = wb.add_worksheet("rows"), wb.add_worksheet("put")
     formats = [getattr(book, fmt) if fmt else None for _, fmt in cells]
     # the formula-like text only in the third and fourth rows: XlsxWriter writes those (and the first and
