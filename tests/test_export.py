@@ -86,6 +86,12 @@ def test_xlsx_sheets_formats_and_values(exported):
     assert len(about["规则 sha256"]) == 64
     assert about["目标 coverage-80"] == "全市行政村覆盖率不低于80%（reach_rate）"
     assert len(about["  sha256"]) == 64
+    # every rate of the tables is defined (docs/METRICS.md), and the 2500-people target's rate it names
+    assert about["通达率"] == "通达 ÷ 行政村"
+    assert about["重点村设点率"] == "重点村已设点 ÷ 重点村"
+    assert about["驻村设点率"] == "驻村设点 ÷ 行政村"
+    assert about["推进重点通达率"] == "推进重点村已通达 ÷ 推进重点村"
+    assert "服务点数量" in about["差距"]  # an outlet target's gap is outlets, not villages
 
 
 def test_html_is_self_contained_with_charts(exported):

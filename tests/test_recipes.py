@@ -150,6 +150,8 @@ def test_the_toy_metric_is_in_the_terminal_table_the_csv_and_the_workbook(toy):
     cells = [(ws.title, c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row]
     assert any(v == TOY_LABEL[0] for _, v in cells)
     assert any(isinstance(v, float) and abs(v - TOY_RATE) < 1e-3 for _, v in cells)
+    about = {r[0].value: r[1].value for r in book["说明"].iter_rows(min_row=3) if r[0].value}
+    assert about[TOY_LABEL[0]] == "focus_in_village ÷ 推进重点村"  # its definition, from its declared parts
 
 
 def test_the_toy_metric_is_in_the_html_table_and_charts(toy):

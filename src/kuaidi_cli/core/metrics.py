@@ -88,6 +88,9 @@ METRICS: list[Metric] = [
 # list); villages of parts the outlet register holds no row of.
 OTHER_COUNTS = ("registered", "no_outlet_rows")
 
+# Labels of the counts a rate is made of that are no column of their own (the 说明 sheet names them).
+PART_LABELS = {"focus": ("推进重点村", "Focus villages"), "focus_reached": ("推进重点村已通达", "Focus reached")}
+
 
 def rates() -> list[Metric]:
     return [m for m in METRICS if m.is_rate]
@@ -138,7 +141,7 @@ def label(key: str) -> tuple[str, str] | None:
     for m in METRICS:
         if key in (m.label_key, m.name):
             return m.zh, m.en
-    return None
+    return PART_LABELS.get(key)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ ids and metric names that the sheets people read leave out."""
 
 from __future__ import annotations
 
+from kuaidi_cli.core import metrics
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report, ReportContext
 from kuaidi_cli.write.scope import target_label, trust_notes
@@ -25,15 +26,22 @@ def about_rows(report: Report, context: ReportContext, rules: Rules, lang: str) 
     rows.append(("范围" if not en else "Scope", report.scope.name))
     for note in trust_notes(report, context, lang):
         rows.append(("注意" if not en else "Note", note))
-    rows += [
-        ("通达率" if not en else "reach_rate", "通达村数 ÷ 行政村数" if not en else "reached / villages"),
-        ("重点村驻村设点率" if not en else "priority_in_village_rate",
-         "已驻村设点的重点村 ÷ 重点村" if not en else "priority villages with an outlet / priority villages"),
-        ("差距" if not en else "gap", "max(0, ⌈目标 × 分母⌉ − 分子)，单位：村" if not en else
-         "max(0, ceil(target × denominator) − numerator) villages"),
-    ]
+    named = {x.metric for x in report.targets}
+    for m in metrics.rates():  # each rate as the catalogue makes it: its numerator ÷ its denominator
+        if (m.column or m.name in named) and m.parts:
+            rows.append((m.en if en else m.zh, " ÷ ".join(_part(name, en) for name in m.parts)))
+    rows.append(("差距" if not en else "Gap",
+                 "率：max(0, ⌈目标 × 分母⌉ − 分子) 个村；服务点数量：max(0, 目标 − 实有) 个" if not en else
+                 "a rate: max(0, ceil(target × denominator) − numerator) villages; "
+                 "an outlet count: max(0, target − active) outlets"))
     by_id = {x.id: x for x in rules.targets}
     for x in report.targets:  # the rules' ids and metrics, which the sheets people read leave out
         label = target_label(by_id[x.id], report, rules, lang)
         rows.append((f"目标 {x.id}" if not en else f"Target {x.id}", f"{label}（{x.metric}）" if not en else f"{label} ({x.metric})"))
     return rows
+
+
+def _part(name: str, en: bool) -> str:
+    """A count a rate is made of, by its label in the tables (its name when it has none)."""
+    labels = metrics.label(name)
+    return name if labels is None else labels[1 if en else 0]
