@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+import typer
 from conftest import FIXTURES, HEADER, SAMPLES, write
 from typer.testing import CliRunner
 
@@ -329,6 +330,18 @@ def test_help_names_values_not_python_types():
         assert not re.search(r"<(list|bool|Path|str|int|float)\b|\[Path\]", text), command
     check = runner.invoke(app, ["check", "--help"], env={"COLUMNS": "200"}).stdout
     assert "PATH" in check and "显示本帮助并退出 / show this help and exit" in check
+
+
+def test_every_option_is_explained_in_english_too():
+    # a help text with Chinese in it carries English beside it ("… / in English"): kuaidi's help has one
+    # language for both, and an English user reads every option
+    for command in app.registered_commands:
+        info = typer.main.get_command(app).commands[command.name or command.callback.__name__]
+        for param in info.params:
+            text = getattr(param, "help", None) or ""
+            if param.param_type_name == "option" and re.search(r"[\u4e00-\u9fff]", text):
+                assert re.search(r"[A-Za-z]{3,}", re.sub(r"YYYY-MM-DD|KUAIDI_\w+|[a-z]+\.[a-z]+", "", text)), \
+                    (info.name, param.name, text)
 
 
 def test_debug_from_the_environment(tmp_path):

@@ -157,7 +157,7 @@ def export(
     outlets: OutletsOpt = None,
     sheet: SheetOpt = None,
     encoding: EncodingOpt = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="截至日期 YYYY-MM-DD，默认今天")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of this date")] = None,
     history_file: HistoryOpt = None,
     no_history: Annotated[bool, typer.Option("--no-history", metavar="", help="不记录历史 / do not record the run")] = False,
     rules_file: RulesOpt = None,
