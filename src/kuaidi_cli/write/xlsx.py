@@ -34,7 +34,7 @@ from kuaidi_cli.write.scope import (
     township_rows,
     trust_notes,
 )
-from kuaidi_cli.write.text import Marks, as_of_text, rate_marks, wrapped_lines
+from kuaidi_cli.write.text import Marks, as_of_text, fitted_width, rate_marks, wrapped_lines
 from kuaidi_cli.write.xlsx_book import Book
 from kuaidi_cli.write.xlsx_submissions import submissions_sheet
 
@@ -50,6 +50,9 @@ def _sheet_header(book: Book, ws: Any, title: str, subtitle: str, headers: list[
     for col, (head, width) in enumerate(zip(headers, widths, strict=True)):
         ws.write_string(3, col, head, book.header)
         ws.set_column(col, col, width)
+    lines = max(wrapped_lines(head, width + 1) for head, width in zip(headers, widths, strict=True))
+    if lines > 1:  # a label wrapped in its cell (English ones, mostly) is seen whole
+        ws.set_row(3, 15 * lines + 2)
     ws.freeze_panes(4, 0)
     ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -143,11 +146,14 @@ def _attention_sheet(book: Book, report: Report, rules: Rules, lang: str) -> Non
                "区划代码" if lang != "en" else "Code", t("reasons", lang), t("in_village", lang), t("reached", lang),
                t("file", lang), t("row_no", lang)]
     title = scope_heading(report, lang, "{scope}待整改村清单", "{scope}: villages needing attention")
-    head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, [6, 10, 12, 14, 15, 36, 10, 8, 24, 7])
+    shown = report.attention[:MAX_DETAIL_ROWS]
+    files = fitted_width((a.file or "" for a in shown), least=24, most=60)
+    head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers,
+                         [6, 10, 12, 14, 15, 36, 10, 8, files, 7])
     why = reason_text(rules, lang)
     r = book.rows(ws, head + 1, [book.int, *([None] * 8), book.int], [
         (n, a.county, a.township, a.village, a.code, why(a), yes_no(a.in_village, lang), yes_no(a.reached, lang),
-         a.file or "", a.row) for n, a in enumerate(report.attention[:MAX_DETAIL_ROWS], start=1)])
+         a.file or "", a.row) for n, a in enumerate(shown, start=1)])
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     _cap_note(book, ws, r + 2, len(report.attention), lang, report, "attention")
 
@@ -169,12 +175,16 @@ def _findings_sheet(book: Book, report: Report, findings: list[Finding], lang: s
     headers = (["File", "Sheet", "Row", "Column", "Value", "Finding", "Severity", "Message"] if lang == "en" else
                ["文件", "工作表", "行号", "列", "值", "问题", "级别", "说明"])
     title = scope_heading(report, lang, "{scope}台账数据问题清单", "{scope}: data findings")
-    head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, [30, 10, 8, 16, 20, 22, 8, 60])
+    shown = findings[:MAX_DETAIL_ROWS]
+    messages = [f.message(lang) for f in shown]
+    widths = [fitted_width((f.file for f in shown), least=30, most=60), 10, 8, 16, 20, 22, 8,
+              fitted_width(messages, least=60, most=120)]
+    head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, widths)
     whole_row, nowhere = ("(whole row)", "—") if lang == "en" else ("（整行）", "—")
     r = book.rows(ws, head + 1, [None, None, book.int, *([None] * 5)], [
         (f.file, f.sheet, f.row, f.column or (whole_row if f.row is not None else nowhere), f.value,
-         finding_title(f.code, lang), t(str(f.severity), lang), f.message(lang))
-        for f in findings[:MAX_DETAIL_ROWS]])
+         finding_title(f.code, lang), t(str(f.severity), lang), message)
+        for f, message in zip(shown, messages, strict=True)])
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     _cap_note(book, ws, r + 2, len(findings), lang, report, "findings")
 

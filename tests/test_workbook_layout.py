@@ -1,0 +1,32 @@
+"""The workbook as a person opens it: no header label cut off, no file or message cut at its column's edge."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import openpyxl
+from conftest import SAMPLES
+from typer.testing import CliRunner
+
+from kuaidi_cli.cli import app
+
+
+def _cells(text: str) -> float:  # a Chinese character is about 1.7 of a column's character widths
+    return sum(1.7 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_wrapped_english_headers_get_a_taller_row_and_long_texts_a_wider_column(tmp_path):
+    out = tmp_path / "messy.xlsx"
+    result = CliRunner().invoke(app, ["report", "--villages", str(SAMPLES / "villages_messy.csv"), "--outlets",
+                                      str(SAMPLES / "outlets.csv"), "--as-of", "2021-12-31", "--lang", "en",
+                                      "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    book = openpyxl.load_workbook(out)
+    counties = book["Counties"]
+    # "Priority w/ outlet" is 18 characters in a column of 11: two lines, so the header row is taller
+    assert counties.row_dimensions[4].height and counties.row_dimensions[4].height >= 30
+    # as wide as the longest text, up to 60 for a file and 120 for a message (the page is fitted to its width)
+    for name, column, most in (("Findings", "A", 60), ("Findings", "H", 120), ("Attention", "I", 60)):
+        ws = book[name]
+        longest = max(_cells(str(c.value)) for c in ws[column][4:] if c.value is not None)
+        assert ws.column_dimensions[column].width >= min(longest, most), (name, column, longest)
