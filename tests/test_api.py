@@ -6,6 +6,7 @@ passes mypy --strict."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import pickle
 import re
 import shutil
@@ -139,6 +140,14 @@ def test_a_folder_is_read_as_on_the_command_line_its_other_files_told(tmp_path):
         ("villages.csv", "villages"), ("outlets.csv", "outlets")]  # (the kinds told by the headers)
     skipped = [f for f in result.findings if f.code == "file-skipped"]
     assert [f.value for f in skipped] == ["说明.docx"] and result.ok
+    # and the command line's JSON holds the same findings (its stderr line aside)
+    from typer.testing import CliRunner
+
+    from kuaidi_cli.cli import app
+
+    cli = json.loads(CliRunner().invoke(app, ["check", str(tmp_path), "--format", "json"]).stdout)
+    assert sorted((f["code"], f.get("value")) for f in cli["findings"]) \
+        == sorted((f.code, f.value) for f in result.findings)
     folder = kuaidi.report(tmp_path, as_of="2021-12-31")
     assert dict(zip(folder.counties_frame()["county"], folder.counties_frame()["villages"], strict=True)) \
         == VILLAGES_BY_COUNTY

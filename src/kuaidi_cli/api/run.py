@@ -49,7 +49,7 @@ def check(villages: Inputs, outlets: Inputs = (), *, as_of: dt.date | str | None
     when = None if as_of is None else date_of(as_of)
     result = run_check(given.villages, loaded, outlets=given.outlets, sheet=given.sheet, encoding=given.encoding,
                        as_of=when, gazetteer=official_list(loaded, divisions), limits=limits)
-    if given is not villages:  # the files of a folder or pattern left out, and why (the command line prints them)
+    if given.skipped:  # the files of a folder or pattern left out, and why (the command line prints them too)
         from kuaidi_cli.core.findings import make
 
         result.cross += [make("file-skipped", file=str(k.path), value=k.path.name, detail_zh=k.why_zh,
