@@ -80,17 +80,18 @@ def kuaidi():
     """Runs `python -m kuaidi_cli ARGS` as a process of its own; returns (exit code, stdout, stderr)."""
     forks = subprocess.Popen([sys.executable, "-c", FORKS], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                              env=ENV)
-    assert forks.stdin is not None and forks.stdout is not None
+    asks, answers = forks.stdin, forks.stdout
+    assert asks is not None and answers is not None
 
     def run(args: list[str], folder: Path) -> tuple[int, str, str]:
         out, err = folder / "stdout", folder / "stderr"
-        forks.stdin.write(json.dumps({"args": args, "stdout": str(out), "stderr": str(err)}) + "\n")
-        forks.stdin.flush()
-        code = json.loads(forks.stdout.readline())
+        asks.write(json.dumps({"args": args, "stdout": str(out), "stderr": str(err)}) + "\n")
+        asks.flush()
+        code = json.loads(answers.readline())
         return code, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
 
     yield run
-    forks.stdin.close()
+    asks.close()
     forks.wait(timeout=60)
 
 
