@@ -87,8 +87,9 @@ def kuaidi():
         out, err = folder / "stdout", folder / "stderr"
         asks.write(json.dumps({"args": args, "stdout": str(out), "stderr": str(err)}) + "\n")
         asks.flush()
-        code = json.loads(answers.readline())
-        return code, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
+        answer = answers.readline()
+        assert answer, f"the process that forks the checks has ended (exit {forks.poll()})"
+        return json.loads(answer), out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
 
     yield run
     asks.close()
