@@ -14,10 +14,10 @@ tests/test_docs.py runs the check.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shlex
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,12 +53,21 @@ def examples(path: Path) -> list[Example]:
     return found
 
 
-def output(args: list[str]) -> list[str]:
-    """What the command prints, as the block shows it: no trailing spaces, no final empty line."""
-    env = {**os.environ, "COLUMNS": WIDTH, "PYTHONPATH": str(ROOT / "src")}
-    env.pop("KUAIDI_LANG", None)
-    run = subprocess.run([sys.executable, "-m", "kuaidi_cli", *args], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=300)
+@functools.cache
+def output(args: tuple[str, ...]) -> list[str]:
+    """What the command prints, as the block shows it: no trailing spaces, no final empty line. Run in this
+    process (typer's CliRunner: standard output alone, to a pipe, as with `| cat`) from the checkout's root,
+    once for examples that repeat a command."""
+    from typer.testing import CliRunner
+
+    from kuaidi_cli.cli import app
+
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        run = CliRunner().invoke(app, list(args), env={"COLUMNS": WIDTH, "KUAIDI_LANG": None})
+    finally:
+        os.chdir(here)
     return [line.rstrip() for line in run.stdout.rstrip("\n").split("\n")]
 
 
@@ -78,7 +87,7 @@ def differing(write: bool = False) -> list[str]:
         lines = path.read_text(encoding="utf-8").split("\n")
         for ex in reversed(examples(path)):  # from the end: rewriting a block keeps the earlier indexes
             block = [line.rstrip() for line in lines[ex.start + 1: ex.end]]
-            want = expected(block, output(ex.args))
+            want = expected(block, output(tuple(ex.args)))
             if [_TIME.sub("…", x) for x in block] != [_TIME.sub("…", x) for x in want]:
                 wrong.append(f"{path.relative_to(ROOT)}:{ex.start + 1}: $ kuaidi {' '.join(ex.args)}")
                 lines[ex.start + 1: ex.end] = want
@@ -88,5 +97,6 @@ def differing(write: bool = False) -> list[str]:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))  # the checkout's kuaidi, installed or not
     stale = differing(write="--write" in sys.argv)
     print("\n".join(stale) if stale else "every example is what its command prints")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import functools
 import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import typer.main
+import typer.testing
 
 from kuaidi_cli.check import Register, validate
 from kuaidi_cli.core.fields import Kind
@@ -25,6 +28,10 @@ def examples(n: int, quick: int | None = None) -> int:
     return n * LONG if LONG > 1 or quick is None else quick
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLES = ROOT / "data" / "samples"
+
+# CliRunner.invoke builds the click command from the typer app again on every call (a fifth of a small
+# run's time); built once per app, as `kuaidi` builds it once per process. The app never changes in a test.
+typer.testing._get_command = functools.cache(typer.main.get_command)
 
 
 @pytest.fixture(scope="session")
