@@ -11,6 +11,7 @@ import re
 from collections import Counter
 
 import openpyxl
+import pytest
 from conftest import SAMPLES
 from typer.testing import CliRunner
 
@@ -179,3 +180,29 @@ def test_the_counted_rows_positions_in_seen_are_their_own_rows(rules, tmp_path):
     by_key = _tally(reg, place, reg.findings)
     assert by_position.equals(by_key)
     assert by_position["uncertain"].sum() == len(reg.uncertain) and by_position["valid"].sum() == len(counted)
+
+
+@pytest.mark.parametrize(("divisions", "home"), [((), "祥符区"), (("--divisions", "none"), "杞县")])
+def test_a_county_report_counts_its_submissions_as_the_city_report_does(tmp_path, divisions, home):
+    """A row whose county name is no county (祥付区, a slip for 祥符区) and whose 人口 is unreadable (an
+    error): 报送情况 places it by its code (410212… is 祥符区 in the official list) or, with no list, with
+    the county most of its file's rows belong to (杞县, 569 of the sample's rows). The county's own report
+    gives the same 报送情况 row as the city's, errors included, and keeps that row's errors among its
+    findings."""
+    rows = _rows("villages.csv")
+    assert rows[0]["县区"] == "祥符区" and rows[0]["区划代码"].startswith("410212")
+    rows[0] = {**rows[0], "县区": "祥付区", "人口数(人)": "abc"}
+    path = tmp_path / "villages.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    args = ("--villages", path, "--outlets", SAMPLES / "outlets.csv", "--as-of", "2025-06-30", *divisions)
+    city = {s["county"]: s for s in json.loads(invoke("report", *args, "--format", "json").stdout)["submissions"]}
+    expected_rows = sum(r["县区"] == home for r in rows) + 1
+    assert city[home]["rows"] == expected_rows and city[home]["errors"] >= 1
+    for county in city:
+        part = json.loads(invoke("report", *args, "--county", county, "--format", "json").stdout)["submissions"]
+        assert part == [city[county]], county
+    text = invoke("report", *args, "--county", home).stdout
+    assert re.search(rf"数据问题：错误 {city[home]['errors']} 条", text)

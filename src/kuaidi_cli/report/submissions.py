@@ -245,3 +245,13 @@ def township_names(villages: pd.DataFrame, townships: pd.DataFrame) -> dict[tupl
     pairs = villages[["county_key", "township", "township_key"]].drop_duplicates()
     return {(county.get(ck, ""), "" if pd.isna(t) else str(t)): shown[tk]
             for ck, t, tk in pairs.itertuples(index=False) if tk in shown and ck in county}
+
+
+def places_of_rows(seen: pd.DataFrame, places: Places) -> tuple[pd.Series, pd.Series]:
+    """Each row's county (UNASSIGNED: none kuaidi can tell) and township (NO_TOWNSHIP: none), as 报送情况
+    places it: what a county's or a township's report keeps of the findings places rows the same way."""
+    if not len(seen):
+        empty = pd.Series([], dtype=object)
+        return empty, empty
+    county, township = _township_of_rows(seen, places).str.split(_SEP, n=1, expand=True).T.to_numpy()
+    return pd.Series(county, index=seen.index, dtype=object), pd.Series(township, index=seen.index, dtype=object)
