@@ -97,6 +97,26 @@ def test_dataframes_give_the_figures_of_the_files(report, frames):
     assert {a.file for a in same.attention} == {"<DataFrame 1>"}
 
 
+def test_a_county_that_sent_no_village_row_has_no_figures_in_the_frames(frames):
+    """As every table shows it (—): 杞县 with outlet rows and no village row has no village figures (<NA>, not
+    0), its outlets counted; with village rows and no outlet row, no outlet counts."""
+    villages, outlets = frames
+    no_villages = kuaidi.report(villages[villages["县区"] != "杞县"], outlets, as_of="2021-12-31").counties_frame()
+    qixian = no_villages[no_villages["county"] == "杞县"].iloc[0]
+    for column in ("villages", "reached", "reach_rate", "in_village", "in_village_rate", "priority_villages",
+                   "priority_in_village", "priority_in_village_rate"):
+        assert qixian[column] is pd.NA, column
+    assert not qixian["submitted"]
+    assert qixian["outlets_park"] == 1  # P410221 杞县电商快递物流园区, opened 2021-06-05
+    assert qixian["outlets_village_point"] > 0
+    xiangfu = no_villages[no_villages["county"] == "祥符区"].iloc[0]
+    assert xiangfu["villages"] == VILLAGES_BY_COUNTY["祥符区"]
+    no_outlets = kuaidi.report(villages, outlets[outlets["县区"] != "杞县"], as_of="2021-12-31").counties_frame()
+    qixian = no_outlets[no_outlets["county"] == "杞县"].iloc[0]
+    assert qixian["villages"] == VILLAGES_BY_COUNTY["杞县"] and qixian["reach_rate"] is not pd.NA
+    assert all(qixian[f"outlets_{level}"] is pd.NA for level in ("park", "township_station", "village_point"))
+
+
 def test_a_frame_reads_as_its_csv_numbers_dates_and_blanks_included(frames, tmp_path):
     """A frame of typed columns (ints, floats, missing values, timestamps) gives the findings and figures of the
     CSV pandas writes of it."""

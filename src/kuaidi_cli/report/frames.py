@@ -1,19 +1,24 @@
 """A report's tables as pandas DataFrames (the API's `Report.counties_frame()` and the others): one row per
 model of a list, its fields as columns in the model's order, a nested model or mapping flattened into
-`<field>_<key>` columns (`outlets_park`, `modes_<mode>`); missing figures are <NA> (nullable dtypes)."""
+`<field>_<key>` columns (`outlets_park`, `modes_<mode>`); missing figures are <NA> (nullable dtypes), and so
+are the figures of a county or township that sent no village row, as every table shows them (—)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Union, cast, get_args, get_origin
 
 import pandas as pd
 from pydantic import BaseModel
 
+from kuaidi_cli.report.columns import ScopeRow, all_columns, values
 
-def table(models: Sequence[BaseModel], model: type[BaseModel], drop: Iterable[str] = ()) -> pd.DataFrame:
-    """One row per model of `models` (of type `model`), the fields of `model` as columns (less `drop`)."""
+
+def table(models: Sequence[BaseModel], model: type[BaseModel], drop: Iterable[str] = (), *,
+          scope_rows: bool = False) -> pd.DataFrame:
+    """One row per model of `models` (of type `model`), the fields of `model` as columns (less `drop`);
+    `scope_rows` (County, Township): the figures as the tables show them (`_as_shown`)."""
     keys = [k for k in model.model_fields if k not in set(drop)]
     nested = {k: sub for k in keys if (sub := _model_in(model, k)) is not None}
     rows = []
@@ -29,10 +34,22 @@ def table(models: Sequence[BaseModel], model: type[BaseModel], drop: Iterable[st
                 row[key] = [v.model_dump(mode="python") if isinstance(v, BaseModel) else v for v in value]
             else:
                 row[key] = value
+        if scope_rows:
+            _as_shown(row, cast("ScopeRow", m))
         rows.append(row)
     if not rows:
         return pd.DataFrame(columns=keys)
     return pd.DataFrame(rows).convert_dtypes(dtype_backend="numpy_nullable")
+
+
+def _as_shown(row: dict[str, Any], scope: ScopeRow) -> None:
+    """A scope row's figures as every table shows them (report.columns.values): none (<NA>, not 0) for a
+    part that sent no village row — its outlets only when it has some — and its modes with its villages."""
+    columns = list(all_columns())
+    for column, value in zip(columns, values(scope, columns), strict=True):
+        row[column.metric.replace(".", "_")] = value
+    if not scope.villages:
+        row.update({k: None for k in row if k.startswith("modes_")})
 
 
 def _model_in(model: type[BaseModel], key: str) -> type[BaseModel] | None:

@@ -238,13 +238,13 @@ class Report(_Model):
         """One row per county: its figures (`outlets_*`, `modes_*` flattened), whether it sent a register."""
         from kuaidi_cli.report.frames import table
 
-        return table(self.counties, County, drop=("targets",))
+        return table(self.counties, County, drop=("targets",), scope_rows=True)
 
     def townships_frame(self) -> pd.DataFrame:
         """One row per township of the scope, with its county."""
         from kuaidi_cli.report.frames import table
 
-        return table(self.townships, Township)
+        return table(self.townships, Township, scope_rows=True)
 
     def targets_frame(self) -> pd.DataFrame:
         """One row per target of the scope (`county` empty), then per target of each county."""

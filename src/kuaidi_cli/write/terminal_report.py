@@ -11,8 +11,8 @@ from rich.text import Text
 
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report, ReportContext, ScopeRow, Summary
+from kuaidi_cli.report.columns import Column, scope_columns, values
 from kuaidi_cli.write import submissions as submission_table
-from kuaidi_cli.write.columns import Column, scope_columns, values
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.scope import (
     county_rows,
