@@ -79,12 +79,48 @@ def test_frames_hold_the_figures_of_the_samples(report):
     assert int(xiangfu.loc[xiangfu["township"] == "陈留镇", "villages"].iloc[0]) == 28
     assert {"outlets_park", "outlets_township_station", "outlets_village_point", "reach_rate"} <= set(counties.columns)
     targets = report.targets_frame()
-    assert list(targets.columns[:2]) == ["county", "due"]
+    assert list(targets.columns) == TARGET_COLUMNS
     assert targets["county"].isna().sum() == len(report.targets)
     assert len(report.attention_frame()) == len(report.attention)
     subs = report.submissions_frame()
     assert list(subs["county"]) == list(VILLAGES_BY_COUNTY) and subs["submitted"].all()
     assert dict(zip(subs["county"], subs["rows"], strict=True)) == VILLAGES_BY_COUNTY
+
+
+# The columns of the frames in the order docs/API.md ("The frames") gives them, written out by hand
+FIGURES = ["villages", "reached", "reach_rate", "in_village", "in_village_rate", "priority_villages",
+           "priority_in_village", "priority_in_village_rate", "priority_unknown"]
+OUTLET_COLUMNS = ["outlets_park", "outlets_township_station", "outlets_village_point"]
+MODES = ["modes_交快合作", "modes_快商合作", "modes_快快合作", "modes_快销合作", "modes_邮快合作", "modes_驻村设点"]
+TARGET_COLUMNS = ["county", "id", "kind", "metric", "due", "target", "value", "gap", "status", "undecided",
+                  "unsubmitted", "outlets_missing"]
+ATTENTION_COLUMNS = ["county", "township", "village", "code", "file", "row", "reached", "in_village",
+                     "priority_reasons", "priority_unknown", "missing", "undecided", "unreadable"]
+SUBMISSION_COLUMNS = ["county", "submitted", "files", "rows", "valid", "invalid", "uncertain", "errors", "latest",
+                      "outlets_sent", "outlets_files", "outlets_rows", "outlets_valid", "outlets_invalid",
+                      "outlets_errors", "outlets_latest"]
+
+
+def test_the_frames_columns_come_in_the_documented_order_and_an_empty_frame_has_them_too(report):
+    """Not alphabetical: the order of docs/API.md; an empty list gives a frame of the same columns (its nested
+    objects flattened; no `modes_*`, which the rows name) and dtypes, not a KeyError on `outlets_park`."""
+    assert list(report.counties_frame().columns) == ["county", *FIGURES, *MODES, *OUTLET_COLUMNS, "submitted"]
+    assert list(report.townships_frame().columns) == ["county", "township", *FIGURES, *MODES, *OUTLET_COLUMNS, "submitted"]
+    assert list(report.targets_frame().columns) == TARGET_COLUMNS
+    assert list(report.attention_frame().columns) == ATTENTION_COLUMNS
+    assert list(report.submissions_frame().columns) == SUBMISSION_COLUMNS
+    empty = report.model_copy(update={"counties": [], "townships": [], "targets": [], "attention": [],
+                                      "submissions": []})
+    counties = empty.counties_frame()
+    assert list(counties.columns) == ["county", *FIGURES, *OUTLET_COLUMNS, "submitted"] and len(counties) == 0
+    assert str(counties["outlets_park"].dtype) == "Int64" and str(counties["reach_rate"].dtype) == "Float64"
+    assert list(empty.townships_frame().columns) == ["county", "township", *FIGURES, *OUTLET_COLUMNS, "submitted"]
+    assert list(empty.targets_frame().columns) == TARGET_COLUMNS
+    assert list(empty.attention_frame().columns) == ATTENTION_COLUMNS
+    assert list(empty.submissions_frame().columns) == SUBMISSION_COLUMNS
+    # a column all <NA> (no outlet register: no outlet counts) keeps its field's dtype
+    alone = kuaidi.report(VILLAGES, as_of="2021-12-31").counties_frame()
+    assert alone["outlets_park"].isna().all() and str(alone["outlets_park"].dtype) == "Int64"
 
 
 def test_dataframes_give_the_figures_of_the_files(report, frames):

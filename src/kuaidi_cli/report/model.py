@@ -262,7 +262,7 @@ class Report(_Model):
         """One row per county: what it sent (报送情况), its outlet register's part as `outlets_*`."""
         from kuaidi_cli.report.frames import table
 
-        return table(self.submissions, Submission)
+        return table(self.submissions, Submission, drop=("township",))  # (set in township_submissions only)
 
 
 @dataclass(frozen=True)
