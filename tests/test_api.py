@@ -267,6 +267,26 @@ def test_history_changes_and_trend_of_two_exports(tmp_path):
     assert set(found.villages["county"]) <= {"祥符区"} and found.counts()["newly_reached"] > 0
 
 
+@pytest.mark.parametrize("name", ["check", "report", "write"])
+def test_help_on_a_callable_subpackage_shows_the_functions_docstring(name):
+    """kuaidi.report is the subpackage made callable: help() and __doc__ give the function's signature and
+    docstring first, not the subpackage's docstring."""
+    import inspect
+    import pydoc
+
+    from kuaidi_cli import api
+
+    function = getattr(api, name)
+    called = getattr(kuaidi, name)
+    doc = inspect.getdoc(called)
+    assert doc is not None and doc.startswith(f"{name}(") and inspect.getdoc(function) in doc
+    assert str(inspect.signature(function)) in doc.splitlines()[0]
+    shown = pydoc.render_doc(called, renderer=pydoc.plaintext)
+    first = inspect.getdoc(function).split()[:6]  # (pydoc indents and rewraps nothing: its words, in order)
+    assert " ".join(first) in " ".join(shown.split())
+    assert getattr(kuaidi, name).__name__ == f"kuaidi_cli.{name}"  # (still the subpackage)
+
+
 def test_import_kuaidi_cli_loads_nothing_heavy():
     code = ("import sys, kuaidi_cli; assert not {'pandas', 'pydantic', 'kuaidi_cli.api'} & set(sys.modules); "
             "from kuaidi_cli.report.model import Report; import kuaidi_cli.check.register; "
