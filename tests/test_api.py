@@ -14,6 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -217,6 +218,45 @@ def test_write_names_the_format_by_the_suffix_and_never_overwrites_an_input(repo
         kuaidi.write(read_back, tmp_path / "y.xlsx")
 
 
+def test_write_speaks_the_librarys_words_and_takes_a_format_in_any_case(report, tmp_path):
+    """write's messages name its own arguments (path, format=, force=True), never the command line's -o,
+    --format, --force; format="XLSX" is xlsx."""
+    assert kuaidi.write(report, tmp_path / "r.xlsx", format="XLSX").read_bytes()[:2] == b"PK"
+    assert kuaidi.write(report, tmp_path / "r.json", format="Json").read_bytes().startswith(b"{")
+    (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
+    copy = tmp_path / "villages.csv"
+    shutil.copy(VILLAGES, copy)
+    mine = kuaidi.report(copy, as_of="2021-12-31")
+    for call, says in [(lambda: kuaidi.write(report, tmp_path / "notes.json"), "force=True"),
+                       (lambda: kuaidi.write(report, tmp_path / "r.html", format="xlsx"), "format='xlsx'"),
+                       (lambda: kuaidi.write(report, tmp_path / "r.svg"), "format="),
+                       (lambda: kuaidi.write(report, tmp_path / "r", format="pdf"), "format"),
+                       (lambda: kuaidi.write(mine, copy, format="csv"), "another path")]:
+        with pytest.raises(kuaidi.KuaidiError) as raised:
+            call()
+        for text in (raised.value.en, raised.value.zh):
+            assert not re.search(r"(?<![\w=])(-o|--force|--format)\b", text), text
+        assert says in raised.value.en, raised.value.en
+
+
+def test_as_of_may_be_a_numpy_datetime64_or_a_pandas_timestamp(report):
+    for when in (np.datetime64("2021-12-31"), np.datetime64("2021-12-31T08:00"), pd.Timestamp("2021-12-31"),
+                 dt.datetime(2021, 12, 31, 23, 59)):
+        again = kuaidi.report(VILLAGES, OUTLETS, as_of=when)
+        assert again.as_of == dt.date(2021, 12, 31) and again.summary == report.summary
+
+
+def test_a_frame_with_columns_of_two_levels_is_refused_not_misnumbered(frames):
+    """A MultiIndex of columns would be a header of two rows in the frame's CSV, every row's number one off
+    what docs/API.md promises (position i → row i + 2): an InputError says so."""
+    villages, _ = frames
+    two = villages.head(3).copy()
+    two.columns = pd.MultiIndex.from_arrays([["台账"] * len(two.columns), list(two.columns)])
+    with pytest.raises(kuaidi.InputError) as raised:
+        kuaidi.check(two)
+    assert "MultiIndex" in raised.value.en and "<DataFrame 1>" in raised.value.en
+
+
 def test_a_report_compares_and_pickles_by_its_figures(report, tmp_path):
     """What a report was made from (kept for write) is no part of its value: a report read back from its
     fields equals it, and a pickled one loads (without it: write then raises)."""
@@ -235,6 +275,15 @@ def test_a_report_compares_and_pickles_by_its_figures(report, tmp_path):
     lambda: kuaidi.check(VILLAGES, rules="/no/such/rules.yaml"),
     lambda: kuaidi.changes("/no/such/history.sqlite"),
     lambda: kuaidi.trend("/no/such/history.sqlite"),
+    # what is no register: never a TypeError, nor a Series' or a dict's items read as paths
+    lambda: kuaidi.check(None),
+    lambda: kuaidi.report(None, as_of="2021-12-31"),
+    lambda: kuaidi.check(pd.Series([str(VILLAGES)])),
+    lambda: kuaidi.check({"县区": ["祥符区"], "行政村": ["袁楼村"]}),
+    lambda: kuaidi.check(VILLAGES, outlets=5),
+    lambda: kuaidi.report(VILLAGES, as_of=20211231),
+    lambda: kuaidi.report(VILLAGES, as_of=pd.NaT),
+    lambda: kuaidi.report(VILLAGES, as_of=pd.NaT.to_numpy()),
 ])
 def test_failures_raise_kuaidi_error_and_print_nothing(call, capsys):
     with pytest.raises(kuaidi.KuaidiError) as raised:

@@ -304,10 +304,12 @@ def scope_of(part: Coverage, rules: Rules, counties: list[str], township: str | 
     return ScopeOut(level="city", name=city, counties=names, township=None)
 
 
-def output_format(fmt: str | None, output: Path | None) -> str:
+def output_format(fmt: str | None, output: Path | None, *, api: bool = False) -> str:
     """The format of `report`: --format, else -o's extension (write.formats), else the terminal table. A
     --format that contradicts the extension (one kuaidi knows, or any other: report.svg), or an extension
-    kuaidi cannot tell without --format, stops the run: a file is never named for what it is not."""
+    kuaidi cannot tell without --format, stops the run: a file is never named for what it is not. (`api`:
+    the messages name `format=`, not --format.)"""
+    option = f"format={fmt!r}" if api else f"--format {fmt}"
     from kuaidi_cli.write import formats
 
     if output is None:
@@ -317,13 +319,14 @@ def output_format(fmt: str | None, output: Path | None) -> str:
     if fmt is None:
         if by_suffix is None:
             ends = " ".join(formats.suffixes())
-            raise KuaidiError(f"无法从文件名「{output.name}」判断格式：用 {ends} 结尾，或加 --format",
+            give = "format=" if api else "--format"
+            raise KuaidiError(f"无法从文件名「{output.name}」判断格式：用 {ends} 结尾，或加 {give}",
                               f"cannot tell the format from '{output.name}': end it in {ends}, "
-                              "or give --format")
+                              f"or give {give}")
         return by_suffix
     if output.suffix and by_suffix != fmt:
-        raise KuaidiError(f"--format {fmt} 与输出文件 {output.name} 的扩展名不符",
-                          f"--format {fmt} contradicts the extension of {output.name}")
+        raise KuaidiError(f"{option} 与输出文件 {output.name} 的扩展名不符",
+                          f"{option} contradicts the extension of {output.name}")
     return fmt
 
 
