@@ -156,13 +156,13 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     # 报送情况 counts the errors of every finding on a row it places (the findings of the whole registers: a
     # part's rows are the same rows as in the city's report, and so are their errors)
     by_township = (township_submissions(list(part.counties["county"]), part.townships, villages, every, places=placing,
-                                        outlets=outlets, township=township) if wanted or township else [])
+                                        outlets=outlets, township=township, as_of=as_of) if wanted or township else [])
     report, results = build(part, rules, rules_ref=RulesRef(name=rules.name, sha256=rules_sha),
                             inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),
                             scope=scope_of(part, rules, wanted, township), samples=registers.source == "samples",
                             complete_by_definition=universe == "gazetteer", sent=Sent.of(full),
                             submissions=submissions(list(part.counties["county"]), villages, every, places=placing,
-                                                    outlets=outlets),
+                                                    outlets=outlets, as_of=as_of),
                             township_submissions=by_township)
     reference = None
     if gazetteer is not None:
