@@ -239,6 +239,12 @@ def test_write_speaks_the_librarys_words_and_takes_a_format_in_any_case(report, 
         assert says in raised.value.en, raised.value.en
 
 
+def test_outlets_none_is_no_outlet_register():
+    alone = kuaidi.report(VILLAGES, as_of="2021-12-31")
+    assert kuaidi.report(VILLAGES, None, as_of="2021-12-31").summary == alone.summary
+    assert kuaidi.check(VILLAGES, outlets=None).errors == kuaidi.check(VILLAGES).errors
+
+
 def test_as_of_may_be_a_numpy_datetime64_or_a_pandas_timestamp(report):
     for when in (np.datetime64("2021-12-31"), np.datetime64("2021-12-31T08:00"), pd.Timestamp("2021-12-31"),
                  dt.datetime(2021, 12, 31, 23, 59)):

@@ -71,8 +71,8 @@ class _Callable(ModuleType):
 
         function = self.__wrapped__
         own = self.__dict__.get("__doc__")
-        return (f"{function.__name__}{inspect.signature(function)}\n\n{inspect.getdoc(function) or ''}"
-                + (f"\n\nkuaidi_cli.{function.__name__} is also the subpackage of that name: {own}" if own else ""))
+        also = f"\n\nkuaidi_cli.{function.__name__} is also the subpackage of that name: {own}" if own else ""
+        return f"{function.__name__}{inspect.signature(function)}\n\n{inspect.getdoc(function) or ''}{also}"
 
     @__doc__.setter
     def __doc__(self, value: "str | None") -> None:

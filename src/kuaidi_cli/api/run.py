@@ -43,7 +43,8 @@ class Origin:
         return (type(None), ())
 
 
-def check(villages: Inputs, outlets: Inputs = (), *, as_of: DateLike | None = None, rules: RulesLike = None,
+def check(villages: Inputs, outlets: Inputs | None = (), *,
+          as_of: DateLike | None = None, rules: RulesLike = None,
           divisions: PathLike | int | None = None, sheet: str | None = None, encoding: str | None = None,
           limits: Limits | None = None) -> CheckResult:
     """Check registers row by row, as `kuaidi check`: every problem of the data is a finding of the result
@@ -65,7 +66,8 @@ def check(villages: Inputs, outlets: Inputs = (), *, as_of: DateLike | None = No
     return result
 
 
-def report(villages: Inputs, outlets: Inputs = (), *, as_of: DateLike, county: str | list[str] | None = None,
+def report(villages: Inputs, outlets: Inputs | None = (), *,
+           as_of: DateLike, county: str | list[str] | None = None,
            township: str | None = None, rules: RulesLike = None, divisions: PathLike | int | None = None,
            universe: Literal["register", "gazetteer"] = "register", sheet: str | None = None,
            encoding: str | None = None, limits: Limits | None = None, generated_at: str | None = None) -> Report:

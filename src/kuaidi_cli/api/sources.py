@@ -39,7 +39,8 @@ def _items(given: Inputs) -> list[Input]:
     anything: object = given  # (what a caller without type checks may pass)
     if isinstance(anything, pd.Series | Mapping):
         kind = "Series" if isinstance(anything, pd.Series) else type(anything).__name__
-        raise InputError(f"不是台账：{kind}。请给出 DataFrame（如 pd.DataFrame(…)）、文件、文件夹或通配符，或它们的列表",
+        raise InputError(f"不是台账：{kind}。请给出 DataFrame（如 pd.DataFrame(…)）、文件、文件夹或"
+                         "通配符，或它们的列表",
                          f"not a register: a {kind}. Give a DataFrame (pd.DataFrame(…)), a file, a folder or a "
                          "pattern, or a list of them")
     if anything is None or isinstance(anything, bytes) or not isinstance(anything, Iterable):
@@ -52,22 +53,27 @@ def _frame(frame: pd.DataFrame, name: str) -> RegisterFrame:
     """A DataFrame as a register file; InputError for columns of several levels (a MultiIndex: its CSV would
     hold a header of several rows, and the frame's rows would not be the rows its findings name)."""
     if isinstance(frame.columns, pd.MultiIndex):
-        raise InputError(f"{name} 的列名有 {frame.columns.nlevels} 层（MultiIndex）：请合并为一层列名，或直接给出台账文件",
-                         f"{name} has columns of {frame.columns.nlevels} levels (a MultiIndex): make them one level "
+        levels = frame.columns.nlevels
+        raise InputError(f"{name} 的列名有 {levels} 层（MultiIndex）：请合并为一层列名，或直接给出台账文件",
+                         f"{name} has columns of {levels} levels (a MultiIndex): make them one level "
                          "(frame.columns = [...]), or give the register file itself")
     return RegisterFrame(frame, name)
 
 
-def registers(villages: Inputs, outlets: Inputs = (), *, sheet: str | None = None, encoding: str | None = None,
+def registers(villages: Inputs, outlets: Inputs | None = (), *,
+              sheet: str | None = None, encoding: str | None = None,
               limits: Limits | None = None, need_villages: bool = True) -> Registers:
     """The register files (and DataFrames) of what was given for each kind. A file is of the kind it was
     given for; a folder's files and a pattern's matches are of the kinds their headers tell (as on the
     command line: `commands.inputs.expand`). DataFrames are named `<DataFrame 1>`, `<DataFrame 2>`, … in
-    the order given, the villages' first. Raises InputError when nothing is left to read."""
+    the order given, the villages' first; `outlets` None is none. Raises InputError when nothing is left to
+    read, or for what is no register (None, a Series, a dict as `villages`)."""
     if isinstance(villages, Registers):
         return villages
     if isinstance(outlets, Registers):
         raise InputError("outlets 不能是 Registers", "outlets cannot be Registers")
+    if outlets is None:  # (no outlet register, as an empty list)
+        outlets = ()
     found: dict[Kind, list[Source]] = {Kind.VILLAGES: [], Kind.OUTLETS: []}
     skipped: list[Skipped] = []
     frames = 0
