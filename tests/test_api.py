@@ -15,6 +15,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -80,12 +81,48 @@ def test_frames_hold_the_figures_of_the_samples(report):
     assert int(xiangfu.loc[xiangfu["township"] == "陈留镇", "villages"].iloc[0]) == 28
     assert {"outlets_park", "outlets_township_station", "outlets_village_point", "reach_rate"} <= set(counties.columns)
     targets = report.targets_frame()
-    assert list(targets.columns[:2]) == ["county", "due"]
+    assert list(targets.columns) == TARGET_COLUMNS
     assert targets["county"].isna().sum() == len(report.targets)
     assert len(report.attention_frame()) == len(report.attention)
     subs = report.submissions_frame()
     assert list(subs["county"]) == list(VILLAGES_BY_COUNTY) and subs["submitted"].all()
     assert dict(zip(subs["county"], subs["rows"], strict=True)) == VILLAGES_BY_COUNTY
+
+
+# The columns of the frames in the order docs/API.md ("The frames") gives them, written out by hand
+FIGURES = ["villages", "reached", "reach_rate", "in_village", "in_village_rate", "priority_villages",
+           "priority_in_village", "priority_in_village_rate", "priority_unknown"]
+OUTLET_COLUMNS = ["outlets_park", "outlets_township_station", "outlets_village_point"]
+MODES = ["modes_交快合作", "modes_快商合作", "modes_快快合作", "modes_快销合作", "modes_邮快合作", "modes_驻村设点"]
+TARGET_COLUMNS = ["county", "id", "kind", "metric", "due", "target", "value", "gap", "status", "undecided",
+                  "unsubmitted", "outlets_missing"]
+ATTENTION_COLUMNS = ["county", "township", "village", "code", "file", "row", "reached", "in_village",
+                     "priority_reasons", "priority_unknown", "missing", "undecided", "unreadable"]
+SUBMISSION_COLUMNS = ["county", "submitted", "files", "rows", "valid", "invalid", "uncertain", "errors", "latest",
+                      "outlets_sent", "outlets_files", "outlets_rows", "outlets_valid", "outlets_invalid",
+                      "outlets_errors", "outlets_latest"]
+
+
+def test_the_frames_columns_come_in_the_documented_order_and_an_empty_frame_has_them_too(report):
+    """Not alphabetical: the order of docs/API.md; an empty list gives a frame of the same columns (its nested
+    objects flattened; no `modes_*`, which the rows name) and dtypes, not a KeyError on `outlets_park`."""
+    assert list(report.counties_frame().columns) == ["county", *FIGURES, *MODES, *OUTLET_COLUMNS, "submitted"]
+    assert list(report.townships_frame().columns) == ["county", "township", *FIGURES, *MODES, *OUTLET_COLUMNS, "submitted"]
+    assert list(report.targets_frame().columns) == TARGET_COLUMNS
+    assert list(report.attention_frame().columns) == ATTENTION_COLUMNS
+    assert list(report.submissions_frame().columns) == SUBMISSION_COLUMNS
+    empty = report.model_copy(update={"counties": [], "townships": [], "targets": [], "attention": [],
+                                      "submissions": []})
+    counties = empty.counties_frame()
+    assert list(counties.columns) == ["county", *FIGURES, *OUTLET_COLUMNS, "submitted"] and len(counties) == 0
+    assert str(counties["outlets_park"].dtype) == "Int64" and str(counties["reach_rate"].dtype) == "Float64"
+    assert list(empty.townships_frame().columns) == ["county", "township", *FIGURES, *OUTLET_COLUMNS, "submitted"]
+    assert list(empty.targets_frame().columns) == TARGET_COLUMNS
+    assert list(empty.attention_frame().columns) == ATTENTION_COLUMNS
+    assert list(empty.submissions_frame().columns) == SUBMISSION_COLUMNS
+    # a column all <NA> (no outlet register: no outlet counts) keeps its field's dtype
+    alone = kuaidi.report(VILLAGES, as_of="2021-12-31").counties_frame()
+    assert alone["outlets_park"].isna().all() and str(alone["outlets_park"].dtype) == "Int64"
 
 
 def test_dataframes_give_the_figures_of_the_files(report, frames):
@@ -96,6 +133,26 @@ def test_dataframes_give_the_figures_of_the_files(report, frames):
     assert same.summary == report.summary and same.targets == report.targets
     assert [i.path for i in same.inputs] == ["<DataFrame 1>", "<DataFrame 2>"]
     assert {a.file for a in same.attention} == {"<DataFrame 1>"}
+
+
+def test_a_county_that_sent_no_village_row_has_no_figures_in_the_frames(frames):
+    """As every table shows it (—): 杞县 with outlet rows and no village row has no village figures (<NA>, not
+    0), its outlets counted; with village rows and no outlet row, no outlet counts."""
+    villages, outlets = frames
+    no_villages = kuaidi.report(villages[villages["县区"] != "杞县"], outlets, as_of="2021-12-31").counties_frame()
+    qixian = no_villages[no_villages["county"] == "杞县"].iloc[0]
+    for column in ("villages", "reached", "reach_rate", "in_village", "in_village_rate", "priority_villages",
+                   "priority_in_village", "priority_in_village_rate"):
+        assert qixian[column] is pd.NA, column
+    assert not qixian["submitted"]
+    assert qixian["outlets_park"] == 1  # P410221 杞县电商快递物流园区, opened 2021-06-05
+    assert qixian["outlets_village_point"] > 0
+    xiangfu = no_villages[no_villages["county"] == "祥符区"].iloc[0]
+    assert xiangfu["villages"] == VILLAGES_BY_COUNTY["祥符区"]
+    no_outlets = kuaidi.report(villages, outlets[outlets["县区"] != "杞县"], as_of="2021-12-31").counties_frame()
+    qixian = no_outlets[no_outlets["county"] == "杞县"].iloc[0]
+    assert qixian["villages"] == VILLAGES_BY_COUNTY["杞县"] and qixian["reach_rate"] is not pd.NA
+    assert all(qixian[f"outlets_{level}"] is pd.NA for level in ("park", "township_station", "village_point"))
 
 
 def test_a_frame_reads_as_its_csv_numbers_dates_and_blanks_included(frames, tmp_path):
@@ -170,6 +227,51 @@ def test_write_names_the_format_by_the_suffix_and_never_overwrites_an_input(repo
         kuaidi.write(read_back, tmp_path / "y.xlsx")
 
 
+def test_write_speaks_the_librarys_words_and_takes_a_format_in_any_case(report, tmp_path):
+    """write's messages name its own arguments (path, format=, force=True), never the command line's -o,
+    --format, --force; format="XLSX" is xlsx."""
+    assert kuaidi.write(report, tmp_path / "r.xlsx", format="XLSX").read_bytes()[:2] == b"PK"
+    assert kuaidi.write(report, tmp_path / "r.json", format="Json").read_bytes().startswith(b"{")
+    (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
+    copy = tmp_path / "villages.csv"
+    shutil.copy(VILLAGES, copy)
+    mine = kuaidi.report(copy, as_of="2021-12-31")
+    for call, says in [(lambda: kuaidi.write(report, tmp_path / "notes.json"), "force=True"),
+                       (lambda: kuaidi.write(report, tmp_path / "r.html", format="xlsx"), "format='xlsx'"),
+                       (lambda: kuaidi.write(report, tmp_path / "r.svg"), "format="),
+                       (lambda: kuaidi.write(report, tmp_path / "r", format="pdf"), "format"),
+                       (lambda: kuaidi.write(mine, copy, format="csv"), "another path")]:
+        with pytest.raises(kuaidi.KuaidiError) as raised:
+            call()
+        for text in (raised.value.en, raised.value.zh):
+            assert not re.search(r"(?<![\w=])(-o|--force|--format)\b", text), text
+        assert says in raised.value.en, raised.value.en
+
+
+def test_outlets_none_is_no_outlet_register():
+    alone = kuaidi.report(VILLAGES, as_of="2021-12-31")
+    assert kuaidi.report(VILLAGES, None, as_of="2021-12-31").summary == alone.summary
+    assert kuaidi.check(VILLAGES, outlets=None).errors == kuaidi.check(VILLAGES).errors
+
+
+def test_as_of_may_be_a_numpy_datetime64_or_a_pandas_timestamp(report):
+    for when in (np.datetime64("2021-12-31"), np.datetime64("2021-12-31T08:00"), pd.Timestamp("2021-12-31"),
+                 dt.datetime(2021, 12, 31, 23, 59)):
+        again = kuaidi.report(VILLAGES, OUTLETS, as_of=when)
+        assert again.as_of == dt.date(2021, 12, 31) and again.summary == report.summary
+
+
+def test_a_frame_with_columns_of_two_levels_is_refused_not_misnumbered(frames):
+    """A MultiIndex of columns would be a header of two rows in the frame's CSV, every row's number one off
+    what docs/API.md promises (position i → row i + 2): an InputError says so."""
+    villages, _ = frames
+    two = villages.head(3).copy()
+    two.columns = pd.MultiIndex.from_arrays([["台账"] * len(two.columns), list(two.columns)])
+    with pytest.raises(kuaidi.InputError) as raised:
+        kuaidi.check(two)
+    assert "MultiIndex" in raised.value.en and "<DataFrame 1>" in raised.value.en
+
+
 def test_a_report_compares_and_pickles_by_its_figures(report, tmp_path):
     """What a report was made from (kept for write) is no part of its value: a report read back from its
     fields equals it, and a pickled one loads (without it: write then raises)."""
@@ -188,6 +290,15 @@ def test_a_report_compares_and_pickles_by_its_figures(report, tmp_path):
     lambda: kuaidi.check(VILLAGES, rules="/no/such/rules.yaml"),
     lambda: kuaidi.changes("/no/such/history.sqlite"),
     lambda: kuaidi.trend("/no/such/history.sqlite"),
+    # what is no register: never a TypeError, nor a Series' or a dict's items read as paths
+    lambda: kuaidi.check(None),
+    lambda: kuaidi.report(None, as_of="2021-12-31"),
+    lambda: kuaidi.check(pd.Series([str(VILLAGES)])),
+    lambda: kuaidi.check({"县区": ["祥符区"], "行政村": ["袁楼村"]}),
+    lambda: kuaidi.check(VILLAGES, outlets=5),
+    lambda: kuaidi.report(VILLAGES, as_of=20211231),
+    lambda: kuaidi.report(VILLAGES, as_of=pd.NaT),
+    lambda: kuaidi.report(VILLAGES, as_of=pd.NaT.to_numpy()),
 ])
 def test_failures_raise_kuaidi_error_and_print_nothing(call, capsys):
     with pytest.raises(kuaidi.KuaidiError) as raised:
@@ -218,6 +329,26 @@ def test_history_changes_and_trend_of_two_exports(tmp_path):
     found = kuaidi.changes(history, county="祥符区")
     assert (found.since, found.to) == (dt.date(2021, 6, 30), dt.date(2021, 12, 31))
     assert set(found.villages["county"]) <= {"祥符区"} and found.counts()["newly_reached"] > 0
+
+
+@pytest.mark.parametrize("name", ["check", "report", "write"])
+def test_help_on_a_callable_subpackage_shows_the_functions_docstring(name):
+    """kuaidi.report is the subpackage made callable: help() and __doc__ give the function's signature and
+    docstring first, not the subpackage's docstring."""
+    import inspect
+    import pydoc
+
+    from kuaidi_cli import api
+
+    function = getattr(api, name)
+    called = getattr(kuaidi, name)
+    doc = inspect.getdoc(called)
+    assert doc is not None and doc.startswith(f"{name}(") and inspect.getdoc(function) in doc
+    assert str(inspect.signature(function)) in doc.splitlines()[0]
+    shown = pydoc.render_doc(called, renderer=pydoc.plaintext)
+    first = inspect.getdoc(function).split()[:6]  # (pydoc indents and rewraps nothing: its words, in order)
+    assert " ".join(first) in " ".join(shown.split())
+    assert getattr(kuaidi, name).__name__ == f"kuaidi_cli.{name}"  # (still the subpackage)
 
 
 def test_import_kuaidi_cli_loads_nothing_heavy():

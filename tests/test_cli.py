@@ -311,6 +311,33 @@ def test_fail_on_under_pipefail_with_stderr_in_the_pipe(tmp_path):
     assert done.stdout.startswith("【示例数据】")
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("scope", [(), ("--county", "祥符区")])
+def test_at_80_columns_every_figure_of_the_scope_tables_stays_on_one_line(lang, scope):
+    """At 80 columns the county and township tables wrap their headers and names, never a figure ("133" over
+    two lines, "84." over "2%"): each line of their bodies holds whole figures in every figure column, or
+    (a name folded onto a second line) none."""
+    text = runner.invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "--lang", lang, *scope],
+                         env={"COLUMNS": "80"}).stdout
+    whole = re.compile(r"\d+|\d+\.\d%|—")
+    tables = re.findall(r"^(?:分县区|分乡镇|By county|By township) *\n(.*?)^└", text, flags=re.M | re.S)
+    assert len(tables) == (1 if not scope else 2)
+    rates = 0
+    for table in tables:
+        lines = table.splitlines()
+        assert max(map(len, lines)) <= 80
+        names = 1 if lines[0].count("┳") == 11 else 2  # (11 figure columns: the names' columns before them)
+        body = [line for line in lines[lines.index(next(x for x in lines if x.startswith("┡"))) + 1:]
+                if line.startswith("│")]
+        assert body
+        for line in body:
+            cells = [c.strip() for c in line.strip("│").split("│")][names:]
+            assert len(cells) == 11, line
+            assert all(whole.fullmatch(c) for c in cells) or not any(cells), line
+            rates += sum(bool(re.fullmatch(r"\d+\.\d%", c)) for c in cells)
+    assert rates >= 3 * 6  # three rates a row, the county (total) rows and the townships'
+
+
 def test_a_table_sent_to_a_file_is_not_wrapped_at_80_columns(tmp_path):
     """Redirected, the county table keeps each row on one line: 200 columns, or COLUMNS when it is set."""
     out = tmp_path / "report.txt"

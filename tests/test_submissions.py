@@ -9,8 +9,10 @@ import csv
 import json
 import re
 from collections import Counter
+from pathlib import Path
 
 import openpyxl
+import pytest
 from conftest import SAMPLES
 from typer.testing import CliRunner
 
@@ -84,7 +86,7 @@ def test_a_county_with_no_outlet_rows_reads_outlets_not_sent(tmp_path):
     assert "no outlet rows" in _line(en, "尉氏县")
     rows = [r for r in _sheet_rows(wb) if r[1] == "尉氏县"]
     assert [r[2:] for r in rows] == [
-        ("行政村", str(SAMPLES / "villages.csv"), 516, 516, 0, 0, "2022-12-31", "服务点未报送"),
+        ("行政村", str(SAMPLES / "villages.csv"), 516, 516, 0, 0, "2021-12-31", "服务点未报送"),  # (up to as-of)
         ("服务点", "—", 0, 0, 0, 0, "—", "服务点未报送"),
     ]
     assert "服务点未报送" in html
@@ -179,3 +181,78 @@ def test_the_counted_rows_positions_in_seen_are_their_own_rows(rules, tmp_path):
     by_key = _tally(reg, place, reg.findings)
     assert by_position.equals(by_key)
     assert by_position["uncertain"].sum() == len(reg.uncertain) and by_position["valid"].sum() == len(counted)
+
+
+@pytest.mark.parametrize(("divisions", "home"), [((), "祥符区"), (("--divisions", "none"), "杞县")])
+def test_a_county_report_counts_its_submissions_as_the_city_report_does(tmp_path, divisions, home):
+    """A row whose county name is no county (祥付区, a slip for 祥符区) and whose 人口 is unreadable (an
+    error): 报送情况 places it by its code (410212… is 祥符区 in the official list) or, with no list, with
+    the county most of its file's rows belong to (杞县, 569 of the sample's rows). The county's own report
+    gives the same 报送情况 row as the city's, errors included, and keeps that row's errors among its
+    findings."""
+    rows = _rows("villages.csv")
+    assert rows[0]["县区"] == "祥符区" and rows[0]["区划代码"].startswith("410212")
+    rows[0] = {**rows[0], "县区": "祥付区", "人口数(人)": "abc"}
+    path = tmp_path / "villages.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    args = ("--villages", path, "--outlets", SAMPLES / "outlets.csv", "--as-of", "2025-06-30", *divisions)
+    city = {s["county"]: s for s in json.loads(invoke("report", *args, "--format", "json").stdout)["submissions"]}
+    expected_rows = sum(r["县区"] == home for r in rows) + 1
+    assert city[home]["rows"] == expected_rows and city[home]["errors"] >= 1
+    for county in city:
+        part = json.loads(invoke("report", *args, "--county", county, "--format", "json").stdout)["submissions"]
+        assert part == [city[county]], county
+    text = invoke("report", *args, "--county", home).stdout
+    assert re.search(rf"数据问题：错误 {city[home]['errors']} 条", text)
+
+
+def test_a_files_header_error_counts_for_its_county_when_its_rows_are_of_one(tmp_path):
+    """A file of 杞县's rows without its 乡镇 column: one missing-column error, on its header (row 1), no row
+    of 杞县 counted. 报送情况 counts that error for 杞县 (all the file's rows are 杞县's); a header error of a
+    file of several counties counts for none of them."""
+    rows = _rows("villages.csv")
+    heads = [h for h in rows[0] if h != "乡镇"]
+
+    def write(name: str, keep) -> Path:
+        path = tmp_path / name
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=heads, extrasaction="ignore")
+            w.writeheader()
+            w.writerows(r for r in rows if keep(r))
+        return path
+
+    qixian = write("qixian.csv", lambda r: r["县区"] == "杞县")
+    others = _without(tmp_path, "villages.csv", "杞县")
+    data = json.loads(invoke("report", "--villages", others, "--villages", qixian, "--as-of", "2021-12-31",
+                             "--format", "json").stdout)
+    got = {s["county"]: (s["rows"], s["valid"], s["errors"]) for s in data["submissions"]}
+    assert got["杞县"] == (sum(r["县区"] == "杞县" for r in rows), 0, 1)
+    assert all(errors == 0 for county, (_, _, errors) in got.items() if county != "杞县")
+    mixed = write("two.csv", lambda r: r["县区"] in ("杞县", "兰考县"))
+    data = json.loads(invoke("report", "--villages", _without(tmp_path, "villages.csv", "杞县"), "--villages",
+                             mixed, "--as-of", "2021-12-31", "--format", "json").stdout)
+    assert all(s["errors"] == 0 for s in data["submissions"])
+
+
+def test_the_latest_date_of_submissions_is_none_after_the_as_of_date():
+    """最近日期 is the latest date of a county's rows up to the report's date, never one after it: read here
+    off the sample files (设点时间, 通达时间; 启用日期, 停用日期) with the csv module."""
+    as_of = "2021-12-31"
+
+    def latest(name: str, columns: tuple[str, ...]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for r in _rows(name):
+            for c in columns:
+                if r[c] and r[c] <= as_of:  # (ISO dates: as text, in date order)
+                    out[r["县区"]] = max(out.get(r["县区"], ""), r[c])
+        return out
+
+    villages = latest("villages.csv", ("设点时间", "通达时间"))
+    outlets = latest("outlets.csv", ("启用日期", "停用日期"))
+    assert max(r["通达时间"] for r in _rows("villages.csv")) > as_of  # (the samples do hold later dates)
+    data = json.loads(invoke("report", "--samples", "--as-of", as_of, "--format", "json").stdout)
+    for s in data["submissions"]:
+        assert s["latest"] == villages[s["county"]] and s["outlets"]["latest"] == outlets[s["county"]]

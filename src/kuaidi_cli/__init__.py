@@ -58,10 +58,25 @@ class _Callable(ModuleType):
         return self.__wrapped__(*args, **kwargs)
 
     @property
-    def __wrapped__(self) -> "Any":  # (inspect.signature and help() follow it to the function)
+    def __wrapped__(self) -> "Any":  # (inspect.signature follows it to the function)
         import importlib
 
         return getattr(importlib.import_module("kuaidi_cli.api"), self.__name__.rpartition(".")[2])
+
+    @property
+    def __doc__(self) -> "str | None":
+        """The function's signature and docstring (what help() and IPython's `?` show), then the
+        subpackage's docstring."""
+        import inspect
+
+        function = self.__wrapped__
+        own = self.__dict__.get("__doc__")
+        also = f"\n\nkuaidi_cli.{function.__name__} is also the subpackage of that name: {own}" if own else ""
+        return f"{function.__name__}{inspect.signature(function)}\n\n{inspect.getdoc(function) or ''}{also}"
+
+    @__doc__.setter
+    def __doc__(self, value: "str | None") -> None:
+        self.__dict__["__doc__"] = value
 
 
 class _Package(ModuleType):

@@ -3,12 +3,20 @@ make them (the command line calls these very functions)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from kuaidi_cli.api.sources import Inputs, PathLike, RulesLike, date_of, official_list, registers, rules_of
+from kuaidi_cli.api.sources import (
+    DateLike,
+    Inputs,
+    PathLike,
+    RulesLike,
+    date_of,
+    official_list,
+    registers,
+    rules_of,
+)
 from kuaidi_cli.check import CheckResult
 from kuaidi_cli.core.errors import KuaidiError
 from kuaidi_cli.core.rules import Rules
@@ -35,7 +43,8 @@ class Origin:
         return (type(None), ())
 
 
-def check(villages: Inputs, outlets: Inputs = (), *, as_of: dt.date | str | None = None, rules: RulesLike = None,
+def check(villages: Inputs, outlets: Inputs | None = (), *,
+          as_of: DateLike | None = None, rules: RulesLike = None,
           divisions: PathLike | int | None = None, sheet: str | None = None, encoding: str | None = None,
           limits: Limits | None = None) -> CheckResult:
     """Check registers row by row, as `kuaidi check`: every problem of the data is a finding of the result
@@ -57,7 +66,8 @@ def check(villages: Inputs, outlets: Inputs = (), *, as_of: dt.date | str | None
     return result
 
 
-def report(villages: Inputs, outlets: Inputs = (), *, as_of: dt.date | str, county: str | list[str] | None = None,
+def report(villages: Inputs, outlets: Inputs | None = (), *,
+           as_of: DateLike, county: str | list[str] | None = None,
            township: str | None = None, rules: RulesLike = None, divisions: PathLike | int | None = None,
            universe: Literal["register", "gazetteer"] = "register", sheet: str | None = None,
            encoding: str | None = None, limits: Limits | None = None, generated_at: str | None = None) -> Report:
@@ -103,16 +113,21 @@ def write(report: Report, path: PathLike, *, format: str | None = None, lang: st
     at all; never over an input, nor (without `force`) over a file kuaidi did not write. Returns the path."""
     from kuaidi_cli.commands.report import output_format
     from kuaidi_cli.write.files import refuse_existing, refuse_input, write_atomic
-    from kuaidi_cli.write.formats import render
+    from kuaidi_cli.write.formats import names, render
     from kuaidi_cli.write.json_csv import csv_headers
 
     made = origin(report)
     out = Path(path)
     if lang not in ("zh", "en"):
         raise KuaidiError(f"语言须为 zh 或 en，不是 {lang}", f"lang must be zh or en, not {lang}")
-    chosen = output_format(format, out)
-    refuse_input(out, made.inputs)
+    if format is not None:  # (any case: "XLSX" too)
+        if not isinstance(format, str) or format.lower() not in names():
+            raise KuaidiError(f"format 须为 {'、'.join(names())} 之一，不是 {format!r}",
+                              f"format must be one of {', '.join(names())}, not {format!r}")
+        format = format.lower()
+    chosen = output_format(format, out, api=True)
+    refuse_input(out, made.inputs, api=True)
     if not force:
-        refuse_existing(out, own=True, csv_headers=csv_headers())
+        refuse_existing(out, own=True, csv_headers=csv_headers(), api=True)
     write_atomic(out, render(chosen, report, made.context, made.rules, lang), made.inputs)
     return out

@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeAlias
 
+import numpy as np
 import pandas as pd
 
 from kuaidi_cli.commands.inputs import Registers, Skipped, Source, expand
@@ -26,25 +27,53 @@ Input: TypeAlias = PathLike | pd.DataFrame
 # one file, folder, pattern or DataFrame, or a list of them (or the registers the command line resolved)
 Inputs: TypeAlias = Input | Sequence[Input] | Registers
 RulesLike: TypeAlias = PathLike | Rules | None
+DateLike: TypeAlias = dt.date | str | np.datetime64  # (a datetime and a pandas.Timestamp are dates)
 
 
 def _items(given: Inputs) -> list[Input]:
+    """The files, folders, patterns and DataFrames given; InputError for what is none of them (None, a
+    Series or a dict, whose items would read as paths)."""
     if isinstance(given, str | os.PathLike | pd.DataFrame):
         return [given]
     assert not isinstance(given, Registers)
+    anything: object = given  # (what a caller without type checks may pass)
+    if isinstance(anything, pd.Series | Mapping):
+        kind = "Series" if isinstance(anything, pd.Series) else type(anything).__name__
+        raise InputError(f"不是台账：{kind}。请给出 DataFrame（如 pd.DataFrame(…)）、文件、文件夹或"
+                         "通配符，或它们的列表",
+                         f"not a register: a {kind}. Give a DataFrame (pd.DataFrame(…)), a file, a folder or a "
+                         "pattern, or a list of them")
+    if anything is None or isinstance(anything, bytes) or not isinstance(anything, Iterable):
+        raise InputError(f"不是台账路径或 DataFrame：{type(anything).__name__}",
+                         f"not a register path or a DataFrame: {type(anything).__name__}")
     return list(given)
 
 
-def registers(villages: Inputs, outlets: Inputs = (), *, sheet: str | None = None, encoding: str | None = None,
+def _frame(frame: pd.DataFrame, name: str) -> RegisterFrame:
+    """A DataFrame as a register file; InputError for columns of several levels (a MultiIndex: its CSV would
+    hold a header of several rows, and the frame's rows would not be the rows its findings name)."""
+    if isinstance(frame.columns, pd.MultiIndex):
+        levels = frame.columns.nlevels
+        raise InputError(f"{name} 的列名有 {levels} 层（MultiIndex）：请合并为一层列名，或直接给出台账文件",
+                         f"{name} has columns of {levels} levels (a MultiIndex): make them one level "
+                         "(frame.columns = [...]), or give the register file itself")
+    return RegisterFrame(frame, name)
+
+
+def registers(villages: Inputs, outlets: Inputs | None = (), *,
+              sheet: str | None = None, encoding: str | None = None,
               limits: Limits | None = None, need_villages: bool = True) -> Registers:
     """The register files (and DataFrames) of what was given for each kind. A file is of the kind it was
     given for; a folder's files and a pattern's matches are of the kinds their headers tell (as on the
     command line: `commands.inputs.expand`). DataFrames are named `<DataFrame 1>`, `<DataFrame 2>`, … in
-    the order given, the villages' first. Raises InputError when nothing is left to read."""
+    the order given, the villages' first; `outlets` None is none. Raises InputError when nothing is left to
+    read, or for what is no register (None, a Series, a dict as `villages`)."""
     if isinstance(villages, Registers):
         return villages
     if isinstance(outlets, Registers):
         raise InputError("outlets 不能是 Registers", "outlets cannot be Registers")
+    if outlets is None:  # (no outlet register, as an empty list)
+        outlets = ()
     found: dict[Kind, list[Source]] = {Kind.VILLAGES: [], Kind.OUTLETS: []}
     skipped: list[Skipped] = []
     frames = 0
@@ -52,7 +81,7 @@ def registers(villages: Inputs, outlets: Inputs = (), *, sheet: str | None = Non
         for item in _items(given):
             if isinstance(item, pd.DataFrame):
                 frames += 1
-                found[kind].append(RegisterFrame(item, f"<DataFrame {frames}>"))
+                found[kind].append(_frame(item, f"<DataFrame {frames}>"))
                 continue
             if not isinstance(item, str | os.PathLike):
                 raise InputError(f"不是台账路径或 DataFrame：{type(item).__name__}",
@@ -85,15 +114,24 @@ def rules_of(rules: RulesLike) -> tuple[Rules, str]:
     return rules_file.load_rules(None if rules is None else Path(rules))
 
 
-def date_of(value: dt.date | str, name: str = "as_of") -> dt.date:
-    """A date, or any text the command line's --as-of takes (2021-12-31, 2021年12月, 20211231, …)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+def date_of(value: DateLike, name: str = "as_of") -> dt.date:
+    """A date (datetime.date, a datetime, pandas.Timestamp, numpy.datetime64), or any text the command line's
+    --as-of takes (2021-12-31, 2021年12月, 20211231, …); InputError for anything else."""
+    when: object = value  # (what a caller without type checks may pass)
+    if isinstance(when, np.datetime64):
+        when = pd.NaT if np.isnat(when) else pd.Timestamp(when)
+    if when is pd.NaT:  # (a datetime, whose .date() fails)
+        raise InputError(f"{name} 不是有效日期：NaT", f"{name} is not a valid date: NaT")
+    if isinstance(when, dt.datetime):
+        return when.date()
+    if isinstance(when, dt.date):
+        return when
+    if not isinstance(when, str):
+        raise InputError(f"{name} 须为日期或日期文字，不是 {type(when).__name__}",
+                         f"{name} must be a date or a date's text, not {type(when).__name__}")
     from kuaidi_cli.commands.asof import parse
 
-    return parse(value, name)
+    return parse(when, name)
 
 
 def official_list(rules: Rules, divisions: PathLike | int | None) -> gazetteer.Gazetteer | None:

@@ -135,9 +135,13 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     findings = skipped + villages.findings + (outlets.findings if outlets else []) + full.findings
     every = findings + extra
     about_file = 0
+    # where a row belongs, one way for 报送情况 and for the findings a part's report keeps
+    placing = Places(known=frozenset(known) | (gazetteer.county_names if gazetteer else frozenset()),
+                     canonical=lambda name: canonical_county(name, rules), county_by_code=_county_by_code(gazetteer),
+                     township_names=township_names(full.villages, full.townships) if wanted or township else None,
+                     canonical_all=_canonical_counties(rules))
     if wanted or township:  # a part's report: the findings on its rows, and those about a file
-        places = row_places([villages.seen, *([outlets.seen] if outlets is not None else [])],
-                            lambda name: canonical_county(name, rules))
+        places = row_places([villages.seen, *([outlets.seen] if outlets is not None else [])], placing)
         findings, of_files = findings_in_scope(findings, places, list(part.counties["county"]), township)
         about_file = sum(f.severity is not Severity.INFO for f in of_files)
         if len(lacking):  # the official villages the part lacks, not the city's
@@ -149,18 +153,16 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
             first = villages.files[0].table
             extra = missing_findings(lacking[inside], first.name, first.sheet, seen=villages.seen)
     findings += extra
-    placing = Places(known=frozenset(known) | (gazetteer.county_names if gazetteer else frozenset()),
-                    canonical=lambda name: canonical_county(name, rules), county_by_code=_county_by_code(gazetteer),
-                    township_names=township_names(full.villages, full.townships) if wanted or township else None,
-                    canonical_all=_canonical_counties(rules))
-    by_township = (township_submissions(list(part.counties["county"]), part.townships, villages, findings, places=placing,
-                                        outlets=outlets, township=township) if wanted or township else [])
+    # 报送情况 counts the errors of every finding on a row it places (the findings of the whole registers: a
+    # part's rows are the same rows as in the city's report, and so are their errors)
+    by_township = (township_submissions(list(part.counties["county"]), part.townships, villages, every, places=placing,
+                                        outlets=outlets, township=township, as_of=as_of) if wanted or township else [])
     report, results = build(part, rules, rules_ref=RulesRef(name=rules.name, sha256=rules_sha),
                             inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),
                             scope=scope_of(part, rules, wanted, township), samples=registers.source == "samples",
                             complete_by_definition=universe == "gazetteer", sent=Sent.of(full),
-                            submissions=submissions(list(part.counties["county"]), villages, findings, places=placing,
-                                                    outlets=outlets),
+                            submissions=submissions(list(part.counties["county"]), villages, every, places=placing,
+                                                    outlets=outlets, as_of=as_of),
                             township_submissions=by_township)
     reference = None
     if gazetteer is not None:
@@ -302,10 +304,12 @@ def scope_of(part: Coverage, rules: Rules, counties: list[str], township: str | 
     return ScopeOut(level="city", name=city, counties=names, township=None)
 
 
-def output_format(fmt: str | None, output: Path | None) -> str:
+def output_format(fmt: str | None, output: Path | None, *, api: bool = False) -> str:
     """The format of `report`: --format, else -o's extension (write.formats), else the terminal table. A
     --format that contradicts the extension (one kuaidi knows, or any other: report.svg), or an extension
-    kuaidi cannot tell without --format, stops the run: a file is never named for what it is not."""
+    kuaidi cannot tell without --format, stops the run: a file is never named for what it is not. (`api`:
+    the messages name `format=`, not --format.)"""
+    option = f"format={fmt!r}" if api else f"--format {fmt}"
     from kuaidi_cli.write import formats
 
     if output is None:
@@ -315,13 +319,14 @@ def output_format(fmt: str | None, output: Path | None) -> str:
     if fmt is None:
         if by_suffix is None:
             ends = " ".join(formats.suffixes())
-            raise KuaidiError(f"无法从文件名「{output.name}」判断格式：用 {ends} 结尾，或加 --format",
+            give = "format=" if api else "--format"
+            raise KuaidiError(f"无法从文件名「{output.name}」判断格式：用 {ends} 结尾，或加 {give}",
                               f"cannot tell the format from '{output.name}': end it in {ends}, "
-                              "or give --format")
+                              f"or give {give}")
         return by_suffix
     if output.suffix and by_suffix != fmt:
-        raise KuaidiError(f"--format {fmt} 与输出文件 {output.name} 的扩展名不符",
-                          f"--format {fmt} contradicts the extension of {output.name}")
+        raise KuaidiError(f"{option} 与输出文件 {output.name} 的扩展名不符",
+                          f"{option} contradicts the extension of {output.name}")
     return fmt
 
 

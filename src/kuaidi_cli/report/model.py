@@ -176,10 +176,10 @@ class AttentionVillage(_Model):
 class RegisterPart(_Model):
     """What one place sent in one register (the outlet register's part of 报送情况)."""
 
-    errors: int  # error findings on its rows
+    errors: int  # error findings on its rows (and on the header of a file of its rows alone)
     files: list[str]
     invalid: int  # its rows not counted
-    latest: dt.date | None  # the latest date written in its counted rows (启用/停用), or null
+    latest: dt.date | None  # the latest date written in its counted rows (启用/停用) up to as_of, or null
     rows: int  # its rows (not the blank, total or note rows)
     sent: bool  # at least one row came
     valid: int  # its rows the report counts
@@ -192,10 +192,10 @@ class Submission(_Model):
     `township_submissions`, `township` names the township (（县级或未填乡镇）: the county's rows naming none)."""
 
     county: str
-    errors: int  # error findings on its village rows
+    errors: int  # error findings on its village rows (and on the header of a file of its rows alone)
     files: list[str]
     invalid: int  # its village rows not counted (errors, repeats of a village)
-    latest: dt.date | None  # the latest date written in its rows (设点/通达/启用/停用), or null
+    latest: dt.date | None  # the latest date written in its counted rows (设点/通达) up to as_of, or null
     outlets: RegisterPart | None = None
     rows: int  # its village rows (not the blank, total or note rows)
     submitted: bool
@@ -238,13 +238,13 @@ class Report(_Model):
         """One row per county: its figures (`outlets_*`, `modes_*` flattened), whether it sent a register."""
         from kuaidi_cli.report.frames import table
 
-        return table(self.counties, County, drop=("targets",))
+        return table(self.counties, County, drop=("targets",), scope_rows=True)
 
     def townships_frame(self) -> pd.DataFrame:
         """One row per township of the scope, with its county."""
         from kuaidi_cli.report.frames import table
 
-        return table(self.townships, Township)
+        return table(self.townships, Township, scope_rows=True)
 
     def targets_frame(self) -> pd.DataFrame:
         """One row per target of the scope (`county` empty), then per target of each county."""
@@ -262,7 +262,7 @@ class Report(_Model):
         """One row per county: what it sent (报送情况), its outlet register's part as `outlets_*`."""
         from kuaidi_cli.report.frames import table
 
-        return table(self.submissions, Submission)
+        return table(self.submissions, Submission, drop=("township",))  # (set in township_submissions only)
 
 
 @dataclass(frozen=True)

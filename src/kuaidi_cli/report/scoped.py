@@ -3,36 +3,36 @@ the registers sent, and the findings on the rows of that part (with those about 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 
 from kuaidi_cli.core.findings import Finding
+from kuaidi_cli.report.submissions import UNASSIGNED, Places, places_of_rows
 
 _KEYS = ["_file", "_sheet", "_row"]
 
 
-def row_places(seen: list[pd.DataFrame], canonical: Callable[[str], str] = str) -> pd.DataFrame:
+def row_places(seen: list[pd.DataFrame], places: Places) -> pd.DataFrame:
     """_file, _sheet, _row, county, township of every row the registers sent (`Register.seen` of each),
-    the county by its canonical name; one line per row (the first register's where two name one)."""
+    placed as 报送情况 places them (`submissions.places_of_rows`: by the county's name, else its code, else
+    its file's majority), so that a part's findings and its 报送情况 count the same rows; county None for a
+    row of no county kuaidi can tell (its findings concern every part, as a file's do). One line per row
+    (the first register's where two name one)."""
     frames = []
     for frame in seen:
         if not len(frame) or "_file" not in frame:
             continue
+        county, township = places_of_rows(frame, places)
         part = pd.DataFrame({
             "_file": frame["_file"].astype(str),
             "_sheet": frame["_sheet"].fillna("").astype(str) if "_sheet" in frame else "",
             "_row": frame["_row"].astype("int64"),
-            "county": frame["county"].astype(object) if "county" in frame else None,
-            "township": frame["township"].astype(object) if "township" in frame else None,
+            "county": county.where(county != UNASSIGNED, None),
+            "township": township,
         })
         frames.append(part)
     if not frames:
         return pd.DataFrame(columns=[*_KEYS, "county", "township"])
-    places = pd.concat(frames, ignore_index=True).drop_duplicates(_KEYS)
-    names = {v: canonical(str(v)) for v in places["county"].dropna().unique()}
-    places["county"] = places["county"].map(names)
-    return places
+    return pd.concat(frames, ignore_index=True).drop_duplicates(_KEYS)
 
 
 def findings_in_scope(findings: list[Finding], places: pd.DataFrame, counties: list[str],

@@ -4,6 +4,7 @@ registers as they came."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -38,14 +39,16 @@ class Places:
 
 
 def submissions(counties: list[str], villages: Register, findings: list[Finding], *, places: Places,
-                outlets: Register | None = None) -> list[Submission]:
+                outlets: Register | None = None, as_of: dt.date | None = None) -> list[Submission]:
     """Each county of `counties` (the scope, in its order): of the village register, the files its rows
     came in, its rows (valid, invalid), the error findings on them, the latest date its counted rows
     carry; not submitted when none of its village rows is counted. `outlets`: the same of the outlet
     register, in `Submission.outlets` (None: no outlet register given). A row of no county kuaidi can
-    tell is in a last row, UNASSIGNED, so that the table adds up to the rows sent."""
-    v = _records(_tally(villages, _county_of_rows(villages.seen, places), findings))
-    o = _records(_tally(outlets, _county_of_rows(outlets.seen, places), findings)) if outlets is not None else None
+    tell is in a last row, UNASSIGNED, so that the table adds up to the rows sent. The latest date: of those
+    up to `as_of` (a date after it is not yet known at the report's date)."""
+    v = _records(_tally(villages, _county_of_rows(villages.seen, places), findings, as_of))
+    o = (_records(_tally(outlets, _county_of_rows(outlets.seen, places), findings, as_of)) if outlets is not None
+         else None)
     out = [_submission(v, o, name, county=name) for name in counties]
     if _has(v, UNASSIGNED) or (o is not None and _has(o, UNASSIGNED)):  # shown, never dropped
         last = _submission(v, o, UNASSIGNED, county=UNASSIGNED)
@@ -56,15 +59,15 @@ def submissions(counties: list[str], villages: Register, findings: list[Finding]
 
 def township_submissions(counties: list[str], townships: pd.DataFrame, villages: Register, findings: list[Finding],
                          *, places: Places, outlets: Register | None = None,
-                         township: str | None = None) -> list[Submission]:
+                         township: str | None = None, as_of: dt.date | None = None) -> list[Submission]:
     """The same by township (`townships`: county, township — the report's township rows, in their order):
     then each place of `counties` some row names that is no row there (a township of invalid rows only,
     the rows naming no township: NO_TOWNSHIP; every place of a county that sent no village row); with
     `township`, only that township's."""
     v_at = _township_of_rows(villages.seen, places)
     o_at = _township_of_rows(outlets.seen, places) if outlets is not None else None
-    v = _records(_tally(villages, v_at, findings))
-    o = _records(_tally(outlets, o_at, findings)) if outlets is not None and o_at is not None else None
+    v = _records(_tally(villages, v_at, findings, as_of))
+    o = _records(_tally(outlets, o_at, findings, as_of)) if outlets is not None and o_at is not None else None
     wanted = [f"{c}{_SEP}{t}" for c, t in zip(townships["county"].astype(str), townships["township"].astype(str),
                                                strict=True)]
     if township is None:
@@ -118,9 +121,11 @@ def _keys(frame: pd.DataFrame) -> pd.DataFrame:
     }, index=frame.index)
 
 
-def _tally(register: Register, place: pd.Series, findings: list[Finding]) -> pd.DataFrame:
+def _tally(register: Register, place: pd.Series, findings: list[Finding],
+           as_of: dt.date | None = None) -> pd.DataFrame:
     """Per place (the index: `place` of each row of `register.seen`): rows, valid (counted), uncertain,
-    errors (error findings on its rows), latest (the latest date its counted rows carry), files."""
+    errors (error findings on its rows, and on its files' headers: `_error_places`), latest (the latest date
+    its counted rows carry, up to `as_of`), files."""
     columns = ["rows", "valid", "uncertain", "errors", "latest", "files"]
     seen = register.seen
     if not len(seen) or "_file" not in seen or "_row" not in seen:
@@ -136,7 +141,8 @@ def _tally(register: Register, place: pd.Series, findings: list[Finding]) -> pd.
     dates = [pd.to_datetime(counted[c], errors="coerce") for c in _DATES if c in counted]
     table["latest"] = pd.NaT
     if dates and len(counted) and len(at) == len(counted):
-        last = pd.concat(dates, axis=1).max(axis=1)
+        every = pd.concat(dates, axis=1)
+        last = (every.where(every <= pd.Timestamp(as_of)) if as_of is not None else every).max(axis=1)
         table["latest"] = last.groupby(at).max().reindex(range(k)).to_numpy()
     table["files"] = _files_by_place(seen["_file"], ids, names)
     return table[columns]
@@ -169,9 +175,10 @@ def _row_positions(seen: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
 
 
 def _error_places(seen: pd.DataFrame, ids: np.ndarray, findings: list[Finding]) -> np.ndarray:
-    """The place id of each error finding on a row of `seen` (by file, sheet and row; the first such row).
+    """The place id of each error finding on a row of `seen` (by file, sheet and row; the first such row),
+    and of each on no row (a file's header: missing-column) whose file's (sheet's) rows all have one place.
     What must stay true: the same rows as an inner join of the findings on the first row of each (file,
-    sheet, row) of `seen`."""
+    sheet, row) of `seen`, then those of a file of one place."""
     wrong = [f for f in findings if f.severity is Severity.ERROR and f.row is not None]
     if not wrong:
         return np.zeros(0, dtype=np.int64)
@@ -179,6 +186,13 @@ def _error_places(seen: pd.DataFrame, ids: np.ndarray, findings: list[Finding]) 
                           "_row": [f.row for f in wrong]}).astype({"_row": "int64"})
     where = _row_positions(seen, asked)
     placed: np.ndarray = ids[where[where >= 0]]
+    if (where < 0).any():  # (about a file, not a row: its place when all its rows have the one)
+        keys = _keys(seen)
+        spans = pd.Series(ids).groupby((keys["_file"] + _SEP + keys["_sheet"]).to_numpy()).agg(["min", "max"])
+        one = spans["min"][spans["min"] == spans["max"]]
+        lost = asked[where < 0]
+        found = (lost["_file"] + _SEP + lost["_sheet"]).map(one).dropna().to_numpy(dtype=np.int64)
+        placed = np.concatenate([placed, found])
     return placed
 
 
@@ -245,3 +259,13 @@ def township_names(villages: pd.DataFrame, townships: pd.DataFrame) -> dict[tupl
     pairs = villages[["county_key", "township", "township_key"]].drop_duplicates()
     return {(county.get(ck, ""), "" if pd.isna(t) else str(t)): shown[tk]
             for ck, t, tk in pairs.itertuples(index=False) if tk in shown and ck in county}
+
+
+def places_of_rows(seen: pd.DataFrame, places: Places) -> tuple[pd.Series, pd.Series]:
+    """Each row's county (UNASSIGNED: none kuaidi can tell) and township (NO_TOWNSHIP: none), as 报送情况
+    places it: what a county's or a township's report keeps of the findings places rows the same way."""
+    if not len(seen):
+        empty = pd.Series([], dtype=object)
+        return empty, empty
+    county, township = _township_of_rows(seen, places).str.split(_SEP, n=1, expand=True).T.to_numpy()
+    return pd.Series(county, index=seen.index, dtype=object), pd.Series(township, index=seen.index, dtype=object)

@@ -56,9 +56,10 @@ def written_by_kuaidi(path: Path, csv_headers: Mapping[str, bool] | None = None)
 
 
 def refuse_existing(path: Path, *, own: bool = False, csv_headers: Mapping[str, bool] | None = None, option: str = "-o",
-                    force: bool = True) -> None:
+                    force: bool = True, api: bool = False) -> None:
     """Raise unless `path` may be written: it does not exist, or (with `own`) it is kuaidi's own output.
-    The message names the `option` to change, and --force when the command has it."""
+    The message names the `option` to change, and --force when the command has it (`api`: the library's
+    words, another path or force=True)."""
     if not path.exists() or path.is_dir():
         return  # a folder is refused by write_atomic, with its own message
     if own and written_by_kuaidi(path, csv_headers):
@@ -67,16 +68,20 @@ def refuse_existing(path: Path, *, own: bool = False, csv_headers: Mapping[str, 
     what_en = " and was not written by kuaidi" if own else ""
     how = (f"换一个 {option} 路径，或加 --force 覆盖", f"choose another {option} path, or add --force") if force else \
         (f"请移走它，或换一个 {option}", f"move it away, or choose another {option}")
+    if api:
+        how = ("换一个路径，或用 force=True 覆盖", "choose another path, or pass force=True")
     raise KuaidiError(f"{path} 已存在，{what}不会覆盖；{how[0]}", f"{path} exists{what_en}; not overwritten: {how[1]}")
 
 
-def refuse_input(path: Path, inputs: list[Path]) -> None:
-    """Raise when `path` is one of the inputs (whatever --force says: an input is never overwritten)."""
+def refuse_input(path: Path, inputs: list[Path], *, api: bool = False) -> None:
+    """Raise when `path` is one of the inputs (whatever --force says: an input is never overwritten); the
+    message names -o (`api`: the path)."""
     target = path.resolve()
+    option = "" if api else "-o "
     for p in inputs:
         if p.exists() and p.resolve() == target:
-            raise KuaidiError(f"输出文件 {path} 是输入文件之一，已拒绝覆盖；请换一个 -o 路径",
-                              f"the output {path} is one of the inputs; refused; choose another -o path")
+            raise KuaidiError(f"输出文件 {path} 是输入文件之一，已拒绝覆盖；请换一个 {option}路径",
+                              f"the output {path} is one of the inputs; refused; choose another {option}path")
 
 
 def write_atomic(path: Path, data: bytes, inputs: list[Path]) -> None:

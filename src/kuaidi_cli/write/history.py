@@ -22,7 +22,7 @@ import pandas as pd
 
 from kuaidi_cli.core.errors import KuaidiError, os_reason
 from kuaidi_cli.report import Report, ScopeRow
-from kuaidi_cli.write.columns import Column, all_columns
+from kuaidi_cli.report.columns import Column, all_columns
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -108,7 +108,7 @@ def connect(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
 
 
 def _values(s: ScopeRow, columns: tuple[Column, ...]) -> dict[str, float | None]:
-    """A scope's figures by metric name: the columns of its table (write.columns), all of them."""
+    """A scope's figures by metric name: the columns of its table (report.columns), all of them."""
     return {c.metric: c.value(s) for c in columns}
 
 

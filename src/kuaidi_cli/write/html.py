@@ -11,9 +11,9 @@ from kuaidi_cli.core import metrics
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.core.statuses import Status, css
 from kuaidi_cli.report import Report, ReportContext, ScopeRow
+from kuaidi_cli.report.columns import scope_columns, values
 from kuaidi_cli.write import changes as change_table
 from kuaidi_cli.write import submissions as submission_table
-from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.marks import HTML_MARK
 from kuaidi_cli.write.scope import (

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from kuaidi_cli.core.findings import Finding
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report
-from kuaidi_cli.write.columns import scope_columns, values
+from kuaidi_cli.report.columns import scope_columns, values
 from kuaidi_cli.write.labels import t, yes_no
 from kuaidi_cli.write.safety import csv_cell
 from kuaidi_cli.write.scope import county_rows, township_rows

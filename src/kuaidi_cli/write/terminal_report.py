@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report, ReportContext, ScopeRow, Summary
+from kuaidi_cli.report.columns import Column, scope_columns, values
 from kuaidi_cli.write import submissions as submission_table
-from kuaidi_cli.write.columns import Column, scope_columns, values
 from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.scope import (
     county_rows,
@@ -55,15 +56,49 @@ def _cells(s: ScopeRow, columns: list[Column], marks: Marks) -> list[str]:
 
 
 def _scope_table(title: str, first: list[str], rows: Sequence[tuple[list[str], ScopeRow]], total: Summary, lang: str,
-                 columns: list[Column], marks: Marks) -> Table:
+                 columns: list[Column], marks: Marks, width: int) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", show_footer=True)
     for i, key in enumerate(first):
         table.add_column(t(key, lang), footer=t("total_row", lang) if i == 0 else "", overflow="fold")
-    for column, cell in zip(columns, _cells(total, columns, marks), strict=True):
-        table.add_column(t(column.key, lang), justify="right", footer=cell, overflow="fold")
-    for names, s in rows:
-        table.add_row(*names, *_cells(s, columns, marks))
+    footer = _cells(total, columns, marks)
+    body = [(names, _cells(s, columns, marks)) for names, s in rows]
+    for i, (column, cell) in enumerate(zip(columns, footer, strict=True)):
+        # a figure is never broken over two lines ("84." over "2%"): its header wraps instead (to 2 at least:
+        # a CJK character)
+        widest = max(cell_len(cells[i]) for cells in [footer, *(b for _, b in body)])
+        head = Text(t(column.key, lang), no_wrap=False, overflow="fold")
+        table.add_column(head, justify="right", footer=cell, no_wrap=True, overflow="fold", min_width=max(widest, 2))
+    for names, cells in body:
+        table.add_row(*names, *cells)
+    _fit(table, [max((cell_len(n[i]) for n, _ in body), default=0) for i in range(len(first))], width)
     return table
+
+
+def _fit(table: Table, names: list[int], width: int) -> None:
+    """A table of columns of names (`names`: the widest of each), then of figures (no_wrap, `min_width` their
+    widest), on a terminal `width` wide: as it is when it fits; else the widest headers of figures wrap, one
+    cell at a time (as rich narrows the columns it may wrap), between their words first, then down to their
+    widest figure at most, the names' columns folding in what is left; and where the names would not fit
+    whole that way, the padding between the columns shrinks. Figures stay whole on one line down to ~70
+    columns."""
+    figures = table.columns[len(names):]
+    least = [c.min_width or 0 for c in figures]
+    wide = [max(cell_len(str(c.header)), m) for c, m in zip(figures, least, strict=True)]
+    fixed = len(table.columns) + 1 + 2 * len(table.columns)  # the borders and the padding
+    heads = [cell_len(str(c.header)) for c in table.columns[:len(names)]]
+    excess = fixed + sum(map(max, names, heads)) + sum(wide) - width
+    words = [max(cell_len(w) for w in str(c.header).split(" ")) for c in figures]
+    for floors in ([max(w, m) for w, m in zip(words, least, strict=True)], least):  # between words first
+        while excess > 0:
+            i = max(range(len(figures)), key=lambda k: (wide[k] > floors[k], wide[k]))
+            if wide[i] <= floors[i]:
+                break
+            wide[i] -= 1
+            excess -= 1
+    for column, w in zip(figures, wide, strict=True):
+        column.max_width = w
+    if fixed + sum(wide) + sum(min(n, 8) for n in names) > width:
+        table.collapse_padding = True
 
 
 def render(report: Report, context: ReportContext, rules: Rules, console: Console, *, lang: str = "zh") -> None:
@@ -75,11 +110,11 @@ def render(report: Report, context: ReportContext, rules: Rules, console: Consol
     columns = scope_columns(report)
     if report.scope.level != "township":  # (one township's row named as its county would read as the county's)
         console.print(_scope_table(t("by_county", lang), ["county"], counties, report.summary, lang, columns,
-                                   rate_marks(rules.targets)))
+                                   rate_marks(rules.targets), console.width))
     if len(report.counties) == 1 or any(context.selection):
         townships = township_rows(report, lang)
         console.print(_scope_table(t("by_township", lang), ["county", "township"], townships, report.summary, lang,
-                                   columns, rate_marks(rules.targets)))
+                                   columns, rate_marks(rules.targets), console.width))
     _submissions(report, console, lang)
     _attention(report, rules, console, lang, context)
     _footer(report, context, console, lang)

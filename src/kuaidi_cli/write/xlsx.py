@@ -20,9 +20,9 @@ from kuaidi_cli.core.findings import Finding
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report, ReportContext, ScopeRow
 from kuaidi_cli.report.changes import Changes
+from kuaidi_cli.report.columns import scope_columns, values
 from kuaidi_cli.write import changes as change_table
 from kuaidi_cli.write.about import about_rows
-from kuaidi_cli.write.columns import scope_columns, values
 from kuaidi_cli.write.labels import finding_title, t, yes_no
 from kuaidi_cli.write.marks import XLSX_MARK
 from kuaidi_cli.write.scope import (

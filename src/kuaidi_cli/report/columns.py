@@ -1,14 +1,36 @@
 """The columns of the county and township tables, declared once for every output (terminal, workbook,
-HTML, CSV) from the figures of core.metrics: the label key, whether the value is a rate, and how to read
-it off a scope's summary."""
+HTML, CSV, the API's frames) from the figures of core.metrics: the label key, whether the value is a rate,
+and how to read it off a scope's summary; and which figures a scope row shows (`values`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from kuaidi_cli.core.metrics import Metric, columns
-from kuaidi_cli.report import Report, ScopeRow
+
+
+# What the columns read of report.model's rows and report (not imported: report.model's frames read the
+# columns)
+class ScopeRow(Protocol):
+    """A scope row (Summary, County, Township): its figures, by the names core.metrics gives them."""
+
+    @property
+    def villages(self) -> int: ...
+
+    @property
+    def outlets(self) -> Any: ...
+
+
+class _Summary(Protocol):
+    @property
+    def priority_unknown(self) -> int: ...
+
+
+class _Report(Protocol):
+    @property
+    def summary(self) -> _Summary: ...
 
 
 @dataclass(frozen=True)
@@ -33,7 +55,7 @@ def all_columns() -> tuple[Column, ...]:
     return tuple(Column(m.label_key, m.name, m.is_rate, _value(m), optional=m.optional) for m in columns())
 
 
-def scope_columns(report: Report | None = None, *, every: bool = False) -> list[Column]:
+def scope_columns(report: _Report | None = None, *, every: bool = False) -> list[Column]:
     """The columns a report's scope tables show: the optional ones only where the report has them (the
     villages whose priority is undecided), or all of them (`every`)."""
     return [c for c in all_columns()
