@@ -70,6 +70,18 @@ def test_json_of_write_is_what_the_cli_writes(report, tmp_path):
     assert _without_generated_at(ours.read_bytes()) == _without_generated_at(cli)
 
 
+def test_the_table_and_the_page_of_write_are_what_the_cli_writes(report, tmp_path):
+    for suffix in ("txt", "html"):
+        ours = kuaidi.write(report, tmp_path / f"api.{suffix}").read_text(encoding="utf-8")
+        done = CliRunner().invoke(app, ["report", "--villages", str(VILLAGES), "--outlets", str(OUTLETS),
+                                        "--as-of", "2021-12-31", "-o", str(tmp_path / f"cli.{suffix}")])
+        assert done.exit_code == 0, done.output
+        cli = (tmp_path / f"cli.{suffix}").read_text(encoding="utf-8")
+        # the same lines, the one that says when it was generated aside
+        stamp = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?")
+        assert [stamp.sub("", line) for line in ours.splitlines()] == [stamp.sub("", line) for line in cli.splitlines()]
+
+
 def test_frames_hold_the_figures_of_the_samples(report):
     counties = report.counties_frame()
     assert dict(zip(counties["county"], counties["villages"], strict=True)) == VILLAGES_BY_COUNTY

@@ -172,7 +172,7 @@ def footer_lines(report: Report, context: ReportContext, lang: str) -> list[str]
     lines += [t("footer.input", lang, path=i.path, rows=i.rows, invalid=i.invalid_rows + i.uncertain_rows,
                 uncertain=t("footer.input_uncertain", lang, n=i.uncertain_rows) if i.uncertain_rows else "")
               for i in report.inputs]
-    if context.source not in ("flags", "samples"):
+    if context.source not in ("flags", "samples", "api"):  # (the command line and a script: what they were given)
         lines.append(t("footer.source", lang, source=context.source))
     if context.reference is not None:
         ref = context.reference
