@@ -307,6 +307,11 @@ def _csv_header(path: Path, kind: Kind, aliases: AliasTable, preview_text: str, 
     """The header of a CSV register and its delimiter (tab, comma, semicolon or |: the best header)."""
     best: tuple[Header, str] | None = None
     previews = {d: _split(preview_text, d) for d in ("\t", ",", ";", "|")}
+    # a row far wider than any register (100 000 cells) is refused below; the header is looked for among
+    # its first cells only, so that it costs what a register's row costs
+    widths = {d: max((len(r) for r in rows), default=0) for d, rows in previews.items()}
+    previews = {d: [r[:limits.max_columns + 1] for r in rows] if widths[d] > limits.max_columns else rows
+                for d, rows in previews.items()}
     for delimiter, preview in previews.items():
         h = find_header(preview, kind, aliases)
         if h and (best is None or h.score > best[0].score):
@@ -314,7 +319,7 @@ def _csv_header(path: Path, kind: Kind, aliases: AliasTable, preview_text: str, 
     if best is None:
         widest = max(previews.values(), key=lambda rows: max((len(r) for r in rows), default=0))
         raise no_register(path, kind, rows=widest)
-    check_width(path, len(best[0].labels), limits)
+    check_width(path, max(len(best[0].labels), widths[best[1]]), limits)
     return best
 
 
