@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -294,6 +295,11 @@ def test_a_report_compares_and_pickles_by_its_figures(report, tmp_path):
         kuaidi.write(again, tmp_path / "again.xlsx")
 
 
+def _wrong(value: object) -> Any:
+    """A value of a type the API does not take, given as a user's untyped code would give it."""
+    return value
+
+
 @pytest.mark.parametrize("call", [
     lambda: kuaidi.report(VILLAGES, as_of="2021-13-45"),
     lambda: kuaidi.report(VILLAGES, as_of="2021-12-31", county="没有这个县"),
@@ -303,14 +309,14 @@ def test_a_report_compares_and_pickles_by_its_figures(report, tmp_path):
     lambda: kuaidi.changes("/no/such/history.sqlite"),
     lambda: kuaidi.trend("/no/such/history.sqlite"),
     # what is no register: never a TypeError, nor a Series' or a dict's items read as paths
-    lambda: kuaidi.check(None),
-    lambda: kuaidi.report(None, as_of="2021-12-31"),
-    lambda: kuaidi.check(pd.Series([str(VILLAGES)])),
-    lambda: kuaidi.check({"县区": ["祥符区"], "行政村": ["袁楼村"]}),
-    lambda: kuaidi.check(VILLAGES, outlets=5),
-    lambda: kuaidi.report(VILLAGES, as_of=20211231),
-    lambda: kuaidi.report(VILLAGES, as_of=pd.NaT),
-    lambda: kuaidi.report(VILLAGES, as_of=pd.NaT.to_numpy()),
+    lambda: kuaidi.check(_wrong(None)),
+    lambda: kuaidi.report(_wrong(None), as_of="2021-12-31"),
+    lambda: kuaidi.check(_wrong(pd.Series([str(VILLAGES)]))),
+    lambda: kuaidi.check(_wrong({"县区": ["祥符区"], "行政村": ["袁楼村"]})),
+    lambda: kuaidi.check(VILLAGES, outlets=_wrong(5)),
+    lambda: kuaidi.report(VILLAGES, as_of=_wrong(20211231)),
+    lambda: kuaidi.report(VILLAGES, as_of=_wrong(pd.NaT)),
+    lambda: kuaidi.report(VILLAGES, as_of=_wrong(pd.NaT.to_numpy())),
 ])
 def test_failures_raise_kuaidi_error_and_print_nothing(call, capsys):
     with pytest.raises(kuaidi.KuaidiError) as raised:
@@ -355,10 +361,10 @@ def test_help_on_a_callable_subpackage_shows_the_functions_docstring(name):
     function = getattr(api, name)
     called = getattr(kuaidi, name)
     doc = inspect.getdoc(called)
-    assert doc is not None and doc.startswith(f"{name}(") and inspect.getdoc(function) in doc
+    assert doc is not None and doc.startswith(f"{name}(") and (inspect.getdoc(function) or "?") in doc
     assert str(inspect.signature(function)) in doc.splitlines()[0]
-    shown = pydoc.render_doc(called, renderer=pydoc.plaintext)
-    first = inspect.getdoc(function).split()[:6]  # (pydoc indents and rewraps nothing: its words, in order)
+    shown = pydoc.render_doc(called, renderer=pydoc.plaintext)  # type: ignore[attr-defined]
+    first = (inspect.getdoc(function) or "").split()[:6]  # (pydoc indents and rewraps nothing: its words, in order)
     assert " ".join(first) in " ".join(shown.split())
     assert getattr(kuaidi, name).__name__ == f"kuaidi_cli.{name}"  # (still the subpackage)
 

@@ -362,8 +362,9 @@ def test_help_names_values_not_python_types():
 def test_every_option_is_explained_in_english_too():
     # a help text with Chinese in it carries English beside it ("… / in English"): kuaidi's help has one
     # language for both, and an English user reads every option
-    for command in app.registered_commands:
-        info = typer.main.get_command(app).commands[command.name or command.callback.__name__]
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    for info in group.commands.values():
         for param in info.params:
             text = getattr(param, "help", None) or ""
             if param.param_type_name == "option" and re.search(r"[\u4e00-\u9fff]", text):
