@@ -457,3 +457,26 @@ def test_rows_written_as_xml_read_back_as_xlsxwriter_writes_them():
                 assert x.value == y.value, x.coordinate
     assert spliced["E4"].value == "=1+1" and spliced["E4"].quotePrefix and spliced["E4"].data_type == "s"
     assert spliced["B4"].number_format == PERCENT_SHOWN and spliced["C4"].value == 2 and spliced["C5"].value is None and spliced["D4"].value is True
+
+
+def test_every_csv_of_the_samples_says_so_on_its_first_line(tmp_path):
+    # the figures of the bundled samples are synthetic: a CSV of them must not pass for a real one
+    from kuaidi_cli.write.marks import SAMPLES_CSV
+
+    again = None
+    for _ in range(2):  # and kuaidi knows its own file again under that line (-o replaces it)
+        again = invoke("report", "--samples", "--as-of", "2021-12-31", "-o", tmp_path / "c.csv")
+        assert again.exit_code == 0, again.output
+    assert again is not None
+    first = (tmp_path / "c.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert first.startswith("【示例数据】") and first.startswith(SAMPLES_CSV) and "合成" in first
+    done = invoke("export", "--samples", "--as-of", "2021-12-31", "--out", tmp_path / "out", "--formats", "csv",
+                  "--lang", "en")
+    assert done.exit_code == 0, done.output
+    written = sorted((tmp_path / "out").glob("*.csv"))
+    assert len(written) == 3  # the county table, the villages needing attention, the findings
+    for path in written:
+        assert path.read_text(encoding="utf-8-sig").lstrip('"').startswith("[SAMPLE DATA]"), path.name
+    real = invoke("report", *SAMPLE_ARGS, "--as-of", "2021-12-31", "-o", tmp_path / "real.csv")
+    assert real.exit_code == 0
+    assert (tmp_path / "real.csv").read_text(encoding="utf-8-sig").startswith("县区,")

@@ -123,7 +123,7 @@ def export(
                 from kuaidi_cli.write.json_csv import attention_csv, findings_csv
 
                 lists: dict[str, Callable[[], bytes]] = {"attention": lambda: attention_csv(report, rules, lang),
-                         "findings": lambda: findings_csv(context.findings, lang)}
+                         "findings": lambda: findings_csv(context.findings, lang, samples=report.samples)}
                 for part in CSV_LISTS:
                     data = lists[part]
                     path = out / file_name(as_of, "csv", part)

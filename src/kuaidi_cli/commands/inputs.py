@@ -169,7 +169,9 @@ def _ours(path: Path) -> bool:
 
     heads = csv_headers()
     if suffix == ".csv":  # a register's header is none of kuaidi's: its first line alone tells (not the whole file)
-        first = start.decode("utf-8-sig", "replace").splitlines()[:1]
+        from kuaidi_cli.write.marks import after_samples_line
+
+        first = after_samples_line(start.decode("utf-8-sig", "replace").splitlines()[:2])[:1]
         if not first or first[0] not in heads:
             return False
     return written_by_kuaidi(path, heads)

@@ -61,6 +61,8 @@ def to_csv(report: Report, lang: str = "zh") -> bytes:
         rows.append(((t("total_row", lang), ""), values(report.summary, columns)))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
+    if report.samples:
+        w.writerow([samples_line(lang)])
     w.writerow([*names, *(t(c.key, lang) for c in columns)])
     for first, cells in rows:
         w.writerow([*(csv_cell(x) for x in first), *("" if v is None else pct(v, marks) if c.rate else str(v)
@@ -68,9 +70,17 @@ def to_csv(report: Report, lang: str = "zh") -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def _csv(header: list[str], rows: Iterable[Sequence[object]]) -> bytes:
+def samples_line(lang: str) -> str:
+    """The first line of a CSV made from the bundled samples: its figures are synthetic (write.marks knows
+    the CSV under it)."""
+    return t("samples_mark", lang).strip() + t("footer.samples", lang)
+
+
+def _csv(header: list[str], rows: Iterable[Sequence[object]], *, samples: str | None = None) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
+    if samples is not None:
+        w.writerow([samples_line(samples)])
     w.writerow(header)
     for row in rows:
         w.writerow(["" if v is None else csv_cell(v) for v in row])
@@ -102,11 +112,11 @@ def attention_csv(report: Report, rules: Rules, lang: str = "zh") -> bytes:
     from kuaidi_cli.write.text import reason_text
 
     why = reason_text(rules, lang)
-    return _csv(_attention_header(lang), ((a.county, a.township, a.village, a.code, why(a), yes_no(a.in_village, lang),
+    return _csv(_attention_header(lang), samples=lang if report.samples else None, rows=((a.county, a.township, a.village, a.code, why(a), yes_no(a.in_village, lang),
                                            yes_no(a.reached, lang), a.file, a.row) for a in report.attention))
 
 
-def findings_csv(findings: list[Finding], lang: str = "zh") -> bytes:
-    """Every data finding (the 数据问题 sheet, uncapped)."""
-    return _csv(_findings_header(lang), ((f.file, f.sheet, f.row, f.column, f.value, f.code, t(str(f.severity), lang),
+def findings_csv(findings: list[Finding], lang: str = "zh", *, samples: bool = False) -> bytes:
+    """Every data finding (the 数据问题 sheet, uncapped); `samples`: of the bundled samples, so marked."""
+    return _csv(_findings_header(lang), samples=lang if samples else None, rows=((f.file, f.sheet, f.row, f.column, f.value, f.code, t(str(f.severity), lang),
                                           f.message(lang)) for f in findings))

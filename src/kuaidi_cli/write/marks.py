@@ -52,9 +52,18 @@ def _lines(path: Path) -> list[str]:
     return path.read_bytes().decode("utf-8-sig", "replace").splitlines()
 
 
+SAMPLES_CSV = ("【示例数据】", "[SAMPLE DATA]")  # the first line of a CSV made from the bundled samples
+
+
+def after_samples_line(lines: list[str]) -> list[str]:
+    """A CSV's lines without the line that marks one made from the bundled samples."""
+    return lines[1:] if lines and lines[0].lstrip('"').startswith(SAMPLES_CSV) else lines  # (quoted: a comma in it)
+
+
 def knows_csv(path: Path, csv_headers: Mapping[str, bool]) -> bool:
-    """One of its headers; a table with a total row (the county table) ends with it."""
-    lines = _lines(path)
+    """One of its headers (under the samples' line, if any); a table with a total row (the county table) ends
+    with it."""
+    lines = after_samples_line(_lines(path))
     if not lines or lines[0] not in csv_headers:
         return False
     return not csv_headers[lines[0]] or lines[-1].startswith(("合计,", "Total,"))
