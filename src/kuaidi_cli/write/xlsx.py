@@ -207,6 +207,8 @@ def _about_sheet(book: Book, report: Report, context: ReportContext, rules: Rule
             ws.write_datetime(n, 1, dt.datetime.combine(value, dt.time()), book.date)
         else:
             book.put(ws, n, 1, value, book.wrap)
+            if (lines := wrapped_lines(str(value), 90)) > 1:  # a wrapped note is seen whole, over no other row
+                ws.set_row(n, 15 * lines)
 
 
 def to_xlsx(report: Report, context: ReportContext, rules: Rules, lang: str = "zh") -> bytes:
