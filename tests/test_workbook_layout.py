@@ -30,3 +30,14 @@ def test_wrapped_english_headers_get_a_taller_row_and_long_texts_a_wider_column(
         ws = book[name]
         longest = max(_cells(str(c.value)) for c in ws[column][4:] if c.value is not None)
         assert ws.column_dimensions[column].width >= min(longest, most), (name, column, longest)
+
+
+def test_the_names_of_a_county_workbooks_submissions_are_seen_whole(tmp_path):
+    out = tmp_path / "county.xlsx"
+    result = CliRunner().invoke(app, ["report", "--samples", "--as-of", "2022-12-31", "--county", "祥符区",
+                                      "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    ws = openpyxl.load_workbook(out)["报送情况"]
+    names = [str(c.value) for c in ws["B"][4:] if c.value is not None and c.value not in ("县区", "乡镇")]
+    assert "（县级或未填乡镇）" in names  # the outlets of 祥符区 written with no township (its park)
+    assert ws.column_dimensions["B"].width >= max(_cells(n) for n in names)

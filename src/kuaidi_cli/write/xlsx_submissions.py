@@ -10,7 +10,7 @@ from typing import Any
 from kuaidi_cli.report import Report
 from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.scope import scope_heading
-from kuaidi_cli.write.text import as_of_text
+from kuaidi_cli.write.text import as_of_text, fitted_width
 
 _WIDTHS = {"county": 12, "township": 18, "sub.register": 8, "sub.files": 40, "sub.latest": 12, "sub.status": 16}
 
@@ -27,12 +27,23 @@ def submissions_sheet(book: Any, report: Report, lang: str, sheet_header: Header
     widest = max(keys, township_keys, key=len)
     title = scope_heading(report, lang, "{scope}“快递进村”台账报送情况", "{scope}: submissions")
     headers = [number, *submission_table.headers(report, lang)]
-    widths = [6, *(_WIDTHS.get(k, 8) for k in widest)]
+    rows = submission_table.rows(report, lang)
+    township_rows = submission_table.rows(report, lang, townships=True) if by_township else []
+
+    def width(i: int, key: str) -> int:  # a name column (of either table) as wide as its longest name
+        tables = [(table, ks[i]) for table, ks in ((rows, keys), (township_rows, township_keys))
+                  if i < len(ks) and ks[i] in ("county", "township")]
+        if not tables:
+            return _WIDTHS.get(key, 8)
+        names = [str(row[i]) for table, _ in tables for row in table]
+        return fitted_width(names, least=max(_WIDTHS[k] for _, k in tables), most=30)
+
+    widths = [6, *(width(i, k) for i, k in enumerate(widest))]
     # (the township table may have a column more: the header row of the county table stays as long as it is)
     head = sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers + [""] * (len(widths) - len(headers)),
                         widths)
     text = book.wb.add_format({"font_name": "等线", "font_size": 11, "border": 1, "text_wrap": True, "valign": "vcenter"})
-    r = _table(book, ws, head, submission_table.rows(report, lang), keys.index("sub.files") + 1, text)
+    r = _table(book, ws, head, rows, keys.index("sub.files") + 1, text)
     ws.autofilter(head, 0, max(r, head + 1), len(headers) - 1)
     note = submission_table.note(report, lang)
     if note:
@@ -44,8 +55,7 @@ def submissions_sheet(book: Any, report: Report, lang: str, sheet_header: Header
         r += 1
         for col, label in enumerate([number, *submission_table.headers(report, lang, townships=True)]):
             ws.write_string(r, col, label, book.header)
-        _table(book, ws, r, submission_table.rows(report, lang, townships=True), township_keys.index("sub.files") + 1,
-               text)
+        _table(book, ws, r, township_rows, township_keys.index("sub.files") + 1, text)
 
 
 def _table(book: Any, ws: Any, head: int, rows: list[list[object]], files: int, text: Any) -> int:
