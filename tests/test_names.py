@@ -275,3 +275,12 @@ def test_a_tie_of_code_prefixes_never_lends_a_county_another_county_s_key(tmp_pa
         assert result.exit_code in (0, 1), result.output
         counties = {c["county"]: c["villages"] for c in json.loads(result.stdout)["counties"] if c["villages"]}
         assert counties == {"祥符区": 4, "通许县": 3}
+
+
+def test_a_township_not_in_the_county_given_lists_the_countys_townships(tmp_path):
+    path = write(tmp_path, MIXED, "v.csv")
+    done = _invoke("report", "--villages", path, "--as-of", "2021-12-31", "--divisions", "none",
+                   "--county", "杞县", "--township", "陈留镇")
+    assert done.exit_code == 2
+    # 杞县's townships in MIXED: 城关镇 and 葛岗镇 (陈留镇 is 祥符区's); --county was given: not asked for again
+    assert "可选：城关镇、葛岗镇" in done.stderr and "--county" not in done.stderr, done.stderr

@@ -124,7 +124,7 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
                              f"no county '{asked}' (choose from: {', '.join(known)})")
     if township:
         towns = select(full, wanted, None).townships
-        township = township_named(township, list(towns["township"]))
+        township = township_named(township, list(towns["township"]), within=bool(wanted))
         one_county(township, towns)
     part = select(full, wanted, township) if wanted or township else full
 

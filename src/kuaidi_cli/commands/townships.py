@@ -9,9 +9,10 @@ from kuaidi_cli.core.errors import InputError
 _TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "镇", "乡")
 
 
-def township_named(asked: str, towns: list[str]) -> str:
+def township_named(asked: str, towns: list[str], *, within: bool = False) -> str:
     """The township `--township` means: its name as written, or without its 镇/乡/街道 (陈留 → 陈留镇) when
-    that names one township; else InputError with the nearest names."""
+    that names one township; else InputError with the nearest names (`within`: --county was given, so
+    the message lists the townships, when they are few enough to read, rather than asking for it)."""
     from kuaidi_cli.core.gazetteer import suggest
 
     def bare(name: str) -> str:
@@ -27,9 +28,16 @@ def township_named(asked: str, towns: list[str]) -> str:
     if len(same) == 1:
         return same[0]
     near = same or suggest(asked, sorted(set(towns)))
-    n = len(set(towns))
-    zh = f"（是否指：{'、'.join(near)}？）" if near else f"（共 {n} 个乡镇；可用 --county 缩小范围）"
-    en = f" (did you mean: {', '.join(near)}?)" if near else f" ({n} townships; narrow with --county)"
+    names = sorted(set(towns))
+    n = len(names)
+    if near:
+        zh, en = f"（是否指：{'、'.join(near)}？）", f" (did you mean: {', '.join(near)}?)"
+    elif within and n <= 40:
+        zh, en = f"（可选：{'、'.join(names)}）", f" (choose from: {', '.join(names)})"
+    elif within:
+        zh, en = f"（该县区共 {n} 个乡镇）", f" ({n} townships in the county)"
+    else:
+        zh, en = f"（共 {n} 个乡镇；可用 --county 缩小范围）", f" ({n} townships; narrow with --county)"
     raise InputError(f"没有乡镇「{asked}」{zh}", f"no township '{asked}'{en}")
 
 
