@@ -195,8 +195,9 @@ def test_a_bad_cell_of_a_frame_is_a_finding_of_dataframe_1(frames):
     assert not result.ok and result.errors == 1
     found = result.findings_frame()
     hit = found[found["code"] == "bad-number"]
-    assert hit[["file", "sheet", "row", "column", "value", "severity"]].values.tolist() == [
-        ["<DataFrame 1>", None, 3, POPULATION, "不详", "error"]]  # position 1 → row 3 (the header is row 1)
+    assert hit[["file", "row", "column", "value", "severity"]].values.tolist() == [
+        ["<DataFrame 1>", 3, POPULATION, "不详", "error"]]  # position 1 → row 3 (the header is row 1)
+    assert hit["sheet"].isna().all()  # (a frame has no sheet)
     assert {f.file for f in result.findings} <= {"<DataFrame 1>", "<DataFrame 2>"}
     assert list(found.columns) == ["file", "sheet", "row", "column", "field", "value", "code", "severity", "message"]
 
@@ -416,3 +417,13 @@ def test_a_users_script_passes_mypy_strict(tmp_path):
                           capture_output=True, text=True, cwd=tmp_path)
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1 and errors[0].startswith("wrong.py:3:") and '"Report"' in errors[0], done.stdout
+
+
+def test_a_notebook_shows_the_files_of_a_check_in_a_few_lines_and_findings_as_text():
+    result = kuaidi.check(VILLAGES, OUTLETS)
+    assert len(repr(result.files)) < 5_000  # (not every cell and row number of 4 343 rows)
+    assert "villages.csv" in repr(result.files[0])
+    frame = kuaidi.check(SAMPLES / "villages_messy.csv").findings_frame()
+    assert str(frame["file"].dtype) == "string" and str(frame["row"].dtype) == "Int64"
+    assert frame["sheet"].isna().all()  # (a CSV has no sheet: <NA>, as docs/API.md says of every frame)
+    assert not {"sys", "ModuleType", "TYPE_CHECKING"} & set(dir(kuaidi))

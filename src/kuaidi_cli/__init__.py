@@ -107,4 +107,5 @@ def __getattr__(name: str) -> "Any":
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    """The API (`__all__`) and the module's own dunder names: not the helpers of its lazy import."""
+    return sorted({*__all__, *(n for n in globals() if n.startswith("__"))})

@@ -18,5 +18,5 @@ def findings_frame(findings: Iterable[Finding], lang: str = "zh") -> pd.DataFram
     rows = [(f.file, f.sheet, f.row, f.column, f.field, f.value, f.code, str(f.severity), f.message(lang))
             for f in findings]
     frame = pd.DataFrame(rows, columns=list(FINDING_COLUMNS), dtype=object)
-    frame["row"] = frame["row"].astype("Int64")
-    return frame
+    # the nullable dtypes of the report's frames (docs/API.md): text as `string`, a missing one <NA>
+    return frame.astype({c: "Int64" if c == "row" else "string" for c in FINDING_COLUMNS})
