@@ -35,7 +35,7 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     ),
     "bad-yes-no": (
         Severity.ERROR,
-        "「{value}」不是“是/否”（可写 是/否、有/无、√/×）",
+        "「{value}」不是“是/否”（可写 是/否、有/无、√/×、Y/N 或 1/0）",
         "'{value}' is not yes/no (write 是/否, 有/无, √/×, Y/N or 1/0)",
     ),
     "bad-code": (
