@@ -41,3 +41,11 @@ def test_the_names_of_a_county_workbooks_submissions_are_seen_whole(tmp_path):
     names = [str(c.value) for c in ws["B"][4:] if c.value is not None and c.value not in ("县区", "乡镇")]
     assert "（县级或未填乡镇）" in names  # the outlets of 祥符区 written with no township (its park)
     assert ws.column_dimensions["B"].width >= max(_cells(n) for n in names)
+
+
+def test_a_findings_sheet_with_none_says_so(tmp_path):
+    out = tmp_path / "clean.xlsx"
+    result = CliRunner().invoke(app, ["report", "--samples", "--as-of", "2022-12-31", "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    ws = openpyxl.load_workbook(out)["数据问题"]
+    assert [c.value for c in ws[5] if c.value] == ["没有发现数据问题。"]  # (the samples are clean)

@@ -186,6 +186,8 @@ def _findings_sheet(book: Book, report: Report, findings: list[Finding], lang: s
          finding_title(f.code, lang), t(str(f.severity), lang), message)
         for f, message in zip(shown, messages, strict=True)])
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
+    if not findings:  # a sheet of a header row alone would read as not filled in
+        ws.write_string(head + 1, 0, t("no_findings", lang), book.note)
     _cap_note(book, ws, r + 2, len(findings), lang, report, "findings")
 
 
