@@ -87,6 +87,7 @@ def test_xlsx_sheets_formats_and_values(exported):
     assert about["目标 coverage-80"] == "全市行政村覆盖率不低于80%（reach_rate）"
     assert len(about["  sha256"]) == 64
     # every rate of the tables is defined (docs/METRICS.md), and the 2500-people target's rate it names
+    assert about["重点村"] == "人口≥2500 或 距离>5km"  # (as every other output writes it, from the rules)
     assert about["通达率"] == "通达 ÷ 行政村"
     assert about["重点村设点率"] == "重点村已设点 ÷ 重点村"
     assert about["驻村设点率"] == "驻村设点 ÷ 行政村"

@@ -18,7 +18,7 @@ def about_rows(report: Report, context: ReportContext, rules: Rules, lang: str) 
         ("生成时间" if not en else "Generated at", report.generated_at),
         ("规则" if not en else "Rules", report.rules.name),
         ("规则 sha256" if not en else "Rules sha256", report.rules.sha256),
-        ("重点村" if not en else "Priority village", rules.priority.describe(lang)),
+        ("重点村" if not en else "Priority village", rules.priority.shown(lang)),
     ]
     for i in report.inputs:
         rows += [("输入文件" if not en else "Input", i.path), ("  sha256", i.sha256),
