@@ -72,8 +72,9 @@ def test_a_county_csv_lists_its_townships():
     runner = CliRunner()
     args = ["report", "--samples", "--as-of", "2021-12-31", "--county", "祥符区"]
     text = runner.invoke(app, [*args, "--format", "csv"]).stdout_bytes.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    mark, *rows = list(csv.reader(io.StringIO(text)))  # (first, the line that says the samples are synthetic)
     summary = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)["summary"]
+    assert mark[0].startswith("【示例数据】")
     assert rows[0][:3] == ["县区", "乡镇", "行政村"]
     assert ["祥符区", "城关镇"] in [r[:2] for r in rows[1:]]
     assert rows[-1][:3] == ["合计", "", str(summary["villages"])]

@@ -131,12 +131,22 @@ def _submissions(report: Report, console: Console, lang: str) -> None:
         table = Table(title=submission_table.title(report, lang, townships=townships), title_justify="left",
                       title_style="bold")
         keys = submission_table.heads(report, townships=townships)
-        for key, head in zip(keys, submission_table.headers(report, lang, townships=townships), strict=True):
-            table.add_column(head, justify="right" if key in submission_table.NUMBERS else "left",
-                             overflow="fold", no_wrap=key in (*submission_table.NUMBERS, "sub.latest", "sub.status"))
-        place = sum(k in ("county", "township") for k in keys)  # the columns naming the place, said once a group
         # (by township, the files by name: the county's table above gives their folder)
-        for group in submission_table.groups(report, lang, townships=townships, names=townships):
+        groups = submission_table.groups(report, lang, townships=townships, names=townships)
+        names: list[int] = []  # the widest name, register and file: the columns _fit folds
+        for k, (key, head) in enumerate(zip(keys, submission_table.headers(report, lang, townships=townships),
+                                            strict=True)):
+            # on a narrow terminal the files' column folds: a figure, a date, a status stays whole on its line
+            # (its header wraps instead) and a name keeps up to 12 columns
+            widest = max((cell_len(str(row[k])) for group in groups for row in group), default=0)
+            whole = key in (*submission_table.NUMBERS, "sub.latest", "sub.status")
+            table.add_column(Text(head, no_wrap=False, overflow="fold"),
+                             justify="right" if key in submission_table.NUMBERS else "left", overflow="fold",
+                             no_wrap=whole, min_width=max(widest, 2) if whole else None)
+            if not whole:  # (a file's path folds before a header of figures wraps: counted as 12 at most)
+                names.append(min(widest, 12))
+        place = sum(k in ("county", "township") for k in keys)  # the columns naming the place, said once a group
+        for group in groups:
             for i, row in enumerate(group):
                 status = str(row[-1])
                 cells = [str(x) for x in row[:-1]]
@@ -144,6 +154,7 @@ def _submissions(report: Report, console: Console, lang: str) -> None:
                     cells[:place] = [""] * place
                 table.add_row(*cells, Text("" if i else status, style="" if submission_table.is_sent(status, lang)
                                            else "bold magenta"), end_section=len(group) > 1 and i == len(group) - 1)
+        _fit(table, names, console.width)
         console.print(table)
         note = submission_table.note(report, lang)
         if note and not townships:
