@@ -338,6 +338,22 @@ def test_at_80_columns_every_figure_of_the_scope_tables_stays_on_one_line(lang, 
     assert rates >= 3 * 6  # three rates a row, the county (total) rows and the townships'
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_at_80_columns_a_submission_keeps_its_county_figures_and_status_on_its_first_line(lang):
+    """报送情况 at 80 columns: the file's path folds; the county's name, its figures, its date and its status
+    stay whole on the county's first line (a row was 9 lines of 3 characters), and no line is cut."""
+    text = runner.invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "--lang", lang],
+                         env={"COLUMNS": "80"}).stdout
+    table = re.search(r"^(?:报送情况|Submissions) *\n(.*?)^└", text, flags=re.M | re.S)
+    assert table, text
+    lines = table.group(1).splitlines()
+    assert max(map(len, lines)) <= 80
+    first = next(line for line in lines if "祥符区" in line)
+    status = "已报送" if lang == "zh" else "submitted"
+    # the samples' 祥符区: 336 village rows, all valid, the latest date 2021-12-31 (as of that date)
+    assert re.search(r"│ *336 *│ *336 *│ *0 *│ *0 *│ *2021-12-31 *│ *" + status, first), first
+
+
 def test_a_table_sent_to_a_file_is_not_wrapped_at_80_columns(tmp_path):
     """Redirected, the county table keeps each row on one line: 200 columns, or COLUMNS when it is set."""
     out = tmp_path / "report.txt"
