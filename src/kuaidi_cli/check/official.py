@@ -117,7 +117,7 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     by_code = v.set_index("code")
     code_known = code.isin(by_code.index)
     c.add("unknown-code", code.notna() & ~code_known & ~outside, "code", raw["code"], f"（{edition}年）", f" ({edition})")
-    entry_of_code = code.where(code_known).map(lambda x: x if isinstance(x, str) else None)
+    entry_of_code = _per_distinct(lambda x: x if isinstance(x, str) else None, code.where(code_known))
     code_county = entry_of_code.map(by_code["county_name"])
     code_township = entry_of_code.map(by_code["township_name"])
     wrong_place = code_known & ok_county & ((code_county != county) | (ok_township & (code_township != township)))
@@ -131,7 +131,7 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     matched = _per_distinct(lambda a, b, n: _by_name(name_index, a, b, n), county, township, village)
     code_of = v["code"]
     idx_of_code = pd.Series(v.index, index=v["code"])
-    by_name_code = _per_distinct(lambda i: code_of.at[i] if isinstance(i, int | float) and i == i else None, matched)
+    by_name_code = matched.map(code_of)  # (no match: NaN, never equal to a code)
     # the code is official and in the right place, but names another village
     other = code_known & ~wrong_place & ok_township & (by_name_code != code)
     official_name = entry_of_code.map(by_code["register_name"])
