@@ -13,7 +13,8 @@ undecided). It stops (exit 1) on a difference. Then it times, in fresh processes
 
 - the report on the CSV pair: kuaidi / the polars implementation;
 - the report on the XLSX pair: kuaidi / python-calamine decoding the two workbooks alone;
-- export (xlsx,csv,json,html): kuaidi / the polars implementation;
+- export (xlsx,csv,json,html): kuaidi / the polars implementation writing its tables in the four
+  formats (`engine_polars.py --export`: XlsxWriter, CSV, JSON, HTML);
 - the city-sized case (data/samples, national rules): kuaidi / the polars implementation;
 - startup: `kuaidi --version` and `kuaidi check --help` (no pair).
 
@@ -123,7 +124,8 @@ def main() -> None:
                   "--quiet", "--villages", str(v), "--outlets", str(o), "--rules", str(RULES), "--divisions", "none",
                   "--as-of", AS_OF]
         rows.append(row(*pair(f"export xlsx,csv,json,html, CSV pair {args.size}", export,
-                              engine_cmd(v, o, work / "p.json"), args.runs), "polars (figures only)"))
+                              [*engine_cmd(v, o, work / "p.json"), "--export", str(work / "p-export")], args.runs),
+                        "polars + writers"))
     if "city" in only:
         rows.append(row(*pair("report, samples (2 137 villages)", report_cmd(sv, so, work / "k.json"),
                               engine_cmd(sv, so, work / "p.json"), args.runs), "polars"))
