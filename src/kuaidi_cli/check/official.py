@@ -128,7 +128,11 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     # by name within the township and the kind of unit the name says: 小东门居委会 is never 小东门村村委会
     name_index = {(a, b, kind, k): i for i, a, b, kind, k in
                   zip(v.index, v["county_name"], v["township_name"], v["kind"], v["key"], strict=True)}
-    matched = _per_distinct(lambda a, b, n: _by_name(name_index, a, b, n), county, township, village)
+    # (only a row of a township the list has villages in can match by name: the others are not looked up)
+    listed = _in({(a, b) for a, b, _, _ in name_index}, county, township)
+    matched = _per_distinct(lambda a, b, n: _by_name(name_index, a, b, n),
+                            county[listed], township[listed], village[listed]).reindex(village.index)
+    matched = matched.astype(object).where(matched.notna(), None)
     code_of = v["code"]
     idx_of_code = pd.Series(v.index, index=v["code"])
     by_name_code = matched.map(code_of)  # (no match: NaN, never equal to a code)
@@ -219,8 +223,11 @@ def missing_villages(frame: pd.DataFrame, gz: Gazetteer, covering: pd.DataFrame 
         official = official[[(a, b) in covered for a, b in zip(official["county_name"], official["township_name"],
                                                                    strict=True)]]
     have_codes = set(frame["code"].dropna())
-    keys = _per_distinct(lambda n: name_key(n) if isinstance(n, str) else None, frame["village"])
-    named = pd.DataFrame({"county": frame["county"], "township": frame["township"], "key": keys}).drop_duplicates()
+    # (only the rows of the townships asked about can hold one of their villages by name)
+    asked = frame[_in(set(zip(official["county_name"], official["township_name"], strict=True)),
+                      frame["county"], frame["township"]).to_numpy()]
+    keys = _per_distinct(lambda n: name_key(n) if isinstance(n, str) else None, asked["village"])
+    named = pd.DataFrame({"county": asked["county"], "township": asked["township"], "key": keys}).drop_duplicates()
     have_names = set(zip(named["county"], named["township"], named["key"], strict=True))
     lacking = [not (code in have_codes or (a, b, k) in have_names)
                for code, a, b, k in zip(official["code"], official["county_name"], official["township_name"],
