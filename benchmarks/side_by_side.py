@@ -113,13 +113,13 @@ def main() -> None:
     v, o = args.data / f"villages-{args.size}.csv", args.data / f"outlets-{args.size}.csv"
     vx, ox = args.data / f"villages-{args.size}.xlsx", args.data / f"outlets-{args.size}.xlsx"
     sv, so = SAMPLES / "villages.csv", SAMPLES / "outlets.csv"
-    if "csv" in only or "export" in only:
-        same_figures(v, o, work)
-    if args.xlsx and "xlsx" in only:
-        same_figures(vx, ox, work)
-    if "city" in only:
-        same_figures(sv, so, work)
     if args.figures_only:
+        if "csv" in only or "export" in only:
+            same_figures(v, o, work)
+        if args.xlsx and "xlsx" in only:
+            same_figures(vx, ox, work)
+        if "city" in only:
+            same_figures(sv, so, work)
         return
     rows = []
     if "csv" in only:
