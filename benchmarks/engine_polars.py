@@ -424,12 +424,15 @@ def scope_row(s: dict[str, int], modes: dict[str, int], outlets: dict[str, int] 
     return row
 
 
-def report(villages_path: Path, outlets_path: Path, rules_path: Path, as_of: str) -> dict[str, Any]:
+def report(villages_path: Path, outlets_path: Path, rules_path: Path, as_of: str,
+           keep: dict[str, pl.DataFrame] | None = None) -> dict[str, Any]:
     rules = yaml.safe_load(rules_path.read_text(encoding="utf-8"))
     t = pl.lit(as_of).str.to_date()
     v, v_counts = villages(read(villages_path, VILLAGE_HEADERS), rules, t)
     o, o_counts = outlets(read(outlets_path, OUTLET_HEADERS), rules, t)
     cov = coverage(v, o, rules)
+    if keep is not None:
+        keep["villages"] = cov
     act = o.filter("active")
     # a county is the name its rows write; a township its name within its county
     outlets_c = act.group_by("c", "level_id").len()
@@ -469,6 +472,56 @@ def report(villages_path: Path, outlets_path: Path, rules_path: Path, as_of: str
             "townships": townships}
 
 
+# ---- export: the writers' own work, for `kuaidi export` side by side ---------------------------------
+
+ATTENTION_CAP = 20_000  # rows of the attention list in the workbook (all of them in its CSV), as kuaidi
+
+
+def _flat(rows: dict[str, dict[str, Any]], names: tuple[str, ...]) -> pl.DataFrame:
+    out = []
+    for key, r in rows.items():
+        row = dict(zip(names, key.split("/", len(names) - 1), strict=True))
+        row.update({k: x for k, x in r.items() if not isinstance(x, dict | list)})
+        row.update({f"outlets_{k}": x for k, x in (r.get("outlets") or {}).items()})
+        out.append(row)
+    return pl.DataFrame(out, infer_schema_length=None)
+
+
+def export(folder: Path, result: dict[str, Any], cov: pl.DataFrame, text: str) -> None:
+    """The figures as the four formats kuaidi export writes: a workbook (counties, townships, the villages
+    needing attention: not reached, or a priority village without a point, capped as kuaidi caps them),
+    CSV tables (the attention list whole), the JSON, and an HTML page of the two tables."""
+    import html
+
+    import xlsxwriter
+
+    folder.mkdir(parents=True, exist_ok=True)
+    counties = _flat(result["counties"], ("county",))
+    townships = _flat(result["townships"], ("county", "township"))
+    attention = (cov.filter(~pl.col("reached_d") | (pl.col("priority") & ~pl.col("in_v")))
+                 .select("c", "t", "v", "code_t", "pop", "dist", "reached_d", "in_v", "priority"))
+    (folder / "report.json").write_text(text, encoding="utf-8")
+    counties.write_csv(folder / "counties.csv")
+    townships.write_csv(folder / "townships.csv")
+    attention.write_csv(folder / "attention.csv")
+    book = xlsxwriter.Workbook(str(folder / "report.xlsx"), {"constant_memory": True})
+    for name, frame in (("counties", counties), ("townships", townships), ("attention", attention.head(ATTENTION_CAP))):
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, frame.columns)
+        for i, r in enumerate(frame.iter_rows(), start=1):
+            sheet.write_row(i, 0, r)
+    book.close()
+
+    def table(frame: pl.DataFrame) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape('' if x is None else str(x))}</td>" for x in r) + "</tr>"
+                       for r in frame.iter_rows())
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    (folder / "report.html").write_text(f"<!doctype html><meta charset=utf-8>{table(counties)}{table(townships)}",
+                                        encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("villages", type=Path)
@@ -476,9 +529,13 @@ def main() -> None:
     ap.add_argument("--rules", type=Path, default=Path(__file__).resolve().parent / "national-rules.yaml")
     ap.add_argument("--as-of", required=True)
     ap.add_argument("-o", "--out", type=Path)
+    ap.add_argument("--export", type=Path, help="also write the tables as xlsx, csv, json and html into this folder")
     args = ap.parse_args()
-    out = report(args.villages, args.outlets, args.rules, args.as_of)
+    keep: dict[str, pl.DataFrame] = {}
+    out = report(args.villages, args.outlets, args.rules, args.as_of, keep)
     text = json.dumps(out, ensure_ascii=False, sort_keys=True)
+    if args.export:
+        export(args.export, out, keep["villages"], text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
     else:

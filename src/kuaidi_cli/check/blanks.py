@@ -89,8 +89,7 @@ def undecided_priority(c: Collector, raw: Rows, out: dict[str, pd.Series], dist:
     describe = rules.priority.shown("zh"), rules.priority.shown("en")
     for name in rules.priority.fields:
         blank = out[name].isna().to_numpy()
-        whole_file = np.array([name in empty_columns[t] for t in table_of_row.tolist()], dtype=bool) \
-            if any(name in e for e in empty_columns) else np.zeros(len(blank), dtype=bool)
+        whole_file = np.isin(table_of_row, [t for t, e in enumerate(empty_columns) if name in e])
         here = undecided & blank & ~told & ~whole_file
         told |= here
         c.add("priority-unknown", pd.Series(here, index=raw.index), name, raw[name], describe[0], describe[1])

@@ -12,6 +12,10 @@ And completeness: the official villages of the townships a register covers that 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
 from kuaidi_cli.check.collector import Collector, Rows
@@ -28,6 +32,7 @@ from kuaidi_cli.core.gazetteer import (
     township_forms,
     village_form,
 )
+from kuaidi_cli.core.normalise import group_ids
 
 _NOT_VILLAGE_TYPES = {"居委会", "类似居委会"}
 
@@ -38,16 +43,40 @@ def _did_you_mean(options: list[str], edition: str) -> tuple[str, str]:
     return (f"（不在{edition}年区划中）", f" (not in the {edition} division list)")
 
 
+def _per_distinct(fn: Callable[..., Any], *columns: pd.Series) -> pd.Series:
+    """fn(*values) worked out once for each distinct combination of the columns' values (a blank as the
+    first blank written), spread back to the rows: the loop is over distinct values, not rows."""
+    index = columns[0].index
+    n = len(index)
+    if n == 0:
+        return pd.Series([], index=index, dtype=object)
+    ids = group_ids([pd.factorize(c)[0] + 1 for c in columns], n)
+    first = np.unique(ids, return_index=True)[1]
+    picked = [c.to_numpy(dtype=object)[first].tolist() for c in columns]
+    got = np.empty(len(first), dtype=object)
+    for i, values in enumerate(zip(*picked, strict=True)):
+        got[i] = fn(*values)
+    return pd.Series(got[ids], index=index, dtype=object)
+
+
+def _hints(mask: pd.Series, fn: Callable[..., tuple[str, str]], *columns: pd.Series) -> pd.Series:
+    """fn's (zh, en) suggestion for the rows of `mask`, worked out once per distinct value."""
+    return _per_distinct(fn, *(c[mask] for c in columns))
+
+
+def _in(pairs: set[tuple[str, str]], a: pd.Series, b: pd.Series) -> pd.Series:
+    return _per_distinct(lambda x, y: (x, y) in pairs, a, b).astype(bool)
+
+
 def _short_names(written: pd.Series, official: dict[str | None, list[str]], parent: pd.Series | None) -> pd.Series:
     """A written name that begins exactly one official name of its parent: 兰考 → 兰考县, 陈留 → 陈留镇."""
-    out: dict[object, str] = {}
-    for i, (name, up) in enumerate(zip(written, parent if parent is not None else [None] * len(written), strict=True)):
+    def one(name: object, up: Any = None) -> str | None:
         if not isinstance(name, str):
-            continue
+            return None
         hits = [o for o in official.get(up, []) if o.startswith(name) and o != name]
-        if len(hits) == 1:
-            out[written.index[i]] = hits[0]
-    return pd.Series(out, dtype=object).reindex(written.index)
+        return hits[0] if len(hits) == 1 else None
+
+    return _per_distinct(one, written) if parent is None else _per_distinct(one, written, parent)
 
 
 def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazetteer) -> tuple[pd.Series, pd.Series]:
@@ -64,7 +93,7 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     bad = county.notna() & ~county.isin(known)
     outside = bad & _elsewhere(county, code, known, gz)
     bad &= ~outside
-    hints = county[bad].map(lambda n: _did_you_mean(suggest(n, sorted(known)), edition))
+    hints = _hints(bad, lambda n: _did_you_mean(suggest(n, sorted(known)), edition), county)
     c.add("unknown-county", bad, "county", raw["county"], hints.str[0], hints.str[1])
     ok_county = county.isin(known)
 
@@ -73,14 +102,13 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
         str(k): list(v) for k, v in gz.townships.groupby("county_name")["name"].apply(list).items()}
     pairs = set(zip(gz.townships["county_name"], gz.townships["name"], strict=True))
     township = _township_as_nbs_writes(county.where(ok_county), township, gz)
-    here = pd.Series([(a, b) in pairs for a, b in zip(county, township, strict=True)], index=county.index)
+    here = _in(pairs, county, township)
     short = _short_names(township.where(ok_county & ~here), by_county, county)
     c.add("old-division-name", short.notna(), "township", raw["township"], short.fillna(""))
     township = township.where(short.isna(), short)
-    here = pd.Series([(a, b) in pairs for a, b in zip(county, township, strict=True)], index=county.index)
+    here = _in(pairs, county, township)
     bad = ok_county & township.notna() & ~here
-    hints = pd.Series({i: _did_you_mean(suggest(township[i], by_county.get(county[i], [])), edition)
-                       for i in bad.index[bad.to_numpy()]}, dtype=object)
+    hints = _hints(bad, lambda a, b: _did_you_mean(suggest(b, by_county.get(a, [])), edition), county, township)
     c.add("unknown-township", bad, "township", raw["township"], hints.str[0], hints.str[1])
     ok_township = ok_county & here
 
@@ -89,7 +117,7 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     by_code = v.set_index("code")
     code_known = code.isin(by_code.index)
     c.add("unknown-code", code.notna() & ~code_known & ~outside, "code", raw["code"], f"（{edition}年）", f" ({edition})")
-    entry_of_code = code.where(code_known).map(lambda x: x if isinstance(x, str) else None)
+    entry_of_code = _per_distinct(lambda x: x if isinstance(x, str) else None, code.where(code_known))
     code_county = entry_of_code.map(by_code["county_name"])
     code_township = entry_of_code.map(by_code["township_name"])
     wrong_place = code_known & ok_county & ((code_county != county) | (ok_township & (code_township != township)))
@@ -100,11 +128,14 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     # by name within the township and the kind of unit the name says: 小东门居委会 is never 小东门村村委会
     name_index = {(a, b, kind, k): i for i, a, b, kind, k in
                   zip(v.index, v["county_name"], v["township_name"], v["kind"], v["key"], strict=True)}
-    matched = pd.Series([_by_name(name_index, a, b, n) for a, b, n in zip(county, township, village, strict=True)],
-                        index=village.index, dtype=object)
+    # (only a row of a township the list has villages in can match by name: the others are not looked up)
+    listed = _in({(a, b) for a, b, _, _ in name_index}, county, township)
+    matched = _per_distinct(lambda a, b, n: _by_name(name_index, a, b, n),
+                            county[listed], township[listed], village[listed]).reindex(village.index)
+    matched = matched.astype(object).where(matched.notna(), None)
     code_of = v["code"]
     idx_of_code = pd.Series(v.index, index=v["code"])
-    by_name_code = matched.map(lambda i: code_of.at[i] if isinstance(i, int | float) and i == i else None)
+    by_name_code = matched.map(code_of)  # (no match: NaN, never equal to a code)
     # the code is official and in the right place, but names another village
     other = code_known & ~wrong_place & ok_township & (by_name_code != code)
     official_name = entry_of_code.map(by_code["register_name"])
@@ -113,8 +144,9 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     unknown = ok_township & village.notna() & matched.isna() & ~(code_known & ~wrong_place)
     ends_community = village.fillna("").str.contains(r"(?:社区|居委会|居民委员会)$", regex=True)
     per_township = v.groupby(["county_name", "township_name"])["register_name"].apply(list).to_dict()
-    hints = pd.Series({i: _did_you_mean(suggest(village[i], per_township.get((county[i], township[i]), [])), edition)
-                       for i in unknown.index[(unknown & ~ends_community).to_numpy()]}, dtype=object)
+    hints = _hints(unknown & ~ends_community,
+                   lambda a, b, n: _did_you_mean(suggest(n, per_township.get((a, b), [])), edition),
+                   county, township, village)
     c.add("unknown-village", unknown & ~ends_community, "village", raw["village"], hints.str[0], hints.str[1])
 
     # the register form of a matched name ("袁楼村委会" → "袁楼村")
@@ -125,8 +157,8 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     c.add("not-a-village", not_village, "village", raw["village"])
     renamed = canonical.notna() & matched.notna() & (canonical != village) & ~not_village
     # a form NBS itself writes for the unit (袁楼村委会, 时村 for 时村村村委会, 娄砦村 for 娄寨村) is renamed silently
-    nbs_form = pd.Series([isinstance(a, str) and isinstance(b, str) and village_form(a) == village_form(b)
-                          for a, b in zip(village, canonical, strict=True)], index=village.index, dtype=bool)
+    nbs_form = _per_distinct(lambda a, b: isinstance(a, str) and isinstance(b, str) and village_form(a) == village_form(b),
+                             village, canonical).astype(bool)
     c.add("village-name-normalised", renamed & ~nbs_form, "village", raw["village"], canonical.fillna(""),
           canonical.fillna(""))
     out["village"] = village.where(~renamed, canonical)
@@ -164,16 +196,16 @@ def _township_as_nbs_writes(county: pd.Series, township: pd.Series, gz: Gazettee
     official = {(a, name_form): b for a, b in zip(gz.townships["county_name"], gz.townships["name"], strict=True)
                 for name_form in township_forms(b)}
     pairs = set(zip(gz.townships["county_name"], gz.townships["name"], strict=True))
-    found: dict[tuple[object, object], object] = {}
-    for a, b in set(zip(county, township, strict=True)):
+
+    def one(a: object, b: object) -> str | None:
         if isinstance(a, str) and isinstance(b, str) and (a, b) not in pairs:
-            hit = next((official[(a, f)] for f in township_forms(b) if (a, f) in official), None)
-            if hit is not None:
-                found[(a, b)] = hit
-    if not found:
+            return next((official[(a, f)] for f in township_forms(b) if (a, f) in official), None)
+        return None
+
+    found = _per_distinct(one, county, township)
+    if found.isna().all():
         return township
-    return pd.Series([found.get((a, b), b) for a, b in zip(county, township, strict=True)], index=township.index,
-                     dtype=object)
+    return township.astype(object).where(found.isna(), found)
 
 
 def missing_villages(frame: pd.DataFrame, gz: Gazetteer, covering: pd.DataFrame | None = None,
@@ -185,13 +217,18 @@ def missing_villages(frame: pd.DataFrame, gz: Gazetteer, covering: pd.DataFrame 
         official = gz.administrative_villages(counties)
     else:
         cover = frame if covering is None else covering
-        covered = set(zip(cover["county"], cover["township"], strict=True))
+        places = cover[["county", "township"]].drop_duplicates()
+        covered = set(zip(places["county"], places["township"], strict=True))
         official = gz.administrative_villages()
         official = official[[(a, b) in covered for a, b in zip(official["county_name"], official["township_name"],
                                                                    strict=True)]]
     have_codes = set(frame["code"].dropna())
-    keys = frame["village"].map(lambda n: name_key(n) if isinstance(n, str) else None)
-    have_names = set(zip(frame["county"], frame["township"], keys, strict=True))
+    # (only the rows of the townships asked about can hold one of their villages by name)
+    asked = frame[_in(set(zip(official["county_name"], official["township_name"], strict=True)),
+                      frame["county"], frame["township"]).to_numpy()]
+    keys = _per_distinct(lambda n: name_key(n) if isinstance(n, str) else None, asked["village"])
+    named = pd.DataFrame({"county": asked["county"], "township": asked["township"], "key": keys}).drop_duplicates()
+    have_names = set(zip(named["county"], named["township"], named["key"], strict=True))
     lacking = [not (code in have_codes or (a, b, k) in have_names)
                for code, a, b, k in zip(official["code"], official["county_name"], official["township_name"],
                                         official["key"], strict=True)]
@@ -204,7 +241,8 @@ def missing_findings(missing: pd.DataFrame, file: str, sheet: str | None = None,
     of several files), else on `file`."""
     file_of: dict[tuple[str, str], str] = {}
     if seen is not None and "_file" in seen:
-        for county, township, name in zip(seen["county"], seen["township"], seen["_file"], strict=True):
+        first = seen[["county", "township", "_file"]].drop_duplicates(["county", "township"])
+        for county, township, name in zip(first["county"], first["township"], first["_file"], strict=True):
             file_of.setdefault((str(county), str(township)), str(name))
     return [
         make("missing-village", file=file_of.get((str(r.county_name), str(r.township_name)), file), sheet=sheet,

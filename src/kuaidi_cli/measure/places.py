@@ -138,7 +138,8 @@ def code_prefix(code: np.ndarray, has: np.ndarray, width: int, numbers: np.ndarr
         which, distinct = pd.factorize(numbers[has] // 10 ** (12 - width))  # by hashing, not sorting
         out[has] = np.array([str(x).zfill(width) for x in distinct.tolist()], dtype=object)[which]
     else:
-        out[has] = [c[:width] for c in code[has].tolist()]
+        which, distinct = pd.factorize(code[has])  # each distinct code cut once
+        out[has] = np.array([c[:width] for c in distinct.tolist()], dtype=object)[which]
     return out
 
 
