@@ -117,7 +117,7 @@ def test_the_findings_sheet_says_what_each_finding_is_and_where(tmp_path):
     (in-village-disagrees, about the village's row), beside findings about a cell or no row."""
 
     from kuaidi_cli.core.findings import CATALOGUE
-    from kuaidi_cli.write.labels import FINDING_TITLES
+    from kuaidi_cli.write.finding_titles import FINDING_TITLES
 
     assert set(FINDING_TITLES) == set(CATALOGUE)  # every code has its words
     rows = list(workbook(tmp_path)["数据问题"].iter_rows(min_row=5, values_only=True))

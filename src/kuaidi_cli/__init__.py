@@ -32,12 +32,15 @@ else:
     ModuleType = type(sys)  # (types.ModuleType, without importing types)
 
 __all__ = [
-    "Changes", "CheckResult", "Finding", "InputError", "KuaidiError", "Limits", "Report", "Rules", "RulesError",
-    "Series", "Severity", "__version__", "changes", "check", "history", "load_rules", "report", "trend", "write",
+    "Changes", "CheckResult", "Finding", "InputError", "KuaidiError", "Limits", "Report", "Rules",
+           "RulesError",
+    "Series", "Severity", "__version__", "changes", "check", "history", "load_rules", "report", "trend",
+           "write",
 ]
 
 _WHERE = {
-    **dict.fromkeys(("changes", "check", "history", "load_rules", "report", "trend", "write"), "kuaidi_cli.api"),
+    **dict.fromkeys(("changes", "check", "history", "load_rules", "report", "trend", "write"),
+                    "kuaidi_cli.api"),
     "CheckResult": "kuaidi_cli.check",
     **dict.fromkeys(("InputError", "KuaidiError", "RulesError"), "kuaidi_cli.core.errors"),
     **dict.fromkeys(("Finding", "Severity"), "kuaidi_cli.core.findings"),
@@ -50,9 +53,9 @@ _WHERE = {
 
 
 class _Callable(ModuleType):
-    """A subpackage named as an API function (check, report, write) that is that function too: `kuaidi.write(…)`
-    calls kuaidi_cli.api's `write`, and `kuaidi_cli.write.files` (an import, a monkeypatch target) is still the
-    subpackage's module."""
+    """A subpackage named as an API function (check, report, write) that is that function too:
+    `kuaidi.write(…)` calls kuaidi_cli.api's `write`, and `kuaidi_cli.write.files` (an import, a monkeypatch
+    target) is still the subpackage's module."""
 
     def __call__(self, *args: "Any", **kwargs: "Any") -> "Any":
         return self.__wrapped__(*args, **kwargs)
@@ -80,7 +83,8 @@ class _Callable(ModuleType):
 
 
 class _Package(ModuleType):
-    """kuaidi_cli, whose subpackages check, report and write become callable as the import system sets them."""
+    """kuaidi_cli, whose subpackages check, report and write become callable as the import system sets
+    them."""
 
     def __setattr__(self, name: str, value: "Any") -> None:
         if name in _CALLABLE and type(value) is ModuleType:

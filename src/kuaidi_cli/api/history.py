@@ -13,7 +13,8 @@ from kuaidi_cli.commands.trend import Series
 from kuaidi_cli.report.changes import Changes
 
 
-def changes(path: PathLike | None = None, *, since: dt.date | str | None = None, to: dt.date | str | None = None,
+def changes(path: PathLike | None = None, *, since: dt.date | str | None = None, to: dt.date | str
+            | None = None,
             county: str | None = None, rules: RulesLike = None) -> Changes:
     """The villages that changed between two as-of dates recorded by `kuaidi export` (default: the latest
     and the one before it), of the city or of one county: `.villages` (change, county, township, village,
@@ -37,7 +38,8 @@ def trend(path: PathLike | None = None, *, county: str | None = None, rules: Rul
     return trends.load(loaded, None if path is None else Path(path), county)
 
 
-def history(path: PathLike | None = None, *, county: str | None = None, rules: RulesLike = None) -> pd.DataFrame:
+def history(path: PathLike | None = None, *, county: str | None = None,
+            rules: RulesLike = None) -> pd.DataFrame:
     """The series of `trend` as a DataFrame: one row per as-of date (its latest export), oldest first —
     as_of, run_at, each metric recorded, and what the run lacked (unsubmitted, unestablished)."""
     return pd.DataFrame(trend(path, county=county, rules=rules).points)

@@ -26,9 +26,9 @@ from kuaidi_cli.report.model import Report, ReportContext
 
 @dataclass(frozen=True, eq=False)
 class Origin:
-    """What a report was made from, kept with it (`Report._origin`) for `write`. No part of the report's value:
-    reports compare by their figures alone (pydantic compares private attributes too), and a pickled report
-    leaves it behind (the context holds a closure)."""
+    """What a report was made from, kept with it (`Report._origin`) for `write`. No part of the report's
+    value: reports compare by their figures alone (pydantic compares private attributes too), and a pickled
+    report leaves it behind (the context holds a closure)."""
 
     context: ReportContext
     rules: Rules
@@ -56,7 +56,8 @@ def check(villages: Inputs, outlets: Inputs | None = (), *,
     loaded, _ = rules_of(rules)
     given = registers(villages, outlets, sheet=sheet, encoding=encoding, limits=limits, need_villages=False)
     when = None if as_of is None else date_of(as_of)
-    result = run_check(given.villages, loaded, outlets=given.outlets, sheet=given.sheet, encoding=given.encoding,
+    result = run_check(given.villages, loaded, outlets=given.outlets, sheet=given.sheet,
+                       encoding=given.encoding,
                        as_of=when, gazetteer=official_list(loaded, divisions), limits=limits)
     if given.skipped:  # the files of a folder or pattern left out, and why (the command line prints them too)
         from kuaidi_cli.core.findings import make
@@ -70,7 +71,8 @@ def report(villages: Inputs, outlets: Inputs | None = (), *,
            as_of: DateLike, county: str | list[str] | None = None,
            township: str | None = None, rules: RulesLike = None, divisions: PathLike | int | None = None,
            universe: Literal["register", "gazetteer"] = "register", sheet: str | None = None,
-           encoding: str | None = None, limits: Limits | None = None, generated_at: str | None = None) -> Report:
+           encoding: str | None = None, limits: Limits | None = None, generated_at: str
+           | None = None) -> Report:
     """The coverage report of the registers at `as_of`, as `kuaidi report` makes it: the `kuaidi.report/1`
     model, with its tables as DataFrames (`.counties_frame()`, …) and `write` to put it in a file. `county`
     (one or several, old names allowed) and `township` make a part's report. Raises KuaidiError when an input
@@ -96,8 +98,10 @@ def origin(report: Report) -> Origin:
     """What `report` made the report from; KuaidiError for a report it did not make (one read from JSON)."""
     found = report._origin
     if not isinstance(found, Origin):
-        raise KuaidiError("此报表不是 kuaidi.report() 生成的（如从 JSON 读入），无法写出：请用 kuaidi.report() 重新生成",
-                          "this report was not made by kuaidi.report() (read from JSON?): make it with kuaidi.report()")
+        raise KuaidiError(
+            "此报表不是 kuaidi.report() 生成的（如从 JSON 读入），无法写出：请用 kuaidi.report() 重新生成",
+            "this report was not made by kuaidi.report() (read from JSON?): make it with kuaidi.report()",
+        )
     return found
 
 

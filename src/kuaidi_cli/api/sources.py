@@ -41,7 +41,8 @@ def _items(given: Inputs) -> list[Input]:
         kind = "Series" if isinstance(anything, pd.Series) else type(anything).__name__
         raise InputError(f"不是台账：{kind}。请给出 DataFrame（如 pd.DataFrame(…)）、文件、文件夹或"
                          "通配符，或它们的列表",
-                         f"not a register: a {kind}. Give a DataFrame (pd.DataFrame(…)), a file, a folder or a "
+                         f"not a register: a {kind}. Give a DataFrame (pd.DataFrame(…)), a file, a "
+                         "folder or a "
                          "pattern, or a list of them")
     if anything is None or isinstance(anything, bytes) or not isinstance(anything, Iterable):
         raise InputError(f"不是台账路径或 DataFrame：{type(anything).__name__}",
@@ -86,7 +87,8 @@ def registers(villages: Inputs, outlets: Inputs | None = (), *,
             if not isinstance(item, str | os.PathLike):
                 raise InputError(f"不是台账路径或 DataFrame：{type(item).__name__}",
                                  f"not a register path or a DataFrame: {type(item).__name__}")
-            village_files, outlet_files = expand([Path(item)], kind, limits=limits, skipped=skipped, encoding=encoding)
+            village_files, outlet_files = expand([Path(item)], kind, limits=limits, skipped=skipped,
+                                                 encoding=encoding)
             found[Kind.VILLAGES] += village_files
             found[Kind.OUTLETS] += outlet_files
     village_sources, outlet_sources = (_unique(found[k]) for k in (Kind.VILLAGES, Kind.OUTLETS))
@@ -94,7 +96,8 @@ def registers(villages: Inputs, outlets: Inputs | None = (), *,
         why = "；".join(f"{k.path.name}（{k.why_zh}）" for k in skipped[:5])
         why_en = "; ".join(f"{k.path.name} ({k.why_en})" for k in skipped[:5])
         raise InputError("给出的文件、文件夹和 DataFrame 中没有行政村台账" + (f"：{why}" if why else ""),
-                         "no village register in the files, folders and DataFrames given" + (f": {why_en}" if why_en else ""))
+                         "no village register in the files, folders and DataFrames given" + (
+                             f": {why_en}" if why_en else ""))
     return Registers(village_sources, outlet_sources, None, "api", skipped, sheet=sheet, encoding=encoding)
 
 

@@ -28,7 +28,8 @@ def _figures_of(name: str, rules: Rules, lang: str) -> str:
         used = [c.shown(lang) for c in rules.priority.any if c.field == name]
         if used:
             parts.append(f"无法判定重点村（{'、'.join(used)}），重点村驻村设点率待核实" if zh else
-                         f"priority villages ({', '.join(used)}) cannot be decided; the priority in-village rate "
+                         f"priority villages ({', '.join(used)}) cannot be decided; the priority "
+                         "in-village rate "
                          "is unverified")
         focus = [c.shown(lang) for c in (rules.focus.any if rules.focus else []) if c.field == name]
         if focus:
@@ -75,7 +76,8 @@ def empty_columns(tables: list[RawTable], table_of_row: np.ndarray, dist: dict[s
     return EmptyColumns(findings, per_table)
 
 
-def undecided_priority(c: Collector, raw: Rows, out: dict[str, pd.Series], dist: dict[str, Distinct], rules: Rules,
+def undecided_priority(c: Collector, raw: Rows, out: dict[str, pd.Series], dist: dict[str, Distinct],
+                       rules: Rules,
                         empty_columns: list[set[str]], table_of_row: np.ndarray, counted: pd.Series) -> None:
     """A warning on each village whose priority cannot be decided (AnyOf.decide): population or distance
     blank or invalid, and what is filled does not already make it a priority village. Only rows a

@@ -58,7 +58,8 @@ class Collector:
             if field_name not in RULE_NUMBERS:
                 self._other_error |= quiet
         if mask.index is not self.meta.index and not mask.index.equals(self.meta.index):
-            mask = mask.reindex(self.meta.index, fill_value=False)  # a mask over some of the rows (stays bool)
+            # a mask over some of the rows (stays bool)
+            mask = mask.reindex(self.meta.index, fill_value=False)
         hit = mask.to_numpy(dtype=bool, na_value=False)
         if not hit.any():
             return

@@ -27,7 +27,10 @@ from kuaidi_cli.core.findings import Finding, make
 from kuaidi_cli.core.normalise import Distinct, group_ids
 from kuaidi_cli.read.table import RawTable
 
-_IDENTITY = {Kind.VILLAGES: ("county", "township", "village", "code"), Kind.OUTLETS: ("outlet_id", "county", "name")}
+_IDENTITY = {
+    Kind.VILLAGES: ("county", "township", "village", "code"),
+    Kind.OUTLETS: ("outlet_id", "county", "name"),
+}
 _DATE_MIN, _DATE_MAX = np.datetime64("2000-01-01"), np.datetime64("2049-12-31")
 
 
@@ -93,7 +96,8 @@ def _groups(files: list[_File], dist: dict[str, Distinct], skipped: np.ndarray[A
     grouped = {id(f) for g, _ in groups for f in g}
     names = [n for n in _IDENTITY[kind] if n in dist]
     n = len(skipped)
-    ids = group_ids([dist[name].norm_codes() for name in names], n) if names and n else np.zeros(n, dtype=np.int64)
+    ids = group_ids([dist[name].norm_codes() for name in names], n) if names and n else np.zeros(
+        n, dtype=np.int64)
     by_places: dict[frozenset[int], list[_File]] = {}
     for f in files:
         rows = f.rows[~skipped[f.rows]]
@@ -128,19 +132,24 @@ def _latest(f: _File, dist: dict[str, Distinct], skipped: np.ndarray[Any, Any], 
 
 
 def _finding(f: _File, kept: _File, how: str, kind: Kind) -> Finding:
-    what = ("内容完全相同" if how == "bytes" else "所列行政村相同" if kind is Kind.VILLAGES else "所列服务点相同",
-            "identical bytes" if how == "bytes" else "the same villages" if kind is Kind.VILLAGES else "the same outlets")
+    what = ("内容完全相同" if how == "bytes" else "所列行政村相同" if kind is Kind.VILLAGES
+            else "所列服务点相同",
+            "identical bytes" if how == "bytes" else "the same villages" if kind is Kind.VILLAGES
+            else "the same outlets")
     if kept.latest and (f.latest is None or kept.latest > f.latest):
         why = (f"其数据中最晚的日期 {kept.latest} 晚于本文件的 {f.latest or '（无日期）'}",
                f"its latest date, {kept.latest}, is after this file's {f.latest or '(none)'}")
     elif kept.mtime > f.mtime:
-        why = ("两份数据中最晚的日期相同，其修改时间较晚", "the same latest date in both; it was modified later")
+        why = ("两份数据中最晚的日期相同，其修改时间较晚",
+               "the same latest date in both; it was modified later")
     else:
         why = ("日期与修改时间都相同，按先给出的计", "the same dates and times; the one given first counts")
     n = len(f.rows)
     return make("file-copy", file=f.name, value=f.name,
-                detail_zh=f"「{kept.name}」是同一份台账（{what[0]}）：只计较新的「{kept.name}」（{why[0]}），本文件 {n} 行未计入",
-                detail_en=f"is the same register as '{kept.name}' ({what[1]}): only the newer '{kept.name}' counts "
+                detail_zh=f"「{kept.name}」是同一份台账（{what[0]}）：只计较新的「{kept.name}」（{why[0]}），"
+                          f"本文件 {n} 行未计入",
+                detail_en=f"is the same register as '{kept.name}' ({what[1]}): only the newer '{kept.name}' "
+                          "counts "
                           f"({why[1]}); this file's {n} rows are not counted")
 
 

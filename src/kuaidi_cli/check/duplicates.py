@@ -35,9 +35,11 @@ def first_rows(meta: pd.DataFrame, dup: pd.Series, ids: np.ndarray) -> tuple[pd.
     others = [(f if f != g else None, s if (f, s) != (g, t) else None)
               for (f, s), (g, t) in zip(places, here, strict=True)]
     index = labels[rows]
-    return (pd.Series([row_ref(r, o, "zh", sh) for r, (o, sh) in zip(numbers, others, strict=True)], index=index,
+    return (pd.Series([row_ref(r, o, "zh", sh) for r, (o, sh) in zip(numbers, others, strict=True)],
+                      index=index,
                       dtype=object),
-            pd.Series([row_ref(r, o, "en", sh) for r, (o, sh) in zip(numbers, others, strict=True)], index=index,
+            pd.Series([row_ref(r, o, "en", sh) for r, (o, sh) in zip(numbers, others, strict=True)],
+                      index=index,
                       dtype=object))
 
 

@@ -4,8 +4,8 @@
 - a code not in the list, a code whose county or township part contradicts the row, a code that
   belongs to another village;
 - short names (兰考 → 兰考县, 陈留 → 陈留镇) normalised with a warning; a village name in a form NBS itself
-  writes ("袁楼村委会", "袁楼村民委员会", "时村村村委会" for 时村, "娄砦村" for 娄寨村; a township's "兰阳街道办事处")
-  normalised to the register form silently; any other form ("袁楼" for 袁楼村) with a note;
+  writes ("袁楼村委会", "袁楼村民委员会", "时村村村委会" for 时村, "娄砦村" for 娄寨村; a township's
+  "兰阳街道办事处") normalised to the register form silently; any other form ("袁楼" for 袁楼村) with a note;
 - a 居委会/社区 row: reported, and left out of the villages (a 居委会 is never the 村委会 of its name).
 And completeness: the official villages of the townships a register covers that it lacks.
 """
@@ -68,7 +68,8 @@ def _in(pairs: set[tuple[str, str]], a: pd.Series, b: pd.Series) -> pd.Series:
     return _per_distinct(lambda x, y: (x, y) in pairs, a, b).astype(bool)
 
 
-def _short_names(written: pd.Series, official: dict[str | None, list[str]], parent: pd.Series | None) -> pd.Series:
+def _short_names(written: pd.Series, official: dict[str | None, list[str]], parent: pd.Series
+                 | None) -> pd.Series:
     """A written name that begins exactly one official name of its parent: 兰考 → 兰考县, 陈留 → 陈留镇."""
     def one(name: object, up: Any = None) -> str | None:
         if not isinstance(name, str):
@@ -79,7 +80,9 @@ def _short_names(written: pd.Series, official: dict[str | None, list[str]], pare
     return _per_distinct(one, written) if parent is None else _per_distinct(one, written, parent)
 
 
-def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazetteer) -> tuple[pd.Series, pd.Series]:
+def check_villages(
+    c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazetteer
+) -> tuple[pd.Series, pd.Series]:
     """Check and normalise county, township, village and code in `out`; returns the masks of 居委会/社区 rows
     and of rows of a place outside the list's city (闽侯县: said once per file by check.scope)."""
     edition = gz.edition
@@ -108,7 +111,8 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     township = township.where(short.isna(), short)
     here = _in(pairs, county, township)
     bad = ok_county & township.notna() & ~here
-    hints = _hints(bad, lambda a, b: _did_you_mean(suggest(b, by_county.get(a, [])), edition), county, township)
+    hints = _hints(bad, lambda a, b: _did_you_mean(suggest(b, by_county.get(a, [])), edition), county,
+                   township)
     c.add("unknown-township", bad, "township", raw["township"], hints.str[0], hints.str[1])
     ok_township = ok_county & here
 
@@ -116,11 +120,13 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     v = gz.villages
     by_code = v.set_index("code")
     code_known = code.isin(by_code.index)
-    c.add("unknown-code", code.notna() & ~code_known & ~outside, "code", raw["code"], f"（{edition}年）", f" ({edition})")
+    c.add("unknown-code", code.notna() & ~code_known & ~outside, "code", raw["code"], f"（{edition}年）",
+          f" ({edition})")
     entry_of_code = _per_distinct(lambda x: x if isinstance(x, str) else None, code.where(code_known))
     code_county = entry_of_code.map(by_code["county_name"])
     code_township = entry_of_code.map(by_code["township_name"])
-    wrong_place = code_known & ok_county & ((code_county != county) | (ok_township & (code_township != township)))
+    wrong_place = code_known & ok_county & ((code_county != county) | (ok_township & (
+        code_township != township)))
     place = code_county.fillna("") + code_township.fillna("")
     c.add("code-division-mismatch", wrong_place, "code", raw["code"], "（该代码属于 " + place + "）",
           " (the code belongs to " + place + ")")
@@ -140,7 +146,8 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     other = code_known & ~wrong_place & ok_township & (by_name_code != code)
     official_name = entry_of_code.map(by_code["register_name"])
     c.add("code-name-mismatch", other, "village", raw["village"], "（代码 " + code.fillna("") + " 对应「" +
-          official_name.fillna("") + "」）", " (code " + code.fillna("") + " is '" + official_name.fillna("") + "')")
+          official_name.fillna("") + "」）", " (code " + code.fillna("") + " is '" + official_name.fillna("")
+          + "')")
     unknown = ok_township & village.notna() & matched.isna() & ~(code_known & ~wrong_place)
     ends_community = village.fillna("").str.contains(r"(?:社区|居委会|居民委员会)$", regex=True)
     per_township = v.groupby(["county_name", "township_name"])["register_name"].apply(list).to_dict()
@@ -156,9 +163,13 @@ def check_villages(c: Collector, raw: Rows, out: dict[str, pd.Series], gz: Gazet
     not_village = kind.isin(_NOT_VILLAGE_TYPES) | (kind.isna() & ends_community)
     c.add("not-a-village", not_village, "village", raw["village"])
     renamed = canonical.notna() & matched.notna() & (canonical != village) & ~not_village
-    # a form NBS itself writes for the unit (袁楼村委会, 时村 for 时村村村委会, 娄砦村 for 娄寨村) is renamed silently
-    nbs_form = _per_distinct(lambda a, b: isinstance(a, str) and isinstance(b, str) and village_form(a) == village_form(b),
-                             village, canonical).astype(bool)
+    # a form NBS itself writes for the unit (袁楼村委会, 时村 for 时村村村委会, 娄砦村 for 娄寨村) is renamed
+    # silently
+    nbs_form = _per_distinct(
+        lambda a, b: isinstance(a, str) and isinstance(b, str) and village_form(a) == village_form(b),
+        village,
+        canonical,
+    ).astype(bool)
     c.add("village-name-normalised", renamed & ~nbs_form, "village", raw["village"], canonical.fillna(""),
           canonical.fillna(""))
     out["village"] = village.where(~renamed, canonical)
@@ -179,7 +190,8 @@ def _elsewhere(county: pd.Series, code: pd.Series, known: set[str], gz: Gazettee
 def _by_name(index: dict[tuple[str, str, str, str], int], county: object, township: object,
              name: object) -> int | None:
     """The official entry a written village name stands for within its township: of the kind the name says
-    (…居委会/社区: a residents' committee; …村/村委会: a village), else a village before a residents' committee."""
+    (…居委会/社区: a residents' committee; …村/村委会: a village), else a village before a residents'
+    committee."""
     if not isinstance(name, str):
         return None
     key, kind = name_key(name), name_class(name)
@@ -191,9 +203,11 @@ def _by_name(index: dict[tuple[str, str, str, str], int], county: object, townsh
 
 
 def _township_as_nbs_writes(county: pd.Series, township: pd.Series, gz: Gazetteer) -> pd.Series:
-    """Township names in a form NBS itself writes for an official township of the row's county ("兰阳街道办事处"
-    and "兰阳办事处" for 兰阳街道, 西姜砦乡 for 西姜寨乡) as the official name; every other name as written."""
-    official = {(a, name_form): b for a, b in zip(gz.townships["county_name"], gz.townships["name"], strict=True)
+    """Township names in a form NBS itself writes for an official township of the row's county
+    ("兰阳街道办事处" and "兰阳办事处" for 兰阳街道, 西姜砦乡 for 西姜寨乡) as the official name; every other
+    name as written."""
+    official = {(a, name_form): b for a, b in zip(gz.townships["county_name"], gz.townships["name"],
+                                                  strict=True)
                 for name_form in township_forms(b)}
     pairs = set(zip(gz.townships["county_name"], gz.townships["name"], strict=True))
 
@@ -220,14 +234,19 @@ def missing_villages(frame: pd.DataFrame, gz: Gazetteer, covering: pd.DataFrame 
         places = cover[["county", "township"]].drop_duplicates()
         covered = set(zip(places["county"], places["township"], strict=True))
         official = gz.administrative_villages()
-        official = official[[(a, b) in covered for a, b in zip(official["county_name"], official["township_name"],
-                                                                   strict=True)]]
+        official = official[
+            [
+                (a, b) in covered
+                for a, b in zip(official["county_name"], official["township_name"], strict=True)
+            ]
+        ]
     have_codes = set(frame["code"].dropna())
     # (only the rows of the townships asked about can hold one of their villages by name)
     asked = frame[_in(set(zip(official["county_name"], official["township_name"], strict=True)),
                       frame["county"], frame["township"]).to_numpy()]
     keys = _per_distinct(lambda n: name_key(n) if isinstance(n, str) else None, asked["village"])
-    named = pd.DataFrame({"county": asked["county"], "township": asked["township"], "key": keys}).drop_duplicates()
+    named = pd.DataFrame({"county": asked["county"], "township": asked["township"],
+                          "key": keys}).drop_duplicates()
     have_names = set(zip(named["county"], named["township"], named["key"], strict=True))
     lacking = [not (code in have_codes or (a, b, k) in have_names)
                for code, a, b, k in zip(official["code"], official["county_name"], official["township_name"],
@@ -245,7 +264,8 @@ def missing_findings(missing: pd.DataFrame, file: str, sheet: str | None = None,
         for county, township, name in zip(first["county"], first["township"], first["_file"], strict=True):
             file_of.setdefault((str(county), str(township)), str(name))
     return [
-        make("missing-village", file=file_of.get((str(r.county_name), str(r.township_name)), file), sheet=sheet,
+        make("missing-village", file=file_of.get((str(r.county_name), str(r.township_name)), file),
+             sheet=sheet,
              field="village",
              value=f"{r.register_name}（{r.code}）", detail_zh=f"{r.county_name}{r.township_name}",
              detail_en=f"{r.county_name} {r.township_name}")
@@ -258,8 +278,10 @@ def as_register_rows(missing: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "county": missing["county_name"].to_numpy(), "township": missing["township_name"].to_numpy(),
         "village": missing["register_name"].to_numpy(), "code": missing["code"].to_numpy(),
-        "population": float("nan"), "distance_km": float("nan"), "in_village": None, "in_village_since": pd.NaT,
-        "reached": None, "reached_since": pd.NaT, "mode": None, "_file": FROM_GAZETTEER, "_sheet": None, "_row": 0,
+        "population": float("nan"), "distance_km": float("nan"), "in_village": None,
+                         "in_village_since": pd.NaT,
+        "reached": None, "reached_since": pd.NaT, "mode": None, "_file": FROM_GAZETTEER, "_sheet": None,
+                         "_row": 0,
     })
 
 

@@ -31,7 +31,8 @@ def code_prefixes(c: Collector, raw: Rows, out: dict[str, pd.Series]) -> None:
     township, township_names = pd.factorize(out["township"].to_numpy(dtype=object))
     flagged = _level(c, raw, "county", county, np.asarray(county_names, dtype=object), code,
                      np.zeros(len(code), dtype=bool))
-    both = np.where((county >= 0) & (township >= 0), county.astype(np.int64) * max(len(township_names), 1) + township, -1)
+    both = np.where((county >= 0) & (township >= 0), county.astype(np.int64) * max(len(township_names), 1)
+                    + township, -1)
     _level(c, raw, "township", *_township_of_pair(both, township, township_names), code, flagged)
 
 
@@ -54,9 +55,12 @@ def prefix_ids(code: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
     factorising the rows' `str(code)[:width]`."""
     if len(code):
         fixed = np.asarray(code, dtype="U")
-        digits = fixed.view(np.uint32).reshape(len(code), -1) - ord("0")  # a shorter code ends in NULs: not digits
+        # a shorter code ends in NULs: not digits
+        digits = fixed.view(np.uint32).reshape(len(code), -1) - ord("0")
         if fixed.dtype.itemsize == 12 * 4 and bool((digits <= 9).all()):
-            ids, prefixes = pd.factorize(digits[:, :width].astype(np.int64) @ 10 ** np.arange(width - 1, -1, -1))
+            ids, prefixes = pd.factorize(
+                digits[:, :width].astype(np.int64) @ 10 ** np.arange(width - 1, -1, -1)
+            )
             return ids, np.array([f"{p:0{width}d}" for p in prefixes.tolist()], dtype=object)
     codes, uniques = pd.factorize(code)
     ids, prefixes = pd.factorize(np.array([str(u)[:width] for u in uniques], dtype=object))
@@ -78,7 +82,8 @@ def _level(c: Collector, raw: Rows, level: str, group: np.ndarray, shown: np.nda
     prefix_of_name = majority(names, prefixes, len(name_ids))
     name_of_prefix = majority(prefixes, names, len(prefix_uniques))
     own = prefixes != prefix_of_name[names]  # the code is not its name's
-    other = ~own & (name_of_prefix[prefixes] != names)  # its name's, but most rows with the prefix write another
+    # its name's, but most rows with the prefix write another
+    other = ~own & (name_of_prefix[prefixes] != names)
     hit = own | other
     if not hit.any():
         return flagged
@@ -93,18 +98,23 @@ def _level(c: Collector, raw: Rows, level: str, group: np.ndarray, shown: np.nda
         usual = str(prefix_uniques[prefix_of_name[names[i]]])
         holder = name_shown[name_of_prefix[prefixes[i]]]
         if own[i] and holder != name:
-            zh.append(f"（前{width}位 {p} 在台账其余行属于{zh_level}「{holder}」，本行{zh_level}写「{name}」："
+            zh.append(
+                f"（前{width}位 {p} 在台账其余行属于{zh_level}「{holder}」，本行{zh_level}写「{name}」："
                       f"按「{name}」计，请核对代码）")
-            en.append(f" (its first {width} digits {p} are {en_level} {holder}'s in the register's other rows, but "
+            en.append(
+                f" (its first {width} digits {p} are {en_level} {holder}'s in the register's other rows, but "
                       f"this row's {en_level} is {name}: counted in {name}; check the code)")
         elif own[i]:
-            zh.append(f"（{zh_level}「{name}」其余行的代码前{width}位是 {usual}：按「{name}」计，请核对代码）")
-            en.append(f" (the other rows of {en_level} {name} have codes beginning {usual}: counted in {name}; "
+            zh.append(
+                f"（{zh_level}「{name}」其余行的代码前{width}位是 {usual}：按「{name}」计，请核对代码）")
+            en.append(
+                f" (the other rows of {en_level} {name} have codes beginning {usual}: counted in {name}; "
                       "check the code)")
         else:
             zh.append(f"（前{width}位 {p} 在台账其余行大多写作{zh_level}「{holder}」，本行写「{name}」："
                       f"按「{holder}」计）")
-            en.append(f" (most rows with the first {width} digits {p} write {en_level} {holder}, this row {name}: "
+            en.append(
+                f" (most rows with the first {width} digits {p} write {en_level} {holder}, this row {name}: "
                       f"counted in {holder})")
     labels = at[hit_at]
     flagged[labels] = True

@@ -80,7 +80,8 @@ class Register:
 
 
 def _plain(v: object) -> object:
-    """A frame cell as a plain Python value: NaN/NaT/None → None, Timestamp → date, whole float stays float."""
+    """A frame cell as a plain Python value: NaN/NaT/None → None, Timestamp → date, whole float stays
+    float."""
     if isinstance(v, list):
         return v
     if v is None or (not isinstance(v, str) and pd.isna(v)):  # type: ignore[call-overload]  # any cell

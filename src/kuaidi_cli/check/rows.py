@@ -39,17 +39,27 @@ def stack(tables: list[RawTable], kind: Kind) -> tuple[pd.DataFrame, pd.DataFram
         parts.append(pd.DataFrame(cols, index=range(n)))
         # a table's file name once (categorical), not a text per row
         one = np.zeros(n, dtype=np.int8)
-        metas.append(pd.DataFrame({"_t": np.full(n, t_index), "_row": np.asarray(table.row_numbers, dtype=np.int64),
-                                   "_file": pd.Categorical.from_codes(one, categories=pd.Index([table.name])),
-                                   "_sheet": np.full(n, table.sheet, dtype=object)},
-                                  index=range(n)))
-    raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0] if parts else pd.DataFrame(columns=names)
+        metas.append(
+            pd.DataFrame(
+                {
+                    "_t": np.full(n, t_index),
+                    "_row": np.asarray(table.row_numbers, dtype=np.int64),
+                    "_file": pd.Categorical.from_codes(one, categories=pd.Index([table.name])),
+                    "_sheet": np.full(n, table.sheet, dtype=object),
+                },
+                index=range(n),
+            )
+        )
+    raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0] if parts else pd.DataFrame(
+        columns=names)
     meta = (pd.concat(metas, ignore_index=True) if len(metas) > 1 else metas[0] if metas
             else pd.DataFrame(columns=["_t", "_row", "_file", "_sheet"]))
     return raw, meta
 
 
-def distincts(tables: list[RawTable], raw: pd.DataFrame) -> tuple[dict[str, Distinct], list[dict[int, Distinct]]]:
+def distincts(
+    tables: list[RawTable], raw: pd.DataFrame
+) -> tuple[dict[str, Distinct], list[dict[int, Distinct]]]:
     """Each field's column of all tables, and each column of each table, as a Distinct: every column is
     factorised once, and a table's mapped column shares its field's (one table: the same object)."""
     fields = dict(zip(raw.columns, _factorised([raw[name] for name in raw.columns]), strict=True))
@@ -87,7 +97,9 @@ def _totals(texts: np.ndarray) -> np.ndarray:
     return pd.Series(texts, dtype=object).str.fullmatch(_TOTAL).to_numpy(dtype=bool)
 
 
-def skip_masks(tables: list[RawTable], columns: list[dict[int, Distinct]]) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+def skip_masks(
+    tables: list[RawTable], columns: list[dict[int, Distinct]]
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """Blank, total and note rows, over all columns of each table (序号 and 备注 included).
 
     Each test runs once per distinct text of a column; the rows combine the columns' answers."""
@@ -99,7 +111,9 @@ def skip_masks(tables: list[RawTable], columns: list[dict[int, Distinct]]) -> tu
         positions = list(dist)
         mapped = {c.position for c in table.columns if c.field}
 
-        def spread(d: Distinct, key: str, fn: Callable[[pd.Series], np.ndarray[Any, Any]]) -> np.ndarray[Any, Any]:
+        def spread(
+            d: Distinct, key: str, fn: Callable[[pd.Series], np.ndarray[Any, Any]]
+        ) -> np.ndarray[Any, Any]:
             per_value: np.ndarray[Any, Any] = d.per_value(key, fn)
             spread_out: np.ndarray[Any, Any] = per_value[d.codes]
             return spread_out
@@ -110,12 +124,14 @@ def skip_masks(tables: list[RawTable], columns: list[dict[int, Distinct]]) -> tu
         empty = np.column_stack([dist[p].empty[dist[p].codes] for p in positions])
         is_total = np.column_stack([spread(dist[p], "total", totals_of(dist[p])) for p in positions])
         serial = np.column_stack([
-            spread(dist[p], "serial", lambda u: normalise.text(u).str.fullmatch(_SERIAL_NO).to_numpy(dtype=bool))
+            spread(dist[p], "serial", lambda u: normalise.text(u).str.fullmatch(_SERIAL_NO).to_numpy(
+                dtype=bool))
             if p not in mapped else np.zeros(n, dtype=bool) for p in positions])
         in_mapped = np.array([p in mapped for p in positions])
         mapped_empty = empty[:, in_mapped].all(axis=1) if in_mapped.any() else np.ones(n, dtype=bool)
         # a 序号 left behind on an otherwise empty row is still a blank row
-        other_blank = ((empty | serial)[:, ~in_mapped].all(axis=1) if (~in_mapped).any() else np.ones(n, dtype=bool))
+        other_blank = ((empty | serial)[:, ~in_mapped].all(axis=1) if (~in_mapped).any() else np.ones(
+            n, dtype=bool))
         total = is_total.any(axis=1)
         blank = mapped_empty & other_blank & ~total
         filled = ~empty
@@ -126,7 +142,8 @@ def skip_masks(tables: list[RawTable], columns: list[dict[int, Distinct]]) -> tu
         for j, p in enumerate(positions):
             here = lone & (pick == j)
             if here.any():
-                starts = spread(dist[p], "note", lambda u: normalise.text(u).str.match(_NOTE).to_numpy(dtype=bool))
+                starts = spread(dist[p], "note", lambda u: normalise.text(u).str.match(_NOTE).to_numpy(
+                    dtype=bool))
                 note_open |= here & starts
         note = ((mapped_empty & ~other_blank) | note_open) & ~total & ~blank
         first_text = np.full(n, "", dtype=object)

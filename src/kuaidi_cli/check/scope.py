@@ -51,7 +51,9 @@ def places_outside(c: Collector, raw: Rows, out: dict[str, pd.Series], outside: 
     for t_index, table in enumerate(tables):
         if rows_of.get(t_index, 0) and not held.get(t_index, 0):
             names = "、".join(rules.scope.counties)
-            found.append(make("no-rows-in-scope", file=table.name, sheet=table.sheet, row=table.header_rows[-1],
+            found.append(make("no-rows-in-scope", file=table.name, sheet=table.sheet, row=table.header_rows[
+                -1],
                               value=zh_scope, detail_zh=f"（规则范围：{names}）" if names else "",
-                              detail_en=f" (the rules' scope: {', '.join(rules.scope.counties)})" if names else ""))
+                              detail_en=f" (the rules' scope: {', '.join(rules.scope.counties)})" if names
+                              else ""))
     return found

@@ -153,7 +153,8 @@ def check_code(col: Column) -> Checked:
     col.collector.add("bad-code", col.per_distinct(bad_u & ~sci_u), col.name, raw)
     col.collector.add("bad-code", col.per_distinct(sci_u), col.name, raw,
                       "（被 Excel 显示成了科学计数法，请把该列设为文本后重新填写）",
-                      " (Excel turned it into scientific notation; format the column as text and enter it again)")
+                      " (Excel turned it into scientific notation; format the column as text and enter it "
+                      "again)")
     kept = parsed.to_numpy(dtype=object)
     return Checked(col.per_distinct(parsed), kept)
 
@@ -178,7 +179,8 @@ def check_mode(col: Column) -> Checked:
 @unit("level")
 def check_level(col: Column) -> Checked:
     """An outlet level (park, township station, village point) as the rules write them."""
-    return _enum(col, col.rules.level_lookup, "bad-level", "、".join(lv.label for lv in col.rules.outlet_levels.values()))
+    return _enum(col, col.rules.level_lookup, "bad-level", "、".join(
+        lv.label for lv in col.rules.outlet_levels.values()))
 
 
 @unit("list")
@@ -192,7 +194,8 @@ def _distinct_series(d: Distinct) -> pd.Series:
     return normalise.distinct_series(d.uniques)
 
 
-def division_aliases(c: Collector, raw: Rows, dists: dict[str, Distinct], out: dict[str, pd.Series], rules: Rules) -> set[str]:
+def division_aliases(c: Collector, raw: Rows, dists: dict[str, Distinct], out: dict[str, pd.Series],
+                     rules: Rules) -> set[str]:
     """Old or short division names replaced by the rules' aliases (looked up once per distinct name);
     returns the fields where a name was replaced."""
     replaced = set()

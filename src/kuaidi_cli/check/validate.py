@@ -59,8 +59,10 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
         for f in fields:
             if f.required and table.column_of(f.name) is None:
                 accepted = "、".join(f.aliases[:4])
-                findings.append(make("missing-column", file=table.name, sheet=table.sheet, row=table.header_rows[0],
-                                     column=f.zh, field=f.name, detail_zh=accepted, detail_en=", ".join(f.aliases[:4])))
+                findings.append(make("missing-column", file=table.name, sheet=table.sheet,
+                                     row=table.header_rows[0],
+                                     column=f.zh, field=f.name, detail_zh=accepted, detail_en=", ".join(
+                                         f.aliases[:4])))
                 lacking.loc[meta["_t"] == t_index, f.name] = True
 
     # rows that are not records: blank, totals, notes; then exact repeats of earlier rows
@@ -68,7 +70,8 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     if len(raw):
         blank.index = total.index = note.index = note_text.index = raw.index
     # a file sent twice: the rows of the copy that does not count are skipped, one finding names both
-    copy_rows, copy_findings, left_out = copies(tables, dist, meta["_t"].to_numpy(), (blank | total | note).to_numpy(), kind)
+    copy_rows, copy_findings, left_out = copies(tables, dist, meta["_t"].to_numpy(), (
+        blank | total | note).to_numpy(), kind)
     copy = pd.Series(copy_rows, index=raw.index)
     if left_out:
         blank, total, note = blank & ~copy, total & ~copy, note & ~copy
@@ -76,7 +79,8 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     c.add("total-row", total, None)
     c.add("note-row", note, None, note_text)
     skipped = blank | total | note | copy
-    findings += [f for f in _only_totals_and_notes(tables, meta, skipped, kind, findings) if f.file not in left_out]
+    findings += [f for f in _only_totals_and_notes(tables, meta, skipped, kind, findings)
+                 if f.file not in left_out]
     # an exact repeat: the same text (after NFKC and spaces) in every field
     fingerprint = row_ids([d.norm_codes() for d in dist.values()], len(raw))
     if left_out:  # a left-out copy's rows repeat no row and are repeated by none
@@ -94,7 +98,8 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     lack = lacking.loc[live.index]
     checked: dict[str, units.Checked] = {}
     for f in fields:  # one unit per column, by the field's type (check.units)
-        checked[f.name] = units.check_column(units.Column(field=f, collector=sub, raw=live, distinct=live_dist[f.name],
+        checked[f.name] = units.check_column(units.Column(field=f, collector=sub, raw=live,
+                                                          distinct=live_dist[f.name],
                                                           rules=rules, lacking=lack[f.name]))
         out[f.name] = checked[f.name].values
     replaced = units.division_aliases(sub, live, live_dist, out, rules)
@@ -132,7 +137,8 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     # the same village (or outlet) twice: the first valid row counts, the others are invalid
     # a column still as its per-distinct values (no alias replaced, no gazetteer correction) is grouped
     # by its distinct values; the others are factorised row by row
-    changed = {"county", "township", "village", "code"} if gazetteer is not None and kind is Kind.VILLAGES else set()
+    changed = {"county", "township", "village",
+               "code"} if gazetteer is not None and kind is Kind.VILLAGES else set()
     changed |= replaced
     ids: dict[str, np.ndarray[Any, Any]] = {}
     for name in ("code", "county", "township", "village", "outlet_id"):
@@ -158,11 +164,12 @@ def validate(tables: list[RawTable], rules: Rules, gazetteer: Gazetteer | None =
     files = _count(tables, meta, valid_t, blank, total, note, repeat | copy, invalid & ~uncertain, findings,
                    not_village_t, meta.loc[typed.index[(uncertain & ~not_village).to_numpy()], "_t"])
     # every row that names a village (valid or not), with where it is: the register's rows as sent
-    seen = typed.loc[~not_village, [c for c in ("county", "township", "village", "code", "_file", "_sheet", "_row")
-                                    if c in typed]]
+    named = ("county", "township", "village", "code", "_file", "_sheet", "_row")
+    seen = typed.loc[~not_village, [c for c in named if c in typed]]
+    named_rows = ~not_village.to_numpy()
+    counted_at = _positions_in_seen(named_rows, keep.to_numpy(), uncertain.to_numpy() & named_rows)
     return Register(kind=kind, frame=frame, files=files, findings=findings, seen=seen.reset_index(drop=True),
-                    uncertain=soft, counted_at=_positions_in_seen(~not_village.to_numpy(), keep.to_numpy(),
-                                                                  uncertain.to_numpy() & ~not_village.to_numpy()))
+                    uncertain=soft, counted_at=counted_at)
 
 
 def _positions_in_seen(seen: np.ndarray, *parts: np.ndarray) -> np.ndarray:
@@ -197,7 +204,8 @@ def _unreadable(sub: Collector, live: Rows, table_of: np.ndarray, fields: tuple[
 def _position_key(tables: list[RawTable]) -> Callable[[Finding], tuple[int, int, int, str]]:
     """Sort findings as a reader scans the files: file by file, row by row, column by column."""
     files = {t.name: i for i, t in reversed(list(enumerate(tables)))}
-    sheets = {(t.name, t.sheet): i for i, t in reversed(list(enumerate(tables)))}  # a workbook's sheets in order
+    # a workbook's sheets in order
+    sheets = {(t.name, t.sheet): i for i, t in reversed(list(enumerate(tables)))}
     columns = {(t.name, c.label): c.position for t in tables for c in reversed(t.columns)}
 
     def key(f: Finding) -> tuple[int, int, int, str]:
@@ -247,7 +255,8 @@ def _only_totals_and_notes(tables: list[RawTable], meta: pd.DataFrame, skipped: 
         if rows[t_index] and not kept[t_index] and (table.name, table.sheet) not in said:
             code = "empty-outlets" if kind is Kind.OUTLETS else "empty-register"
             out.append(make(code, file=table.name, sheet=table.sheet, row=table.header_rows[-1],
-                            detail_zh="（只有合计、说明或空行）", detail_en=" (only total, note or blank rows)"))
+                            detail_zh="（只有合计、说明或空行）",
+                            detail_en=" (only total, note or blank rows)"))
     return out
 
 
@@ -269,7 +278,11 @@ def _not_on_skipped_rows(found: list[Finding], typed: pd.DataFrame, not_village:
         return found
     skipped = set(zip(typed.loc[not_village, "_file"].astype(str), typed.loc[not_village, "_sheet"],
                       typed.loc[not_village, "_row"].astype(int), strict=True))
-    return [f for f in found if f.code == "not-a-village" or f.row is None or (f.file, f.sheet, f.row) not in skipped]
+    return [
+        f
+        for f in found
+        if f.code == "not-a-village" or f.row is None or (f.file, f.sheet, f.row) not in skipped
+    ]
 
 
 def _compared(tables: list[RawTable], fields: tuple[Field, ...], table_of: pd.Series, zh: pd.Series,
@@ -284,7 +297,9 @@ def _compared(tables: list[RawTable], fields: tuple[Field, ...], table_of: pd.Se
         shown = "、".join(other[:5]) + ("等" if len(other) > 5 else "")
         shown_en = ", ".join(other[:5]) + (", …" if len(other) > 5 else "")
         said_zh.append(f"在 kuaidi 读取的{read}列上" + (f"（未比较：{shown}）" if other else ""))
-        said_en.append(f" in the {read} columns kuaidi reads" + (f" (not compared: {shown_en})" if other else ""))
+        said_en.append(
+            f" in the {read} columns kuaidi reads" + (f" (not compared: {shown_en})" if other else "")
+        )
     which = table_of.reindex(zh.index).to_numpy()
     return (zh + pd.Series([said_zh[i] for i in which], index=zh.index, dtype=object),
             en + pd.Series([said_en[i] for i in which], index=en.index, dtype=object))

@@ -45,7 +45,8 @@ def as_of_date(value: str | None, lang: Lang) -> dt.date:
 
 
 
-def fail_on_failed(fail_on: list[str] | None, results: Any, findings: Any, report: Any, rules: Any, lang: Lang) -> bool:
+def fail_on_failed(fail_on: list[str] | None, results: Any, findings: Any, report: Any, rules: Any,
+                   lang: Lang) -> bool:
     """Whether `--fail-on` fails the run; if so, one line on stderr says what failed (even with --quiet)."""
     from kuaidi_cli.commands.failures import failures, parse
 

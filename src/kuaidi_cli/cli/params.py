@@ -77,17 +77,38 @@ class Group(_Help, typer.core.TyperGroup):
             usage.fail(e, ctx)
 
 
-LangOpt = Annotated[Lang | None, typer.Option("--lang", case_sensitive=False, help="输出语言（默认 KUAIDI_LANG，否则 zh）/ language: zh | en")]
-DebugOpt = Annotated[bool, typer.Option("--debug", metavar="", help="出错时显示完整的 Python 回溯 / show tracebacks")]
-SheetOpt = Annotated[str | None, typer.Option("--sheet", metavar="TEXT", help="行政村台账只读此工作表：名称或序号（从1开始）；默认读所有台账表 / read only this sheet of each village workbook: name or 1-based number (default: every register sheet)")]
-EncodingOpt = Annotated[str | None, typer.Option("--encoding", metavar="TEXT", help="CSV 编码（默认自动识别：utf-8、gbk/gb18030、utf-16）/ CSV encoding")]
-RulesOpt = Annotated[Path | None, typer.Option("--rules", metavar="PATH", help="规则文件（默认 rules/targets.yaml）/ rules file")]
-DivisionsOpt = Annotated[str | None, typer.Option("--divisions", metavar="TEXT", help="对照的官方区划：2021、2023、2020、文件夹或 none（默认取规则文件）/ official division list")]
+LangOpt = Annotated[Lang | None, typer.Option(
+    "--lang", case_sensitive=False, help="输出语言（默认 KUAIDI_LANG，否则 zh）/ language: zh | en")]
+DebugOpt = Annotated[bool, typer.Option("--debug", metavar="",
+                                        help="出错时显示完整的 Python 回溯 / show tracebacks")]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", metavar="TEXT",
+                                              help="行政村台账只读此工作表：名称或序号（从1开始）；默认读所有"
+                                                   "台账表 / read only this sheet of each village workbook: "
+                                                   "name or 1-based number (default: every register sheet)")]
+EncodingOpt = Annotated[str | None, typer.Option(
+    "--encoding", metavar="TEXT", help="CSV 编码（默认自动识别：utf-8、gbk/gb18030、utf-16）/ CSV encoding")]
+RulesOpt = Annotated[Path | None, typer.Option("--rules", metavar="PATH",
+                                               help="规则文件（默认 rules/targets.yaml）/ rules file")]
+DivisionsOpt = Annotated[str | None, typer.Option("--divisions", metavar="TEXT",
+                                                  help="对照的官方区划：2021、2023、2020、文件夹或 none（默认"
+                                                       "取规则文件）/ official division list")]
 
 
-VillagesOpt = Annotated[list[Path] | None, typer.Option("--villages", metavar="PATH", help="行政村台账：文件、文件夹或通配符，可重复（一起算作一本台账）/ village register(s): files, folders, patterns")]
-OutletsOpt = Annotated[list[Path] | None, typer.Option("--outlets", metavar="PATH", help="服务点台账：文件、文件夹或通配符，可重复 / outlet register(s)")]
-FailOnOpt = Annotated[list[str] | None, typer.Option("--fail-on", metavar="TEXT", help="退出码为1的情形，逗号分隔：missed（到期必达目标未确认达标）、errors（台账有错误）、incomplete（有县区未报送）/ exit 1 on: missed,errors,incomplete")]
-HistoryOpt = Annotated[Path | None, typer.Option("--history", metavar="PATH", envvar="KUAIDI_HISTORY", show_envvar=False, help="历史库（SQLite），默认在用户数据目录，或 KUAIDI_HISTORY / the history")]
-SamplesOpt = Annotated[bool, typer.Option("--samples", metavar="", help="用内置示例台账（合成数据）试运行 / run on the bundled example registers")]
-ForceOpt = Annotated[bool, typer.Option("--force", metavar="", help="覆盖已存在的文件 / overwrite an existing file")]
+VillagesOpt = Annotated[list[Path] | None, typer.Option("--villages", metavar="PATH",
+                                                        help="行政村台账：文件、文件夹或通配符，可重复（一起"
+                                                             "算作一本台账）/ village register(s): files, "
+                                                             "folders, patterns")]
+OutletsOpt = Annotated[list[Path] | None, typer.Option(
+    "--outlets", metavar="PATH", help="服务点台账：文件、文件夹或通配符，可重复 / outlet register(s)")]
+FailOnOpt = Annotated[list[str] | None, typer.Option("--fail-on", metavar="TEXT",
+                                                     help="退出码为1的情形，逗号分隔：missed（到期必达目标未"
+                                                          "确认达标）、errors（台账有错误）、incomplete（有县"
+                                                          "区未报送）/ exit 1 on: missed,errors,incomplete")]
+HistoryOpt = Annotated[Path | None, typer.Option("--history", metavar="PATH", envvar="KUAIDI_HISTORY",
+                                                 show_envvar=False,
+                                                 help="历史库（SQLite），默认在用户数据目录，或 "
+                                                      "KUAIDI_HISTORY / the history")]
+SamplesOpt = Annotated[bool, typer.Option(
+    "--samples", metavar="", help="用内置示例台账（合成数据）试运行 / run on the bundled example registers")]
+ForceOpt = Annotated[bool, typer.Option("--force", metavar="",
+                                        help="覆盖已存在的文件 / overwrite an existing file")]

@@ -43,13 +43,21 @@ if TYPE_CHECKING:
 @app.command(cls=Command)
 def check(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(metavar="PATH", help="行政村台账（CSV、XLSX、XLS、ODS）：文件、文件夹或通配符，可多个；文件夹中的服务点台账按表头识别 / village registers: files, folders, patterns", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(metavar="PATH",
+                                                help="行政村台账（CSV、XLSX、XLS、ODS）：文件、文件夹或通配符"
+                                                     "，可多个；文件夹中的服务点台账按表头识别 / village "
+                                                     "registers: files, folders, patterns",
+                                                show_default=False)],
     outlets: OutletsOpt = None,
     sheet: SheetOpt = None,
     encoding: EncodingOpt = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", case_sensitive=False, help="table | json")] = CheckFormat.table,
-    max_findings: Annotated[int, typer.Option("--max-findings", metavar="N", min=1, help="表格中最多显示的问题条数 / findings shown")] = 50,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="两本台账对照的日期，默认今天 / date to compare the registers at")] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", case_sensitive=False,
+                                             help="table | json")] = CheckFormat.table,
+    max_findings: Annotated[int, typer.Option("--max-findings", metavar="N", min=1,
+                                              help="表格中最多显示的问题条数 / findings shown")] = 50,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
+                                              help="两本台账对照的日期，默认今天 / date to compare the "
+                                                   "registers at")] = None,
     divisions: DivisionsOpt = None,
     rules_file: RulesOpt = None,
     lang: LangOpt = None,
@@ -65,11 +73,14 @@ def check(
         from kuaidi_cli.core.rules import load_rules
 
         rules, _ = load_rules(rules_file)
-        village_files, outlet_files, skipped = for_check(files, outlets or [], limits=limits_of(ctx), encoding=encoding)
+        village_files, outlet_files, skipped = for_check(files, outlets or [], limits=limits_of(ctx),
+                                                         encoding=encoding)
         for line in skipped_lines(skipped, lang.value):  # the files of a folder or pattern left out, and why
             say(f"kuaidi: {line}")
-        given = Registers(village_files, outlet_files, rules_file, "flags", skipped, sheet=sheet, encoding=encoding)
-        result = api.check(given, rules=rules, as_of=as_of_date(as_of, lang), divisions=divisions, limits=limits_of(ctx))
+        given = Registers(village_files, outlet_files, rules_file, "flags", skipped, sheet=sheet,
+                          encoding=encoding)
+        result = api.check(given, rules=rules, as_of=as_of_date(as_of, lang), divisions=divisions,
+                           limits=limits_of(ctx))
         if fmt is CheckFormat.json:
             from kuaidi_cli.write.check_json import dumps
             from kuaidi_cli.write.stdout import emit
@@ -91,15 +102,22 @@ def report(
     outlets: OutletsOpt = None,
     sheet: SheetOpt = None,
     encoding: EncodingOpt = None,
-    county: Annotated[list[str] | None, typer.Option("--county", metavar="TEXT", help="只看这些县区（可重复，可用旧称如 开封县）/ counties")] = None,
-    township: Annotated[str | None, typer.Option("--township", metavar="TEXT", help="只看这个乡镇 / one township")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of this date")] = None,
+    county: Annotated[list[str] | None, typer.Option(
+        "--county", metavar="TEXT", help="只看这些县区（可重复，可用旧称如 开封县）/ counties")] = None,
+    township: Annotated[str | None, typer.Option("--township", metavar="TEXT",
+                                                 help="只看这个乡镇 / one township")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
+                                              help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of "
+                                                   "this date")] = None,
     rules_file: RulesOpt = None,
-    fmt: Annotated[ReportFormat | None, typer.Option("--format", case_sensitive=False, help=format_help())] = None,
+    fmt: Annotated[ReportFormat | None, typer.Option("--format", case_sensitive=False,
+                                                     help=format_help())] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", metavar="PATH", help=output_help())] = None,
     fail_on: FailOnOpt = None,
     divisions: DivisionsOpt = None,
-    universe: Annotated[Universe | None, typer.Option("--universe", case_sensitive=False, help="register：按台账计算比率；gazetteer：按官方名单（缺的村计为未通达）")] = None,
+    universe: Annotated[Universe | None, typer.Option("--universe", case_sensitive=False,
+                                                      help="register：按台账计算比率；gazetteer：按官方名单（"
+                                                           "缺的村计为未通达）")] = None,
     samples: SamplesOpt = False,
     force: ForceOpt = False,
     lang: LangOpt = None,
@@ -121,14 +139,17 @@ def report(
 
         parse_fail_on(fail_on or [])  # a wrong --fail-on stops the run before any work
         chosen = reporting.output_format(fmt.value if fmt else None, output)
-        registers = inputs.resolve(villages or [], outlets or [], rules_file, samples=samples, limits=limits_of(ctx),
+        registers = inputs.resolve(villages or [], outlets or [], rules_file, samples=samples,
+                                   limits=limits_of(ctx),
                                    sheet=sheet, encoding=encoding)
         if output is not None:  # before any work: an input is never written, nor a file kuaidi did not write
             reporting.refuse_output(output, registers, force=force)
         elif chosen == "xlsx":
-            raise KuaidiError("xlsx 须用 -o 指定输出文件，如 -o 报表.xlsx", "xlsx needs an output file: -o report.xlsx")
+            raise KuaidiError("xlsx 须用 -o 指定输出文件，如 -o 报表.xlsx",
+                              "xlsx needs an output file: -o report.xlsx")
         rules, _ = load_rules(registers.rules)
-        result = api.report(registers, rules=rules, as_of=as_of_date(as_of, lang), county=county, township=township,
+        result = api.report(registers, rules=rules, as_of=as_of_date(as_of, lang), county=county,
+                            township=township,
                             divisions=divisions, limits=limits_of(ctx),
                             universe="gazetteer" if universe is Universe.gazetteer else "register")
         context = context_of(result)
@@ -152,18 +173,24 @@ def report(
 def export(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", metavar="PATH", help="输出文件夹 / output folder")],
-    formats: Annotated[str, typer.Option("--formats", metavar="TEXT", help=formats_help()[0])] = formats_help()[1],
+    formats: Annotated[str, typer.Option("--formats", metavar="TEXT", help=formats_help()[
+        0])] = formats_help()[1],
     villages: VillagesOpt = None,
     outlets: OutletsOpt = None,
     sheet: SheetOpt = None,
     encoding: EncodingOpt = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of this date")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
+                                              help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of "
+                                                   "this date")] = None,
     history_file: HistoryOpt = None,
-    no_history: Annotated[bool, typer.Option("--no-history", metavar="", help="不记录历史 / do not record the run")] = False,
+    no_history: Annotated[bool, typer.Option("--no-history", metavar="",
+                                             help="不记录历史 / do not record the run")] = False,
     rules_file: RulesOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="成功时不输出 / print nothing on success")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="",
+                                        help="成功时不输出 / print nothing on success")] = False,
     fail_on: FailOnOpt = None,
-    wait: Annotated[float, typer.Option("--wait", metavar="N", min=0, help="另一个 export 在写同一文件夹时最多等待的秒数")] = 60.0,
+    wait: Annotated[float, typer.Option("--wait", metavar="N", min=0,
+                                        help="另一个 export 在写同一文件夹时最多等待的秒数")] = 60.0,
     divisions: DivisionsOpt = None,
     samples: SamplesOpt = False,
     lang: LangOpt = None,
@@ -186,20 +213,25 @@ def export(
         from kuaidi_cli.write.progress import steps
 
         parse_fail_on(fail_on or [])  # a wrong --fail-on stops the run before any work
-        registers = inputs.resolve(villages or [], outlets or [], rules_file, samples=samples, limits=limits_of(ctx),
+        registers = inputs.resolve(villages or [], outlets or [], rules_file, samples=samples,
+                                   limits=limits_of(ctx),
                                    sheet=sheet, encoding=encoding)
         rules, rules_sha = load_rules(registers.rules)
         when = as_of_date(as_of, lang)
         chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
-        official_list(rules, divisions)  # a wrong --divisions stops the run before the folder is made or locked
+        # a wrong --divisions stops the run before the folder is made or locked
+        official_list(rules, divisions)
 
-        def report_of(generated_at: str) -> tuple[Report, ReportContext]:  # (the report is made under the folder's lock)
+        # (the report is made under the folder's lock)
+        def report_of(generated_at: str) -> tuple[Report, ReportContext]:
             made = api.report(registers, rules=rules, as_of=when, divisions=divisions, limits=limits_of(ctx),
                               generated_at=generated_at)
             return made, context_of(made)
 
         # a run on the sample registers is never recorded: its synthetic figures would join the real series
-        where = None if no_history or registers.source == "samples" else (history_file or history.default_path())
+        where = (
+            None if no_history or registers.source == "samples" else (history_file or history.default_path())
+        )
         with steps(enabled=not quiet) as step:
             result = exporting.export(registers, rules, rules_sha, when, out, chosen, history_path=where,
                                       now=dt.datetime.now(dt.UTC), lang=lang.value, wait=wait, step=step,
@@ -209,7 +241,9 @@ def export(
                 say(f"kuaidi: {note}")
             from kuaidi_cli.write.stdout import emit
 
-            emit(exporting.summary_line(result, out, when, lang.value, samples=registers.source == "samples") + "\n")
-        failed = fail_on_failed(fail_on, result.context.results, result.context.register_findings, result.report, rules, lang)
+            emit(exporting.summary_line(result, out, when, lang.value, samples=registers.source == "samples")
+                 + "\n")
+        failed = fail_on_failed(fail_on, result.context.results, result.context.register_findings,
+                                result.report, rules, lang)
     raise typer.Exit(1 if failed else 0)
 

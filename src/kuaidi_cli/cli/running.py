@@ -61,7 +61,8 @@ def errors_to_exit(ctx: typer.Context, lang: Lang | None, debug: bool) -> Iterat
         except BrokenPipeError:  # the reader stopped reading (kuaidi report | head) before the command ended
             quiet_stdout()  # (what is left to flush goes nowhere)
             raise typer.Exit(0) from None
-        except BaseException as e:  # kuaidi cannot run, or a defect (or a panic in a native library): one line
+        # kuaidi cannot run, or a defect (or a panic in a native library): one line
+        except BaseException as e:
             from kuaidi_cli.commands.options import one_line
 
             if debug:

@@ -30,11 +30,16 @@ if TYPE_CHECKING:
 @app.command(cls=Command)
 def trend(
     ctx: typer.Context,
-    county: Annotated[str | None, typer.Option("--county", metavar="TEXT", help="只看这个县区 / one county")] = None,
+    county: Annotated[str | None, typer.Option("--county", metavar="TEXT",
+                                               help="只看这个县区 / one county")] = None,
     history_file: HistoryOpt = None,
-    chart: Annotated[Path | None, typer.Option("--chart", metavar="PATH", help="趋势图 SVG 的路径，默认 kuaidi-trend.svg / the chart (SVG)")] = None,
-    no_chart: Annotated[bool, typer.Option("--no-chart", metavar="", help="不写趋势图 / write no chart")] = False,
-    force: Annotated[bool, typer.Option("--force", metavar="", help="覆盖不是 kuaidi 写的同名文件 / overwrite a file kuaidi did not write")] = False,
+    chart: Annotated[Path | None, typer.Option(
+        "--chart", metavar="PATH", help="趋势图 SVG 的路径，默认 kuaidi-trend.svg / the chart (SVG)")] = None,
+    no_chart: Annotated[bool, typer.Option("--no-chart", metavar="",
+                                           help="不写趋势图 / write no chart")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="",
+                                        help="覆盖不是 kuaidi 写的同名文件 / overwrite a file kuaidi did "
+                                             "not write")] = False,
     rules_file: RulesOpt = None,
     lang: LangOpt = None,
     debug: DebugOpt = False,
@@ -67,10 +72,14 @@ def trend(
 @app.command(cls=Command)
 def changes(
     ctx: typer.Context,
-    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="起始截至日期，默认上一个 / from this as-of date")] = None,
-    to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="结束截至日期，默认最近一次 / to this as-of date")] = None,
-    county: Annotated[str | None, typer.Option("--county", metavar="TEXT", help="只看这个县区 / one county")] = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", case_sensitive=False, help="table | json")] = CheckFormat.table,
+    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD",
+                                              help="起始截至日期，默认上一个 / from this as-of date")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD",
+                                           help="结束截至日期，默认最近一次 / to this as-of date")] = None,
+    county: Annotated[str | None, typer.Option("--county", metavar="TEXT",
+                                               help="只看这个县区 / one county")] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", case_sensitive=False,
+                                             help="table | json")] = CheckFormat.table,
     history_file: HistoryOpt = None,
     rules_file: RulesOpt = None,
     lang: LangOpt = None,
@@ -103,12 +112,19 @@ def changes(
 @app.command(cls=Command)
 def template(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", metavar="PATH", help="模板文件 .xlsx / the template to write")],
-    county: Annotated[list[str] | None, typer.Option("--county", metavar="TEXT", help="只含这些县区（可重复）；默认规则范围内全部 / these counties only (repeatable)")] = None,
-    with_outlets: Annotated[bool, typer.Option("--with-outlets", metavar="", help="同时生成服务点台账工作表 / add the outlet register sheet")] = False,
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="PATH",
+                                         help="模板文件 .xlsx / the template to write")],
+    county: Annotated[list[str] | None, typer.Option("--county", metavar="TEXT",
+                                                     help="只含这些县区（可重复）；默认规则范围内全部 / "
+                                                          "these counties only (repeatable)")] = None,
+    with_outlets: Annotated[bool, typer.Option("--with-outlets", metavar="",
+                                               help="同时生成服务点台账工作表 / add the outlet "
+                                                    "register sheet")] = False,
     divisions: DivisionsOpt = None,
     rules_file: RulesOpt = None,
-    force: Annotated[bool, typer.Option("--force", metavar="", help="覆盖已存在的文件（已填写的台账会被空白模板替换）/ overwrite an existing file")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="",
+                                        help="覆盖已存在的文件（已填写的台账会被空白模板替换）/ overwrite an "
+                                             "existing file")] = False,
     lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -121,7 +137,8 @@ def template(
         from kuaidi_cli.core.rules import load_rules
 
         rules, _ = load_rules(rules_file)
-        villages = write_template(output, county or [], rules, divisions, with_outlets=with_outlets, force=force)
+        villages = write_template(output, county or [], rules, divisions, with_outlets=with_outlets,
+                                  force=force)
         typer.echo(f"{output}：{villages} 个行政村" if lang is Lang.zh else f"{output}: {villages} villages")
 
 

@@ -70,9 +70,11 @@ def _what(e: Exception, ctx: Any, argv: list[str], zh: bool) -> str:
         if option is not None and getattr(option, "is_flag", False):
             return f"选项 {e.option_name} 不带值" if zh else f"option {e.option_name} takes no value"
         shown = f"{_name(option, None) if option else e.option_name} {_metavar(option, ctx)}".rstrip()
-        return f"选项 {e.option_name} 后面缺少值（{shown}）" if zh else f"option {e.option_name} needs a value ({shown})"
+        return (f"选项 {e.option_name} 后面缺少值（"
+                f"{shown}）") if zh else f"option {e.option_name} needs a value ({shown})"
     if isinstance(e, ExtraArguments):
-        return f"多余的参数：{' '.join(e.extra)}" if zh else f"unexpected extra arguments: {' '.join(e.extra)}"
+        return ("多余的参数："
+                f"{' '.join(e.extra)}") if zh else f"unexpected extra arguments: {' '.join(e.extra)}"
     # (another usage error, from a click this module does not know: its own words, said as kuaidi's)
     return f"命令行有误：{e.format_message()}" if zh else e.format_message()  # type: ignore[attr-defined]
 
@@ -108,12 +110,15 @@ def _expected(param: Any, ctx: Any, zh: bool) -> str:
 def _unknown(kind_zh: str, kind_en: str, name: str, possibilities: Sequence[str] | None, zh: bool) -> str:
     if zh:
         return f"没有{kind_zh} {name}" + (f"（您是否指 {'、'.join(possibilities)}）" if possibilities else "")
-    return f"no such {kind_en} {name}" + (f" (did you mean {', '.join(possibilities)}?)" if possibilities else "")
+    return f"no such {kind_en} {name}" + (f" (did you mean {', '.join(possibilities)}?)" if possibilities
+                                          else "")
 
 
 def _name(param: Any, hint: Any) -> str:
     if param is not None:
-        opts = [o for o in getattr(param, "opts", ()) if o.startswith("--")] or list(getattr(param, "opts", ()))
+        opts = [o for o in getattr(param, "opts", ()) if o.startswith("--")] or list(
+            getattr(param, "opts", ())
+        )
         if param.param_type_name == "argument":
             return str(param.metavar or param.name).upper()
         return opts[0] if opts else str(param.name)
@@ -121,7 +126,9 @@ def _name(param: Any, hint: Any) -> str:
 
 
 def _metavar(param: Any, ctx: Any) -> str:
-    shown = param.display_type_rich(ctx) if param is not None and hasattr(param, "display_type_rich") else None
+    shown = (
+        param.display_type_rich(ctx) if param is not None and hasattr(param, "display_type_rich") else None
+    )
     return shown or ""
 
 

@@ -8,7 +8,8 @@ import unicodedata
 
 from kuaidi_cli.core.errors import KuaidiError
 
-FIRST, LAST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # the programme's years, with room: no year 1 or 9999
+# the programme's years, with room: no year 1 or 9999
+FIRST, LAST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 _FORMS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),  # 2021-12-31, 2021/12/31, 2021.12.31, 2021/9/30
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),  # 2021年12月31日
@@ -28,7 +29,8 @@ def _month_end(year: int, month: int) -> dt.date:
 
 def parse(value: str, option: str = "--as-of") -> dt.date:
     """A date written 2021-12-31, 2021/12/31, 2021.12.31, 2021年12月31日 or 20211231, or a month (2021-12,
-    2021年12月) for its last day (full-width digits and spaces allowed); raises KuaidiError for anything else."""
+    2021年12月) for its last day (full-width digits and spaces allowed); raises KuaidiError for anything
+    else."""
     text = "".join(unicodedata.normalize("NFKC", value).split())
     for form, day in [(f, True) for f in _FORMS] + [(f, False) for f in _MONTHS]:
         m = form.match(text)
@@ -43,8 +45,10 @@ def parse(value: str, option: str = "--as-of") -> dt.date:
                                   f"{option} must lie in {FIRST.year}–{LAST.year}, not '{value}'")
             return when
     raise KuaidiError(
-        f"{option} 不是有效日期：「{value}」（可写 2021-12-31、2021/12/31、2021年12月31日、20211231，或月份 2021-12、2021年12月）",
-        f"{option} is not a valid date: '{value}' (write 2021-12-31, 2021/12/31, 2021年12月31日, 20211231, or a month: 2021-12, 2021年12月)")
+        f"{option} 不是有效日期：「{value}」（可写 2021-12-31、2021/12/31、2021年12月31日、20211231，或月份 "
+        "2021-12、2021年12月）",
+        f"{option} is not a valid date: '{value}' (write 2021-12-31, 2021/12/31, 2021年12月31日, 20211231, "
+        "or a month: 2021-12, 2021年12月)")
 
 
 def future_warning(when: dt.date, today: dt.date, lang: str) -> str | None:

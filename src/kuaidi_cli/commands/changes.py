@@ -17,13 +17,17 @@ def load(rules: Rules, path: Path | None, since: dt.date | None, to: dt.date | N
     recorded), of the scope or of one county; raises KuaidiError when the history lacks either date."""
     path = path or history.default_path()
     if not path.exists():
-        raise KuaidiError(f"还没有历史库 {path}：先运行 kuaidi export", f"no history at {path} yet: run kuaidi export first")
+        raise KuaidiError(f"还没有历史库 {path}：先运行 kuaidi export",
+                          f"no history at {path} yet: run kuaidi export first")
     dates = history.state_dates(path)
     shown = "、".join(d.isoformat() for d in dates) or "无"
     to = to or (dates[-1] if dates else None)
     if to is None or to not in dates:
-        raise KuaidiError(f"历史库中没有 {to} 的各村状态（有：{shown}）；各村状态自本版本的 kuaidi export 起记录",
-                          f"the history keeps no village states as of {to} (it has: {shown}); exports record them from this version on")
+        raise KuaidiError(
+            f"历史库中没有 {to} 的各村状态（有：{shown}）；各村状态自本版本的 kuaidi export 起记录",
+            f"the history keeps no village states as of {to} (it has: {shown}); exports record "
+            "them from this version on",
+        )
     if since is not None and since not in dates:
         raise KuaidiError(f"历史库中没有 {since} 的各村状态（有：{shown}）",
                           f"the history keeps no village states as of {since} (it has: {shown})")

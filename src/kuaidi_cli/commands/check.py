@@ -22,13 +22,15 @@ def load_in_background(paths: Sequence[Source], kind: Kind, rules: Rules, *, enc
     tables (or raises what reading raised). calamine's parse and pyarrow's CSV reader release the GIL,
     so on two cores the second register is read while the first is checked."""
     aliases = AliasTable.build(kind, rules.header_aliases)
-    return in_thread(f"load-{kind.value}", lambda: load_tables(paths, kind, aliases, encoding=encoding, limits=limits))
+    return in_thread(f"load-{kind.value}", lambda: load_tables(paths, kind, aliases, encoding=encoding,
+                                                               limits=limits))
 
 
 def load_tables(paths: Sequence[Source], kind: Kind, aliases: AliasTable, *, sheet: str | None = None,
                 encoding: str | None = None, limits: Limits | None = None) -> list[RawTable]:
     """The tables of the files (and DataFrames), every register sheet of a workbook (read.load_sheets)."""
-    return [t for p in paths for t in load_sheets(p, kind, aliases, sheet=sheet, encoding=encoding, limits=limits)]
+    return [t for p in paths for t in load_sheets(p, kind, aliases, sheet=sheet, encoding=encoding,
+                                                  limits=limits)]
 
 
 def read_elsewhere(register: Register, given_as_other: Sequence[Source]) -> Register:
@@ -50,7 +52,8 @@ def without_cells(register: Register) -> Register:
 
 
 def load_register(
-    paths: Sequence[Source], kind: Kind, rules: Rules, *, sheet: str | None = None, encoding: str | None = None,
+    paths: Sequence[Source], kind: Kind, rules: Rules, *, sheet: str | None = None, encoding: str
+                  | None = None,
     limits: Limits | None = None, gazetteer: Gazetteer | None = None,
 ) -> Register:
     """Load and validate files that together make one register (duplicates are found across them)."""
@@ -65,7 +68,8 @@ def validate_loaded(tables: list[RawTable], rules: Rules, *, limits: Limits | No
 
 
 def check(
-    villages: Sequence[Source], rules: Rules, *, outlets: Sequence[Source] | None = None, sheet: str | None = None,
+    villages: Sequence[Source], rules: Rules, *, outlets: Sequence[Source] | None = None, sheet: str
+          | None = None,
     encoding: str | None = None, limits: Limits | None = None, as_of: dt.date | None = None,
     gazetteer: Gazetteer | None = None,
 ) -> CheckResult:
@@ -76,10 +80,12 @@ def check(
     """
     registers = []
     if villages:
-        registers.append(read_elsewhere(load_register(villages, Kind.VILLAGES, rules, sheet=sheet, encoding=encoding,
+        registers.append(read_elsewhere(load_register(villages, Kind.VILLAGES, rules, sheet=sheet,
+                                                      encoding=encoding,
                                                       limits=limits, gazetteer=gazetteer), outlets or ()))
     if outlets:
-        registers.append(read_elsewhere(load_register(outlets, Kind.OUTLETS, rules, encoding=encoding, limits=limits),
+        registers.append(read_elsewhere(load_register(outlets, Kind.OUTLETS, rules, encoding=encoding,
+                                                      limits=limits),
                                         villages))
     if villages and outlets and len(registers[1].frame):  # (a blank outlet register decides nothing)
         with_outlet_register(registers[0])

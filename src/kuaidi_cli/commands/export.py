@@ -76,11 +76,13 @@ def folder_lock(folder: Path, wait: float) -> Iterator[None]:
 def export(
     registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, out: Path, formats: list[str], *,
     history_path: Path | None, now: dt.datetime, lang: str = "zh", wait: float = 60.0,
-    step: Callable[[str], None] = lambda _: None, gazetteer: Gazetteer | None = None, limits: Limits | None = None,
+    step: Callable[[str], None] = lambda _: None, gazetteer: Gazetteer | None = None, limits: Limits
+           | None = None,
     report_of: Callable[[str], tuple[Report, ReportContext]] | None = None,
 ) -> ExportResult:
     """Write the report in `formats` under dated names in `out` and record the run in the history. The report
-    is made by `report_of(generated_at)` (the command line's: kuaidi.report), else by `commands.report.run`."""
+    is made by `report_of(generated_at)` (the command line's: kuaidi.report), else by
+    `commands.report.run`."""
     known = registry.names(export=True)
     unknown = [f for f in formats if f not in known]
     if unknown:
@@ -95,13 +97,15 @@ def export(
     with folder_lock(out, wait):
         for stale in out.glob(".kuaidi-report-*.tmp"):  # left by a run that was killed mid-write
             stale.unlink(missing_ok=True)
-        # export's own dated files are replaced by a later run; a file of that name kuaidi did not write is not
+        # export's own dated files are replaced by a later run; a file of that name kuaidi did not write is
+        # not
         from kuaidi_cli.write.files import refuse_existing
         from kuaidi_cli.write.json_csv import csv_headers
 
         for fmt in formats:
-            names = [file_name(as_of, _ext(fmt))] + ([file_name(as_of, "csv", part) for part in (*CSV_LISTS, "changes")]
-                                               if fmt == "csv" else [])
+            names = [file_name(as_of, _ext(fmt))] + (
+                [file_name(as_of, "csv", part) for part in (*CSV_LISTS, "changes")] if fmt == "csv" else []
+            )
             for name in names:
                 refuse_existing(out / name, own=True, csv_headers=csv_headers(), option="--out", force=False)
         step("读取台账" if lang != "en" else "reading registers")
@@ -122,8 +126,10 @@ def export(
             if fmt == "csv":
                 from kuaidi_cli.write.json_csv import attention_csv, findings_csv
 
-                lists: dict[str, Callable[[], bytes]] = {"attention": lambda: attention_csv(report, rules, lang),
-                         "findings": lambda: findings_csv(context.findings, lang, samples=report.samples)}
+                lists: dict[str, Callable[[], bytes]] = {
+                    "attention": lambda: attention_csv(report, rules, lang),
+                    "findings": lambda: findings_csv(context.findings, lang, samples=report.samples),
+                }
                 for part in CSV_LISTS:
                     data = lists[part]
                     path = out / file_name(as_of, "csv", part)
@@ -152,14 +158,21 @@ def summary_line(result: ExportResult, out: Path, as_of: dt.date, lang: str, *, 
     missed = [r for r in result.context.results if r.due_missed]
     names = ",".join(dict.fromkeys(p.suffix.lstrip(".") for p in result.written))
     files = str(out / file_name(as_of, "{" + names + "}")) if result.written else str(out)
-    line = t("export_done", lang, date=as_of.isoformat(), files=files, rate=pct(result.report.summary.reach_rate, rate_marks(result.report.targets)),
-             missed=len(missed))
+    line = t(
+        "export_done",
+        lang,
+        date=as_of.isoformat(),
+        files=files,
+        rate=pct(result.report.summary.reach_rate, rate_marks(result.report.targets)),
+        missed=len(missed),
+    )
     unsent = [s.county for s in result.report.submissions if not s.submitted]
     if unsent:  # the figures are those of the counties that sent registers: said on the one line cron mails
         line += t("export_unsubmitted", lang, names=("、" if lang != "en" else ", ").join(unsent))
     if samples:
         return t("samples_mark", lang) + line + t("export_samples", lang)
-    if result.run_id is not None and result.context.changes is None:  # recorded, with nothing earlier to compare
+    # recorded, with nothing earlier to compare
+    if result.run_id is not None and result.context.changes is None:
         return line + t("export_no_changes", lang)
     return line
 
@@ -184,5 +197,11 @@ def changes_since(history_path: Path, context: ReportContext, as_of: dt.date,
     if before is None:
         return now, None
     sent_now = {s.county for s in report.submissions if s.submitted} if report is not None else None
-    return now, compare(before, now, earlier[-1], as_of, sent_before=history.submitted_at(history_path, earlier[-1]),
-                        sent_after=sent_now)
+    return now, compare(
+        before,
+        now,
+        earlier[-1],
+        as_of,
+        sent_before=history.submitted_at(history_path, earlier[-1]),
+        sent_after=sent_now,
+    )

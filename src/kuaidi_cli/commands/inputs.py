@@ -29,7 +29,8 @@ class Skipped:
     path: Path
     why_zh: str
     why_en: str
-    finding: bool = True  # a data finding (file-skipped); not so for kuaidi's own reports beside the registers
+    # a data finding (file-skipped); not so for kuaidi's own reports beside the registers
+    finding: bool = True
 
 
 def skipped_lines(skipped: list[Skipped], lang: str) -> list[str]:
@@ -63,23 +64,28 @@ class Registers:
 REGISTER_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
 # files a folder may hold that kuaidi cannot read, and what to do with each: (Chinese, English)
-_ARCHIVE = ("压缩包：请解压后再查（把其中的台账放进文件夹）", "an archive: unpack it and give the registers inside")
+_ARCHIVE = ("压缩包：请解压后再查（把其中的台账放进文件夹）",
+            "an archive: unpack it and give the registers inside")
 _NOT_READ: dict[str, tuple[str, str]] = {
     **dict.fromkeys((".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".cab", ".arj"), _ARCHIVE),
     ".et": ("WPS 表格文件（.et）：请在 WPS 中“另存为” Excel 文件（.xlsx）再查",
             "a WPS spreadsheet (.et): in WPS, save it as an Excel workbook (.xlsx)"),
-    ".ett": ("WPS 表格模板（.ett）：请填好后在 WPS 中另存为 .xlsx", "a WPS spreadsheet template: save it as .xlsx"),
+    ".ett": ("WPS 表格模板（.ett）：请填好后在 WPS 中另存为 .xlsx",
+             "a WPS spreadsheet template: save it as .xlsx"),
     ".docx": ("Word 文档不是台账：请要报送单位的 Excel 或 CSV 原表，或把其中的表格复制到 Excel 另存为 .xlsx",
-              "a Word document is no register: ask for the Excel or CSV table, or copy its table into a workbook"),
+              "a Word document is no register: ask for the Excel or CSV table, or copy its table into a "
+              "workbook"),
     ".doc": ("Word 文档不是台账：请要报送单位的 Excel 或 CSV 原表，或把其中的表格复制到 Excel 另存为 .xlsx",
-             "a Word document is no register: ask for the Excel or CSV table, or copy its table into a workbook"),
+             "a Word document is no register: ask for the Excel or CSV table, or copy its table into a "
+             "workbook"),
     ".wps": ("WPS 文字文档不是台账：请要报送单位的 Excel 或 CSV 原表，或把其中的表格复制到表格中另存为 .xlsx",
              "a WPS text document is no register: ask for the table as .xlsx or .csv"),
     ".pdf": ("PDF 不是台账（无法可靠读出表格）：请要报送单位的 Excel 或 CSV 原表",
              "a PDF is no register (its table cannot be read reliably): ask for the Excel or CSV table"),
     ".numbers": ("Numbers 文件：请导出为 Excel（.xlsx）再查", "a Numbers file: export it as .xlsx"),
     **dict.fromkeys((".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic"),
-                    ("图片不是台账：请要报送单位的 Excel 或 CSV 原表", "a picture is no register: ask for the Excel or CSV table")),
+                    ("图片不是台账：请要报送单位的 Excel 或 CSV 原表",
+                     "a picture is no register: ask for the Excel or CSV table")),
 }
 
 
@@ -105,13 +111,15 @@ def _listed_files(path: Path, skipped: list[Skipped]) -> list[Path]:
 
 
 def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None,
-           skipped: list[Skipped] | None = None, encoding: str | None = None) -> tuple[list[Path], list[Path]]:
+           skipped: list[Skipped] | None = None, encoding: str | None = None) -> tuple[list[Path], list[
+               Path]]:
     """Files as given (a file, a folder, or a shell-style pattern such as 台账/*.xlsx) split into (village
     files, outlet files). A file named is of the kind it was given for (`kind`), and read as it is (an
     unreadable one stops the run); a folder's files and a pattern's matches are treated alike: each is of the
     kinds its headers tell (`registers_in`), and one that holds no register (a 说明.txt, an archive, a Word
     document, a damaged workbook) or is no file (a subfolder) is left out and told in `skipped`, with why.
-    Raises InputError for a folder or a pattern with nothing in it. kuaidi's own reports are always left out."""
+    Raises InputError for a folder or a pattern with nothing in it. kuaidi's own reports are always left
+    out."""
     skipped = [] if skipped is None else skipped
     named: list[Path] = []
     found: list[Path] = []
@@ -124,12 +132,14 @@ def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None,
             if not matches:
                 raise InputError(f"没有文件与「{text}」相符", f"no file matches '{text}'")
             found += [m for m in matches if m.is_file()]
-            skipped += [Skipped(m, "文件夹不读取：其中的台账请另行列出", "a folder is not read: name its registers too")
+            skipped += [Skipped(m, "文件夹不读取：其中的台账请另行列出",
+                                "a folder is not read: name its registers too")
                         for m in matches if m.is_dir()]
         else:
             if _ours(path):
                 raise InputError(f"{path} 是 kuaidi 生成的报表，不是台账：请给出县区报来的台账",
-                                 f"{path} is a report kuaidi wrote, not a register: name the registers the counties sent")
+                                 f"{path} is a report kuaidi wrote, not a register: name the registers the "
+                                 "counties sent")
             named.append(path)
     villages, outlets = ([], named) if kind is Kind.OUTLETS else (named, [])
     for path in found:
@@ -137,7 +147,8 @@ def expand(given: list[Path], kind: Kind, *, limits: Limits | None = None,
             skipped.append(_not_a_register_type(path))
             continue
         if _ours(path):  # last month's report beside the registers is not a register
-            skipped.append(Skipped(path, "kuaidi 生成的报表，不是台账", "a report kuaidi wrote, not a register", False))
+            skipped.append(Skipped(path, "kuaidi 生成的报表，不是台账",
+                                   "a report kuaidi wrote, not a register", False))
             continue
         try:
             kinds = registers_in(path, limits, encoding=encoding)
@@ -158,7 +169,8 @@ def _ours(path: Path) -> bool:
     suffix = path.suffix.lower()
     if not path.is_file() or suffix not in (".xlsx", ".csv"):
         return False
-    if suffix == ".csv":  # kuaidi writes its CSVs with a BOM: a file without one (a GBK register) is none of them
+    # kuaidi writes its CSVs with a BOM: a file without one (a GBK register) is none of them
+    if suffix == ".csv":
         with path.open("rb") as fh:
             start = fh.read(1 << 16)
         if not start.startswith(b"\xef\xbb\xbf"):
@@ -168,7 +180,8 @@ def _ours(path: Path) -> bool:
     from kuaidi_cli.write.json_csv import csv_headers
 
     heads = csv_headers()
-    if suffix == ".csv":  # a register's header is none of kuaidi's: its first line alone tells (not the whole file)
+    # a register's header is none of kuaidi's: its first line alone tells (not the whole file)
+    if suffix == ".csv":
         from kuaidi_cli.write.marks import after_samples_line
 
         first = after_samples_line(start.decode("utf-8-sig", "replace").splitlines()[:2])[:1]
@@ -178,15 +191,20 @@ def _ours(path: Path) -> bool:
 
 
 def expand_both(villages: list[Path], outlets: list[Path], *, limits: Limits | None = None,
-                skipped: list[Skipped] | None = None, encoding: str | None = None) -> tuple[list[Path], list[Path]]:
+                skipped: list[Skipped] | None = None, encoding: str | None = None) -> tuple[list[Path], list[
+                    Path]]:
     """The village and the outlet files of what was given for each (files, folders, patterns: `expand`);
     a folder given for one may hold registers of the other kind."""
-    village_files, outlet_files = expand(villages, Kind.VILLAGES, limits=limits, skipped=skipped, encoding=encoding)
-    more_villages, more_outlets = expand(outlets, Kind.OUTLETS, limits=limits, skipped=skipped, encoding=encoding)
+    village_files, outlet_files = expand(villages, Kind.VILLAGES, limits=limits, skipped=skipped,
+                                         encoding=encoding)
+    more_villages, more_outlets = expand(outlets, Kind.OUTLETS, limits=limits, skipped=skipped,
+                                         encoding=encoding)
     return _unique(village_files + more_villages), _unique(outlet_files + more_outlets)
 
 
-def registers_in(path: Path, limits: Limits | None = None, *, encoding: str | None = None) -> tuple[Kind, ...]:
+def registers_in(
+    path: Path, limits: Limits | None = None, *, encoding: str | None = None
+) -> tuple[Kind, ...]:
     """The registers a file of a folder holds, told by its headers: a village register, an outlet
     register, or both — a workbook with sheets of each (as `kuaidi template --with-outlets` writes it).
     Raises the village register's InputError for a file that holds neither."""
@@ -207,7 +225,8 @@ def registers_in(path: Path, limits: Limits | None = None, *, encoding: str | No
     outlet_sheets = sheets_of(Kind.OUTLETS)
     if not outlet_sheets and not village_sheets:
         raise failed[0]
-    return ((Kind.VILLAGES,) if village_sheets else ()) + ((Kind.OUTLETS,) if outlet_sheets - village_sheets else ())
+    return ((Kind.VILLAGES,) if village_sheets else ()) + ((Kind.OUTLETS,) if outlet_sheets - village_sheets
+                                                           else ())
 
 
 def _unique(paths: list[Path]) -> list[Path]:
@@ -218,12 +237,14 @@ def _unique(paths: list[Path]) -> list[Path]:
     return list(seen.values())
 
 
-def for_check(files: list[Path], outlets: list[Path], *, limits: Limits | None = None, encoding: str | None = None
+def for_check(files: list[Path], outlets: list[Path], *, limits: Limits | None = None, encoding: str
+              | None = None
               ) -> tuple[list[Path], list[Path], list[Skipped]]:
     """What `check` checks of the files, folders and patterns given (`expand`, as report and export take
     them), and the files left out with why. Raises InputError when nothing is left to check."""
     skipped: list[Skipped] = []
-    village_files, outlet_files = expand_both(files, outlets, limits=limits, skipped=skipped, encoding=encoding)
+    village_files, outlet_files = expand_both(files, outlets, limits=limits, skipped=skipped,
+                                              encoding=encoding)
     if not village_files and not outlet_files:
         raise _nothing_left(skipped)
     return village_files, outlet_files, skipped
@@ -233,7 +254,8 @@ def _nothing_left(skipped: list[Skipped]) -> InputError:
     """No register in the folders given: each file left out, and why (the first five)."""
     zh = "；".join(f"{k.path.name}（{k.why_zh}）" for k in skipped[:5]) + ("……" if len(skipped) > 5 else "")
     en = "; ".join(f"{k.path.name} ({k.why_en})" for k in skipped[:5]) + ("; …" if len(skipped) > 5 else "")
-    return InputError(f"给出的文件夹中没有可读的台账：{zh}", f"no readable register in the folders given: {en}")
+    return InputError(f"给出的文件夹中没有可读的台账：{zh}",
+                      f"no readable register in the folders given: {en}")
 
 
 def samples_dir() -> Path:
@@ -261,7 +283,8 @@ def resolve(villages: list[Path], outlets: list[Path], rules: Path | None, *, sa
         base = samples_dir()
         if base.is_relative_to(cwd.resolve()):
             base = base.relative_to(cwd.resolve())  # shown as data/samples/… when run from the checkout
-        return Registers([base / "villages.csv"], [base / "outlets.csv"], rules, "samples", sheet=sheet, encoding=encoding)
+        return Registers([base / "villages.csv"], [base / "outlets.csv"], rules, "samples", sheet=sheet,
+                         encoding=encoding)
     source = "flags"
     if not villages and env.get("KUAIDI_VILLAGES"):
         villages = [Path(p) for p in env["KUAIDI_VILLAGES"].split(os.pathsep) if p]
@@ -272,12 +295,14 @@ def resolve(villages: list[Path], outlets: list[Path], rules: Path | None, *, sa
         outlets, rules, source = outlets or toml_outlets, rules or toml_rules, "kuaidi.toml"
     if not villages:
         raise InputError(
-            "没有指定行政村台账：用 --villages 文件或文件夹（或环境变量 KUAIDI_VILLAGES、当前目录的 kuaidi.toml）"
+            "没有指定行政村台账：用 --villages 文件或文件夹（或环境变量 KUAIDI_VILLAGES、当前目录的 "
+            "kuaidi.toml）"
             "指定；加 --samples 可用内置示例台账试运行",
             "no village register given: use --villages FILE or FOLDER (or KUAIDI_VILLAGES, or a kuaidi.toml "
             "here); --samples runs on the bundled example registers")
     skipped: list[Skipped] = []
-    village_files, outlet_files = expand_both(villages, outlets, limits=limits, skipped=skipped, encoding=encoding)
+    village_files, outlet_files = expand_both(villages, outlets, limits=limits, skipped=skipped,
+                                              encoding=encoding)
     if not village_files:
         if skipped and not outlet_files:
             raise _nothing_left(skipped)
@@ -294,17 +319,27 @@ def _from_toml(config: Path) -> tuple[list[Path], list[Path], Path | None]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         # (the parser's words are English: the Chinese line gives the place it names, and the form to write)
         at = re.search(r"at line (\d+), column (\d+)", str(e))
-        where = f"第 {at[1]} 行第 {at[2]} 列附近" if at else "不是 UTF-8 文本" if isinstance(e, UnicodeDecodeError) else ""
-        raise InputError(f"{config} 不是有效的 TOML{f'（{where}）' if where else ''}：每行写成 villages = \"台账文件夹\" 这样的形式",
+        where = (
+            f"第 {at[1]} 行第 {at[2]} 列附近"
+            if at
+            else "不是 UTF-8 文本"
+            if isinstance(e, UnicodeDecodeError)
+            else ""
+        )
+        raise InputError(
+            f"{config} 不是有效的 TOML{f'（{where}）' if where else ''}：每行写成 villages = \"台账文件夹"
+            "\" 这样的形式",
                          f"{config} is not valid TOML: {e}") from e
     if "villages" not in data:
-        raise InputError(f"{config} 缺少 villages = \"行政村台账路径\"", f"{config} has no villages = \"path\"")
+        raise InputError(f"{config} 缺少 villages = \"行政村台账路径\"",
+                         f"{config} has no villages = \"path\"")
 
     def paths(key: str) -> list[Path]:
         value = data.get(key, [])
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(x, str) for x in items):
-            raise InputError(f"{config} 的 {key} 应为路径或路径列表", f"{config}: {key} must be a path or a list of paths")
+            raise InputError(f"{config} 的 {key} 应为路径或路径列表",
+                             f"{config}: {key} must be a path or a list of paths")
         return [config.parent / x for x in items]
 
     rules = paths("rules")

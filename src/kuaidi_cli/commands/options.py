@@ -39,7 +39,8 @@ def output_help() -> str:
 
 def formats_help() -> tuple[str, str]:
     """`export --formats`'s help and default: the formats export writes."""
-    return "逗号分隔 / comma-separated: " + ",".join(formats.names(export=True)), ",".join(formats.names(export=True))
+    return "逗号分隔 / comma-separated: " + ",".join(formats.names(export=True)), ",".join(formats.names(
+        export=True))
 
 
 class Universe(str, Enum):

@@ -51,7 +51,8 @@ def _second_process_pays(*paths: Path) -> bool:
     return size >= SECOND_PROCESS_BYTES and any(is_workbook(path) for path in paths)
 
 
-def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, counties: list[str] | None = None,
+def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, counties: list[str]
+        | None = None,
         township: str | None = None, generated_at: str | None = None, gazetteer: Gazetteer | None = None,
         universe: str = "register", limits: Limits | None = None) -> tuple[Report, ReportContext]:
     """Load, validate, compute and evaluate. Raises KuaidiError when an input cannot be read or a
@@ -65,27 +66,34 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     # the inputs' sha256 (for the report's inputs) in a thread meanwhile: hashlib works without the GIL
     paths = registers.paths
     # (keyed as the tables name their file: a DataFrame by its name)
-    digests = in_thread("sha256", lambda: {_path(p): sha256(p) for p in paths})  # one after the other, as before
+    # one after the other, as before
+    digests = in_thread("sha256", lambda: {_path(p): sha256(p) for p in paths})
     outlets: Register | None
     if registers.outlets and len(registers.files) == len(paths) and _second_process_pays(*registers.files):
         # a province's or the country's workbooks: the village register is loaded and checked in a
         # second process while this one does the outlet register (two cores, two registers)
-        second = SecondProcess(registers.files[:len(registers.villages)], Kind.VILLAGES, rules, limits=limits, gazetteer=gazetteer,
-                               keep_seen=True, sheet=registers.sheet, encoding=registers.encoding)  # (报送情况 and a
+        second = SecondProcess(registers.files[:len(registers.villages)], Kind.VILLAGES, rules, limits=limits,
+                               gazetteer=gazetteer,
+                               # (报送情况 and a
+                               keep_seen=True, sheet=registers.sheet, encoding=registers.encoding)
                                # part's findings need the rows' places)
         try:
-            outlets = without_cells(load_register(registers.outlets, Kind.OUTLETS, rules, encoding=registers.encoding,
+            outlets = without_cells(load_register(registers.outlets, Kind.OUTLETS, rules,
+                                                  encoding=registers.encoding,
                                                   limits=limits))
             villages = second.result()
         finally:
             second.close()
     else:
         # the outlet register is read in a second thread while the village register is read and checked
-        outlet_tables = load_in_background(registers.outlets, Kind.OUTLETS, rules, encoding=registers.encoding,
+        outlet_tables = load_in_background(registers.outlets, Kind.OUTLETS, rules,
+                                           encoding=registers.encoding,
                                            limits=limits) if registers.outlets else None
         villages = without_cells(load_register(registers.villages, Kind.VILLAGES, rules, gazetteer=gazetteer,
-                                               sheet=registers.sheet, encoding=registers.encoding, limits=limits))
-        outlets = without_cells(validate_loaded(outlet_tables(), rules, limits=limits)) if outlet_tables else None
+                                               sheet=registers.sheet, encoding=registers.encoding,
+                                               limits=limits))
+        outlets = without_cells(validate_loaded(outlet_tables(), rules,
+                                                limits=limits)) if outlet_tables else None
     # a sheet of the other kind's register in a workbook given as both is read there, not left out
     read_elsewhere(villages, registers.outlets)
     if outlets is not None:
@@ -96,7 +104,8 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     outlet_frame = outlets.counted() if outlets is not None and len(outlets.counted()) else None
     if outlet_frame is not None:
         with_outlet_register(villages)
-    frame = villages.counted()  # the valid rows, and those invalid only through 人口/距离 (priority undecided)
+    # the valid rows, and those invalid only through 人口/距离 (priority undecided)
+    frame = villages.counted()
     lacking = pd.DataFrame()
     extra: list[Finding] = []
     if gazetteer is not None:
@@ -130,15 +139,18 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
 
     inputs = _inputs([f for reg in (villages, outlets) if reg is not None for f in reg.files], digests())
     generated_at = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    skipped = [make("file-skipped", file=str(k.path), value=k.path.name, detail_zh=k.why_zh, detail_en=k.why_en)
+    skipped = [make("file-skipped", file=str(k.path), value=k.path.name, detail_zh=k.why_zh,
+                    detail_en=k.why_en)
                for k in registers.skipped if k.finding]
     findings = skipped + villages.findings + (outlets.findings if outlets else []) + full.findings
     every = findings + extra
     about_file = 0
     # where a row belongs, one way for 报送情况 and for the findings a part's report keeps
     placing = Places(known=frozenset(known) | (gazetteer.county_names if gazetteer else frozenset()),
-                     canonical=lambda name: canonical_county(name, rules), county_by_code=_county_by_code(gazetteer),
-                     township_names=township_names(full.villages, full.townships) if wanted or township else None,
+                     canonical=lambda name: canonical_county(name, rules), county_by_code=_county_by_code(
+                         gazetteer),
+                     township_names=township_names(full.villages, full.townships) if wanted or township
+                     else None,
                      canonical_all=_canonical_counties(rules))
     if wanted or township:  # a part's report: the findings on its rows, and those about a file
         places = row_places([villages.seen, *([outlets.seen] if outlets is not None else [])], placing)
@@ -155,13 +167,17 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
     findings += extra
     # 报送情况 counts the errors of every finding on a row it places (the findings of the whole registers: a
     # part's rows are the same rows as in the city's report, and so are their errors)
-    by_township = (township_submissions(list(part.counties["county"]), part.townships, villages, every, places=placing,
-                                        outlets=outlets, township=township, as_of=as_of) if wanted or township else [])
+    by_township = (township_submissions(list(part.counties["county"]), part.townships, villages, every,
+                                        places=placing,
+                                        outlets=outlets, township=township, as_of=as_of) if wanted or township
+                   else [])
     report, results = build(part, rules, rules_ref=RulesRef(name=rules.name, sha256=rules_sha),
                             inputs=inputs, generated_at=generated_at, partial=bool(wanted or township),
-                            scope=scope_of(part, rules, wanted, township), samples=registers.source == "samples",
+                            scope=scope_of(part, rules, wanted, township),
+                            samples=registers.source == "samples",
                             complete_by_definition=universe == "gazetteer", sent=Sent.of(full),
-                            submissions=submissions(list(part.counties["county"]), villages, every, places=placing,
+                            submissions=submissions(list(part.counties["county"]), villages, every,
+                                                    places=placing,
                                                     outlets=outlets, as_of=as_of),
                             township_submissions=by_township)
     reference = None
@@ -174,17 +190,21 @@ def run(registers: Registers, rules: Rules, rules_sha: str, as_of: dt.date, *, c
 
         # official villages of the scope no row of the register names (valid or not), whole townships and
         # counties that sent nothing included
-        lacking_here = gz_checks.missing_villages(villages.seen, gazetteer, counties=list(part.counties["county"]))
+        lacking_here = gz_checks.missing_villages(villages.seen, gazetteer, counties=list(part.counties[
+            "county"]))
         if township:
             lacking_here = lacking_here[lacking_here["township_name"] == township]
         reference = Reference(
             edition=gazetteer.edition, villages=len(official_villages),
-            townships=official_villages["township_code"].nunique(), lacking=len(lacking_here), universe=universe,
+            townships=official_villages["township_code"].nunique(), lacking=len(lacking_here),
+                              universe=universe,
         )
     parts = OutletParts.of(part)
     context = ReportContext(
-        check_command=check_command(registers, as_of), source=registers.source, selection=[*(counties or []), *([township] if township else [])],
-        out_of_scope=full.out_of_scope, findings=findings, counts_omitted=bool(wanted or township), results=results,
+        check_command=check_command(registers, as_of), source=registers.source, selection=[*(
+            counties or []), *([township] if township else [])],
+        out_of_scope=full.out_of_scope, findings=findings, counts_omitted=bool(wanted or township),
+                            results=results,
         reference=reference, unknown_metrics=full.unknown_metrics, file_findings=about_file,
         register_findings=every,
         uncertain_rows=0 if villages.uncertain is None else len(villages.uncertain), villages=full.villages,
@@ -239,7 +259,8 @@ def check_command(registers: Registers, as_of: dt.date) -> str:
 
     def word(path: Path) -> str:  # quoted only where a shell needs it (CJK names stay as they are)
         text = str(path)
-        return text if re.fullmatch(r"[^\s'\"\\$`!*?&;|<>(){}\[\]#~]+", text) else "'" + text.replace("'", "'\\''") + "'"
+        return text if re.fullmatch(r"[^\s'\"\\$`!*?&;|<>(){}\[\]#~]+", text) else "'" + text.replace(
+            "'", "'\\''") + "'"
 
     if len(registers.files) < len(registers.paths):  # DataFrames: no command reads them
         return ""
@@ -248,7 +269,8 @@ def check_command(registers: Registers, as_of: dt.date) -> str:
     whole = len(villages) > 3 and len(folders) == 1
     words = ["kuaidi", "check", *([word(folders.pop())] if whole else [word(f) for f in villages])]
     named_folder = villages[0].parent if whole else None
-    outlets = [f for f in registers.outlets if isinstance(f, Path) and f not in villages and f.parent != named_folder]
+    outlets = [f for f in registers.outlets if isinstance(f, Path) and f not in villages
+               and f.parent != named_folder]
     if outlets:
         words += ["--outlets", *(word(f) for f in outlets)]
     for option, value in (("--sheet", registers.sheet), ("--encoding", registers.encoding)):
@@ -289,7 +311,8 @@ def _with_official_townships(c: Coverage, gazetteer: Gazetteer) -> pd.DataFrame:
     order = {k: i for i, k in enumerate(c.counties["county_key"])}
     both = pd.concat([c.townships, extra], ignore_index=True)
     both["_order"] = both["county_key"].map(order)
-    return both.sort_values(["_order", "township_key"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    return both.sort_values(["_order", "township_key"], kind="stable").drop(columns="_order").reset_index(
+        drop=True)
 
 
 def scope_of(part: Coverage, rules: Rules, counties: list[str], township: str | None) -> ScopeOut:
@@ -298,7 +321,8 @@ def scope_of(part: Coverage, rules: Rules, counties: list[str], township: str | 
     names = list(part.counties["county"])
     if township:
         county = str(part.townships["county"].iat[0]) if len(part.townships) else "、".join(counties)
-        return ScopeOut(level="township", name=f"{city}{county}{township}", counties=[county], township=township)
+        return ScopeOut(level="township", name=f"{city}{county}{township}", counties=[county],
+                        township=township)
     if counties:
         return ScopeOut(level="county", name=city + "、".join(names), counties=names, township=None)
     return ScopeOut(level="city", name=city, counties=names, township=None)
@@ -343,7 +367,8 @@ def notes(registers: Registers, lang: str, *, table: bool) -> list[str]:
     output of the bundled samples (`table` False), that they are synthetic."""
     from kuaidi_cli.write.labels import t
 
-    return skipped_lines(registers.skipped, lang) + ([t("footer.samples", lang)] if registers.source == "samples"
+    return skipped_lines(registers.skipped, lang) + ([t("footer.samples", lang)]
+                                                     if registers.source == "samples"
                                                       and not table else [])
 
 

@@ -67,10 +67,12 @@ class SecondProcess:
         import subprocess
         import sys
 
-        job = pickle.dumps((paths, kind, rules, limits, gazetteer, keep_seen, sheet, encoding), protocol=pickle.HIGHEST_PROTOCOL)
+        job = pickle.dumps((paths, kind, rules, limits, gazetteer, keep_seen, sheet, encoding),
+                           protocol=pickle.HIGHEST_PROTOCOL)
         env = _worker_env()
         self.names = "、".join(str(p) for p in paths)
-        self.proc = subprocess.Popen([sys.executable, *WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        self.proc = subprocess.Popen([sys.executable, *WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     env=env)
         assert self.proc.stdin is not None and self.proc.stdout is not None  # (PIPE)
         self._stdin, self._stdout = self.proc.stdin, self.proc.stdout
 
@@ -94,9 +96,11 @@ class SecondProcess:
         try:
             status, value = pickle.loads(data)
         except Exception:  # nothing (or half) came back: it died
-            raise InputError(f"检查 {self.names} 的进程意外退出（退出码 {code}）；内存不足时请关闭其他程序后重试",
-                             f"the process checking {self.names} stopped unexpectedly (exit code {code}); "
-                             "if memory is short, close other programs and try again") from None
+            raise InputError(
+                f"检查 {self.names} 的进程意外退出（退出码 {code}）；内存不足时请关闭其他程序后重试",
+                f"the process checking {self.names} stopped unexpectedly (exit code {code}); "
+                "if memory is short, close other programs and try again",
+            ) from None
         if status == "error":
             raise value
         register: Register = value

@@ -26,6 +26,7 @@ def write_template(output: Path, counties: list[str], rules: Rules, divisions: s
     if official is not None:
         unknown = [c for c in chosen if c not in official.county_names]
         if unknown:
-            raise KuaidiError(f"官方区划中没有县区「{unknown[0]}」", f"no county '{unknown[0]}' in the official list")
+            raise KuaidiError(f"官方区划中没有县区「{unknown[0]}」",
+                              f"no county '{unknown[0]}' in the official list")
     write_atomic(output, to_template(rules, official, chosen, with_outlets=with_outlets), [])
     return len(official.administrative_villages(chosen or None)) if official is not None else 0

@@ -55,9 +55,11 @@ def load(rules: Rules, path: Path | None, county: str | None) -> Series:
                               f"no county '{county}' in the history (it has: {', '.join(known)})")
     points = history.series(path, name)
     if not points:
-        raise KuaidiError(f"历史库 {path} 中还没有记录：先运行 kuaidi export", f"the history {path} is empty: run kuaidi export")
+        raise KuaidiError(f"历史库 {path} 中还没有记录：先运行 kuaidi export",
+                          f"the history {path} is empty: run kuaidi export")
     gaps = history.gaps(path, name)  # what each run lacked: marked, and never projected from
     for p in points:
         p["unsubmitted"], p["unestablished"] = gaps.get(p["as_of"], ([], []))
     projections = project(points, rules, rates_only=bool(name), statuses=history.latest_statuses(path, name))
-    return Series(path=path, county=name, scope=name or rules.city or "", points=points, projections=projections)
+    return Series(path=path, county=name, scope=name or rules.city or "", points=points,
+                  projections=projections)

@@ -14,7 +14,9 @@ def ascii_digits(codes: pd.Series) -> pd.Series:
     spread back; what must stay true: the same values as mapping each cell (an object Series, the
     missing cells as they were)."""
     def one(c: object) -> object:
-        return c if not isinstance(c, str) or c.isascii() else "".join(str(unicodedata.digit(ch, 0)) for ch in c)
+        return (
+            c if not isinstance(c, str) or c.isascii() else "".join(str(unicodedata.digit(ch, 0)) for ch in c)
+        )
     if not len(codes):
         return codes
     cells = codes.to_numpy(dtype=object)

@@ -32,7 +32,8 @@ class Field:
 
 
 _COUNTY = ("县区", "县(区)", "区县", "所属县区", "县(市、区)", "县市区", "县区名称", "县")
-_TOWNSHIP = ("乡镇", "乡(镇)", "乡镇(街道)", "乡(镇、街道)", "所属乡镇", "乡镇街道", "乡镇名称", "乡镇(办事处)")
+_TOWNSHIP = ("乡镇", "乡(镇)", "乡镇(街道)", "乡(镇、街道)", "所属乡镇", "乡镇街道", "乡镇名称",
+             "乡镇(办事处)")
 _VILLAGE = ("行政村", "村名", "行政村名称", "村委会", "行政村(社区)", "村名称", "村")
 _CODE = ("区划代码", "统计用区划代码", "村代码", "行政区划代码", "村级区划代码", "代码")
 _MODE = ("合作模式", "进村模式", "服务模式", "模式")
@@ -60,14 +61,16 @@ OUTLET_FIELDS: tuple[Field, ...] = (
     Field("outlet_id", "text", "服务点编号", "outlet id", ("服务点编号", "编号", "站点编号", "网点编号"),
           required=True),
     Field("name", "text", "服务点名称", "outlet name", ("服务点名称", "名称", "站点名称", "网点名称")),
-    Field("level", "level", "层级", "level", ("层级", "类型", "服务点层级", "服务点类型", "级别"), required=True),
+    Field("level", "level", "层级", "level", ("层级", "类型", "服务点层级", "服务点类型", "级别"),
+          required=True),
     Field("county", "text", "县区", "county", _COUNTY, required=True),
     Field("township", "text", "乡镇", "township", _TOWNSHIP),
     Field("village", "text", "行政村", "village", _VILLAGE),
     Field("village_code", "code", "所在村区划代码", "village code", (*_CODE, "所在村代码", "所在村区划代码")),
     Field("mode", "mode", "合作模式", "mode", _MODE),
     Field("operators", "list", "合作企业", "operators", ("合作企业", "运营主体", "快递品牌", "合作快递企业")),
-    Field("opened", "date", "启用日期", "opened", ("启用日期", "建成日期", "启用时间", "建成时间", "设立日期")),
+    Field("opened", "date", "启用日期", "opened", ("启用日期", "建成日期", "启用时间", "建成时间",
+                                               "设立日期")),
     Field("closed", "date", "停用日期", "closed", ("停用日期", "撤点日期", "停用时间", "撤点时间")),
     Field("serves", "list", "辐射村", "serves", ("辐射村", "服务村", "覆盖村", "辐射行政村")),
 )

@@ -23,11 +23,14 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     "missing-column": (
         Severity.ERROR,
         "找不到必填列「{column}」，本文件所有行都无法使用（可用表头：{detail}）",
-        "no column for the required field {column}; no row of this file can be used (accepted headers: {detail})",
+        "no column for the required field {column}; no row of this file can be used (accepted headers: "
+        "{detail})",
     ),
-    "bad-number": (Severity.ERROR, "「{value}」不是有效的数值{detail}", "'{value}' is not a valid number{detail}"),
+    "bad-number": (Severity.ERROR, "「{value}」不是有效的数值{detail}",
+                   "'{value}' is not a valid number{detail}"),
     "negative-value": (Severity.ERROR, "「{value}」为负数", "'{value}' is negative"),
-    "absurd-value": (Severity.ERROR, "「{value}」超出合理范围（{detail}）", "'{value}' is out of range ({detail})"),
+    "absurd-value": (Severity.ERROR, "「{value}」超出合理范围（{detail}）",
+                     "'{value}' is out of range ({detail})"),
     "bad-date": (
         Severity.ERROR,
         "「{value}」不是有效日期（如 2021-09-30、2021年9月）{detail}",
@@ -45,9 +48,12 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     ),
     "unknown-code": (Severity.ERROR, "区划代码「{value}」格式正确，但不在官方区划中{detail}：请核对代码",
                      "code '{value}' is well formed but not in the official list{detail}: check it"),
-    "bad-mode": (Severity.ERROR, "「{value}」不是规则中的合作模式（{detail}）", "'{value}' is not a mode of the rules ({detail})"),
-    "bad-level": (Severity.ERROR, "「{value}」不是服务点层级（{detail}）", "'{value}' is not an outlet level ({detail})"),
-    "bad-date-order": (Severity.ERROR, "停用日期「{value}」早于启用日期{detail}", "closed '{value}' is before opened{detail}"),
+    "bad-mode": (Severity.ERROR, "「{value}」不是规则中的合作模式（{detail}）",
+                 "'{value}' is not a mode of the rules ({detail})"),
+    "bad-level": (Severity.ERROR, "「{value}」不是服务点层级（{detail}）",
+                  "'{value}' is not an outlet level ({detail})"),
+    "bad-date-order": (Severity.ERROR, "停用日期「{value}」早于启用日期{detail}",
+                       "closed '{value}' is before opened{detail}"),
     "duplicate-village": (
         Severity.ERROR,
         "与{detail}是同一个行政村，只计第一行",
@@ -86,8 +92,10 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "辐射村「{value}」不在行政村台账中（或在县内重名），未计为通达",
         "served village '{value}' is not in the village register (or is ambiguous); not counted as reached",
     ),
-    "unknown-county": (Severity.ERROR, "县区「{value}」不在官方区划中{detail}", "county '{value}' is not in the official list{detail}"),
-    "outside-scope": (Severity.ERROR, "{column}「{value}」不属于{detail}", "{column} '{value}' is not in {detail}"),
+    "unknown-county": (Severity.ERROR, "县区「{value}」不在官方区划中{detail}",
+                       "county '{value}' is not in the official list{detail}"),
+    "outside-scope": (Severity.ERROR, "{column}「{value}」不属于{detail}",
+                      "{column} '{value}' is not in {detail}"),
     "no-rows-in-scope": (Severity.ERROR, "本文件没有{value}的行{detail}：报表中不计任何一行",
                          "no row of this file is in {value}{detail}: the report counts none of them"),
     "unknown-township": (Severity.ERROR, "乡镇「{value}」不在该县区的官方区划中{detail}",
@@ -98,23 +106,32 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
                                "code '{value}' contradicts the row's county or township{detail}"),
     "code-prefix-disagrees": (Severity.WARNING, "区划代码「{value}」与台账其余行的县区或乡镇不一致{detail}",
                               "code '{value}' disagrees with the register's other rows{detail}"),
-    "code-name-mismatch": (Severity.ERROR, "「{value}」与区划代码不符{detail}", "'{value}' does not match its code{detail}"),
-    "village-name-normalised": (Severity.INFO, "「{value}」按官方名称计为「{detail}」", "'{value}' counted as '{detail}'"),
-    "not-a-village": (Severity.WARNING, "「{value}」是居委会/社区，不是行政村，未计入", "'{value}' is a residents' committee, not a village; not counted"),
+    "code-name-mismatch": (Severity.ERROR, "「{value}」与区划代码不符{detail}",
+                           "'{value}' does not match its code{detail}"),
+    "village-name-normalised": (Severity.INFO, "「{value}」按官方名称计为「{detail}」",
+                                "'{value}' counted as '{detail}'"),
+    "not-a-village": (Severity.WARNING, "「{value}」是居委会/社区，不是行政村，未计入",
+                      "'{value}' is a residents' committee, not a village; not counted"),
     "missing-village": (Severity.WARNING, "台账缺少 {detail} 的「{value}」（官方区划中有此村）",
                         "the register lacks '{value}' of {detail} (in the official list)"),
     "file-skipped": (Severity.WARNING, "跳过「{value}」：{detail}", "skipped '{value}': {detail}"),
     "file-copy": (Severity.WARNING, "「{value}」与{detail}", "'{value}' {detail}"),
-    "sheet-skipped": (Severity.INFO, "工作表「{value}」未读取：{detail}", "sheet '{value}' not read: {detail}"),
-    "sheet-hidden": (Severity.WARNING, "隐藏的工作表「{value}」也是台账，未读取：要计入，请在 Excel 或 WPS 中取消隐藏",
+    "sheet-skipped": (Severity.INFO, "工作表「{value}」未读取：{detail}",
+                      "sheet '{value}' not read: {detail}"),
+    "sheet-hidden": (Severity.WARNING,
+                     "隐藏的工作表「{value}」也是台账，未读取：要计入，请在 Excel 或 WPS 中取消隐藏",
                      "hidden sheet '{value}' holds a register too and was not read: unhide it to count it"),
     "sheet-other-register": (Severity.WARNING, "工作表「{value}」是{detail}", "sheet '{value}' is {detail}"),
-    "findings-truncated": (Severity.INFO, "另有 {value} 条问题未保留（上限 {detail} 条，--max-findings-kept 可调）；行数统计不受影响",
-                           "{value} more findings not kept (limit {detail}, see --max-findings-kept); the row counts are unaffected"),
+    "findings-truncated": (Severity.INFO,
+                           "另有 {value} 条问题未保留（上限 {detail} 条，--max-findings-kept 可调）；行数"
+                           "统计不受影响",
+                           "{value} more findings not kept (limit {detail}, see --max-findings-kept); the "
+                           "row counts are unaffected"),
     "priority-unknown": (
         Severity.WARNING,
         "「{column}」为空或无效，无法判定是否重点村（{detail}）；报表仍计入此村，是否重点村待核实",
-        "{column} is blank or invalid, so whether this is a priority village ({detail}) is undecided; the report counts the village and marks its priority unverified",
+        "{column} is blank or invalid, so whether this is a priority village ({detail}) is undecided; the "
+        "report counts the village and marks its priority unverified",
     ),
     "column-empty": (
         Severity.WARNING,
@@ -123,12 +140,14 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     ),
     "empty-register": (Severity.ERROR, "表头下没有数据行{detail}", "no data rows under the header{detail}"),
     "empty-outlets": (Severity.WARNING, "服务点台账表头下没有数据行：园区、服务站、服务点数量无法统计",
-                      "no rows under the outlet register's header: parks, stations and points cannot be counted"),
+                      "no rows under the outlet register's header: parks, stations and points cannot be "
+                      "counted"),
     "merged-filled": (Severity.INFO, "合并单元格「{value}」：其下合并的各行，此列都按「{value}」计",
                       "merged cell '{value}': each row merged under it reads '{value}' in this column"),
     "total-row": (Severity.INFO, "合计/小计行，已跳过", "total or subtotal row; skipped"),
     "note-row": (Severity.INFO, "说明或落款行「{value}」，已跳过", "note row '{value}'; skipped"),
-    "unmapped-column": (Severity.INFO, "列「{column}」未识别，已忽略", "column '{column}' is not recognised; ignored"),
+    "unmapped-column": (Severity.INFO, "列「{column}」未识别，已忽略",
+                        "column '{column}' is not recognised; ignored"),
 }
 
 
@@ -150,7 +169,8 @@ class Finding:
 
     def to_dict(self) -> dict[str, object]:
         # field by field (dataclasses.asdict deep-copies every value: 0.3 s for 200 000 findings)
-        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column, "field": self.field,
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
+                "field": self.field,
                 "value": self.value, "code": self.code, "severity": str(self.severity),
                 "message_zh": self.message_zh, "message_en": self.message_en}
 
@@ -187,7 +207,8 @@ def make(
 
 
 def row_ref(row: int, file: str | None = None, lang: str = "zh", sheet: str | None = None) -> str:
-    """How a message names another row: 第12行 / row 12 (with the file, and the sheet, when it is another one)."""
+    """How a message names another row: 第12行 / row 12 (with the file, and the sheet, when it is another
+    one)."""
     if lang == "en":
         return f"row {row}" + (f" of sheet '{sheet}'" if sheet else "") + (f" of {file}" if file else "")
     return (f"{file} " if file else "") + (f"工作表「{sheet}」" if sheet else "") + f"第{row}行"

@@ -75,8 +75,8 @@ def register_name(official: str, committee_type: str) -> str:
 
 def village_form(name: str) -> str:
     """A village committee's name in one form, whichever NBS wrote: "袁楼村委会", "袁楼村民委员会" and
-    "袁楼村" are "袁楼村", "时村村村委会" and "时村" are "时村", "娄砦村" is "娄寨村". A name that is written in
-    this form as its official entry's register_name is one NBS writes: it gets no "counted as" line."""
+    "袁楼村" are "袁楼村", "时村村村委会" and "时村" are "时村", "娄砦村" is "娄寨村". A name that is written
+    in this form as its official entry's register_name is one NBS writes: it gets no "counted as" line."""
     t = _SPACES.sub("", str(name)).translate(VARIANTS)
     base = _SUFFIX.sub("", t)
     if base != t or t.endswith("村"):  # a committee name, or a name ending in 村
@@ -85,8 +85,8 @@ def village_form(name: str) -> str:
 
 
 def township_forms(name: str) -> list[str]:
-    """The official names a written township name may stand for, as NBS writes them both ways: "兰阳街道办事处"
-    and "兰阳办事处" are "兰阳街道"; variant characters folded (西姜砦乡 is 西姜寨乡)."""
+    """The official names a written township name may stand for, as NBS writes them both ways:
+    "兰阳街道办事处" and "兰阳办事处" are "兰阳街道"; variant characters folded (西姜砦乡 is 西姜寨乡)."""
     t = _SPACES.sub("", str(name)).translate(VARIANTS)
     if _TOWNSHIP_OFFICE.search(t) and len(t) > 3:
         t = _TOWNSHIP_OFFICE.sub("", t)
@@ -99,7 +99,8 @@ class Gazetteer:
     edition: str  # "2021", or the folder it was read from
     counties: pd.DataFrame  # code, name
     townships: pd.DataFrame  # code, name, county_code, county_name, township_type
-    villages: pd.DataFrame  # code, name, township_code, township_name, county_code, county_name, committee_type,
+    # code, name, township_code, township_name, county_code, county_name, committee_type,
+    villages: pd.DataFrame
     #                         key, kind (VILLAGE or RESIDENTS), register_name
 
     @property
@@ -119,10 +120,14 @@ def _read(folder: Path, edition: str) -> Gazetteer:
             return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except OSError as e:
             zh, en = os_reason(e)
-            raise RulesError(f"无法读取区划文件 {path}：{zh}", f"cannot read the division file {path}: {en}") from e
-        except (UnicodeDecodeError, pd.errors.ParserError) as e:  # (pandas' words are English: kept in English)
-            raise RulesError(f"无法读取区划文件 {path}：不是 UTF-8 的 CSV，或格式有误；请检查 --divisions 给出的文件夹",
-                             f"cannot read the division file {path}: {e}") from e
+            raise RulesError(f"无法读取区划文件 {path}：{zh}",
+                             f"cannot read the division file {path}: {en}") from e
+        # (pandas' words are English: kept in English)
+        except (UnicodeDecodeError, pd.errors.ParserError) as e:
+            raise RulesError(
+                f"无法读取区划文件 {path}：不是 UTF-8 的 CSV，或格式有误；请检查 --divisions 给出的文件夹",
+                f"cannot read the division file {path}: {e}",
+            ) from e
 
     counties, townships, villages = csv("counties.csv"), csv("townships.csv"), csv("villages.csv")
     need = {"counties.csv": (counties, {"code", "name"}),
@@ -137,7 +142,8 @@ def _read(folder: Path, edition: str) -> Gazetteer:
     villages = villages.assign(
         key=villages["name"].map(name_key),
         kind=villages["committee_type"].map(committee_class),
-        register_name=[register_name(n, c) for n, c in zip(villages["name"], villages["committee_type"], strict=True)],
+        register_name=[register_name(n, c) for n, c in zip(villages["name"], villages["committee_type"],
+                                                           strict=True)],
     )
     return Gazetteer(edition=edition, counties=counties, townships=townships, villages=villages)
 
@@ -148,7 +154,8 @@ def _bundled(city_code: str, year: int) -> Gazetteer:
     if not folder.is_dir():
         have = sorted(p.name for p in folder.parent.iterdir()) if folder.parent.is_dir() else []
         raise RulesError(
-            f"没有内置的 {city_code} {year} 年区划（有：{'、'.join(have) or '无'}）；在规则文件 divisions 中写一个文件夹路径",
+            f"没有内置的 {city_code} {year} 年区划（有：{'、'.join(have) or '无'}）；在规则文件 divisions 中"
+            "写一个文件夹路径",
             f"no bundled {year} division list for {city_code} (have: {', '.join(have) or 'none'}); "
             "give a folder in the rules' divisions",
         )
@@ -171,7 +178,8 @@ def load(rules: Rules, override: str | None = None) -> Gazetteer | None:
         return None
     if isinstance(choice, int):
         if not rules.city_code:
-            raise RulesError("规则文件须写 city_code 才能使用内置区划", "the rules need a city_code to use a bundled division list")
+            raise RulesError("规则文件须写 city_code 才能使用内置区划",
+                             "the rules need a city_code to use a bundled division list")
         return _own(_bundled(rules.city_code, choice))
     if not Path(choice).is_dir():
         raise KuaidiError(f"区划文件夹 {choice} 不存在", f"no division folder {choice}")

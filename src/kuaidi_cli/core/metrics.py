@@ -57,7 +57,8 @@ class Metric:
 
 
 def _rate(name: str, zh: str, en: str, flag: str, among: str | None, parts: tuple[str, str], *,
-          scopes: tuple[str, ...] = SCOPES, column: bool = True, trend: bool = False, colour: str | None = None,
+          scopes: tuple[str, ...] = SCOPES, column: bool = True, trend: bool = False, colour: str
+          | None = None,
           bars: bool = False) -> Metric:
     return Metric(name, zh, en, "rate", flag, among, parts, scopes=scopes, column=column, trend=trend,
                   colour=colour, bars=bars)
@@ -67,21 +68,57 @@ def _rate(name: str, zh: str, en: str, flag: str, among: str | None, parts: tupl
 METRICS: list[Metric] = [
     Metric("villages", "行政村", "Villages"),
     Metric("reached", "通达", "Reached"),
-    _rate("reach_rate", "通达率", "Reach rate", "reached", None, ("reached", "villages"),
-          trend=True, colour="#2f5597", bars=True),
+    _rate(
+        "reach_rate",
+        "通达率",
+        "Reach rate",
+        "reached",
+        None,
+        ("reached", "villages"),
+        trend=True,
+        colour="#2f5597",
+        bars=True,
+    ),
     Metric("priority_villages", "重点村", "Priority"),
     Metric("priority_unknown", "缺人口/距离", "Priority undecided", optional=True),
     Metric("priority_in_village", "重点村已设点", "Priority w/ outlet"),
-    _rate("priority_in_village_rate", "重点村设点率", "Priority in-village rate", "in_village", "priority",
-          ("priority_in_village", "priority_villages"), trend=True, colour="#c55a11", bars=True),
+    _rate(
+        "priority_in_village_rate",
+        "重点村设点率",
+        "Priority in-village rate",
+        "in_village",
+        "priority",
+        ("priority_in_village", "priority_villages"),
+        trend=True,
+        colour="#c55a11",
+        bars=True,
+    ),
     Metric("in_village", "驻村设点", "In-village"),
-    _rate("in_village_rate", "驻村设点率", "In-village rate", "in_village", None, ("in_village", "villages"),
-          trend=True, colour="#548235"),
+    _rate(
+        "in_village_rate",
+        "驻村设点率",
+        "In-village rate",
+        "in_village",
+        None,
+        ("in_village", "villages"),
+        trend=True,
+        colour="#548235",
+    ),
     Metric("outlets.park", "园区", "Parks", "outlets", label="parks", trend=True),
-    Metric("outlets.township_station", "服务站", "Stations", "outlets", label="township_stations", trend=True),
+    Metric(
+        "outlets.township_station", "服务站", "Stations", "outlets", label="township_stations", trend=True
+    ),
     Metric("outlets.village_point", "服务点", "Points", "outlets", label="village_points", trend=True),
-    _rate("focus_reach_rate", "推进重点通达率", "Focus reach rate", "reached", "focus", ("focus_reached", "focus"),
-          scopes=(), column=False),
+    _rate(
+        "focus_reach_rate",
+        "推进重点通达率",
+        "Focus reach rate",
+        "reached",
+        "focus",
+        ("focus_reached", "focus"),
+        scopes=(),
+        column=False,
+    ),
 ]
 
 # Counts of a scope that belong to no rate: villages sent in the registers (not added from the official
@@ -89,7 +126,10 @@ METRICS: list[Metric] = [
 OTHER_COUNTS = ("registered", "no_outlet_rows")
 
 # Labels of the counts a rate is made of that are no column of their own (the 说明 sheet names them).
-PART_LABELS = {"focus": ("推进重点村", "Focus villages"), "focus_reached": ("推进重点村已通达", "Focus reached")}
+PART_LABELS = {
+    "focus": ("推进重点村", "Focus villages"),
+    "focus_reached": ("推进重点村已通达", "Focus reached"),
+}
 
 
 def rates() -> list[Metric]:

@@ -36,7 +36,8 @@ def per_distinct(fn: Callable[..., R]) -> Callable[..., R]:
         codes, uniques = pd.factorize(s, use_na_sentinel=False)
         if len(uniques) * 2 > len(s):
             return fn(s, *args)
-        result: Any = fn(distinct_series(np.asarray(uniques, dtype=object)), *args)  # Series, or a tuple of them
+        # Series, or a tuple of them
+        result: Any = fn(distinct_series(np.asarray(uniques, dtype=object)), *args)
         parts = result if isinstance(result, tuple) else (result,)
         spread = tuple(pd.Series(p.to_numpy()[codes], index=s.index, dtype=p.dtype) for p in parts)
         return spread if isinstance(result, tuple) else spread[0]  # type: ignore[return-value]  # R, spread
@@ -59,7 +60,8 @@ _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u3000\ufeff]+")
 
 def _no_spaces(joined: str) -> bool:
     """No character of _SPACES in the text (str.split splits on the same Unicode whitespace as \\s)."""
-    return not joined or (joined.split(maxsplit=1) == [joined] and "\u200b" not in joined and "\ufeff" not in joined)
+    return not joined or (joined.split(maxsplit=1) == [joined] and "\u200b" not in joined
+                          and "\ufeff" not in joined)
 
 
 def _untouched(s: pd.Series) -> np.ndarray:
@@ -164,14 +166,16 @@ def number(s: pd.Series, unit: str) -> tuple[pd.Series, pd.Series]:
 
 _YES = {"是", "有", "√", "✓", "✔", "☑", "y", "yes", "1", "1.0", "true", "t", "对", "已", "已设点", "已设",
         "已通达", "通达", "已进村", "已驻村设点", "设点"}
-_NO = {"否", "无", "×", "✗", "✘", "☒", "x", "n", "no", "0", "0.0", "false", "f", "没有", "未", "未设点", "未设",
+_NO = {"否", "无", "×", "✗", "✘", "☒", "x", "n", "no", "0", "0.0", "false", "f", "没有", "未", "未设点",
+       "未设",
        "未通达", "不通达", "未进村", "未驻村设点"}
 _YES_NO = {**dict.fromkeys(_YES, True), **dict.fromkeys(_NO, False)}
 
 
 @per_distinct
 def yes_no(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse 是/否, 有/无, √/×, Y/N, 1/0, 已设点/未设点 … Returns (object Series of True/False/None, bad mask)."""
+    """Parse 是/否, 有/无, √/×, Y/N, 1/0, 已设点/未设点 … Returns (object Series of True/False/None, bad
+    mask)."""
     t = text(s).str.casefold()
     empty = t.isin(_EMPTY_WORDS) & ~t.isin(_YES_NO)
     values = t.map(_YES_NO)
@@ -201,7 +205,9 @@ def date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     t = text(s).str.casefold()
     empty = t.isin(_EMPTY_WORDS)
     # A date written with letters in it ("2021-09-30t00:00:00") is fine; spaces were removed by text().
-    spaced = s.astype(str).str.normalize("NFKC").str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+    spaced = (
+        s.astype(str).str.normalize("NFKC").str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+    )
     parts = spaced.str.extract(_DATE)
     compact = t.str.extract(_COMPACT)
     parts = parts.fillna(compact) if not compact.empty else parts
@@ -232,7 +238,8 @@ _LIST_SEP = re.compile(r"[、，,/;；|\n]+")
 @per_distinct
 def items(s: pd.Series) -> pd.Series:
     """Split a list cell ("中通、圆通/韵达") into a list of trimmed, non-empty strings."""
-    split: pd.Series = free_text(s).map(lambda v: [x.strip() for x in _LIST_SEP.split(v) if x.strip()] if v else [])
+    split: pd.Series = free_text(s).map(lambda v: [x.strip() for x in _LIST_SEP.split(v) if x.strip()] if v
+                                        else [])
     return split
 
 
@@ -334,7 +341,8 @@ class Distinct:
     def spread(self, values: pd.Series | np.ndarray[Any, Any], index: pd.Index | None = None) -> pd.Series:
         """Values of the distinct texts (in their order) as values of the rows."""
         arr = values.to_numpy() if isinstance(values, pd.Series) else values
-        dtype = values.dtype if isinstance(values, pd.Series) else arr.dtype  # never inferred: object stays object
+        # never inferred: object stays object
+        dtype = values.dtype if isinstance(values, pd.Series) else arr.dtype
         return pd.Series(arr[self.codes], index=index, dtype=dtype)
 
     @property
@@ -350,7 +358,8 @@ class Distinct:
     @property
     def empty(self) -> np.ndarray[Any, Any]:
         """Which distinct values are empty or a placeholder (from their text, worked out once)."""
-        return self.per_value("empty", lambda u: _placeholders(pd.Series(self.text, dtype=object)).to_numpy(dtype=bool))
+        return self.per_value("empty", lambda u: _placeholders(pd.Series(self.text, dtype=object)).to_numpy(
+            dtype=bool))
 
     def norm_codes(self) -> np.ndarray[Any, Any]:
         """Codes of the rows by their normal form (text): two cells that differ only in width or spaces

@@ -71,7 +71,8 @@ class Condition(_Strict):
     reason: str
 
     def describe(self, lang: str = "zh") -> str:
-        unit = {"population": ("人口", "population", ""), "distance_km": ("距离", "distance", "km")}[self.field]
+        unit = {"population": ("人口", "population", ""), "distance_km": ("距离", "distance", "km")}[
+            self.field]
         name = unit[1] if lang == "en" else unit[0]
         return f"{name}{self.op}{self.value:g}{unit[2]}"
 
@@ -228,7 +229,8 @@ def load_rules(path: Path | None = None) -> tuple[Rules, str]:
         mark = getattr(e, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark else ""
         where_en = f" at line {mark.line + 1}" if mark else ""
-        raise RulesError(f"规则文件 {path} {where}不是有效的 YAML", f"rules file {path} is not valid YAML{where_en}") from e
+        raise RulesError(f"规则文件 {path} {where}不是有效的 YAML",
+                         f"rules file {path} is not valid YAML{where_en}") from e
     try:
         rules = Rules.model_validate(data)
     except ValidationError as e:
@@ -247,7 +249,8 @@ def load_rules(path: Path | None = None) -> tuple[Rules, str]:
         )
     if rules.divisions is not None and rules.divisions != "none" and not isinstance(rules.divisions, int):
         folder = Path(rules.divisions)
-        rules = rules.model_copy(update={"divisions": str(folder if folder.is_absolute() else path.parent / folder)})
+        rules = rules.model_copy(update={"divisions": str(folder if folder.is_absolute()
+                                                          else path.parent / folder)})
     rules._sha256 = hashlib.sha256(raw).hexdigest()
     return rules, rules._sha256
 
@@ -292,7 +295,8 @@ _ZH_BY_TYPE = {
 }
 _ZH_BY_TEXT = (
     (re.compile(r"unknown metric '(.+)'; use one of (.+)"), "未知指标「{0}」，可用：{1}"),
-    (re.compile(r"a rate target is a fraction of 1 \(0.85 for 85%\), not (.+)"), "比率目标写成小数（85% 写 0.85），不是 {0}"),
+    (re.compile(r"a rate target is a fraction of 1 \(0.85 for 85%\), not (.+)"),
+     "比率目标写成小数（85% 写 0.85），不是 {0}"),
     (re.compile(r"target id '(.+)' is used twice"), "目标 id「{0}」重复"),
 )
 

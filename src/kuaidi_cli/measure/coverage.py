@@ -100,7 +100,8 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
     places = Places(v, o)
     n = len(v)
     county_keys = places.county_keys()
-    township_keys = places.township_keys(np.ones(len(county_keys), dtype=bool) if o is None else np.concatenate(
+    township_keys = places.township_keys(np.ones(len(county_keys), dtype=bool) if o is None
+                                         else np.concatenate(
         [np.ones(n, dtype=bool), o["township"].notna().to_numpy()]))
     # every village has both keys (texts); kept as Python objects: no arrow text column to build, and
     # the scopes are looked up and iterated faster so (township_key: 0.25 s less for 500 000 villages)
@@ -135,7 +136,8 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
         at_points = np.zeros(n, dtype=bool)
         at_points[points["_village"].unique()] = True
         # an outlet that may be an active village point (a date or 层级 that cannot be read)
-        maybe_point = st.maybe_active & ((o["level"] == "village_point").to_numpy(dtype=bool) | st.bad_level) \
+        maybe_point = st.maybe_active & ((o["level"] == "village_point").to_numpy(dtype=bool)
+                                         | st.bad_level) \
             & (o["_village"] >= 0).to_numpy(dtype=bool)
         at_maybe = np.zeros(n, dtype=bool)
         at_maybe[o.loc[maybe_point, "_village"].unique()] = True
@@ -164,7 +166,8 @@ def compute(villages: pd.DataFrame, outlets: pd.DataFrame | None, as_of: dt.date
     v["in_village"] = pd.Series(in_village, index=v.index)
     v["reached"] = pd.Series(reached, index=v.index)
     v["in_village_unknown"] = pd.Series(in_village_unknown & ~in_village, index=v.index)
-    v["reached_unknown"] = pd.Series(~reached & (in_village_unknown | served_maybe | reached_unknown), index=v.index)
+    v["reached_unknown"] = pd.Series(~reached & (in_village_unknown | served_maybe | reached_unknown),
+                                     index=v.index)
     v["no_outlet_rows"] = pd.Series(no_outlet_rows, index=v.index)
     v["in_village_missing"] = pd.Series(in_village_missing, index=v.index)
     v["reached_missing"] = pd.Series(reached_missing & ~reached, index=v.index)
@@ -209,7 +212,8 @@ def _unknown_metrics(v: pd.DataFrame, outlets: pd.DataFrame | None) -> frozenset
 def _unknown_villages(o: pd.DataFrame) -> list[Finding]:
     lost = o[(o["level"] == "village_point") & (o["_village"] < 0)]
     return [
-        make("outlet-village-unknown", file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]), field="village",
+        make("outlet-village-unknown", file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]),
+             field="village",
              value=r["village_code"] if isinstance(r["village_code"], str) else r["village"])
         for r in lost.to_dict("records")
     ]
@@ -285,7 +289,8 @@ def _served(active: pd.DataFrame, v: pd.DataFrame, places: Places) -> tuple[
     served[matched["village"].to_numpy()] = True
     serving = (matched["village"].to_numpy(), e["mode"].to_numpy(dtype=object)[matched["entry"].to_numpy()])
     unknown = [
-        make("serves-unknown", file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]), field="serves", value=r["serves"])
+        make("serves-unknown", file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]), field="serves",
+             value=r["serves"])
         for r in e[left].to_dict("records")
     ]
     return served, serving, unknown
@@ -295,15 +300,20 @@ def _disagreements(rows: pd.DataFrame, outlet_says: pd.Series, as_of: dt.date) -
     out = []
     for (_, r), has_point in zip(rows.iterrows(), outlet_says, strict=True):
         code = "in-village-disagrees"
-        zh = f"截至{as_of:%Y-%m-%d}，服务点台账{'有' if has_point else '没有'}在用的村级服务点，台账却写{'否' if has_point else '是'}"
-        en = (f"at {as_of:%Y-%m-%d} the outlet register {'has an' if has_point else 'has no'} active village point here, "
+        zh = (f"截至{as_of:%Y-%m-%d}，服务点台账{'有' if has_point else '没有'}在用的村级服务点，台账却写"
+              f"{'否' if has_point else '是'}")
+        en = (
+            f"at {as_of:%Y-%m-%d} the outlet register {'has an' if has_point else 'has no'} active village "
+            "point here, "
               f"but this register says {'no' if has_point else 'yes'}")
         out.append(make(code, file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]), field="in_village",
                         value=r["village"], detail_zh=zh, detail_en=en))
     return out
 
 
-def _scopes(v: pd.DataFrame, rules: Rules, o: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _scopes(
+    v: pd.DataFrame, rules: Rules, o: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The counties (every county of the rules' scope, even one with no village) and townships. A county
     of the scope with no village is keyed as its outlets are (when they have one key), so that the
     outlets it sent are counted in its row, not outside every row."""

@@ -94,12 +94,14 @@ class ScopeCounts:
                         out[m.parts[0]] = None
             levels = {k.split(".", 1)[1] for k in unknown if k.startswith("outlets.")}
             if levels:
-                out["outlets"] = {level: (None if level in levels else n) for level, n in self.outlets.items()}
+                out["outlets"] = {level: (None if level in levels else n) for level,
+                                  n in self.outlets.items()}
         return out
 
 
 def _undecided_columns() -> tuple[str, ...]:
-    return (*(f"{flag}_{what}" for flag in catalogue.flags() for what in ("unknown", "missing")), "no_outlet_rows")
+    return (*(f"{flag}_{what}" for flag in catalogue.flags() for what in ("unknown", "missing")),
+            "no_outlet_rows")
 
 
 def _flags(v: pd.DataFrame) -> pd.DataFrame:
@@ -132,7 +134,8 @@ def _flags(v: pd.DataFrame) -> pd.DataFrame:
                         index=v.index)
 
 
-def summary(v: pd.DataFrame, active: pd.DataFrame, rules: Rules, undecided: pd.DataFrame | None = None) -> ScopeCounts:
+def summary(v: pd.DataFrame, active: pd.DataFrame, rules: Rules, undecided: pd.DataFrame
+            | None = None) -> ScopeCounts:
     """The counts of docs/METRICS.md over a set of villages and the active outlets of the same scope (and the
     outlets an unreadable cell leaves undecided, a row per level: Coverage.undecided_outlets)."""
     counts: dict[str, int] = ({str(k): int(x) for k, x in _flags(v).sum().items()} if len(v)
@@ -180,8 +183,10 @@ def _by(c: Coverage, key: str, scopes: pd.DataFrame, rules: Rules) -> list[tuple
         return {str(u): table[:, j].tolist() for j, u in enumerate(uniques)}
 
     flags = _flags(v)
-    counts = {name: count(flags[name].to_numpy(dtype=bool) if name != "villages" else np.ones(len(v), dtype=bool))
-              for name in flags.columns}
+    counts = {
+        name: count(flags[name].to_numpy(dtype=bool) if name != "villages" else np.ones(len(v), dtype=bool))
+        for name in flags.columns
+    }
     levels: dict[str, list[int]] = {}
     if len(o):
         o_at = positions(o[key])

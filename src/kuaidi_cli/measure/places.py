@@ -30,7 +30,8 @@ class Places:
 
         def both(col: str) -> np.ndarray:
             values = v[col].to_numpy(dtype=object)
-            values = np.concatenate([values, o[col].to_numpy(dtype=object)]) if o is not None else values.copy()
+            values = np.concatenate([values, o[col].to_numpy(
+                dtype=object)]) if o is not None else values.copy()
             values[pd.isna(values)] = ""
             return values
 
@@ -66,8 +67,13 @@ class Places:
             best = np.where(best >= 0, best, by_outlets)
         first = first_of(ids, np.arange(len(ids)), k)  # every row of a group has the same names
         prefixes = np.asarray(p_uniques, dtype=object)
-        return np.array([prefixes[b] if b >= 0 else fallback(int(i)) for b, i in zip(best.tolist(), first.tolist(),
-                                                                                      strict=True)], dtype=object)
+        return np.array(
+            [
+                prefixes[b] if b >= 0 else fallback(int(i))
+                for b, i in zip(best.tolist(), first.tolist(), strict=True)
+            ],
+            dtype=object,
+        )
 
     def county_keys(self) -> np.ndarray:
         if self._county_keys is None:
@@ -78,7 +84,8 @@ class Places:
     def township_keys(self, township_given: np.ndarray) -> np.ndarray:
         county_keys = self.county_keys()
         ids = group_ids([pd.factorize(county_keys)[0], pd.factorize(self.township)[0]], len(county_keys))
-        keys = self._by_majority(ids, self.t9, lambda i: "n:" + str(county_keys[i]) + "\x1f" + str(self.township[i]))
+        keys = self._by_majority(ids, self.t9, lambda i: "n:" + str(county_keys[i]) + "\x1f" + str(
+            self.township[i]))
         named = self.township != ""
         out = np.full(len(ids), None, dtype=object)
         own = ~named & self.has  # no name, a code: the code's township
@@ -128,7 +135,8 @@ def code_numbers(code: np.ndarray, has: np.ndarray) -> np.ndarray | None:
     return numbers
 
 
-def code_prefix(code: np.ndarray, has: np.ndarray, width: int, numbers: np.ndarray | None = None) -> np.ndarray:
+def code_prefix(code: np.ndarray, has: np.ndarray, width: int, numbers: np.ndarray
+                | None = None) -> np.ndarray:
     """The first `width` characters of the codes (None where there is none): from the codes as integers
     when there are (each distinct prefix written once), else sliced one by one."""
     out = np.full(len(code), None, dtype=object)
@@ -185,7 +193,8 @@ def _majority(groups: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
     best = majority(groups, values, k)
     if not len(groups):
         return best
-    pairs = pd.DataFrame({"g": groups, "v": values}).groupby(["g", "v"], sort=False).size().reset_index(name="n")
+    pairs = pd.DataFrame({"g": groups, "v": values}).groupby(["g", "v"], sort=False).size().reset_index(
+        name="n")
     top = pairs[pairs["n"] == pairs.groupby("g")["n"].transform("max")]
     tied = top["g"].duplicated(keep=False).to_numpy()
     if not tied.any():

@@ -97,7 +97,8 @@ def without_column(v: pd.DataFrame, covered: np.ndarray, fields: tuple[str, ...]
     written = np.zeros(len(v), dtype=bool)
     for name in fields:
         written |= v[name].notna().to_numpy(dtype=bool) | unreadable(v, name)
-    source = (v["_file"].fillna("").astype(str) + "\x1f" + v["_sheet"].fillna("").astype(str)).to_numpy(dtype=object)
+    source = (v["_file"].fillna("").astype(str) + "\x1f" + v["_sheet"].fillna("").astype(str)).to_numpy(
+        dtype=object)
     any_written = pd.Series(written).groupby(source).transform("any").to_numpy(dtype=bool)
     missing: np.ndarray = ~covered & ~any_written
     return missing

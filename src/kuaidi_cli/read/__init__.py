@@ -15,7 +15,8 @@ from kuaidi_cli.read.sniff import is_workbook, sniff
 from kuaidi_cli.read.table import HEADER_SEARCH_ROWS, STREAM_ROWS, Column, Limits, RawTable
 from kuaidi_cli.read.workbook import read_workbook
 
-__all__ = ["HEADER_SEARCH_ROWS", "STREAM_ROWS", "Column", "Limits", "RawTable", "RegisterFrame", "Source", "is_workbook",
+__all__ = ["HEADER_SEARCH_ROWS", "STREAM_ROWS", "Column", "Limits", "RawTable", "RegisterFrame", "Source",
+           "is_workbook",
            "load", "load_sheets"]
 
 Source = Path | RegisterFrame  # a register file, or a pandas DataFrame given as one (read.frame)

@@ -3,10 +3,8 @@ sniffed, the header found in a preview, the rest read by pyarrow where it can.""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-import unicodedata
 import warnings
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pandas as pd
 
 from kuaidi_cli.core.errors import InputError
 from kuaidi_cli.core.fields import AliasTable, Kind
+from kuaidi_cli.read.csvtext import check_width, looks_binary, preview, split_rows
 from kuaidi_cli.read.header import Header, find_header, header_columns, no_register
 from kuaidi_cli.read.table import HEADER_SEARCH_ROWS, Column, Limits, RawTable
 
@@ -53,22 +52,27 @@ def decode(data: bytes, path: Path, encoding: str | None, kind: Kind | None = No
             if enc in ("utf-8", "utf-8-sig") and _utf8_then_not(data, bad):
                 line = data.count(b"\n", 0, bad) + 1
                 raise InputError(
-                    f"{path} 前面是 UTF-8，第 {line} 行起却是另一种编码（多个文件拼接而成？），请统一另存为 UTF-8 后再查",
+                    f"{path} 前面是 UTF-8，第 {line} 行起却是另一种编码（多个文件拼接而成？），请统一另存为 "
+                    "UTF-8 后再查",
                     f"{path} is UTF-8 up to line {line}, then another encoding (files pasted together?); "
                     "save it as UTF-8 throughout",
                 ) from e
             continue
-        if _looks_binary(text):
+        if looks_binary(text):
             break
         return text, enc
     if candidates[0] == "utf-8" and (few := _few_bad_bytes(data, "gb18030")):
         raise _stray_bytes(path, "GBK", few)
-    if not _looks_binary(data[:4096].decode("latin-1").translate(_CP1252)) and b"\x00" not in data[:4096]:
+    if not looks_binary(data[:4096].decode("latin-1").translate(_CP1252)) and b"\x00" not in data[:4096]:
         raise InputError(  # text, in none of the encodings tried: Big5, Latin-1, CP1252, …
-            f"{path} 是文本，但不是 UTF-8、GBK/GB18030 或 UTF-16 编码（可能是繁体的 Big5，或西文的 Windows-1252、"
-            "Latin-1 等）：请另存为 UTF-8 的 CSV，或用 --encoding 指定编码（如 --encoding big5、--encoding cp1252）",
-            f"{path} is text, but not in UTF-8, GBK/GB18030 or UTF-16 (Big5, Windows-1252 or Latin-1, perhaps): "
-            "save it as a UTF-8 CSV, or name its encoding with --encoding (such as --encoding big5 or cp1252)",
+            f"{path} 是文本，但不是 UTF-8、GBK/GB18030 或 UTF-16 编码（可能是繁体的 Big5，或西文的 "
+            "Windows-1252、"
+            "Latin-1 等）：请另存为 UTF-8 的 CSV，或用 --encoding 指定编码（如 --encoding big5、--encoding "
+            "cp1252）",
+            f"{path} is text, but not in UTF-8, GBK/GB18030 or UTF-16 (Big5, Windows-1252 or Latin-1, "
+            "perhaps): "
+            "save it as a UTF-8 CSV, or name its encoding with --encoding (such as --encoding big5 or "
+            "cp1252)",
         )
     raise InputError(
         f"{path} 不是文本表格（可能是损坏或其他类型的文件），请另存为 CSV 或 Excel 后再查",
@@ -118,10 +122,13 @@ def _few_bad_bytes(data: bytes, encoding: str) -> list[int]:
 def _stray_bytes(path: Path, name: str, lines: list[int]) -> InputError:
     where = "、".join(str(n) for n in lines)
     return InputError(
-        f"{path} 是 {name} 编码，但第 {where} 行有无法识别的字节（文件被截断，混入了别的字符，或这几行是另一种编码）："
+        f"{path} 是 {name} 编码，但第 {where} 行有无法识别的字节（文件被截断，混入了别的字符，或这几行是另"
+        "一种编码）："
         "请在 Excel 或 WPS 中打开，检查并修正这几行后另存再查",
-        f"{path} is {name}, but line {', '.join(str(n) for n in lines)} holds bytes that are not (the file was cut "
-        "short, something was pasted in, or those lines are in another encoding): open it in Excel or WPS, mend "
+        f"{path} is {name}, but line {', '.join(str(n) for n in lines)} holds bytes that are not (the file "
+        "was cut "
+        "short, something was pasted in, or those lines are in another encoding): open it in Excel or "
+        "WPS, mend "
         "those lines and save it again",
     )
 
@@ -131,7 +138,8 @@ def _not_in_encoding(data: bytes, path: Path, encoding: str, bad: int, kind: Kin
     """--encoding names an encoding the file is not in: where its first byte that is not is, as an editor
     or a spreadsheet shows it (the line, 1-based, title rows counted; the column when the header is above
     it), and what to do instead (the encoding kuaidi would detect, when it detects one)."""
-    before = data[:bad].decode(encoding, errors="replace").replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    before = data[:bad].decode(encoding, errors="replace").replace("\r\n", "\n").replace("\r", "\n").lstrip(
+        "\ufeff")
     line = before.count("\n") + 1
     label = _column_at(before, kind, aliases) if kind is not None and aliases is not None else None
     where, where_en = (f"（「{label}」列）", f" (column '{label}')") if label else ("", "")
@@ -162,13 +170,13 @@ def _column_at(before: str, kind: Kind, aliases: AliasTable) -> str | None:
     head, _, last = before.rpartition("\n")
     found: tuple[Header, str] | None = None
     for delimiter in ("\t", ",", ";", "|"):
-        h = find_header(_split(preview(head), delimiter), kind, aliases) if head else None
+        h = find_header(split_rows(preview(head), delimiter), kind, aliases) if head else None
         if h and (found is None or h.score > found[0].score):
             found = (h, delimiter)
     if found is None:
         return None
     header, delimiter = found
-    cells = _split(last, delimiter)
+    cells = split_rows(last, delimiter)
     i = len(cells[0]) - 1 if cells else 0
     return (header.labels[i] or None) if i < len(header.labels) else None
 
@@ -201,42 +209,6 @@ def _cp1252() -> dict[int, str]:
 _CP1252 = _cp1252()
 
 
-def _looks_binary(text: str) -> bool:
-    sample = text[:8192]
-    if not sample:
-        return False
-    control = sum(1 for ch in sample if ch not in "\t\r\n" and unicodedata.category(ch) in ("Cc", "Co", "Cs"))
-    return control > max(2, len(sample) // 100)
-
-
-def _split(text: str, delimiter: str, limit: int | None = None, path: Path | None = None) -> list[list[str]]:
-    # newline="" lets the csv module see a CR inside a quoted cell as part of the cell (found by fuzzing)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
-    try:
-        for row in reader:
-            rows.append(row)
-            if limit is not None and len(rows) >= limit:
-                break
-    except csv.Error as e:
-        if path is None:  # header sniffing: a preview that does not parse has no header
-            return rows
-        # the csv module's words for the English line only; the Chinese line says what it means
-        why = (f"有单元格长于 {csv.field_size_limit()} 个字符" if "field larger than field limit" in str(e)
-               else "引号或分隔符有误")
-        raise InputError(f"{path} 第 {reader.line_num} 行不是有效的 CSV（{why}），请用 Excel 打开后另存为 CSV",
-                         f"{path} line {reader.line_num} is not valid CSV ({e}); open it in Excel and save it as CSV") from e
-    return rows
-
-
-def check_width(path: Path, width: int, limits: Limits) -> None:
-    if width > limits.max_columns:
-        raise InputError(
-            f"{path} 有一行多达 {width} 个单元格（上限 {limits.max_columns}），不像台账；请检查文件或用 --max-columns 调整",
-            f"{path} has a row of {width} cells (limit {limits.max_columns}); not a register? check the file or raise --max-columns",
-        )
-
-
 def _arrow_csv(data: bytes, delimiter: str, skip: int, width: int) -> pd.DataFrame | None:
     """The rows under the header as text, read by pyarrow's CSV reader (several times faster than
     pandas' C engine on a national register); None when pyarrow is missing or the file is irregular (a
@@ -251,7 +223,8 @@ def _arrow_csv(data: bytes, delimiter: str, skip: int, width: int) -> pd.DataFra
         table = pcsv.read_csv(
             io.BytesIO(data),
             read_options=pcsv.ReadOptions(column_names=names, skip_rows=skip, block_size=1 << 24),
-            parse_options=pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=True),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
+                                            newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
@@ -287,33 +260,23 @@ def _utf8_start(data: bytes) -> tuple[str, str, bytes] | None:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if (len(head) < len(body) and len(text) < 8192) or _looks_binary(text):
+    if (len(head) < len(body) and len(text) < 8192) or looks_binary(text):
         return None
     return preview(text), enc, body
 
 
-def preview(text: str) -> str:
-    """The lines of a CSV text that its header is sought in: its first HEADER_SEARCH_ROWS + 2 lines
-    (without the line end after the last), found without copying the rest of the text."""
-    end = -1
-    for _ in range(HEADER_SEARCH_ROWS + 2):
-        end = text.find("\n", end + 1)
-        if end < 0:
-            return text
-    return text[:end]
-
-
-def _csv_header(path: Path, kind: Kind, aliases: AliasTable, preview_text: str, limits: Limits) -> tuple[Header, str]:
+def _csv_header(path: Path, kind: Kind, aliases: AliasTable, preview_text: str, limits: Limits) -> tuple[
+    Header, str]:
     """The header of a CSV register and its delimiter (tab, comma, semicolon or |: the best header)."""
     best: tuple[Header, str] | None = None
-    previews = {d: _split(preview_text, d) for d in ("\t", ",", ";", "|")}
+    previews = {d: split_rows(preview_text, d) for d in ("\t", ",", ";", "|")}
     # a row far wider than any register (100 000 cells) is refused below; the header is looked for among
     # its first cells only, so that it costs what a register's row costs
     widths = {d: max((len(r) for r in rows), default=0) for d, rows in previews.items()}
     previews = {d: [r[:limits.max_columns + 1] for r in rows] if widths[d] > limits.max_columns else rows
                 for d, rows in previews.items()}
-    for delimiter, preview in previews.items():
-        h = find_header(preview, kind, aliases)
+    for delimiter, rows in previews.items():
+        h = find_header(rows, kind, aliases)
         if h and (best is None or h.score > best[0].score):
             best = (h, delimiter)
     if best is None:
@@ -323,7 +286,8 @@ def _csv_header(path: Path, kind: Kind, aliases: AliasTable, preview_text: str, 
     return best
 
 
-def _csv_table(path: Path, kind: Kind, enc: str, delimiter: str, header: Header, cells: pd.DataFrame) -> RawTable:
+def _csv_table(path: Path, kind: Kind, enc: str, delimiter: str, header: Header,
+               cells: pd.DataFrame) -> RawTable:
     skip = header.start + header.height
     # A trailing newline is not a row; pandas reports none, the csv module reports none either.
     header_rows = list(range(header.start + 1, header.start + header.height + 1))
@@ -359,7 +323,8 @@ def read_csv_data(data: bytes, path: Path, kind: Kind, aliases: AliasTable, enco
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise InputError(
             f"{path} 第 {line} 行含有空字符（NUL），不是干净的文本表格；请用 Excel 打开后另存为 CSV 再查",
-            f"{path} has NUL bytes (line {line}); not a clean text table; open it in Excel and save it as CSV",
+            f"{path} has NUL bytes (line {line}); not a clean text table; open it in Excel and save it "
+            "as CSV",
         )
     preview_text = preview(text)
     header, delimiter = _csv_header(path, kind, aliases, preview_text, limits)
@@ -373,13 +338,21 @@ def read_csv_data(data: bytes, path: Path, kind: Kind, aliases: AliasTable, enco
                 # pandas warns, and drops the cells, when a row is wider than the header: never lose them
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 frame = pd.read_csv(
-                    io.StringIO(text), sep=delimiter, header=None, names=range(width), skiprows=skip, dtype=str,
-                    keep_default_na=False, skip_blank_lines=False, engine="c", index_col=False,
+                    io.StringIO(text),
+                    sep=delimiter,
+                    header=None,
+                    names=range(width),
+                    skiprows=skip,
+                    dtype=str,
+                    keep_default_na=False,
+                    skip_blank_lines=False,
+                    engine="c",
+                    index_col=False,
                 )
             cells = frame.fillna("")
     except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
         # a row with more cells than the header: the csv module keeps every row; extra cells are kept too
-        rows = _split(text, delimiter, path=path)[skip:]
+        rows = split_rows(text, delimiter, path=path)[skip:]
         width = max([width, *(len(r) for r in rows)])
         check_width(path, width, limits)
         cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], columns=range(width), dtype=str)

@@ -15,12 +15,14 @@ _ERROR_MARK = b't="e"'  # the type attribute of a cell holding an error value
 SCAN_CHUNK = 1 << 24  # bytes of sheet XML looked at a time
 
 
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>', re.S)
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>', re.S)
 
 
 def _attributes(tag: str) -> dict[str, str]:
     """A start tag's attributes by their local name (r:id and Id alike are 'id'), whatever their order."""
-    return {k.rpartition(":")[2].lower(): html.unescape(v) for k, v in re.findall(r'([\w:.-]+)\s*=\s*"([^"]*)"', tag)}
+    return {k.rpartition(":")[2].lower(): html.unescape(v) for k, v in re.findall(
+        r'([\w:.-]+)\s*=\s*"([^"]*)"', tag)}
 
 
 def _tags(xml: str, name: str) -> list[dict[str, str]]:
@@ -43,7 +45,8 @@ def _sheet_member(zf: zipfile.ZipFile, sheet: str) -> str | None:
     def text(part: str) -> str:
         return zf.read(members[part]).decode("utf-8", "replace") if part in members else ""
 
-    office = [r for r in _tags(text("_rels/.rels"), "Relationship") if r.get("type", "").endswith("/officeDocument")]
+    office = [r for r in _tags(text("_rels/.rels"), "Relationship") if r.get("type", "").endswith(
+        "/officeDocument")]
     book = _target("", office[0].get("target", "")) if office else "xl/workbook.xml"
     rid = next((s.get("id") for s in _tags(text(book), "sheet") if s.get("name") == sheet), None)
     folder, _, file = book.rpartition("/")

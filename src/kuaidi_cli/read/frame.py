@@ -31,7 +31,8 @@ class RegisterFrame:
 
     @cached_property
     def data(self) -> bytes:
-        """The frame as the bytes of a UTF-8 CSV: missing values empty, numbers and dates as pandas writes them."""
+        """The frame as the bytes of a UTF-8 CSV: missing values empty, numbers and dates as pandas writes
+        them."""
         return self.frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
     def sha256(self) -> str:
@@ -39,5 +40,6 @@ class RegisterFrame:
 
 
 def read_frame(source: RegisterFrame, kind: Kind, aliases: AliasTable, limits: Limits) -> RawTable:
-    """The table of a DataFrame register, as its CSV text reads (header found, columns mapped, rows numbered)."""
+    """The table of a DataFrame register, as its CSV text reads (header found, columns mapped, rows
+    numbered)."""
     return read_csv_data(source.data, source.path, kind, aliases, None, limits)

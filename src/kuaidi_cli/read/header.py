@@ -75,7 +75,8 @@ def find_header(rows: list[list[str]], kind: Kind, aliases: AliasTable) -> Heade
     if rival is not None and rival.score > own.score:
         return None
     below = own.start + own.height
-    if below < len(rows) and _numbering(rows[below]):  # a 栏次 row (1, 2, 3 … under the columns) is the header's
+    # a 栏次 row (1, 2, 3 … under the columns) is the header's
+    if below < len(rows) and _numbering(rows[below]):
         return Header(own.start, own.height + 1, own.labels, own.fields)
     return own
 
@@ -88,8 +89,13 @@ def _numbering(row: list[str]) -> bool:
     while words < len(cells) and not cells[words].removesuffix(".0").isdigit():
         words += 1
     numbers = [c.removesuffix(".0") for c in cells[words:]]
-    return (words <= 4 and all(len(w) <= 3 for w in cells[:words]) and len(numbers) >= 3
-            and all(n.isdigit() for n in numbers) and [int(n) for n in numbers] == list(range(1, len(numbers) + 1)))
+    return (
+        words <= 4
+        and all(len(w) <= 3 for w in cells[:words])
+        and len(numbers) >= 3
+        and all(n.isdigit() for n in numbers)
+        and [int(n) for n in numbers] == list(range(1, len(numbers) + 1))
+    )
 
 
 def other_kind(kind: Kind) -> Kind:
@@ -124,7 +130,8 @@ def best_header(rows: list[list[str]], kind: Kind, aliases: AliasTable) -> Heade
     return chosen
 
 
-def header_columns(header: Header, kind: Kind, file: str, sheet: str | None, row: int) -> tuple[list[Column], list[Finding]]:
+def header_columns(header: Header, kind: Kind, file: str, sheet: str | None, row: int) -> tuple[list[
+    Column], list[Finding]]:
     columns: list[Column] = []
     findings: list[Finding] = []
     seen: dict[str, str] = {}
@@ -141,7 +148,8 @@ def header_columns(header: Header, kind: Kind, file: str, sheet: str | None, row
     return columns, findings
 
 
-def no_register(path: Path, kind: Kind, where: str = "", where_en: str = "", rows: list[list[str]] | None = None,
+def no_register(path: Path, kind: Kind, where: str = "", where_en: str = "", rows: list[list[str]]
+                | None = None,
                 *, other_sheets: bool = False) -> InputError:
     """No header of a `kind` register was found; `--sheet` is suggested only when the workbook has
     `other_sheets` to choose."""
@@ -151,8 +159,10 @@ def no_register(path: Path, kind: Kind, where: str = "", where_en: str = "", row
     # alone are no outlet register)
     if rival is not None and set(FIELDS_REQUIRED[other]) <= set(f for f in rival.fields if f):
         if kind is Kind.VILLAGES:
-            return InputError(f"{path}{where} 像是服务点台账，请用 --outlets 给出", f"{path}{where_en} looks like an outlet register; pass it with --outlets")
-        return InputError(f"{path}{where} 像是行政村台账，不是服务点台账", f"{path}{where_en} looks like a village register, not an outlet register")
+            return InputError(f"{path}{where} 像是服务点台账，请用 --outlets 给出",
+                              f"{path}{where_en} looks like an outlet register; pass it with --outlets")
+        return InputError(f"{path}{where} 像是行政村台账，不是服务点台账",
+                          f"{path}{where_en} looks like a village register, not an outlet register")
     need = "、".join(field_of(kind, f).zh for f in FIELDS_REQUIRED[kind])
     what = "行政村台账" if kind is Kind.VILLAGES else "服务点台账"
     what_en = "village register" if kind is Kind.VILLAGES else "outlet register"
@@ -160,7 +170,8 @@ def no_register(path: Path, kind: Kind, where: str = "", where_en: str = "", row
         f"{path}{where} 中找不到{what}的表头（至少要有 {need} 等列），请检查文件"
         + ("或用 --sheet 指定工作表" if other_sheets else ""),
         f"no {what_en} header found in {path}{where_en} (it needs columns such as "
-        f"{', '.join(FIELDS_REQUIRED[kind])}); check the file" + (" or choose the sheet with --sheet" if other_sheets else ""),
+        f"{', '.join(FIELDS_REQUIRED[kind])}); check the file"
+        + (" or choose the sheet with --sheet" if other_sheets else ""),
     )
 
 

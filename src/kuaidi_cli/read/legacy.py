@@ -24,17 +24,21 @@ except (ImportError, ValueError, OSError):
             import ctypes
             from ctypes import wintypes
             class Basic(ctypes.Structure):
-                _fields_ = [("user_time", ctypes.c_int64), ("job_user_time", ctypes.c_int64), ("flags", wintypes.DWORD),
-                            ("min_ws", ctypes.c_size_t), ("max_ws", ctypes.c_size_t), ("processes", wintypes.DWORD),
-                            ("affinity", ctypes.c_size_t), ("priority", wintypes.DWORD), ("scheduling", wintypes.DWORD)]
+                _fields_ = [("user_time", ctypes.c_int64), ("job_user_time", ctypes.c_int64), ("flags",
+                wintypes.DWORD),
+                            ("min_ws", ctypes.c_size_t), ("max_ws", ctypes.c_size_t), ("processes",
+                            wintypes.DWORD), ("affinity", ctypes.c_size_t), ("priority", wintypes.DWORD),
+                            ("scheduling", wintypes.DWORD)]
             class Extended(ctypes.Structure):
-                _fields_ = [("basic", Basic), ("io", ctypes.c_uint64 * 6), ("process_memory", ctypes.c_size_t),
-                            ("job_memory", ctypes.c_size_t), ("peak_process", ctypes.c_size_t), ("peak_job", ctypes.c_size_t)]
+                _fields_ = [("basic", Basic), ("io", ctypes.c_uint64 * 6), ("process_memory",
+                ctypes.c_size_t),
+                            ("job_memory", ctypes.c_size_t), ("peak_process", ctypes.c_size_t), ("peak_job",
+                            ctypes.c_size_t)]
             k = ctypes.WinDLL("kernel32")
             k.CreateJobObjectW.restype = k.GetCurrentProcess.restype = wintypes.HANDLE
             k.CreateJobObjectW.argtypes = [ctypes.c_void_p, ctypes.c_wchar_p]
-            k.SetInformationJobObject.argtypes = [wintypes.HANDLE, ctypes.c_int, ctypes.c_void_p, wintypes.DWORD]
-            k.AssignProcessToJobObject.argtypes = [wintypes.HANDLE, wintypes.HANDLE]
+            k.SetInformationJobObject.argtypes = [wintypes.HANDLE, ctypes.c_int, ctypes.c_void_p,
+            wintypes.DWORD] k.AssignProcessToJobObject.argtypes = [wintypes.HANDLE, wintypes.HANDLE]
             info = Extended()
             info.basic.flags = 0x100  # JOB_OBJECT_LIMIT_PROCESS_MEMORY
             info.process_memory = budget
@@ -78,12 +82,15 @@ def preflight_legacy(path: Path, limits: Limits) -> None:
     if proc.stdout.startswith(b"capped"):
         raise InputError(
             f"{path} 读取时需要的内存远超台账应有的大小，文件可能已损坏；请用 Excel 另存为 .xlsx 后再查",
-            f"{path} asks for far more memory than a register needs; it may be corrupt; save it again as .xlsx",
+            f"{path} asks for far more memory than a register needs; it may be corrupt; save it again "
+            "as .xlsx",
         )
     if proc.stdout.startswith(b"uncapped"):  # no limit on this platform: a crash, not a claim about memory
         raise InputError(
-            f"{path} 读取时读取程序意外退出（退出码 {proc.returncode}），文件可能已损坏；请用 Excel 另存为 .xlsx 后再查",
-            f"reading {path} stopped the reader unexpectedly (exit code {proc.returncode}); it may be corrupt; "
+            f"{path} 读取时读取程序意外退出（退出码 {proc.returncode}），文件可能已损坏；请用 Excel 另存为 "
+            ".xlsx 后再查",
+            f"reading {path} stopped the reader unexpectedly (exit code {proc.returncode}); it may be "
+            "corrupt; "
             "save it again as .xlsx",
         )
     last = (proc.stderr.decode("utf-8", "replace").strip().splitlines() or [""])[-1][:200]

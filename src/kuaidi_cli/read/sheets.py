@@ -38,13 +38,18 @@ class Book(Protocol):
 _WHY: dict[str, tuple[str, str, str]] = {
     "chart": ("sheet-skipped", "图表，不是表格", "a chart, not a table"),
     "blank": ("sheet-skipped", "空白工作表", "a blank sheet"),
-    "no-header": ("sheet-skipped", "没有台账的表头（如说明、汇总表）", "no register header (notes, a summary table, …)"),
+    "no-header": ("sheet-skipped", "没有台账的表头（如说明、汇总表）",
+                  "no register header (notes, a summary table, …)"),
     "header-only": ("sheet-skipped", "只有表头，没有数据行", "a header and no data rows"),
     "hidden": ("sheet-hidden", "", ""),
-    "other-villages": ("sheet-other-register", "行政村台账，不计入服务点台账；要计入，请用 --villages 给出本文件",
-                       "a village register, not counted as outlets; give this file with --villages to count it"),
-    "other-outlets": ("sheet-other-register", "服务点台账，不计入行政村台账；要计入，请把本文件也用 --outlets 给出",
-                      "an outlet register, not counted as villages; give this file with --outlets too to count it"),
+    "other-villages": ("sheet-other-register",
+                       "行政村台账，不计入服务点台账；要计入，请用 --villages 给出本文件",
+                       "a village register, not counted as outlets; give this file with --villages to "
+                       "count it"),
+    "other-outlets": ("sheet-other-register",
+                      "服务点台账，不计入行政村台账；要计入，请把本文件也用 --outlets 给出",
+                      "an outlet register, not counted as villages; give this file with --outlets too to "
+                      "count it"),
 }
 
 
@@ -85,17 +90,22 @@ def plan(wb: Book, kind: Kind, aliases: AliasTable, sheet: str | None) -> Plan:
     if sheet is not None:
         return Plan([_named(wb, kind, aliases, sheet)])
     if not names:
-        raise InputError(f"{path} 中没有工作表，请重新导出台账", f"{path} holds no sheet; export the register again")
+        raise InputError(f"{path} 中没有工作表，请重新导出台账",
+                         f"{path} holds no sheet; export the register again")
     if not wb.tables:
         raise InputError(
-            f"{path} 中只有图表工作表（{listed(names)}），没有台账：请给出台账数据所在的工作簿，或把台账所在的工作表一起另存",
-            f"{path} holds only chart sheets ({listed(names, ', ')}), no register: give the workbook that holds the "
+            f"{path} 中只有图表工作表（{listed(names)}），没有台账：请给出台账数据所在的工作簿，或把台账所在"
+            "的工作表一起另存",
+            f"{path} holds only chart sheets ({listed(names, ', ')}), no register: give the workbook that "
+            "holds the "
             "register's data, or save the register's sheet with it",
         )
     if not wb.visible:
         raise InputError(
-            f"{path} 的工作表全部被隐藏（{listed(wb.tables)}）；请在 Excel 中取消隐藏，或用 --sheet 指定要检查的工作表",
-            f"every sheet of {path} is hidden ({listed(wb.tables, ', ')}); unhide the register or choose it with --sheet",
+            f"{path} 的工作表全部被隐藏（{listed(wb.tables)}）；请在 Excel 中取消隐藏，或用 --sheet 指定要"
+            "检查的工作表",
+            f"every sheet of {path} is hidden ({listed(wb.tables, ', ')}); unhide the register or choose it "
+            "with --sheet",
         )
     found: list[tuple[str, Header]] = []
     left: dict[str, str] = {}
@@ -124,7 +134,8 @@ def plan(wb: Book, kind: Kind, aliases: AliasTable, sheet: str | None) -> Plan:
     if not found:
         other = other_kind(kind)
         rival = next((p for p in previews if best_header(p, other, rival_aliases(other))), None)
-        raise no_register(path, kind, f"（工作表：{listed(wb.tables)}）", f" (sheets: {listed(wb.tables, ', ')})", rival,
+        raise no_register(path, kind, f"（工作表：{listed(wb.tables)}）",
+                          f" (sheets: {listed(wb.tables, ', ')})", rival,
                           other_sheets=len(wb.tables) > 1)
     return Plan(found, [(n, left[n]) for n in names if n in left])
 
@@ -139,11 +150,13 @@ def _named(wb: Book, kind: Kind, aliases: AliasTable, sheet: str) -> tuple[str, 
     else:
         raise InputError(
             f"{path} 中没有工作表「{sheet}」（有：{listed(names)}）；--sheet 可写名称或序号（从1开始）",
-            f"no sheet '{sheet}' in {path} (it has: {listed(names, ', ')}); --sheet takes a name or a 1-based number",
+            f"no sheet '{sheet}' in {path} (it has: {listed(names, ', ')}); --sheet takes a name or a "
+            "1-based number",
         )
     if chosen not in wb.tables:
         raise InputError(
-            f"{path} 的工作表「{chosen}」是图表，不是表格；请用 --sheet 指定台账所在的工作表（有：{listed(wb.tables)}）",
+            f"{path} 的工作表「{chosen}」是图表，不是表格；请用 --sheet 指定台账所在的工作表（有："
+            f"{listed(wb.tables)}）",
             f"sheet '{chosen}' of {path} is a chart, not a table; choose the register's sheet with --sheet "
             f"(it has: {listed(wb.tables, ', ')})",
         )

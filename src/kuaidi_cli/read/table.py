@@ -47,7 +47,8 @@ class RawTable:
     delimiter: str | None
     header_rows: list[int]  # 1-based spreadsheet row numbers of the header
     columns: list[Column]
-    # (the cells, the row numbers and the findings are left out of the repr: a notebook shows a file in a line)
+    # (the cells, the row numbers and the findings are left out of the repr: a notebook shows a file in a
+    # line)
     cells: pd.DataFrame = field(repr=False)  # one column per file column (named by position), str
     row_numbers: list[int] = field(repr=False)  # the 1-based spreadsheet row number of each row of `cells`
     findings: list[Finding] = field(default_factory=list, repr=False)

@@ -20,7 +20,7 @@ from kuaidi_cli.core.errors import InputError
 from kuaidi_cli.core.fields import AliasTable, Kind
 from kuaidi_cli.core.findings import make
 from kuaidi_cli.core.threads import in_thread
-from kuaidi_cli.read.csvfile import check_width
+from kuaidi_cli.read.csvtext import check_width
 from kuaidi_cli.read.error_cells import xlsx_error_cells
 from kuaidi_cli.read.header import Header, header_columns
 from kuaidi_cli.read.legacy import preflight_legacy
@@ -94,13 +94,15 @@ def _detail(e: BaseException) -> str:
 
 def _unreadable(path: Path, e: BaseException) -> InputError:
     return InputError(
-        f"{path} 无法作为表格打开，文件可能已损坏（不完整，或内容有误）；请用 Excel 或 WPS 打开后另存为 .xlsx 再查",
+        f"{path} 无法作为表格打开，文件可能已损坏（不完整，或内容有误）；请用 Excel 或 WPS 打开后另存为 "
+        ".xlsx 再查",
         f"{path} cannot be opened as a workbook ({_detail(e)}); it may be corrupt; save it again as .xlsx",
     )
 
 
 # the names each kind of workbook goes by (python-calamine opens a path by its name)
-_SUFFIXES = {"xls": (".xls", ".xla"), "xlsx": (".xlsx", ".xlsm", ".xlam"), "xlsb": (".xlsb",), "ods": (".ods",)}
+_SUFFIXES = {"xls": (".xls", ".xla"), "xlsx": (".xlsx", ".xlsm", ".xlam"), "xlsb": (".xlsb",), "ods": (
+    ".ods",)}
 
 
 class _Workbook:
@@ -115,20 +117,26 @@ class _Workbook:
             with _native_stderr_silenced():
                 if path.suffix.lower() in _SUFFIXES.get(fmt, ()):
                     self.wb = pc.CalamineWorkbook.from_path(str(path))
-                else:  # a workbook named as another kind (an .xls saved as .xlsx): calamine tells it by its bytes
+                # a workbook named as another kind (an .xls saved as .xlsx): calamine tells it by its bytes
+                else:
                     self.wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
         except pc.PasswordError as e:
             raise encrypted(path) from e
         except (pc.CalamineError, OSError, ValueError) as e:
             raise _unreadable(path, e) from e
-        except BaseException as e:  # a panic inside calamine's Rust code on a malformed file (found by fuzzing)
+        # a panic inside calamine's Rust code on a malformed file (found by fuzzing)
+        except BaseException as e:
             if not _is_panic(e):
                 raise
             raise _unreadable(path, e) from e
         self.names: list[str] = list(self.wb.sheet_names)
         # the sheets that are grids of cells, the only ones a register can be in: not chart sheets (calamine
         # fails on an xlsb chart sheet, and reads an xls one as another sheet's cells), dialogs or VBA modules
-        grids = [m for m in self.wb.sheets_metadata if m.typ in (pc.SheetTypeEnum.WorkSheet, pc.SheetTypeEnum.MacroSheet)]
+        grids = [
+            m
+            for m in self.wb.sheets_metadata
+            if m.typ in (pc.SheetTypeEnum.WorkSheet, pc.SheetTypeEnum.MacroSheet)
+        ]
         self.tables: list[str] = [m.name for m in grids]
         self.visible: list[str] = [m.name for m in grids if "Hidden" not in str(m.visible)]
 
@@ -156,8 +164,10 @@ class _Workbook:
         if not (isinstance(e, pc.CalamineError | OSError | ValueError) or _is_panic(e)):
             raise e
         return InputError(
-            f"{self.path} 的工作表「{name}」无法读取，文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再查",
-            f"sheet '{name}' of {self.path} cannot be read ({_detail(e)}); it may be corrupt; save the workbook again",
+            f"{self.path} 的工作表「{name}」无法读取，文件可能已损坏；请用 Excel 或 WPS 打开后另存为 "
+            ".xlsx 再查",
+            f"sheet '{name}' of {self.path} cannot be read ({_detail(e)}); it may be corrupt; save the "
+            "workbook again",
         )
 
     def stream(self, name: str, skip: int) -> Iterator[list[list[Any]]]:
@@ -263,7 +273,8 @@ def read_workbook(path: Path, fmt: str, kind: Kind, aliases: AliasTable, sheet: 
     chosen = plan(wb, kind, aliases, sheet)
     tables = []
     for name, header in chosen.chosen:
-        errors = (scan() if scan is not None and name == guess else xlsx_error_cells(path, name)) if fmt == "xlsx" else {}
+        errors = (scan() if scan is not None and name == guess else xlsx_error_cells(
+            path, name)) if fmt == "xlsx" else {}
         tables.append(_read_sheet(wb, fmt, kind, name, header, errors, limits))
     if len(tables) > 1 and any(not _blank(t) for t in tables):
         chosen.left_out += [(t.sheet or "", "header-only") for t in tables if _blank(t)]

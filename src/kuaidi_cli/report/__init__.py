@@ -24,5 +24,7 @@ from kuaidi_cli.report.model import (
     Township,
 )
 
-__all__ = ["SCHEMA", "AttentionVillage", "County", "InputRef", "Outlets", "Reference", "Report", "ReportContext",
-           "RulesRef", "ScopeOut", "ScopeRow", "Sent", "Submission", "Summary", "TargetOut", "Township", "build", "select"]
+__all__ = ["SCHEMA", "AttentionVillage", "County", "InputRef", "Outlets", "Reference", "Report",
+           "ReportContext",
+           "RulesRef", "ScopeOut", "ScopeRow", "Sent", "Submission", "Summary", "TargetOut", "Township",
+           "build", "select"]

@@ -94,7 +94,8 @@ class OutletParts:
         rows = list(zip(c.townships["township_key"], c.townships["county_key"], c.townships["county"],
                         c.townships["township"], strict=True))
         townships = [f"{cn}{tn}" for tk, _, cn, tn in rows if tk in c.outlet_townships]
-        blank = set(v.loc[v["in_village_missing"], "township_key"].tolist()) if "in_village_missing" in v else set()
+        blank = set(v.loc[v["in_village_missing"],
+                          "township_key"].tolist()) if "in_village_missing" in v else set()
         lacking: list[str] = []
         lacking_blank: list[str] = []
         told: set[object] = set()
@@ -122,7 +123,8 @@ def select(c: Coverage, counties: list[str], township: str | None) -> Coverage:
         v = v[v["township_key"].isin(tw["township_key"])]
         o = o[o["township_key"].isin(tw["township_key"])] if len(o) else o
     u = c.undecided_outlets
-    u = u[u["county_key"].isin(ck["county_key"]) & (u["township_key"].isin(tw["township_key"]) if township else True)] \
+    u = u[u["county_key"].isin(ck["county_key"]) & (u["township_key"].isin(tw["township_key"]) if township
+                                                    else True)] \
         if len(u) else u
     return Coverage(as_of=c.as_of, villages=v, outlets=o, counties=ck.reset_index(drop=True),
                     townships=tw.reset_index(drop=True), out_of_scope=c.out_of_scope, findings=c.findings,
@@ -152,7 +154,8 @@ class _Unknown:
         villages = counts["villages"]
         if not villages:
             return self.unknown
-        pattern = (counts["no_outlet_rows"] == villages, *(counts[name] == villages for name, _ in self.flags))
+        pattern = (counts["no_outlet_rows"] == villages, *(counts[name] == villages for name,
+                                                           _ in self.flags))
         found = self.known.get(pattern)
         if found is None:
             extra: set[str] = set(self._OUTLETS) if pattern[0] else set()
@@ -166,7 +169,8 @@ class _Unknown:
 def build(
     c: Coverage, rules: Rules, *, rules_ref: RulesRef, inputs: list[InputRef], generated_at: str,
     scope: ScopeOut | None = None, samples: bool = False, partial: bool = False,
-    complete_by_definition: bool = False, sent: Sent | None = None, submissions: list[Submission] | None = None,
+    complete_by_definition: bool = False, sent: Sent | None = None, submissions: list[Submission]
+          | None = None,
     township_submissions: list[Submission] | None = None,
 ) -> tuple[Report, list[TargetResult]]:
     """The report of a coverage. `partial`: a part of the city was selected, so the city-wide count
@@ -178,7 +182,8 @@ def build(
     townships with village rows, of the whole register (by default those of `c`): a part of the city
     is judged by what its counties sent, not by what the part holds."""
     if scope is None:  # the whole city
-        scope = ScopeOut(level="city", name=rules.city or "", counties=list(c.counties["county"]), township=None)
+        scope = ScopeOut(level="city", name=rules.city or "", counties=list(c.counties["county"]),
+                         township=None)
     sent = sent or Sent.of(c)
     unknown = c.unknown_metrics
     unknown_here = _Unknown(unknown)
@@ -199,10 +204,21 @@ def build(
     results = evaluate_all(rules.targets, total, c.as_of, rates_only=partial, unsubmitted=missing(unsent),
                            unknown=unknown_here(total))
     counties = [
-        County(county=row.county, submitted=county_sent[row.county_key], **s.contract(unknown_here(s), "county"),
-               targets=_targets(evaluate_all(rules.targets, s, c.as_of, rates_only=True,
-                                             unsubmitted=missing(silent.get(row.county_key, 0)),
-                                             unknown=unknown_here(s))))
+        County(
+            county=row.county,
+            submitted=county_sent[row.county_key],
+            **s.contract(unknown_here(s), "county"),
+            targets=_targets(
+                evaluate_all(
+                    rules.targets,
+                    s,
+                    c.as_of,
+                    rates_only=True,
+                    unsubmitted=missing(silent.get(row.county_key, 0)),
+                    unknown=unknown_here(s),
+                )
+            ),
+        )
         for row, s in county_scopes
     ]
     # the two long lists (a national report: ~40 000 townships, ~100 000 villages) are validated as a
@@ -213,18 +229,23 @@ def build(
                                             for row, s in township_scopes])
     need = metrics.attention(c)
     no_in_village, no_reach = "in_village_rate" in unknown, "reach_rate" in unknown
-    columns = ("code", "county", "township", "village", "priority_reasons", "in_village", "reached", "priority_unknown",
+    columns = ("code", "county", "township", "village", "priority_reasons", "in_village", "reached",
+               "priority_unknown",
                "_file", "_row", "in_village_unknown", "reached_unknown", "_unreadable")
     attention = _ATTENTION.validate_python([
-        {"code": code if isinstance(code, str) else None, "county": county, "township": township, "village": village,
+        {"code": code if isinstance(code, str) else None, "county": county, "township": township,
+         "village": village,
          "priority_reasons": list(reasons),
          "in_village": None if no_in_village or iv_unknown else bool(in_village),
          "reached": None if no_reach or r_unknown else bool(reached),
          "priority_unknown": bool(undecided), "missing": blank,
          "undecided": [name for name, flag in (("in_village", iv_unknown), ("reached", r_unknown)) if flag],
-         "unreadable": [{"field": f, "column": label, "value": text} for f, label, text in (cells if isinstance(cells, tuple) else ())],
-         "file": None if file == FROM_GAZETTEER else file, "row": None if file == FROM_GAZETTEER else int(row)}
-        for (code, county, township, village, reasons, in_village, reached, undecided, file, row, iv_unknown, r_unknown,
+         "unreadable": [{"field": f, "column": label, "value": text} for f, label, text in (
+             cells if isinstance(cells, tuple) else ())],
+         "file": None if file == FROM_GAZETTEER else file, "row": None if file == FROM_GAZETTEER else int(
+             row)}
+        for (code, county, township, village, reasons, in_village, reached, undecided, file, row, iv_unknown,
+             r_unknown,
              cells), blank in zip(
             zip(*(need[col].to_numpy(dtype=object) if col in need else np.full(len(need), None, dtype=object)
                   for col in columns), strict=True), _missing_fields(need, rules), strict=True)

@@ -22,10 +22,13 @@ import pandas as pd
 from kuaidi_cli.core.fields import FROM_GAZETTEER
 
 SCHEMA = "kuaidi.changes/1"
-KINDS = ("newly_reached", "newly_in_village", "lost_reach", "lost_in_village", "added", "removed", "unreadable",
+KINDS = ("newly_reached", "newly_in_village", "lost_reach", "lost_in_village", "added", "removed",
+         "unreadable",
          "readable_again", "first_submitted", "not_submitted")
-COUNTY_KINDS = ("first_submitted", "not_submitted")  # a county's, not a village's: the county sent nothing once
-STATE_COLUMNS = ("key", "county", "township", "village", "code", "registered", "priority", "in_village", "reached",
+# a county's, not a village's: the county sent nothing once
+COUNTY_KINDS = ("first_submitted", "not_submitted")
+STATE_COLUMNS = ("key", "county", "township", "village", "code", "registered", "priority", "in_village",
+                 "reached",
                  "mode", "unreadable")
 
 
@@ -88,7 +91,8 @@ class Changes:
     to: dt.date
     villages: pd.DataFrame  # change, county, township, village, code
     counties: dict[str, str] = field(default_factory=dict)
-    reached: dict[str, int] = field(default_factory=dict)  # of such a county's villages, those reached (when sent)
+    # of such a county's villages, those reached (when sent)
+    reached: dict[str, int] = field(default_factory=dict)
 
     def counts(self, county: str | None = None) -> dict[str, int]:
         rows = self.villages if county is None else self.villages[self.villages["county"] == county]
@@ -106,10 +110,17 @@ class Changes:
 
     def to_json_dict(self) -> dict[str, object]:
         rows = self.villages.astype(object).where(self.villages.notna(), None)
-        return {"schema": SCHEMA, "from": self.since.isoformat(), "to": self.to.isoformat(), "counts": self.counts(),
-                "counties": {c: {"change": k, "villages": self.counts(c)[k], "reached": self.reached.get(c, 0)}
-                             for c, k in sorted(self.counties.items())},
-                "villages": rows.to_dict("records")}
+        return {
+            "schema": SCHEMA,
+            "from": self.since.isoformat(),
+            "to": self.to.isoformat(),
+            "counts": self.counts(),
+            "counties": {
+                c: {"change": k, "villages": self.counts(c)[k], "reached": self.reached.get(c, 0)}
+                for c, k in sorted(self.counties.items())
+            },
+            "villages": rows.to_dict("records"),
+        }
 
 
 def compare(before: pd.DataFrame, after: pd.DataFrame, since: dt.date, to: dt.date, *,
@@ -150,7 +161,8 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, since: dt.date, to: dt.da
     def take(kind: str, frame: pd.DataFrame, rows: np.ndarray) -> None:
         part = frame.iloc[rows]
         parts.append(pd.DataFrame({"change": kind, "county": part["county"].to_numpy(),
-                                   "township": part["township"].to_numpy(), "village": part["village"].to_numpy(),
+                                   "township": part["township"].to_numpy(), "village": part[
+                                       "village"].to_numpy(),
                                    "code": part["code"].to_numpy()}))
 
     def flags(name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -202,7 +214,8 @@ def _within(villages: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
 
 
 def _names(states: pd.DataFrame) -> pd.Series:
-    """A village's names as one key: county, township and village (matched by them when the code is missing)."""
+    """A village's names as one key: county, township and village (matched by them when the code is
+    missing)."""
     return (states["county"].astype(str) + "\x1f" + states["township"].astype(str) + "\x1f"
             + states["village"].astype(str)).reset_index(drop=True)
 

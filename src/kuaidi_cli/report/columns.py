@@ -65,7 +65,8 @@ def scope_columns(report: _Report | None = None, *, every: bool = False) -> list
 def values(s: ScopeRow, columns: list[Column]) -> list[int | float | None]:
     """A scope's row: its values, or nothing at all when it holds no village (a part that sent nothing
     has no figures, not zeros)."""
-    if not s.villages:  # its outlets, when it has any (an outlet register may hold a place no village row names)
+    # its outlets, when it has any (an outlet register may hold a place no village row names)
+    if not s.villages:
         outlets = [c.metric.startswith("outlets.") for c in columns]
         shown = any(c.value(s) for c, o in zip(columns, outlets, strict=True) if o)
         return [c.value(s) if o and shown else None for c, o in zip(columns, outlets, strict=True)]

@@ -30,7 +30,8 @@ ORDER: dict[str, tuple[str, ...]] = {
                   "unsubmitted", "outlets_missing"),
     "AttentionVillage": ("county", "township", "village", "code", "file", "row", "reached", "in_village",
                          "priority_reasons", "priority_unknown", "missing", "undecided", "unreadable"),
-    "Submission": ("county", "submitted", "files", "rows", "valid", "invalid", "uncertain", "errors", "latest",
+    "Submission": ("county", "submitted", "files", "rows", "valid", "invalid", "uncertain", "errors",
+                   "latest",
                    *(f"outlets_{k}" for k in _PART), "outlets_*"),
 }
 
@@ -138,7 +139,8 @@ def _as_shown(row: dict[str, Any], scope: ScopeRow) -> None:
 def _model_in(model: type[BaseModel], key: str) -> type[BaseModel] | None:
     """The model a field holds (`outlets: Outlets`, `outlets: RegisterPart | None`), or None."""
     annotation = model.model_fields[key].annotation
-    either = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else ()  # (not a list of models)
+    # (not a list of models)
+    either = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else ()
     for t in (annotation, *either):
         if isinstance(t, type) and issubclass(t, BaseModel):
             return t

@@ -66,7 +66,8 @@ class TargetOut(_Model):
     outlets_missing: int = 0
     status: Status
     target: float
-    undecided: int  # villages not decided (population or distance blank, a cell unreadable); of a count: outlets
+    # villages not decided (population or distance blank, a cell unreadable); of a count: outlets
+    undecided: int
     unsubmitted: int  # counties or official townships of the scope with no valid village row
     value: float | None
 
@@ -90,7 +91,8 @@ class _Figures(_Model):
     if TYPE_CHECKING:
         villages: int
         priority_villages: int
-        priority_unknown: int  # villages whose priority is undecided (population or distance blank or invalid)
+        # villages whose priority is undecided (population or distance blank or invalid)
+        priority_unknown: int
         reached: int | None
         in_village: int | None
         priority_in_village: int | None
@@ -122,8 +124,8 @@ def figures(scope: str) -> Callable[[type[_F]], type[_F]]:
 
 @figures("city")
 class Summary(_Figures):
-    """The metrics of docs/METRICS.md over a scope. `reached`, `in_village`, `priority_in_village` and the rates are
-    null when nothing in the registers establishes them (Coverage.unknown_metrics)."""
+    """The metrics of docs/METRICS.md over a scope. `reached`, `in_village`, `priority_in_village` and the
+    rates are null when nothing in the registers establishes them (Coverage.unknown_metrics)."""
 
 
 @figures("county")
@@ -189,7 +191,8 @@ class Submission(_Model):
     """What one county (or township) of the scope sent (报送情况): its files, its village rows as they came,
     the latest date written in its rows; `submitted` false (未报送) when no valid village row came.
     `outlets`: its part of the outlet register (null when no outlet register was given). In
-    `township_submissions`, `township` names the township (（县级或未填乡镇）: the county's rows naming none)."""
+    `township_submissions`, `township` names the township (（县级或未填乡镇）: the county's rows naming
+    none)."""
 
     county: str
     errors: int  # error findings on its village rows (and on the header of a file of its rows alone)

@@ -47,10 +47,12 @@ def findings_in_scope(findings: list[Finding], places: pd.DataFrame, counties: l
         "_sheet": [f.sheet or "" for f in findings],
         "_row": [-1 if f.row is None else f.row for f in findings],
     }).astype({"_row": "int64"})
-    where = asked.merge(places, how="left", on=_KEYS, validate="many_to_one")  # (a left merge keeps the order)
+    # (a left merge keeps the order)
+    where = asked.merge(places, how="left", on=_KEYS, validate="many_to_one")
     about_file = where["county"].isna()
     inside = where["county"].isin(counties)
     if township is not None:
         inside = inside & (where["township"] == township)
-    kept = [(f, a) for f, k, a in zip(findings, (inside | about_file).tolist(), about_file.tolist(), strict=True) if k]
+    kept = [(f, a) for f, k, a in zip(findings, (inside | about_file).tolist(), about_file.tolist(),
+                                      strict=True) if k]
     return [f for f, _ in kept], [f for f, a in kept if a]

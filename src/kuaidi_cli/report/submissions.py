@@ -20,7 +20,8 @@ _DATES = ("in_village_since", "reached_since", "opened", "closed")
 _SEP = "\x1f"  # between a county and a township in a place's key
 
 UNASSIGNED = "（未能归属县区）"
-NO_TOWNSHIP = "（县级或未填乡镇）"  # the rows of a county that name no township (a county's park, a blank cell)
+# the rows of a county that name no township (a county's park, a blank cell)
+NO_TOWNSHIP = "（县级或未填乡镇）"
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ def submissions(counties: list[str], villages: Register, findings: list[Finding]
     tell is in a last row, UNASSIGNED, so that the table adds up to the rows sent. The latest date: of those
     up to `as_of` (a date after it is not yet known at the report's date)."""
     v = _records(_tally(villages, _county_of_rows(villages.seen, places), findings, as_of))
-    o = (_records(_tally(outlets, _county_of_rows(outlets.seen, places), findings, as_of)) if outlets is not None
+    o = (_records(_tally(outlets, _county_of_rows(outlets.seen, places), findings, as_of))
+         if outlets is not None
          else None)
     out = [_submission(v, o, name, county=name) for name in counties]
     if _has(v, UNASSIGNED) or (o is not None and _has(o, UNASSIGNED)):  # shown, never dropped
@@ -57,7 +59,8 @@ def submissions(counties: list[str], villages: Register, findings: list[Finding]
     return out
 
 
-def township_submissions(counties: list[str], townships: pd.DataFrame, villages: Register, findings: list[Finding],
+def township_submissions(counties: list[str], townships: pd.DataFrame, villages: Register, findings: list[
+    Finding],
                          *, places: Places, outlets: Register | None = None,
                          township: str | None = None, as_of: dt.date | None = None) -> list[Submission]:
     """The same by township (`townships`: county, township — the report's township rows, in their order):
@@ -68,8 +71,10 @@ def township_submissions(counties: list[str], townships: pd.DataFrame, villages:
     o_at = _township_of_rows(outlets.seen, places) if outlets is not None else None
     v = _records(_tally(villages, v_at, findings, as_of))
     o = _records(_tally(outlets, o_at, findings, as_of)) if outlets is not None and o_at is not None else None
-    wanted = [f"{c}{_SEP}{t}" for c, t in zip(townships["county"].astype(str), townships["township"].astype(str),
-                                               strict=True)]
+    wanted = [
+        f"{c}{_SEP}{t}"
+        for c, t in zip(townships["county"].astype(str), townships["township"].astype(str), strict=True)
+    ]
     if township is None:
         have = set(wanted)
         more = {str(k) for frame in (v, o) if frame is not None for k in frame}
@@ -157,7 +162,9 @@ def _counted_places(register: Register, ids: np.ndarray) -> tuple[np.ndarray, np
     where = register.counted_at
     if where is None or len(where) != len(counted):
         where = _row_positions(register.seen, counted)
-    placed = np.where(where >= 0, ids[np.maximum(where, 0)], -1) if len(where) else np.zeros(0, dtype=np.int64)
+    placed = (
+        np.where(where >= 0, ids[np.maximum(where, 0)], -1) if len(where) else np.zeros(0, dtype=np.int64)
+    )
     soft = placed[len(placed) - n_soft:] if n_soft else placed[:0]
     # (a row matched to none is not in `seen`: never the case from the checks)
     return placed[placed >= 0], soft[soft >= 0]
@@ -217,10 +224,16 @@ def _county_of_rows(seen: pd.DataFrame, places: Places) -> pd.Series:
     """The county each row of the register belongs to (see `Places`), worked out per distinct name."""
     if not len(seen):
         return pd.Series([], dtype=object)
-    written = seen["county"].astype(object) if "county" in seen else pd.Series(None, index=seen.index, dtype=object)
+    written = (
+        seen["county"].astype(object) if "county" in seen else pd.Series(None, index=seen.index, dtype=object)
+    )
     ids, distinct = pd.factorize(written.to_numpy(dtype=object))
     names = [str(v) for v in distinct]
-    canonical = places.canonical_all(names) if places.canonical_all is not None else [places.canonical(v) for v in names]
+    canonical = (
+        places.canonical_all(names)
+        if places.canonical_all is not None
+        else [places.canonical(v) for v in names]
+    )
     own = np.array([c if c in places.known else None for c in canonical] + [None], dtype=object)
     county = pd.Series(own[ids], index=seen.index, dtype=object)  # -1 (no name) takes the last, None
     code = "code" if "code" in seen else "village_code" if "village_code" in seen else None
@@ -239,13 +252,19 @@ def _township_of_rows(seen: pd.DataFrame, places: Places) -> pd.Series:
     county = _county_of_rows(seen, places)
     if not len(seen):
         return county
-    written = seen["township"].astype(object) if "township" in seen else pd.Series(None, index=seen.index, dtype=object)
+    written = (
+        seen["township"].astype(object)
+        if "township" in seen
+        else pd.Series(None, index=seen.index, dtype=object)
+    )
     names = places.township_names or {}
     pairs = pd.DataFrame({"county": county, "township": written.fillna("").astype(str)})
     unique = pairs.drop_duplicates()
     shown = {(c, t): names.get((c, t), t or NO_TOWNSHIP) for c, t in unique.itertuples(index=False)}
-    township = pd.Series(pd.Series(shown, dtype=object).reindex(pd.MultiIndex.from_frame(pairs)).to_numpy(dtype=object),
-                         index=seen.index)
+    township = pd.Series(
+        pd.Series(shown, dtype=object).reindex(pd.MultiIndex.from_frame(pairs)).to_numpy(dtype=object),
+        index=seen.index,
+    )
     return county.astype(str) + _SEP + township
 
 
@@ -268,4 +287,6 @@ def places_of_rows(seen: pd.DataFrame, places: Places) -> tuple[pd.Series, pd.Se
         empty = pd.Series([], dtype=object)
         return empty, empty
     county, township = _township_of_rows(seen, places).str.split(_SEP, n=1, expand=True).T.to_numpy()
-    return pd.Series(county, index=seen.index, dtype=object), pd.Series(township, index=seen.index, dtype=object)
+    return pd.Series(county, index=seen.index, dtype=object), pd.Series(
+        township, index=seen.index, dtype=object
+    )

@@ -110,12 +110,15 @@ def evaluate(target: Target, s: ScopeCounts, as_of: dt.date, *, unsubmitted: int
             status = Status.UNVERIFIED if count + undecided >= math.ceil(target.target) else Status.MISSED
     if target.kind == "info" and status != Status.NO_DATA:
         status = Status.INFO
-    shown_gap = None if status in (Status.NO_DATA, Status.INCOMPLETE) else gap  # a gap over a figure not established
-    return TargetResult(target=target, value=value, status=status, gap=shown_gap, due=due, undecided=undecided,
+    # a gap over a figure not established
+    shown_gap = None if status in (Status.NO_DATA, Status.INCOMPLETE) else gap
+    return TargetResult(target=target, value=value, status=status, gap=shown_gap, due=due,
+                        undecided=undecided,
                         unsubmitted=unsubmitted, outlets_missing=missing)
 
 
-def evaluate_all(targets: list[Target], s: ScopeCounts, as_of: dt.date, *, rates_only: bool = False, unsubmitted: int = 0,
+def evaluate_all(targets: list[Target], s: ScopeCounts, as_of: dt.date, *, rates_only: bool = False,
+                 unsubmitted: int = 0,
                  unknown: frozenset[str] = frozenset()) -> list[TargetResult]:
     """Every target (or only the rate targets, for a county: count targets are city-wide)."""
     return [evaluate(t, s, as_of, unsubmitted=unsubmitted, unknown=unknown)

@@ -33,7 +33,8 @@ class Projection:
     reached_on: dt.date | None  # the projected date, None when not at this pace
     met: bool  # already met at the latest point
     insufficient: bool = False  # too few as-of dates, or too short a span, to project
-    status: str | None = None  # the latest export's status when it established nothing (no-data, unverified, incomplete)
+    # the latest export's status when it established nothing (no-data, unverified, incomplete)
+    status: str | None = None
 
 
 def _slope(points: list[tuple[dt.date, float]]) -> float:
@@ -70,7 +71,8 @@ def project(series: list[dict[str, Any]], rules: Rules, *, rates_only: bool = Fa
         latest = (statuses or {}).get(target.id)
         if latest in UNESTABLISHED or not points:
             value = points[-1][1] if points and series and points[-1][0] == series[-1]["as_of"] else None
-            out.append(Projection(target, value, None, False, status=latest if latest in UNESTABLISHED else "no-data"))
+            out.append(Projection(target, value, None, False, status=latest if latest in UNESTABLISHED
+                                  else "no-data"))
             continue
         last_day, last = points[-1]
         if last >= target.target - 1e-12:

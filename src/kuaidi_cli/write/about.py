@@ -37,7 +37,8 @@ def about_rows(report: Report, context: ReportContext, rules: Rules, lang: str) 
     by_id = {x.id: x for x in rules.targets}
     for x in report.targets:  # the rules' ids and metrics, which the sheets people read leave out
         label = target_label(by_id[x.id], report, rules, lang)
-        rows.append((f"目标 {x.id}" if not en else f"Target {x.id}", f"{label}（{x.metric}）" if not en else f"{label} ({x.metric})"))
+        rows.append((f"目标 {x.id}" if not en else f"Target {x.id}", f"{label}（{x.metric}）" if not en
+                     else f"{label} ({x.metric})"))
     return rows
 
 

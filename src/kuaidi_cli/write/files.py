@@ -55,7 +55,8 @@ def written_by_kuaidi(path: Path, csv_headers: Mapping[str, bool] | None = None)
         return False
 
 
-def refuse_existing(path: Path, *, own: bool = False, csv_headers: Mapping[str, bool] | None = None, option: str = "-o",
+def refuse_existing(path: Path, *, own: bool = False, csv_headers: Mapping[str, bool] | None = None,
+                    option: str = "-o",
                     force: bool = True, api: bool = False) -> None:
     """Raise unless `path` may be written: it does not exist, or (with `own`) it is kuaidi's own output.
     The message names the `option` to change, and --force when the command has it (`api`: the library's
@@ -66,11 +67,13 @@ def refuse_existing(path: Path, *, own: bool = False, csv_headers: Mapping[str, 
         return
     what = "不是 kuaidi 生成的文件，" if own else ""
     what_en = " and was not written by kuaidi" if own else ""
-    how = (f"换一个 {option} 路径，或加 --force 覆盖", f"choose another {option} path, or add --force") if force else \
+    how = (f"换一个 {option} 路径，或加 --force 覆盖",
+           f"choose another {option} path, or add --force") if force else \
         (f"请移走它，或换一个 {option}", f"move it away, or choose another {option}")
     if api:
         how = ("换一个路径，或用 force=True 覆盖", "choose another path, or pass force=True")
-    raise KuaidiError(f"{path} 已存在，{what}不会覆盖；{how[0]}", f"{path} exists{what_en}; not overwritten: {how[1]}")
+    raise KuaidiError(f"{path} 已存在，{what}不会覆盖；{how[0]}",
+                      f"{path} exists{what_en}; not overwritten: {how[1]}")
 
 
 def refuse_input(path: Path, inputs: list[Path], *, api: bool = False) -> None:
@@ -108,7 +111,8 @@ def write_atomic(path: Path, data: bytes, inputs: list[Path]) -> None:
             os.unlink(tmp)
         if held_open(e, path):
             raise KuaidiError(f"文件「{path}」正被其他程序（如 Excel/WPS）打开，请关闭后重试",
-                              f"the file '{path}' is open in another program (Excel, WPS…); close it and try again") from e
+                              f"the file '{path}' is open in another program (Excel, WPS…); close it and "
+                              "try again") from e
         zh, en = os_reason(e)
         raise KuaidiError(f"无法写入 {path}：{zh}", f"cannot write {path}: {en}") from e
 

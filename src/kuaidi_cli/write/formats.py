@@ -87,7 +87,8 @@ def get(name: str) -> Format:
     for f in FORMATS:
         if f.name == name:
             return f
-    raise KuaidiError(f"不支持的格式 {name}（可用 {', '.join(names())}）", f"unknown format {name} (use {', '.join(names())})")
+    raise KuaidiError(f"不支持的格式 {name}（可用 {', '.join(names())}）",
+                      f"unknown format {name} (use {', '.join(names())})")
 
 
 def by_suffix(suffix: str) -> Format | None:

@@ -72,20 +72,24 @@ def default_path() -> Path:
     import platformdirs
 
     path = platformdirs.user_data_path("kuaidi", appauthor=False) / "history.sqlite"
-    earlier = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "kuaidi" / "history.sqlite"
+    earlier = Path(os.environ.get("XDG_DATA_HOME")
+                   or Path.home() / ".local" / "share") / "kuaidi" / "history.sqlite"
     return earlier if not path.exists() and earlier.exists() else path
 
 
 def _problem(path: Path, e: Exception) -> KuaidiError:
     text = str(e)
     if "locked" in text or "busy" in text:
-        return KuaidiError(f"历史库 {path} 被另一个进程锁住，请稍后再试", f"the history {path} is locked by another process; try again later")
+        return KuaidiError(f"历史库 {path} 被另一个进程锁住，请稍后再试",
+                           f"the history {path} is locked by another process; try again later")
     if "not a database" in text or "malformed" in text:
         return KuaidiError(f"历史库 {path} 已损坏，请改名备份后重跑，或用 --history 指定新文件",
-                           f"the history {path} is corrupt ({text}); move it aside and run again, or choose --history")
+                           f"the history {path} is corrupt ({text}); move it aside and run again, or choose "
+                           "--history")
     if "readonly" in text or "read-only" in text:
         return KuaidiError(f"历史库 {path} 只读：请检查文件权限，或用 --history 指定可写的文件",
-                           f"the history {path} is read-only ({text}); check its permissions, or choose --history")
+                           f"the history {path} is read-only ({text}); check its permissions, or choose "
+                           "--history")
     if isinstance(e, OSError):
         zh, en = os_reason(e)
         return KuaidiError(f"无法使用历史库 {path}：{zh}", f"cannot use the history {path}: {en}")
@@ -131,7 +135,8 @@ STATES_FORMAT = "parquet-zstd/1"
 
 
 def _pack(states: pd.DataFrame) -> bytes:
-    """The villages' states as one compressed Parquet file (500 000 villages: a few MB, well under a second)."""
+    """The villages' states as one compressed Parquet file (500 000 villages: a few MB, well under a
+    second)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -158,7 +163,8 @@ def record(path: Path, report: Report, run_at: dt.datetime, timeout: float = 30.
             conn.execute("BEGIN IMMEDIATE")
             try:
                 cur = conn.execute(
-                    "INSERT INTO runs (run_at, as_of, rules_name, rules_sha256, inputs) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO runs (run_at, as_of, rules_name, rules_sha256, inputs) VALUES (?, ?, "
+                    "?, ?, ?)",
                     (run_at.isoformat(), report.as_of.isoformat(), report.rules.name, report.rules.sha256,
                      json.dumps([i.model_dump() for i in report.inputs], ensure_ascii=False)),
                 )
@@ -171,17 +177,22 @@ def record(path: Path, report: Report, run_at: dt.datetime, timeout: float = 30.
                     rows += [(run_id, "county", name, "", k, v) for k, v in _values(c, columns).items()]
                 for w, key in zip(report.townships, townships, strict=True):
                     county, township = key.split("\x1f", 1)
-                    rows += [(run_id, "township", county, township, k, v) for k, v in _values(w, columns).items()]
+                    rows += [(run_id, "township", county, township, k, v) for k, v in _values(
+                        w, columns).items()]
                 conn.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)", rows)
-                # gap -1: not established (status no-data or incomplete); the column is NOT NULL in every history
+                # gap -1: not established (status no-data or incomplete); the column is NOT NULL in every
+                # history
                 targets = [(run_id, "", x.id, x.value, x.status, _gap(x.gap)) for x in report.targets]
                 for c, name in zip(report.counties, counties, strict=True):
                     targets += [(run_id, name, x.id, x.value, x.status, _gap(x.gap)) for x in c.targets]
                 conn.executemany("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?)", targets)
                 if packed is not None:
-                    conn.execute("INSERT INTO village_states VALUES (?, ?, ?)", (run_id, STATES_FORMAT, packed))
+                    conn.execute(
+                        "INSERT INTO village_states VALUES (?, ?, ?)", (run_id, STATES_FORMAT, packed)
+                    )
                 conn.executemany("INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?)",
-                                 [(run_id, x.county, int(x.submitted), x.rows, x.valid) for x in report.submissions])
+                                 [(run_id, x.county, int(x.submitted), x.rows, x.valid)
+                                  for x in report.submissions])
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -195,7 +206,8 @@ def record(path: Path, report: Report, run_at: dt.datetime, timeout: float = 30.
 def series(path: Path, county: str | None = None) -> list[dict[str, Any]]:
     """One point per as-of date (its latest run): {as_of, run_at, <metric>: value}, oldest first."""
     if not path.exists():
-        raise KuaidiError(f"还没有历史库 {path}：先运行 kuaidi export", f"no history at {path} yet: run kuaidi export first")
+        raise KuaidiError(f"还没有历史库 {path}：先运行 kuaidi export",
+                          f"no history at {path} yet: run kuaidi export first")
     try:
         with closing(connect(path)) as conn:
             scope, name = ("county", county) if county else ("city", "")
@@ -203,7 +215,8 @@ def series(path: Path, county: str | None = None) -> list[dict[str, Any]]:
                 """
                 SELECT r.as_of, r.run_at, m.metric, m.value FROM metrics m JOIN runs r ON r.id = m.run_id
                 WHERE m.scope = ? AND m.county = ? AND m.township = ''
-                  AND r.id = (SELECT id FROM runs r2 WHERE r2.as_of = r.as_of ORDER BY run_at DESC, id DESC LIMIT 1)
+                  AND r.id = (SELECT id FROM runs r2 WHERE r2.as_of = r.as_of ORDER BY run_at DESC, id DESC
+                  LIMIT 1)
                 ORDER BY r.as_of
                 """,
                 (scope, name),
@@ -219,7 +232,8 @@ def series(path: Path, county: str | None = None) -> list[dict[str, Any]]:
 def counties(path: Path) -> list[str]:
     try:
         with closing(connect(path)) as conn:
-            return [r[0] for r in conn.execute("SELECT DISTINCT county FROM metrics WHERE scope = 'county' ORDER BY county")]
+            return [r[0] for r in conn.execute(
+                "SELECT DISTINCT county FROM metrics WHERE scope = 'county' ORDER BY county")]
     except sqlite3.Error as e:
         raise _problem(path, e) from e
 
@@ -229,7 +243,8 @@ def latest_statuses(path: Path, county: str | None = None) -> dict[str, str]:
     county): what `trend` says of a target before any pace (no-data, unverified, incomplete stay so)."""
     try:
         with closing(connect(path)) as conn:
-            row = conn.execute("SELECT id FROM runs ORDER BY as_of DESC, run_at DESC, id DESC LIMIT 1").fetchone()
+            row = conn.execute(
+                "SELECT id FROM runs ORDER BY as_of DESC, run_at DESC, id DESC LIMIT 1").fetchone()
             if row is None:
                 return {}
             return dict(conn.execute("SELECT id, status FROM targets WHERE run_id = ? AND county = ?",
@@ -244,8 +259,8 @@ def state_dates(path: Path) -> list[dt.date]:
         with closing(connect(path)) as conn:
             rows = conn.execute("""
                 SELECT DISTINCT r.as_of FROM runs r JOIN village_states s ON s.run_id = r.id
-                WHERE r.id = (SELECT id FROM runs r2 WHERE r2.as_of = r.as_of ORDER BY run_at DESC, id DESC LIMIT 1)
-                ORDER BY r.as_of""").fetchall()
+                WHERE r.id = (SELECT id FROM runs r2 WHERE r2.as_of = r.as_of ORDER BY run_at DESC, id DESC
+                LIMIT 1) ORDER BY r.as_of""").fetchall()
     except sqlite3.Error as e:
         raise _problem(path, e) from e
     return [dt.date.fromisoformat(r[0]) for r in rows]
@@ -257,7 +272,8 @@ def states_at(path: Path, as_of: dt.date) -> pd.DataFrame | None:
         with closing(connect(path)) as conn:
             row = conn.execute("""
                 SELECT s.format, s.data FROM runs r LEFT JOIN village_states s ON s.run_id = r.id
-                WHERE r.as_of = ? ORDER BY r.run_at DESC, r.id DESC LIMIT 1""", (as_of.isoformat(),)).fetchone()
+                WHERE r.as_of = ? ORDER BY r.run_at DESC, r.id DESC LIMIT 1""",
+                (as_of.isoformat(),)).fetchone()
     except sqlite3.Error as e:
         raise _problem(path, e) from e
     if row is None or row[1] is None or row[0] != STATES_FORMAT:
@@ -266,7 +282,8 @@ def states_at(path: Path, as_of: dt.date) -> pd.DataFrame | None:
 
 
 def _latest_run(conn: sqlite3.Connection, as_of: str) -> int | None:
-    row = conn.execute("SELECT id FROM runs WHERE as_of = ? ORDER BY run_at DESC, id DESC LIMIT 1", (as_of,)).fetchone()
+    row = conn.execute("SELECT id FROM runs WHERE as_of = ? ORDER BY run_at DESC, id DESC LIMIT 1", (
+        as_of,)).fetchone()
     return None if row is None else int(row[0])
 
 
@@ -309,7 +326,8 @@ def gaps(path: Path, county: str | None = None) -> dict[dt.date, tuple[list[str]
                 unsent = [c for c, ok in sent.items() if not ok and (county is None or c == county)]
                 marks = ",".join("?" * len(UNESTABLISHED))
                 targets = [r[0] for r in conn.execute(
-                    f"SELECT id FROM targets WHERE run_id = ? AND county = ? AND status IN ({marks}) ORDER BY id",
+                    f"SELECT id FROM targets WHERE run_id = ? AND county = ? AND status IN ({marks}) "
+                    "ORDER BY id",
                     (run_id, county or "", *UNESTABLISHED)).fetchall()]
                 if unsent or targets:
                     out[dt.date.fromisoformat(as_of)] = (unsent, targets)

@@ -29,17 +29,18 @@ from kuaidi_cli.write.scope import title as scope_title
 from kuaidi_cli.write.text import Marks, pct, rate_marks, reason_text
 
 _CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#222;max-width:1100px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-left:4px solid #2f5597;padding-left:8px}
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang
+SC",sans-serif;margin:24px;color:#222;max-width:1100px} h1{font-size:22px;margin:0 0
+4px}h2{font-size:17px;margin:28px 0 8px;border-left:4px solid #2f5597;padding-left:8px}
 .sub{color:#666;margin-bottom:16px}table{border-collapse:collapse;font-size:13px;margin:4px 0}
-th,td{border:1px solid #bbb;padding:4px 8px}th{background:#d9e1f2}td.n{text-align:right}
-tr.total td{font-weight:bold;background:#f2f2f2}.foot{color:#777;font-size:12px;margin-top:24px}
-STATUSES
-.warn{background:#fff4ce;border-left:4px solid #c98a00;padding:6px 10px;margin:6px 0;font-weight:bold;color:#6b4a00}
-svg text{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}.charts svg{max-width:100%;height:auto}
-@media print{@page{size:A4 landscape;margin:12mm}body{margin:0;max-width:none}
-h2{break-after:avoid}tr,.charts svg{break-inside:avoid}thead{display:table-header-group}
-th,STATUS_CLASSES,tr.total td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+th,td{border:1px solid #bbb;padding:4px 8px}th{background:#d9e1f2}td.n{text-align:right} tr.total
+td{font-weight:bold;background:#f2f2f2}.foot{color:#777;font-size:12px;margin-top:24px} STATUSES
+.warn{background:#fff4ce;border-left:4px solid #c98a00;padding:6px 10px;margin:6px
+0;font-weight:bold;color:#6b4a00} svg text{font-family:"Noto Sans CJK SC","Microsoft
+YaHei",sans-serif}.charts svg{max-width:100%;height:auto} @media print{@page{size:A4
+landscape;margin:12mm}body{margin:0;max-width:none} h2{break-after:avoid}tr,.charts
+svg{break-inside:avoid}thead{display:table-header-group} th,STATUS_CLASSES,tr.total
+td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """.replace("STATUS_CLASSES", ",".join(f".{s.value}" for s in Status)).replace("STATUSES", css())
 
 
@@ -57,28 +58,40 @@ def _bar_chart(title: str, names: list[str], values: list[float | None], lines: 
 
     parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{escape(title)}">',
-             f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">{escape(title)}</text>']
+             f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="15" '
+             f'font-weight="bold">{escape(title)}</text>']
     for tick in (0, 0.2, 0.4, 0.6, 0.8, 1.0):
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#e5e5e5"/>')
-        parts.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">{tick:.0%}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            'stroke="#e5e5e5"/>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">{tick:.0%}</text>')
     on_top: list[str] = []  # the bars' values, drawn over the target lines, with a white edge to stay legible
     for i, (name, v) in enumerate(zip(names, values, strict=True)):
         x = left + step * i + (step - bar) / 2
         if v is not None:
-            parts.append(f'<rect class="bar" x="{x:.1f}" y="{y(v):.1f}" width="{bar:.1f}" height="{plot_h * v:.1f}" '
+            parts.append(
+                f'<rect class="bar" x="{x:.1f}" y="{y(v):.1f}" width="{bar:.1f}" height="{plot_h * v:.1f}" '
                          f'fill="{color}"><title>{escape(name)} {pct(v, marks)}</title></rect>')
-            on_top.append(f'<text x="{x + bar / 2:.1f}" y="{y(v) - 4:.1f}" text-anchor="middle" font-size="11" '
+            on_top.append(
+                f'<text x="{x + bar / 2:.1f}" y="{y(v) - 4:.1f}" text-anchor="middle" font-size="11" '
                           f'stroke="#fff" stroke-width="3" paint-order="stroke">{pct(v, marks)}</text>')
         else:
-            parts.append(f'<text x="{x + bar / 2:.1f}" y="{y(0) - 4:.1f}" text-anchor="middle" font-size="11">—</text>')
-        parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="12">'
+            parts.append(
+                f'<text x="{x + bar / 2:.1f}" y="{y(0) - 4:.1f}" text-anchor="middle" '
+                'font-size="11">—</text>')
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="12">'
                      f'{escape(name)}</text>')
     for n, (value, label) in enumerate(lines):
-        parts.append(f'<line class="target" x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+        parts.append(
+            f'<line class="target" x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
                      f'stroke="#c00000" stroke-dasharray="6 4" stroke-width="1.5"/>')
         # labels in the right margin, nudged apart when two targets are close (80% and 85%)
         ly = y(value) + 4 + (8 if n % 2 == 0 and len(lines) > 1 else -2)
-        parts.append(f'<text x="{width - right + 6}" y="{ly:.1f}" font-size="11" fill="#c00000">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{width - right + 6}" y="{ly:.1f}" font-size="11" '
+            f'fill="#c00000">{escape(label)}</text>')
     parts += on_top
     parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{y(0)}" stroke="#888"/>')
     parts.append("</svg>")
@@ -112,9 +125,16 @@ def _submission_table(report: Report, lang: str, townships: bool) -> str:
                 f'{escape(str(x)).replace(chr(10), "<br>")}</td>'
                 for x, spanning in cells if not (i and spanning)) + "</tr>")
     note = submission_table.note(report, lang)
-    return (f"<h2>{escape(submission_table.title(report, lang, townships=townships))}</h2><table><tr>"
-            + "".join(f"<th>{escape(h)}</th>" for h in submission_table.headers(report, lang, townships=townships))
-            + "</tr>" + "".join(body) + "</table>" + (f"<p>{escape(note)}</p>" if note and not townships else ""))
+    return (
+        f"<h2>{escape(submission_table.title(report, lang, townships=townships))}</h2><table><tr>"
+        + "".join(
+            f"<th>{escape(h)}</th>" for h in submission_table.headers(report, lang, townships=townships)
+        )
+        + "</tr>"
+        + "".join(body)
+        + "</table>"
+        + (f"<p>{escape(note)}</p>" if note and not townships else "")
+    )
 
 
 def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "zh") -> str:
@@ -129,11 +149,13 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
         target = pct(x.target, marks) if rule.is_rate else f"{x.target:g}"
         gap = status_note(x, lang, is_rate=rule.is_rate)
         label = target_label(rule, report, rules, lang)
-        note = reference_note(rule.metric, context, lang)  # (as the terminal: 79 township-level units in the list)
+        # (as the terminal: 79 township-level units in the list)
+        note = reference_note(rule.metric, context, lang)
         note = f"<br><small>{escape(note)}</small>" if note else ""
         rows.append(f"<tr><td>{escape(label)}{note}</td><td>{t('kind.' + x.kind, lang)}</td>"
                     f'<td class="n">{target}</td><td class="n">{value}</td><td>{x.due.isoformat()}</td>'
-                    f'<td class="{x.status}">{t("status." + x.status, lang)}</td><td class="n">{gap}</td></tr>')
+                    f'<td class="{x.status}">{t("status." + x.status, lang)}</td><td '
+                    f'class="n">{gap}</td></tr>')
     targets = ("<table><tr>" + "".join(f"<th>{t(k, lang)}</th>" for k in
                ("target_label", "kind", "target_value", "current", "due", "status", "gap")) + "</tr>"
                + "".join(rows) + "</table>")
@@ -141,8 +163,13 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     heads = ("county", *(c.key for c in columns))
 
     def scope_row(name: str, s: ScopeRow, cls: str = "") -> str:
-        cells = ["—" if x is None else pct(x, marks) if c.rate else x for c, x in zip(columns, values(s, columns), strict=True)]
-        return f'<tr class="{cls}"><td>{escape(name)}</td>' + "".join(f'<td class="n">{c}</td>' for c in cells) + "</tr>"
+        cells = ["—" if x is None else pct(x, marks) if c.rate else x for c, x in zip(columns, values(
+            s, columns), strict=True)]
+        return (
+            f'<tr class="{cls}"><td>{escape(name)}</td>'
+            + "".join(f'<td class="n">{c}</td>' for c in cells)
+            + "</tr>"
+        )
 
     counties = ("<table><tr>" + "".join(f"<th>{t(k, lang)}</th>" for k in heads) + "</tr>"
                 + "".join(scope_row(names[0], s) for names, s in county_rows(report, lang))
@@ -150,25 +177,33 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     township_heading = townships = ""
     if report.scope.level != "city" or len(report.counties) == 1:  # a county's page: its townships
         township_heading = f"<h2>{t('by_township', lang)}</h2>"
-        townships = (f"<table><tr><th>{t('county', lang)}</th>"
-                     + "".join(f"<th>{t(k, lang)}</th>" for k in ("township", *heads[1:])) + "</tr>"
-                     + "".join(scope_row(names[1], s).replace("<td>", f"<td>{escape(names[0])}</td><td>", 1)
-                               for names, s in township_rows(report, lang))
-                     + scope_row(t("total_row", lang), report.summary, "total").replace("<td>", '<td colspan="2">', 1)
-                     + "</table>")
+        townships = (
+            f"<table><tr><th>{t('county', lang)}</th>"
+            + "".join(f"<th>{t(k, lang)}</th>" for k in ("township", *heads[1:]))
+            + "</tr>"
+            + "".join(
+                scope_row(names[1], s).replace("<td>", f"<td>{escape(names[0])}</td><td>", 1)
+                for names, s in township_rows(report, lang)
+            )
+            + scope_row(t("total_row", lang), report.summary, "total").replace("<td>", '<td colspan="2">', 1)
+            + "</table>"
+        )
     submissions = "".join(_submission_table(report, lang, townships) for townships in (False, True))
     changes = ""
     if context.changes is not None:
         ch = context.changes
         changes = (f"<h2>{escape(change_table.title(ch, lang))}</h2>"
-                   + "".join(f"<p>{escape(line)}</p>" for line in change_table.county_lines(ch, lang)) + "<table><tr>"
+                   + "".join(f"<p>{escape(line)}</p>" for line in change_table.county_lines(ch, lang))
+                   + "<table><tr>"
                    + "".join(f"<th>{escape(h)}</th>" for h in change_table.count_headers(lang)) + "</tr>"
                    + "".join("<tr>" + "".join(f"<td>{escape(str(x))}</td>" for x in row) + "</tr>"
-                             for row in change_table.count_rows(ch, lang, report.scope.counties)) + "</table><table><tr>"
+                             for row in change_table.count_rows(ch, lang, report.scope.counties))
+                   + "</table><table><tr>"
                    + "".join(f"<th>{escape(h)}</th>" for h in change_table.village_headers(lang)) + "</tr>"
                    + "".join("<tr>" + "".join(f"<td>{escape(str(x or ''))}</td>" for x in row) + "</tr>"
                              for row in change_table.village_rows(ch, lang)[:200]) + "</table>")
-    # bars of the parts a reader compares: the counties of a city (or of several counties), the townships of one
+    # bars of the parts a reader compares: the counties of a city (or of several counties), the townships of
+    # one
     # county (or of one township)
     by_township = report.scope.level != "city" and len(report.counties) == 1
     parts: Sequence[ScopeRow] = report.townships if by_township else report.counties
@@ -180,13 +215,16 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     why = reason_text(rules, lang)
     attention = "".join(
         f"<tr><td>{escape(a.county)}</td><td>{escape(a.township)}</td><td>{escape(a.village)}</td>"
-        f"<td>{escape(why(a))}</td><td>{escape(a.file or '')}{'' if a.row is None else f' : {a.row}'}</td></tr>"
+        f"<td>{escape(why(a))}</td>"
+        f"<td>{escape(a.file or '')}{'' if a.row is None else f' : {a.row}'}</td></tr>"
         for a in report.attention[:200]
     )
     attention_title = (t("attention", lang, n=200, total=len(report.attention)) if len(report.attention) > 200
                        else t("attention_all", lang, total=len(report.attention)))
     foot = footer_lines(report, context, lang)  # (the terminal's, line for line)
-    warnings = "".join(f'<div class="warn">⚠{escape(note)}</div>' for note in trust_notes(report, context, lang))
+    warnings = "".join(
+        f'<div class="warn">⚠{escape(note)}</div>' for note in trust_notes(report, context, lang)
+    )
     return f"""<!doctype html>
 <html lang="{'en' if en else 'zh-CN'}"><head><meta charset="utf-8">{HTML_MARK}<title>{escape(title)}</title>
 <style>{_CSS}</style></head><body>
@@ -202,8 +240,8 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
 {submissions}
 {changes}
 <h2>{escape(attention_title)}</h2>
-<table><tr><th>{t("county", lang)}</th><th>{t("township", lang)}</th><th>{t("village", lang)}</th><th>{t("reasons", lang)}</th><th>{t("file", lang)} : {t("row_no", lang)}</th></tr>
-{attention}</table>
-<div class="foot">{"<br>".join(escape(x) for x in foot)}</div>
+<table><tr><th>{t("county", lang)}</th><th>{t("township", lang)}</th><th>{t("village",
+lang)}</th><th>{t("reasons", lang)}</th><th>{t("file", lang)} : {t("row_no", lang)}</th></tr>
+{attention}</table> <div class="foot">{"<br>".join(escape(x) for x in foot)}</div>
 </body></html>
 """

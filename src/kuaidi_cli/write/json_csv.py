@@ -88,7 +88,8 @@ def _csv(header: list[str], rows: Iterable[Sequence[object]], *, samples: str | 
 
 
 def _attention_header(lang: str) -> list[str]:
-    return [t("county", lang), t("township", lang), t("village", lang), "区划代码" if lang != "en" else "Code",
+    return [t("county", lang), t("township", lang), t("village", lang), "区划代码" if lang != "en"
+            else "Code",
             t("reasons", lang), t("in_village", lang), t("reached", lang), t("file", lang), t("row_no", lang)]
 
 
@@ -112,11 +113,33 @@ def attention_csv(report: Report, rules: Rules, lang: str = "zh") -> bytes:
     from kuaidi_cli.write.text import reason_text
 
     why = reason_text(rules, lang)
-    return _csv(_attention_header(lang), samples=lang if report.samples else None, rows=((a.county, a.township, a.village, a.code, why(a), yes_no(a.in_village, lang),
-                                           yes_no(a.reached, lang), a.file, a.row) for a in report.attention))
+    return _csv(
+        _attention_header(lang),
+        samples=lang if report.samples else None,
+        rows=(
+            (
+                a.county,
+                a.township,
+                a.village,
+                a.code,
+                why(a),
+                yes_no(a.in_village, lang),
+                yes_no(a.reached, lang),
+                a.file,
+                a.row,
+            )
+            for a in report.attention
+        ),
+    )
 
 
 def findings_csv(findings: list[Finding], lang: str = "zh", *, samples: bool = False) -> bytes:
     """Every data finding (the 数据问题 sheet, uncapped); `samples`: of the bundled samples, so marked."""
-    return _csv(_findings_header(lang), samples=lang if samples else None, rows=((f.file, f.sheet, f.row, f.column, f.value, f.code, t(str(f.severity), lang),
-                                          f.message(lang)) for f in findings))
+    return _csv(
+        _findings_header(lang),
+        samples=lang if samples else None,
+        rows=(
+            (f.file, f.sheet, f.row, f.column, f.value, f.code, t(str(f.severity), lang), f.message(lang))
+            for f in findings
+        ),
+    )

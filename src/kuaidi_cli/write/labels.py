@@ -32,7 +32,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "row": ("第{n}行", "row {n}"),
     "rows_many": ("第{rows}行（共{n}行）", "rows {rows} ({n} rows)"),
     "skipped_file": ("跳过 {path}：{why}", "skipped {path}: {why}"),
-    "more_changes": ("… 还有 {n} 个村未显示（--format json 可看全部）", "… and {n} more (--format json gives all)"),
+    "more_changes": (
+        "… 还有 {n} 个村未显示（--format json 可看全部）",
+        "… and {n} more (--format json gives all)",
+    ),
     "more": ("… 还有 {n} 条未显示（--max-findings 调整条数，--format json 可看全部）",
              "… and {n} more (raise --max-findings, or use --format json for all)"),
     "no_findings": ("没有发现数据问题。", "No findings."),
@@ -44,14 +47,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "file_line": ("{name}（{kind}，{fmt}，{sheet}表头在第{header}行）",
                   "{name} ({kind}, {fmt}, {sheet}header on row {header})"),
     "sheet_part": ("工作表「{sheet}」，", "sheet '{sheet}', "),
-    "count_line": ("  行数 {rows} = 有效 {valid}{uncertain} + 无效 {invalid} + 跳过 {skipped}{detail}；错误 {errors}，警告 {warnings}",
-                   "  rows {rows} = valid {valid}{uncertain} + invalid {invalid} + skipped {skipped}{detail}; errors {errors}, warnings {warnings}"),
+    "count_line": (
+        "  行数 {rows} = 有效 {valid}{uncertain} + 无效 {invalid} + 跳过 {skipped}{detail}；错误 {errors}，警"
+        "告 {warnings}",
+        "  rows {rows} = valid {valid}{uncertain} + invalid {invalid} + skipped {skipped}{detail}; errors "
+        "{errors}, warnings {warnings}",
+    ),
     "count_uncertain": (" + 待核实 {n}", " + uncertain {n}"),
     "failed_uncertain": ("，{n} 行待核实（仍计入）", ", {n} uncertain (counted)"),
     "ok": ("✓ 检查通过：{files} 个文件，{valid} 行有效，没有错误（警告 {warnings} 条）。",
            "✓ Passed: {files} files, {valid} valid rows, no errors ({warnings} warnings)."),
-    "failed": ("✗ 发现 {errors} 个错误、{warnings} 条警告：{invalid} 行无效{uncertain}。请按上表修改后再查。",
-               "✗ {errors} errors and {warnings} warnings: {invalid} rows are invalid{uncertain}. Fix them and check again."),
+    "failed": (
+        "✗ 发现 {errors} 个错误、{warnings} 条警告：{invalid} 行无效{uncertain}。请按上表修改后再查。",
+        "✗ {errors} errors and {warnings} warnings: {invalid} rows are invalid{uncertain}. Fix them and "
+        "check again.",
+    ),
     "report_title": ("{scope}“快递进村”工作进展 — 截至{date}", "{scope} 快递进村 progress — as of {date}"),
     "targets": ("目标", "Targets"),
     "target_label": ("目标", "Target"),
@@ -64,7 +74,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "due": ("截止", "Due"),
     "status": ("状态", "Status"),
     "gap": ("差距", "Gap"),
-    "gap.undecided": ("{n} 个村缺人口/距离，无法判定是否重点村", "{n} villages lack population/distance: priority undecided"),
+    "gap.undecided": (
+        "{n} 个村缺人口/距离，无法判定是否重点村",
+        "{n} villages lack population/distance: priority undecided",
+    ),
     "gap.unsubmitted": ("{n} 个县区或乡镇未报送", "{n} counties or townships sent nothing"),
     "gap.no_column": ("台账中没有可计算的数据", "nothing in the registers to compute it from"),
     "unsubmitted": ("未报送", "not submitted"),
@@ -84,20 +97,27 @@ LABELS: dict[str, tuple[str, str]] = {
     "change.readable_again": ("恢复可读", "readable again"),
     "change.first_submitted": ("首次报送", "first sent"),
     "change.not_submitted": ("本期未报送", "not sent now"),
-    "changes.first_submitted": ("{county}：上期（{since}）未报送，本期首次报送 {n} 个村（其中已通达 {reached} 个），"
-                                "列为“首次报送”，不计入新通达等变化",
-                                "{county} sent nothing as of {since}: its {n} villages sent now ({reached} of them "
-                                "reached) are listed as first sent, not as newly reached or the like"),
-    "changes.not_submitted": ("{county}：本期未报送，上期（{since}）的 {n} 个村列为“本期未报送”，不计为台账移出",
-                              "{county} sent nothing now: its {n} villages of {since} are listed as not sent now, "
-                              "not as gone from the register"),
+    "changes.first_submitted": (
+        "{county}：上期（{since}）未报送，本期首次报送 {n} 个村（其中已通达 {reached} 个），列为“首次报送”，"
+        "不计入新通达等变化",
+        "{county} sent nothing as of {since}: its {n} villages sent now ({reached} of them reached) are "
+        "listed as first sent, not as newly reached or the like",
+    ),
+    "changes.not_submitted": (
+        "{county}：本期未报送，上期（{since}）的 {n} 个村列为“本期未报送”，不计为台账移出",
+        "{county} sent nothing now: its {n} villages of {since} are listed as not sent now, not as gone from "
+        "the register",
+    ),
     "sub.files": ("文件", "Files"),
     "sub.latest": ("最近日期", "Latest date"),
     "sub.status": ("报送", "Status"),
     "sub.sent": ("已报送", "submitted"),
     "sub.no_valid": ("无有效行", "no valid rows"),
     "sub.unassigned": ("（未能归属县区）", "(no county)"),
-    "sub.unassigned_status": ("未能归属县区：请填写县区或区划代码", "county unknown: fill in 县区 or the code"),
+    "sub.unassigned_status": (
+        "未能归属县区：请填写县区或区划代码",
+        "county unknown: fill in 县区 or the code",
+    ),
     "sub.register": ("台账", "Register"),
     "sub.villages": ("行政村", "villages"),
     "sub.outlets": ("服务点", "outlets"),
@@ -107,41 +127,89 @@ LABELS: dict[str, tuple[str, str]] = {
     "sub.outlets_no_valid": ("服务点无有效行", "no valid outlet rows"),
     "sub.by_township": ("分乡镇报送情况", "Submissions by township"),
     "sub.no_township": ("（县级或未填乡镇）", "(county level or no township)"),
-    "sub.no_outlet_register": ("未给服务点台账：报送情况只列行政村台账", "no outlet register given: only the village register is listed"),
+    "sub.no_outlet_register": (
+        "未给服务点台账：报送情况只列行政村台账",
+        "no outlet register given: only the village register is listed",
+    ),
     "unsubmitted_line": ("未报送（没有有效的行政村数据）：{names}；比率目标标为“数据不全”",
                          "not submitted (no valid village row): {names}; rate targets are marked incomplete"),
-    "unsubmitted_line_nothing": ("未报送（没有有效的行政村数据）：{names}；没有可计算的数据，目标标为“无数据”",
-                                 "not submitted (no valid village row): {names}; nothing to compute, the targets have no data"),
-    "no_divisions_line": ("未对照官方区划（--divisions none）：无法核对是否缺报乡镇和行政村",
-                          "no official division list (--divisions none): missing townships and villages cannot be checked"),
-    "unsubmitted_line_gazetteer": ("未报送（没有有效的行政村数据）：{names}；按官方名单，这些村计为未通达",
-                                   "not submitted (no valid village row): {names}; over the official list, their villages count as not reached"),
-    "undecided_line": ("{n} 个村缺人口或距离，无法判定是否重点村（列在待整改村中，原因“缺人口/距离”）",
-                       "{n} villages lack population or distance, so their priority is undecided (listed among the villages needing attention)"),
-    "unknown_metrics_line": ("台账的“是否驻村设点/是否通达”列全空且未给服务点台账：{metrics}无法计算",
-                             "the register's in-village/reached columns are blank and no outlet register was given: {metrics} cannot be computed"),
-    "no_outlets_line": ("未给服务点台账：园区、服务站、服务点数量无法统计，数量目标标为“无数据”",
-                        "no outlet register: parks, stations and points cannot be counted; their targets have no data"),
-    "uncertain_line": ("{n} 行有无法识别的单元格（见数据问题）：这些村仍计入各项比率，单元格影响的指标按待核实处理",
-                       "{n} rows have a cell kuaidi cannot read (see the findings): their villages are counted, the figures those cells decide treated as undecided"),
-    "uncertain_outlets_line": ("服务点台账 {n} 行有无法识别的日期或层级（见数据问题）：这些服务点影响的指标按待核实处理",
-                               "{n} outlet rows have a date or level kuaidi cannot read (see the findings): the figures they decide are treated as undecided"),
-    "no_outlet_rows_line": ("服务点台账中没有这些县区/乡镇的行：{names}；其驻村设点、通达按行政村台账的“是否驻村设点/是否通达”列计算，园区、服务站、服务点数量不全",
-                            "the outlet register holds no row of: {names}; their in-village and reached figures come from the village register's columns, and their parks, stations and points are not counted"),
-    "no_outlet_rows_blank_line": ("服务点台账中没有这些县区/乡镇的行，行政村台账的“是否驻村设点”列也为空：{names}；相关目标标为“数据不全”",
-                                  "the outlet register holds no row of, and the village register's in-village column is blank for: {names}; the targets concerned are incomplete"),
-    "gap.undecided_cells": ("{n} 个村的单元格无法识别，待核实", "{n} villages have a cell kuaidi cannot read: undecided"),
-    "gap.undecided_outlets": ("{n} 个服务点的日期或层级无法识别，待核实", "{n} outlets have a date or level kuaidi cannot read: undecided"),
-    "gap.no_outlet_rows": ("{n} 个村所在县区/乡镇无服务点台账数据", "{n} villages lie where the outlet register holds no row"),
+    "unsubmitted_line_nothing": (
+        "未报送（没有有效的行政村数据）：{names}；没有可计算的数据，目标标为“无数据”",
+        "not submitted (no valid village row): {names}; nothing to compute, the targets have no data",
+    ),
+    "no_divisions_line": (
+        "未对照官方区划（--divisions none）：无法核对是否缺报乡镇和行政村",
+        "no official division list (--divisions none): missing townships and villages cannot be checked",
+    ),
+    "unsubmitted_line_gazetteer": (
+        "未报送（没有有效的行政村数据）：{names}；按官方名单，这些村计为未通达",
+        "not submitted (no valid village row): {names}; over the official list, their villages count as not "
+        "reached",
+    ),
+    "undecided_line": (
+        "{n} 个村缺人口或距离，无法判定是否重点村（列在待整改村中，原因“缺人口/距离”）",
+        "{n} villages lack population or distance, so their priority is undecided (listed among the villages "
+        "needing attention)",
+    ),
+    "unknown_metrics_line": (
+        "台账的“是否驻村设点/是否通达”列全空且未给服务点台账：{metrics}无法计算",
+        "the register's in-village/reached columns are blank and no outlet register was given: {metrics} "
+        "cannot be computed",
+    ),
+    "no_outlets_line": (
+        "未给服务点台账：园区、服务站、服务点数量无法统计，数量目标标为“无数据”",
+        "no outlet register: parks, stations and points cannot be counted; their targets have no data",
+    ),
+    "uncertain_line": (
+        "{n} 行有无法识别的单元格（见数据问题）：这些村仍计入各项比率，单元格影响的指标按待核实处理",
+        "{n} rows have a cell kuaidi cannot read (see the findings): their villages are counted, the figures "
+        "those cells decide treated as undecided",
+    ),
+    "uncertain_outlets_line": (
+        "服务点台账 {n} 行有无法识别的日期或层级（见数据问题）：这些服务点影响的指标按待核实处理",
+        "{n} outlet rows have a date or level kuaidi cannot read (see the findings): the figures they decide "
+        "are treated as undecided",
+    ),
+    "no_outlet_rows_line": (
+        "服务点台账中没有这些县区/乡镇的行：{names}；其驻村设点、通达按行政村台账的“是否驻村设点/是否通达”列"
+        "计算，园区、服务站、服务点数量不全",
+        "the outlet register holds no row of: {names}; their in-village and reached figures come from the "
+        "village register's columns, and their parks, stations and points are not counted",
+    ),
+    "no_outlet_rows_blank_line": (
+        "服务点台账中没有这些县区/乡镇的行，行政村台账的“是否驻村设点”列也为空：{names}；相关目标标为“数"
+        "据不全”",
+        "the outlet register holds no row of, and the village register's in-village column is blank for: "
+        "{names}; the targets concerned are incomplete",
+    ),
+    "gap.undecided_cells": (
+        "{n} 个村的单元格无法识别，待核实",
+        "{n} villages have a cell kuaidi cannot read: undecided",
+    ),
+    "gap.undecided_outlets": (
+        "{n} 个服务点的日期或层级无法识别，待核实",
+        "{n} outlets have a date or level kuaidi cannot read: undecided",
+    ),
+    "gap.no_outlet_rows": (
+        "{n} 个村所在县区/乡镇无服务点台账数据",
+        "{n} villages lie where the outlet register holds no row",
+    ),
     "reason.unreadable": ("{column}「{value}」无法识别", "{column} '{value}' unreadable"),
     "reason.undecided_in_village": ("驻村设点待核实", "in-village undecided"),
     "reason.undecided_reached": ("通达待核实", "reached undecided"),
-    "footer.input_uncertain": ("，{n} 行仍计入、相关指标待核实", "; {n} still counted, the figures they decide undecided"),
+    "footer.input_uncertain": (
+        "，{n} 行仍计入、相关指标待核实",
+        "; {n} still counted, the figures they decide undecided",
+    ),
     "samples_mark": ("【示例数据】", "[SAMPLE DATA] "),
-    "export_no_changes": ("；本期变化：历史库中没有更早的导出可比，下次导出起写出",
-                          "; what changed: no earlier export in the history to compare with, written from the next export on"),
-    "export_unsubmitted": ("；未报送：{names}，以上为部分数据（只含已报送的县区）",
-                           "; not submitted: {names}, so the figures are partial (the counties that sent registers only)"),
+    "export_no_changes": (
+        "；本期变化：历史库中没有更早的导出可比，下次导出起写出",
+        "; what changed: no earlier export in the history to compare with, written from the next export on",
+    ),
+    "export_unsubmitted": (
+        "；未报送：{names}，以上为部分数据（只含已报送的县区）",
+        "; not submitted: {names}, so the figures are partial (the counties that sent registers only)",
+    ),
     "export_samples": ("（示例数据，未记入历史库）", " (sample data; not recorded in the history)"),
     "reason.missing": ("缺{fields}", "lacks {fields}"),
     "field.population": ("人口", "population"),
@@ -174,15 +242,24 @@ LABELS: dict[str, tuple[str, str]] = {
     "footer.rules": ("规则：{name}（sha256 {sha}）", "rules: {name} (sha256 {sha})"),
     "footer.input": ("输入：{path}（{rows} 行，其中 {invalid} 行有错误{uncertain}）",
                      "input: {path} ({rows} rows, {invalid} with errors{uncertain})"),
-    "footer.samples": ("示例数据（--samples）：内置示例台账，村名与代码真实，人口、距离、服务点为合成数据，不可作为工作报表报送",
-                       "sample data (--samples): the bundled example registers, real names and codes, synthetic attributes; not a report to send"),
+    "footer.samples": (
+        "示例数据（--samples）：内置示例台账，村名与代码真实，人口、距离、服务点为合成数据，不可作为工作"
+        "报表报送",
+        "sample data (--samples): the bundled example registers, real names and codes, synthetic attributes; "
+        "not a report to send",
+    ),
     "footer.source": ("台账来自 {source}", "registers from {source}"),
     "footer.scope": ("范围外的 {n} 行未计入（规则 scope）", "{n} rows outside the rules' scope not counted"),
     "footer.findings": ("数据问题：错误 {errors} 条、警告 {warnings} 条，用 {command} 查看",
                         "data findings: {errors} errors, {warnings} warnings; see {command}"),
-    "footer.file_findings": ("其中 {n} 条关于文件本身（表头、合计行、重复行等），不属于任何一个县区的行",
-                             "{n} of them are about a file (its header, total or repeated rows), not a row of any county"),
-    "footer.partial": ("只看 {what}：园区、服务站、服务点数量目标按{city}整体考核，此处不列", "showing {what} only: the count targets of {city} as a whole are left out"),
+    "footer.file_findings": (
+        "其中 {n} 条关于文件本身（表头、合计行、重复行等），不属于任何一个县区的行",
+        "{n} of them are about a file (its header, total or repeated rows), not a row of any county",
+    ),
+    "footer.partial": (
+        "只看 {what}：园区、服务站、服务点数量目标按{city}整体考核，此处不列",
+        "showing {what} only: the count targets of {city} as a whole are left out",
+    ),
     "footer.generated": ("生成于 {at} · kuaidi.report/1", "generated {at} · kuaidi.report/1"),
     "as_of_col": ("截至", "As of"),
     "trend.data": ("数据", "Data"),
@@ -191,81 +268,46 @@ LABELS: dict[str, tuple[str, str]] = {
     "trend.partial_short": ("部分县区未报送", "counties missing"),
     "trend.unestablished_short": ("目标未能确认", "targets unverified"),
     "trend.partial_legend": ("数据不全（不用于预计）", "partial (not projected from)"),
-    "trend.partial_note": ("标出数据不全的截至日期不用于预计达成（空心点）", "the as-of dates marked partial are not used for the projections (hollow dots)"),
+    "trend.partial_note": (
+        "标出数据不全的截至日期不用于预计达成（空心点）",
+        "the as-of dates marked partial are not used for the projections (hollow dots)",
+    ),
     "projection": ("按近期进度预计达成", "When each target is reached at the recent pace"),
     "projected": ("预计达成", "Projected"),
     "not_at_pace": ("按当前进度无法达成", "not at this pace"),
-    "too_few_points": ("数据不足（需至少 {n} 个截至日期、跨 {days} 天以上）", "too little data (needs {n} as-of dates over {days}+ days)"),
+    "too_few_points": (
+        "数据不足（需至少 {n} 个截至日期、跨 {days} 天以上）",
+        "too little data (needs {n} as-of dates over {days}+ days)",
+    ),
     "late": ("（晚于截止）", " (after the due date)"),
-    "export_done": ("kuaidi export：截至 {date} 的报表已写入 {files}；通达率 {rate}，到期未确认达标的必达目标 {missed} 项",
-                    "kuaidi export: report as of {date} written to {files}; reach rate {rate}; required targets due and not established as met: {missed}"),
+    "export_done": (
+        "kuaidi export：截至 {date} 的报表已写入 {files}；通达率 {rate}，到期未确认达标的必达目标 "
+        "{missed} 项",
+        "kuaidi export: report as of {date} written to {files}; reach rate {rate}; required targets due and "
+        "not established as met: {missed}",
+    ),
     "chart_written": ("趋势图已写入 {path}", "chart written to {path}"),
-    "ref.townships": ("区划中有 {n} 个乡镇级单位（{edition}年）", "{n} township-level units in the {edition} list"),
+    "ref.townships": (
+        "区划中有 {n} 个乡镇级单位（{edition}年）",
+        "{n} township-level units in the {edition} list",
+    ),
     "ref.villages": ("区划中有 {n} 个村委会（{edition}年）", "{n} village committees in the {edition} list"),
-    "footer.reference": ("官方区划（{edition}年）：范围内 {villages} 个行政村（村委会），分布在 {townships} 个乡镇级单位；台账缺少其中 {lacking} 个",
-                         "official list ({edition}): {villages} administrative villages in {townships} township-level units; the register lacks {lacking}"),
-    "footer.universe_register": ("比率按台账中的行政村计算，不按官方名单（--universe gazetteer 按官方名单，缺的村计为未通达）",
-                                 "rates are over the register, not over the official list (--universe gazetteer counts the lacking villages as not reached)"),
-    "footer.universe_gazetteer": ("比率按官方名单计算：台账缺少或无效的村计为未通达",
-                                  "rates are over the official list: villages lacking or invalid in the register count as not reached"),
+    "footer.reference": (
+        "官方区划（{edition}年）：范围内 {villages} 个行政村（村委会），分布在 {townships} 个乡镇级单位；台账"
+        "缺少其中 {lacking} 个",
+        "official list ({edition}): {villages} administrative villages in {townships} township-level units; "
+        "the register lacks {lacking}",
+    ),
+    "footer.universe_register": (
+        "比率按台账中的行政村计算，不按官方名单（--universe gazetteer 按官方名单，缺的村计为未通达）",
+        "rates are over the register, not over the official list (--universe gazetteer counts the lacking "
+        "villages as not reached)",
+    ),
+    "footer.universe_gazetteer": (
+        "比率按官方名单计算：台账缺少或无效的村计为未通达",
+        "rates are over the official list: villages lacking or invalid in the register count as not reached",
+    ),
 }
-
-
-# What each finding is, for the sheets people read (the stable codes stay in JSON, CSV and `check`)
-FINDING_TITLES: dict[str, tuple[str, str]] = {
-    "missing-value": ("必填项为空", "required cell empty"),
-    "missing-column": ("缺少必需列", "required column missing"),
-    "bad-number": ("数字无效", "not a number"),
-    "negative-value": ("负数", "negative value"),
-    "absurd-value": ("数值超出合理范围", "implausible value"),
-    "bad-date": ("日期无效", "not a date"),
-    "bad-yes-no": ("不是“是/否”", "not yes or no"),
-    "bad-code": ("区划代码格式错误", "malformed code"),
-    "unknown-code": ("区划代码不在官方名单", "code not in the official list"),
-    "bad-mode": ("合作模式无效", "unknown mode"),
-    "bad-level": ("层级无效", "unknown level"),
-    "bad-date-order": ("停用早于启用", "closed before opened"),
-    "duplicate-village": ("村重复", "village repeated"),
-    "duplicate-outlet": ("服务点编号重复", "outlet id repeated"),
-    "duplicate-row": ("重复行", "row repeated"),
-    "old-division-name": ("旧称或简称", "old or short name"),
-    "inconsistent-flags": ("设点与通达矛盾", "flags contradict"),
-    "duplicate-column": ("重复列", "column repeated"),
-    "in-village-disagrees": ("驻村设点与服务点台账不一致", "outlet register disagrees"),
-    "outlet-village-unknown": ("服务点所在村不在台账中", "outlet's village not in the register"),
-    "serves-unknown": ("辐射村不在台账中", "served village not in the register"),
-    "unknown-county": ("县区不在官方名单", "county not in the official list"),
-    "unknown-township": ("乡镇不在官方名单", "township not in the official list"),
-    "unknown-village": ("行政村不在官方名单", "village not in the official list"),
-    "code-division-mismatch": ("代码与县区或乡镇不符", "code contradicts county or township"),
-    "code-name-mismatch": ("代码与村名不符", "code names another village"),
-    "code-prefix-disagrees": ("代码与台账其余行的县区或乡镇不一致", "code disagrees with the other rows' place"),
-    "outside-scope": ("不属于本市（未计入）", "outside the city (not counted)"),
-    "no-rows-in-scope": ("文件中没有本市的行", "no row of the city in the file"),
-    "village-name-normalised": ("村名已规范", "village name normalised"),
-    "not-a-village": ("不是行政村（已跳过）", "not a village (skipped)"),
-    "missing-village": ("官方名单中的村未报", "official village missing"),
-    "file-skipped": ("文件未读取", "file skipped"),
-    "file-copy": ("同一份台账报了两次，只计较新的", "file sent twice; the newer counts"),
-    "sheet-skipped": ("工作表不是台账，未读取", "sheet not a register; not read"),
-    "sheet-hidden": ("隐藏的台账工作表，未读取", "hidden register sheet; not read"),
-    "sheet-other-register": ("另一种台账的工作表，未读取", "sheet of the other register; not read"),
-    "findings-truncated": ("问题过多，未全部保留", "findings truncated"),
-    "priority-unknown": ("是否重点村待核实", "priority undecided"),
-    "column-empty": ("整列为空", "column empty"),
-    "empty-register": ("台账没有数据", "register empty"),
-    "empty-outlets": ("服务点台账没有数据", "outlet register empty"),
-    "merged-filled": ("合并单元格已按首格计", "merged cell read down"),
-    "total-row": ("合计行（已跳过）", "total row (skipped)"),
-    "note-row": ("说明行（已跳过）", "note row (skipped)"),
-    "unmapped-column": ("未识别的列（已忽略）", "column not read (ignored)"),
-}
-
-
-def finding_title(code: str, lang: str) -> str:
-    """What a finding is, in words (its code when a newer kuaidi knows a code this table does not)."""
-    zh, en = FINDING_TITLES.get(code, (code, code))
-    return en if lang == "en" else zh
 
 
 # English for a count of one, where the label's English is written for many ("1 more village")
@@ -274,8 +316,10 @@ SINGULAR_EN: dict[str, str] = {
     "more_changes": "… and {n} more (--format json gives it)",
     "gap.undecided": "{n} village lacks population/distance: priority undecided",
     "gap.unsubmitted": "{n} county or township sent nothing",
-    "undecided_line": "{n} village lacks population or distance, so its priority is undecided (listed among the "
-                      "villages needing attention)",
+    "undecided_line": (
+        "{n} village lacks population or distance, so its priority is undecided (listed among the villages "
+        "needing attention)"
+    ),
     "uncertain_line": "{n} row has a cell kuaidi cannot read (see the findings): its village is counted, the "
                       "figures that cell decides treated as undecided",
     "gap.undecided_cells": "{n} village has a cell kuaidi cannot read: undecided",
@@ -288,9 +332,12 @@ SINGULAR_EN: dict[str, str] = {
 }
 
 
-# English nouns a count of one makes singular in any label ("{errors} errors and {warnings} warnings: {invalid}
-# rows are invalid"): the template's own words after a placeholder that is 1, never the values filled in (a path)
-_ONE = re.compile(r"\{(\w+)\}( (?:valid |invalid |more )?)(rows|errors|warnings|files|villages|counties|townships|"
+# English nouns a count of one makes singular in any label ("{errors} errors and {warnings} warnings:
+# {invalid}
+# rows are invalid"): the template's own words after a placeholder that is 1, never the values filled in (a
+# path)
+_ONE = re.compile(
+    r"\{(\w+)\}( (?:valid |invalid |more )?)(rows|errors|warnings|files|villages|counties|townships|"
                   r"targets|findings|outlets|sheets)\b( are| were)?")
 _SINGULAR = {"rows": "row", "errors": "error", "warnings": "warning", "files": "file", "villages": "village",
              "counties": "county", "townships": "township", "targets": "target", "findings": "finding",

@@ -57,7 +57,8 @@ SAMPLES_CSV = ("【示例数据】", "[SAMPLE DATA]")  # the first line of a CSV
 
 def after_samples_line(lines: list[str]) -> list[str]:
     """A CSV's lines without the line that marks one made from the bundled samples."""
-    return lines[1:] if lines and lines[0].lstrip('"').startswith(SAMPLES_CSV) else lines  # (quoted: a comma in it)
+    # (quoted: a comma in it)
+    return lines[1:] if lines and lines[0].lstrip('"').startswith(SAMPLES_CSV) else lines
 
 
 def knows_csv(path: Path, csv_headers: Mapping[str, bool]) -> bool:

@@ -23,7 +23,8 @@ def steps(enabled: bool, console: Console | None = None) -> Iterator[Callable[[s
     if not enabled or not console.is_terminal:
         yield lambda _: None
         return
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                        console=console,
                         transient=True)
     task = progress.add_task("kuaidi", total=None)
     timer = threading.Timer(DELAY, progress.start)

@@ -85,7 +85,8 @@ def unsubmitted_names(report: Report) -> list[str]:
     """Counties that sent nothing, then townships that sent nothing in counties that did (county+township)."""
     silent = [c.county for c in report.counties if not c.submitted]
     sent = {c.county for c in report.counties if c.submitted}
-    return silent + [f"{w.county}{w.township}" for w in report.townships if not w.submitted and w.county in sent]
+    return silent + [f"{w.county}{w.township}" for w in report.townships if not w.submitted
+                     and w.county in sent]
 
 
 def unsubmitted_line(report: Report, universe: str, lang: str) -> str | None:
@@ -172,13 +173,16 @@ def footer_lines(report: Report, context: ReportContext, lang: str) -> list[str]
     lines += [t("footer.input", lang, path=i.path, rows=i.rows, invalid=i.invalid_rows + i.uncertain_rows,
                 uncertain=t("footer.input_uncertain", lang, n=i.uncertain_rows) if i.uncertain_rows else "")
               for i in report.inputs]
-    if context.source not in ("flags", "samples", "api"):  # (the command line and a script: what they were given)
+    # (the command line and a script: what they were given)
+    if context.source not in ("flags", "samples", "api"):
         lines.append(t("footer.source", lang, source=context.source))
     if context.reference is not None:
         ref = context.reference
-        lines.append(t("footer.reference", lang, edition=ref.edition, villages=ref.villages, townships=ref.townships,
+        lines.append(t("footer.reference", lang, edition=ref.edition, villages=ref.villages,
+                       townships=ref.townships,
                        lacking=ref.lacking))
-        lines.append(t("footer.universe_gazetteer" if ref.universe == "gazetteer" else "footer.universe_register", lang))
+        lines.append(t("footer.universe_gazetteer" if ref.universe == "gazetteer"
+                       else "footer.universe_register", lang))
     if context.out_of_scope:
         lines.append(t("footer.scope", lang, n=context.out_of_scope))
     errors = sum(f.severity is Severity.ERROR for f in context.findings)
@@ -191,7 +195,8 @@ def footer_lines(report: Report, context: ReportContext, lang: str) -> list[str]
     if context.counts_omitted:
         lines.append(t("footer.partial", lang, what="、".join(x for x in context.selection if x),
                        city=report.scope.name[: len(report.scope.name) - len(short_name(report))] or "—"))
-    lines.append(t("footer.generated", lang, at=report.generated_at))  # its last line: kuaidi knows its own file
+    # its last line: kuaidi knows its own file
+    lines.append(t("footer.generated", lang, at=report.generated_at))
     return lines
 
 

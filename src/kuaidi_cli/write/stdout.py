@@ -49,7 +49,8 @@ _DEGRADED: dict[str, tuple[str, ...]] = {
     "✓": ("√", "OK"), "✔": ("√", "OK"), "✗": ("×", "x"), "✘": ("×", "x"), "⚠": ("!",), "•": ("·", "*"),
     "—": ("-",), "–": ("-",), "…": ("...",), "·": (".",), "×": ("x",), "√": ("OK",), "→": ("->",),
     "←": ("<-",), "≥": (">=",), "≤": ("<=",), "「": ('"',), "」": ('"',), "“": ('"',), "”": ('"',),
-    "‘": ("'",), "’": ("'",), "　": (" ",), "，": (",",), "：": (":",), "；": (";",), "（": ("(",), "）": (")",),
+    "‘": ("'",), "’": ("'",), "　": (" ",), "，": (",",), "：": (":",), "；": (";",), "（": ("(",), "）": (
+        ")",),
     "。": (".",), "、": (",",),
 }
 ERRORS = "kuaidi-degrade"
@@ -79,5 +80,6 @@ def degrade_unencodable() -> None:
 
     codecs.register_error(ERRORS, _degrade)
     for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper) and not stream.encoding.lower().replace("-", "").startswith("utf"):
+        if isinstance(stream, io.TextIOWrapper) and not stream.encoding.lower().replace("-", "").startswith(
+            "utf"):
             stream.reconfigure(errors=ERRORS)

@@ -30,7 +30,8 @@ def _one_county(report: Report, townships: bool) -> bool:
 def heads(report: Report, *, townships: bool = False) -> tuple[str, ...]:
     """The label keys of the columns: county and/or township, the register when there are two, then the
     figures and the status (always last)."""
-    place = ("township",) if _one_county(report, townships) else ("county", "township") if townships else ("county",)
+    place = ("township",) if _one_county(report, townships) else ("county", "township") if townships else (
+        "county",)
     return (*place, *(("sub.register",) if with_outlets(report) else ()), *_FIGURES)
 
 
@@ -46,14 +47,17 @@ def groups(report: Report, lang: str, *, townships: bool = False, names: bool = 
     one = _one_county(report, townships)
     out: list[Group] = []
     for s in report.township_submissions if townships else report.submissions:
-        place: list[object] = [] if one else [t("sub.unassigned", lang) if s.county == UNASSIGNED else s.county]
+        place: list[object] = [] if one else [t("sub.unassigned", lang) if s.county == UNASSIGNED
+                                              else s.county]
         if townships:
             place.append(t("sub.no_township", lang) if s.township == NO_TOWNSHIP else s.township)
         status = _status(s, lang)
-        village = RegisterPart(errors=s.errors, files=s.files, invalid=s.invalid, latest=s.latest, rows=s.rows,
+        village = RegisterPart(errors=s.errors, files=s.files, invalid=s.invalid, latest=s.latest,
+                               rows=s.rows,
                                sent=s.submitted, valid=s.valid)
         parts = [("sub.villages", village), *((("sub.outlets", s.outlets),) if both and s.outlets else ())]
-        if len(parts) > 1 and s.township == NO_TOWNSHIP and not s.rows:  # a county's park: no village row to miss
+        # a county's park: no village row to miss
+        if len(parts) > 1 and s.township == NO_TOWNSHIP and not s.rows:
             parts = parts[1:]
         out.append([[*place, *([t(key, lang)] if both else []), *_figures(part, names), status]
                     for key, part in parts])
@@ -91,9 +95,9 @@ def _figures(p: RegisterPart, names: bool) -> list[object]:
 
 
 def _status(s: Submission, lang: str) -> str:
-    """已报送 when every register given sent valid rows; — for the rows of a county naming no township; 未报送 (no row) or 无有效行 (rows, none valid) when
-    none did; else what did not come, by register (服务点未报送, 行政村无有效行); 未能归属 for rows of no
-    county kuaidi can tell."""
+    """已报送 when every register given sent valid rows; — for the rows of a county naming no township;
+    未报送 (no row) or 无有效行 (rows, none valid) when none did; else what did not come, by register
+    (服务点未报送, 行政村无有效行); 未能归属 for rows of no county kuaidi can tell."""
     if s.county == UNASSIGNED:
         return t("sub.unassigned_status", lang)
     if s.township == NO_TOWNSHIP:  # a county's own rows (its park): no township to have sent anything

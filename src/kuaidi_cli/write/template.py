@@ -78,21 +78,30 @@ def _help_lines(rules: Rules, gz: Gazetteer | None, counties: list[str], with_ou
             "2. 村级服务点须填所在行政村（或其区划代码）；辐射村填它服务的其他村，用顿号分隔。",
             "3. 撤点的服务点不删除，填停用日期。",
         ]
-    lines += ["", "填好后可用 kuaidi check 检查：kuaidi check 本文件.xlsx" + (" --outlets 本文件.xlsx" if with_outlets else "")]
+    lines += [
+        "",
+        "填好后可用 kuaidi check 检查：kuaidi check 本文件.xlsx"
+        + (" --outlets 本文件.xlsx" if with_outlets else ""),
+    ]
     return lines
 
 
-def to_template(rules: Rules, gz: Gazetteer | None, counties: list[str], *, with_outlets: bool = False) -> bytes:
+def to_template(rules: Rules, gz: Gazetteer | None, counties: list[str], *,
+                with_outlets: bool = False) -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    header = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center", "valign": "vcenter",
+    header = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center",
+                            "valign": "vcenter",
                             "text_wrap": True, "font_name": "等线"})
     fixed = wb.add_format({"bg_color": "#F2F2F2", "font_name": "等线"})
     code = wb.add_format({"bg_color": "#F2F2F2", "num_format": "@", "font_name": "等线"})
     date = wb.add_format({"num_format": "yyyy-mm-dd", "font_name": "等线"})
     text = wb.add_format({"font_name": "等线", "num_format": "@"})
     plain = wb.add_format({"font_name": "等线"})
-    start, end = dt.datetime.combine(DATE_MIN.date(), dt.time()), dt.datetime.combine(DATE_MAX.date(), dt.time())
+    start, end = (
+        dt.datetime.combine(DATE_MIN.date(), dt.time()),
+        dt.datetime.combine(DATE_MAX.date(), dt.time()),
+    )
     modes = [m.id for m in rules.modes]
 
     villages = gz.administrative_villages(counties or None) if gz is not None else None
@@ -112,17 +121,22 @@ def to_template(rules: Rules, gz: Gazetteer | None, counties: list[str], *, with
             ws.write_string(r, 1, v.township_name, fixed)
             ws.write_string(r, 2, v.register_name, fixed)
             ws.write_string(r, 3, v.code, code)
-    yes_no = {"validate": "list", "source": ["是", "否"], "error_title": "是/否", "error_message": "请从下拉框选择 是 或 否"}
+    yes_no = {"validate": "list", "source": ["是", "否"], "error_title": "是/否",
+              "error_message": "请从下拉框选择 是 或 否"}
     ws.data_validation(1, 4, last, 4, {"validate": "integer", "criteria": "between", "minimum": 0,
-                                       "maximum": MAX_POPULATION, "error_message": f"人口为 0–{MAX_POPULATION} 的整数"})
+                                       "maximum": MAX_POPULATION,
+                                       "error_message": f"人口为 0–{MAX_POPULATION} 的整数"})
     ws.data_validation(1, 5, last, 5, {"validate": "decimal", "criteria": "between", "minimum": 0,
-                                       "maximum": MAX_DISTANCE_KM, "error_message": f"距离为 0–{MAX_DISTANCE_KM:g} 公里"})
+                                       "maximum": MAX_DISTANCE_KM,
+                                       "error_message": f"距离为 0–{MAX_DISTANCE_KM:g} 公里"})
     ws.data_validation(1, 6, last, 6, yes_no)
     ws.data_validation(1, 8, last, 8, yes_no)
     for col in (7, 9):
         ws.data_validation(1, col, last, col, {"validate": "date", "criteria": "between", "minimum": start,
-                                               "maximum": end, "error_message": "请填 2000-01-01 至 2049-12-31 之间的日期"})
-    ws.data_validation(1, 10, last, 10, {"validate": "list", "source": modes, "error_message": "请从下拉框选择合作模式"})
+                                               "maximum": end,
+                                               "error_message": "请填 2000-01-01 至 2049-12-31 之间的日期"})
+    ws.data_validation(1, 10, last, 10, {"validate": "list", "source": modes,
+                                         "error_message": "请从下拉框选择合作模式"})
     ws.autofilter(0, 0, max(n, 1), len(VILLAGE_COLUMNS) - 1)
 
     if with_outlets:
@@ -130,17 +144,21 @@ def to_template(rules: Rules, gz: Gazetteer | None, counties: list[str], *, with
         for col, (head, width, comment) in enumerate(OUTLET_COLUMNS):
             wo.write_string(0, col, head, header)
             wo.write_comment(0, col, comment, {"x_scale": 1.6, "y_scale": 1.2})
-            wo.set_column(col, col, width, date if head.endswith("日期") else (text if head.endswith("代码") else plain))
+            wo.set_column(
+                col, col, width, date if head.endswith("日期") else (text if head.endswith("代码") else plain)
+            )
         wo.freeze_panes(1, 0)
         wo.set_row(0, 32)
         levels = [level.label for level in rules.outlet_levels.values()]
-        wo.data_validation(1, 2, OUTLET_ROWS, 2, {"validate": "list", "source": levels, "error_message": "请从下拉框选择层级"})
+        wo.data_validation(1, 2, OUTLET_ROWS, 2, {"validate": "list", "source": levels,
+                                                  "error_message": "请从下拉框选择层级"})
         county_list = counties or (sorted(gz.county_names) if gz else [])
         if county_list:
             wo.data_validation(1, 3, OUTLET_ROWS, 3, {"validate": "list", "source": county_list})
         wo.data_validation(1, 7, OUTLET_ROWS, 7, {"validate": "list", "source": modes})
         for col in (9, 10):
-            wo.data_validation(1, col, OUTLET_ROWS, col, {"validate": "date", "criteria": "between", "minimum": start,
+            wo.data_validation(1, col, OUTLET_ROWS, col, {"validate": "date", "criteria": "between",
+                                                          "minimum": start,
                                                           "maximum": end})
 
     wh = wb.add_worksheet(HELP_SHEET)

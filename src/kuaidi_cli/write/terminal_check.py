@@ -94,7 +94,8 @@ def render(result: CheckResult, console: Console, *, lang: str = "zh", max_findi
             f = line.finding
             style = _STYLE[f.severity]
             table.add_row(
-                Text(_MARK[f.severity], style=style), _where(line, lang, several), f.column or _field_label(f.field, lang),
+                Text(_MARK[f.severity], style=style), _where(line, lang, several), f.column or _field_label(
+                    f.field, lang),
                 Text(f.code, style=style), Text(f.message(lang)),
             )
         console.print(table)
@@ -112,11 +113,15 @@ def render(result: CheckResult, console: Console, *, lang: str = "zh", max_findi
         sheet = t("sheet_part", lang, sheet=tb.sheet) if tb.sheet else ""
         console.print(Text(t("file_line", lang, name=tb.name, kind=t("kind." + tb.kind.value, lang), fmt=fmt,
                              sheet=sheet, header=header), style="bold"))
-        parts = [f"{t('skip.' + k, lang)} {getattr(c, k)}" for k in ("blank", "total", "note", "duplicate", "not_village")
-                 if getattr(c, k)]
+        parts = [
+            f"{t('skip.' + k, lang)} {getattr(c, k)}"
+            for k in ("blank", "total", "note", "duplicate", "not_village")
+            if getattr(c, k)
+        ]
         detail = f"（{'、'.join(parts)}）" if lang != "en" else f" ({', '.join(parts)})"
         also = t("count_uncertain", lang, n=c.uncertain) if c.uncertain else ""
-        console.print(escape(t("count_line", lang, rows=c.rows, valid=c.valid, invalid=c.invalid, skipped=c.skipped,
+        console.print(escape(t("count_line", lang, rows=c.rows, valid=c.valid, invalid=c.invalid,
+                               skipped=c.skipped,
                                detail=detail if c.skipped else "", errors=fr.errors, warnings=fr.warnings,
                                uncertain=also)))
     valid = sum(fr.counts.valid for fr in result.files)
@@ -127,5 +132,6 @@ def render(result: CheckResult, console: Console, *, lang: str = "zh", max_findi
         console.print(Text(t("failed", lang, errors=result.errors, warnings=result.warnings, invalid=invalid,
                              uncertain=more), style="bold red"))
     else:
-        console.print(Text(t("ok", lang, files=len({fr.table.name for fr in result.files}), valid=valid, warnings=result.warnings),
+        console.print(Text(t("ok", lang, files=len({fr.table.name for fr in result.files}), valid=valid,
+                             warnings=result.warnings),
                            style="bold green"))

@@ -34,8 +34,15 @@ def _targets(report: Report, rules: Rules, lang: str, context: ReportContext) ->
     by_id = {x.id: x for x in rules.targets}
     marks = rate_marks(rules.targets)
     table = Table(title=t("targets", lang), title_justify="left", title_style="bold")
-    columns: tuple[tuple[str, Literal["left", "right"]], ...] = (("target_label", "left"), ("kind", "left"), ("target_value", "right"), ("current", "right"),
-                         ("due", "left"), ("status", "left"), ("gap", "right"))
+    columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
+        ("target_label", "left"),
+        ("kind", "left"),
+        ("target_value", "right"),
+        ("current", "right"),
+        ("due", "left"),
+        ("status", "left"),
+        ("gap", "right"),
+    )
     for key, justify in columns:
         table.add_column(t(key, lang), justify=justify, overflow="fold")
     for r in report.targets:
@@ -44,7 +51,8 @@ def _targets(report: Report, rules: Rules, lang: str, context: ReportContext) ->
         gap = status_note(r, lang, is_rate=rule.is_rate)
         note = reference_note(rule.metric, context, lang)
         table.add_row(
-            f"{label}\n[dim]{r.id}[/dim]" + (f"\n[dim]{note}[/dim]" if note else ""), t(f"kind.{r.kind}", lang), value_text(rule.is_rate, r.target, marks),
+            f"{label}\n[dim]{r.id}[/dim]" + (f"\n[dim]{note}[/dim]" if note else ""), t(
+                f"kind.{r.kind}", lang), value_text(rule.is_rate, r.target, marks),
             value_text(rule.is_rate, r.value, marks), r.due.isoformat(),
             Text(t(f"status.{r.status}", lang), style=r.status.style), gap,
         )
@@ -52,10 +60,12 @@ def _targets(report: Report, rules: Rules, lang: str, context: ReportContext) ->
 
 
 def _cells(s: ScopeRow, columns: list[Column], marks: Marks) -> list[str]:
-    return [("—" if x is None else pct(x, marks) if c.rate else str(x)) for c, x in zip(columns, values(s, columns), strict=True)]
+    return [("—" if x is None else pct(x, marks) if c.rate else str(x)) for c, x in zip(columns, values(
+        s, columns), strict=True)]
 
 
-def _scope_table(title: str, first: list[str], rows: Sequence[tuple[list[str], ScopeRow]], total: Summary, lang: str,
+def _scope_table(title: str, first: list[str], rows: Sequence[tuple[list[str], ScopeRow]], total: Summary,
+                 lang: str,
                  columns: list[Column], marks: Marks, width: int) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", show_footer=True)
     for i, key in enumerate(first):
@@ -67,7 +77,8 @@ def _scope_table(title: str, first: list[str], rows: Sequence[tuple[list[str], S
         # a CJK character)
         widest = max(cell_len(cells[i]) for cells in [footer, *(b for _, b in body)])
         head = Text(t(column.key, lang), no_wrap=False, overflow="fold")
-        table.add_column(head, justify="right", footer=cell, no_wrap=True, overflow="fold", min_width=max(widest, 2))
+        table.add_column(head, justify="right", footer=cell, no_wrap=True, overflow="fold", min_width=max(
+            widest, 2))
     for names, cells in body:
         table.add_row(*names, *cells)
     _fit(table, [max((cell_len(n[i]) for n, _ in body), default=0) for i in range(len(first))], width)
@@ -101,19 +112,22 @@ def _fit(table: Table, names: list[int], width: int) -> None:
         table.collapse_padding = True
 
 
-def render(report: Report, context: ReportContext, rules: Rules, console: Console, *, lang: str = "zh") -> None:
+def render(report: Report, context: ReportContext, rules: Rules, console: Console, *,
+           lang: str = "zh") -> None:
     console.print(Text(title(report, lang), style="bold"))
     for note in trust_notes(report, context, lang):
         console.print(Text("⚠" + note, style="bold yellow"))
     console.print(_targets(report, rules, lang, context))
     counties = county_rows(report, lang)
     columns = scope_columns(report)
-    if report.scope.level != "township":  # (one township's row named as its county would read as the county's)
+    # (one township's row named as its county would read as the county's)
+    if report.scope.level != "township":
         console.print(_scope_table(t("by_county", lang), ["county"], counties, report.summary, lang, columns,
                                    rate_marks(rules.targets), console.width))
     if len(report.counties) == 1 or any(context.selection):
         townships = township_rows(report, lang)
-        console.print(_scope_table(t("by_township", lang), ["county", "township"], townships, report.summary, lang,
+        console.print(_scope_table(t("by_township", lang), ["county", "township"], townships, report.summary,
+                                   lang,
                                    columns, rate_marks(rules.targets), console.width))
     _submissions(report, console, lang)
     _attention(report, rules, console, lang, context)
@@ -145,15 +159,22 @@ def _submissions(report: Report, console: Console, lang: str) -> None:
                              no_wrap=whole, min_width=max(widest, 2) if whole else None)
             if not whole:  # (a file's path folds before a header of figures wraps: counted as 12 at most)
                 names.append(min(widest, 12))
-        place = sum(k in ("county", "township") for k in keys)  # the columns naming the place, said once a group
+        # the columns naming the place, said once a group
+        place = sum(k in ("county", "township") for k in keys)
         for group in groups:
             for i, row in enumerate(group):
                 status = str(row[-1])
                 cells = [str(x) for x in row[:-1]]
                 if i:
                     cells[:place] = [""] * place
-                table.add_row(*cells, Text("" if i else status, style="" if submission_table.is_sent(status, lang)
-                                           else "bold magenta"), end_section=len(group) > 1 and i == len(group) - 1)
+                table.add_row(
+                    *cells,
+                    Text(
+                        "" if i else status,
+                        style="" if submission_table.is_sent(status, lang) else "bold magenta",
+                    ),
+                    end_section=len(group) > 1 and i == len(group) - 1,
+                )
         _fit(table, names, console.width)
         console.print(table)
         note = submission_table.note(report, lang)
@@ -166,7 +187,8 @@ def _attention(report: Report, rules: Rules, console: Console, lang: str, contex
         console.print(t("attention_none", lang))
         return
     shown = report.attention[:ATTENTION_ROWS]
-    title = (t("attention", lang, n=len(shown), total=len(report.attention)) if len(shown) < len(report.attention)
+    title = (t("attention", lang, n=len(shown), total=len(report.attention)) if len(shown) < len(
+        report.attention)
              else t("attention_all", lang, total=len(report.attention)))
     table = Table(title=title, title_justify="left",
                   title_style="bold")

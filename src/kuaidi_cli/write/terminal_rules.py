@@ -22,12 +22,20 @@ def render(rules: Rules, path: Path, sha: str, console: Console, *, lang: str = 
     if rules.focus:
         console.print(("focus: " if en else "推进重点：") + rules.focus.describe(lang))
     table = Table(title=t("targets", lang), title_justify="left")
-    for head in ("id", t("target_label", lang), t("kind", lang), "metric", t("target_value", lang), t("due", lang),
-                 "source" if en else "依据"):
+    for head in (
+        "id",
+        t("target_label", lang),
+        t("kind", lang),
+        "metric",
+        t("target_value", lang),
+        t("due", lang),
+        "source" if en else "依据",
+    ):
         table.add_column(head, overflow="fold")
     for x in rules.targets:
         value = f"{x.target * 100:g}%" if x.is_rate else f"{x.target:g}"
-        table.add_row(x.id, (x.label_en or x.label) if en else x.label, t(f"kind.{x.kind}", lang), x.metric, value,
+        table.add_row(x.id, (x.label_en or x.label) if en else x.label, t(f"kind.{x.kind}", lang), x.metric,
+                      value,
                       x.due.isoformat(), x.source or "")
     console.print(table)
     modes = Table(title="modes" if en else "合作模式", title_justify="left")

@@ -75,7 +75,8 @@ def reason_text(rules: Rules, lang: str) -> Callable[[AttentionVillage], str]:
     sep = ", " if lang == "en" else "、"
     fields = {f: t(f"field.{f}", lang) for f in ("population", "distance_km")}
 
-    undecided = {"in_village": t("reason.undecided_in_village", lang), "reached": t("reason.undecided_reached", lang)}
+    undecided = {"in_village": t("reason.undecided_in_village", lang), "reached": t(
+        "reason.undecided_reached", lang)}
 
     def text(a: AttentionVillage) -> str:
         why = [t("reason.unreadable", lang, column=c.column, value=c.value) for c in a.unreadable]

@@ -16,7 +16,8 @@ from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.text import pct, rate_marks
 
 
-def render(series: list[dict[str, Any]], projections: list[Projection], scope: str, console: Console, lang: str = "zh",
+def render(series: list[dict[str, Any]], projections: list[Projection], scope: str, console: Console,
+           lang: str = "zh",
            label: Callable[[Target], str] | None = None) -> None:
     marks = rate_marks(x.target for x in projections)
     table = Table(title=scope, title_justify="left", title_style="bold")
@@ -37,7 +38,8 @@ def render(series: list[dict[str, Any]], projections: list[Projection], scope: s
         proj.add_column(t(key, lang))
     for x in projections:
         target = x.target
-        value = (pct(x.latest, marks) if target.is_rate else _count(x.latest)) if x.latest is not None else "—"
+        value = (pct(x.latest, marks) if target.is_rate else _count(
+            x.latest)) if x.latest is not None else "—"
         if x.status is not None:
             when = Text(t(f"status.{x.status}", lang), style="magenta")
         elif x.met:
@@ -48,9 +50,11 @@ def render(series: list[dict[str, Any]], projections: list[Projection], scope: s
             when = Text(t("not_at_pace", lang), style="red")
         else:
             late = x.reached_on > target.due
-            when = Text(x.reached_on.isoformat() + (t("late", lang) if late else ""), style="red" if late else "green")
+            when = Text(x.reached_on.isoformat() + (t("late", lang) if late else ""), style="red" if late
+                        else "green")
         name = label(target) if label else (target.label_en or target.label) if lang == "en" else target.label
-        proj.add_row(f"{name}\n[dim]{target.id}[/dim]", pct(target.target, marks) if target.is_rate else f"{target.target:g}",
+        proj.add_row(f"{name}\n[dim]{target.id}[/dim]", pct(target.target, marks) if target.is_rate
+                     else f"{target.target:g}",
                      value, target.due.isoformat(), when)
     console.print(proj)
 

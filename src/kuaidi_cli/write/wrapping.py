@@ -20,7 +20,8 @@ from typing import Any
 _OPEN = "（「『《〈【“‘"
 _CLOSE = "，。；：、）」』》〉】”’！？"
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-WORD = re.compile(rf"\s*(?:[{_OPEN}]*[{_CJK}][{_CLOSE}]*|[{_OPEN}]*[^\s{_CJK}{_OPEN}{_CLOSE}]+[{_CLOSE}]*|\S)\s*")
+WORD = re.compile(
+    rf"\s*(?:[{_OPEN}]*[{_CJK}][{_CLOSE}]*|[{_OPEN}]*[^\s{_CJK}{_OPEN}{_CLOSE}]+[{_CLOSE}]*|\S)\s*")
 
 
 @contextlib.contextmanager

@@ -23,7 +23,8 @@ from kuaidi_cli.report.changes import Changes
 from kuaidi_cli.report.columns import scope_columns, values
 from kuaidi_cli.write import changes as change_table
 from kuaidi_cli.write.about import about_rows
-from kuaidi_cli.write.labels import finding_title, t, yes_no
+from kuaidi_cli.write.finding_titles import finding_title
+from kuaidi_cli.write.labels import t, yes_no
 from kuaidi_cli.write.marks import XLSX_MARK
 from kuaidi_cli.write.scope import (
     county_rows,
@@ -41,7 +42,8 @@ from kuaidi_cli.write.xlsx_submissions import submissions_sheet
 MAX_DETAIL_ROWS = 20_000  # rows of 待整改村 and 数据问题 kept in the workbook
 
 
-def _sheet_header(book: Book, ws: Any, title: str, subtitle: str, headers: list[str], widths: list[int]) -> int:
+def _sheet_header(book: Book, ws: Any, title: str, subtitle: str, headers: list[str], widths: list[
+    int]) -> int:
     """Title, subtitle and header rows; returns the index of the header row."""
     last = len(headers) - 1
     ws.merge_range(0, 0, 0, last, title, book.title)
@@ -65,22 +67,40 @@ def _sheet_header(book: Book, ws: Any, title: str, subtitle: str, headers: list[
     return 3
 
 
-def _scope_sheet(book: Book, name: str, title: str, report: Report, rows: Sequence[tuple[list[str], ScopeRow]],
-                 first: list[str], lang: str, marks: Marks) -> None:
+def _scope_sheet(
+    book: Book,
+    name: str,
+    title: str,
+    report: Report,
+    rows: Sequence[tuple[list[str], ScopeRow]],
+    first: list[str],
+    lang: str,
+    marks: Marks,
+) -> None:
     ws = book.wb.add_worksheet(t(f"sheet.{name}", lang))
     columns = scope_columns(report)
-    headers = ["序号" if lang != "en" else "No.", *(t(k, lang) for k in first), *(t(c.key, lang) for c in columns)]
+    headers = [
+        "序号" if lang != "en" else "No.",
+        *(t(k, lang) for k in first),
+        *(t(c.key, lang) for c in columns),
+    ]
     widths = [6, *([12] * len(first)), *([11] * len(columns))]
     head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers, widths)
     formats = [book.int, *([None] * len(first)), *(book.pct if c.rate else book.int for c in columns)]
     def cells(s: ScopeRow, total: bool = False) -> list[object]:
-        return [book.rate(x, marks, total=total) if c.rate else x for x, c in zip(values(s, columns), columns, strict=True)]
+        return [
+            book.rate(x, marks, total=total) if c.rate else x
+            for x, c in zip(values(s, columns), columns, strict=True)
+        ]
 
-    r = book.rows(ws, head + 1, formats, [(n, *names, *cells(s)) for n, (names, s) in enumerate(rows, start=1)])
+    r = book.rows(
+        ws, head + 1, formats, [(n, *names, *cells(s)) for n, (names, s) in enumerate(rows, start=1)]
+    )
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     r += 1
     ws.merge_range(r, 0, r, len(first), t("total_row", lang), book.total)
-    for j, (value, c) in enumerate(zip(cells(report.summary, total=True), columns, strict=True), start=1 + len(first)):
+    for j, (value, c) in enumerate(zip(cells(report.summary, total=True), columns, strict=True), start=1
+                                   + len(first)):
         book.put(ws, r, j, value, book.total_pct if c.rate else book.total_int)
 
 
@@ -111,12 +131,14 @@ def _targets_sheet(book: Book, report: Report, context: ReportContext, rules: Ru
         book.put(ws, r, 7, x.gap, book.int)
         book.put(ws, r, 8, rule.source or "", book.wrap)
         notes = [status_note(x, lang, is_rate=rule.is_rate) if not x.status.established
-                 else "", reference_note(rule.metric, context, lang)]  # (what the official list holds beside it)
+                 # (what the official list holds beside it)
+                 else "", reference_note(rule.metric, context, lang)]
         note = ("; " if lang == "en" else "；").join(n for n in notes if n)
         if note:
             book.put(ws, r, 9, note, book.wrap)
         # a spreadsheet does not grow a row to its wrapped text (LibreOffice cut the 依据 quotes): set it
-        ws.set_row(r, 15 * max(wrapped_lines(label, widths[1]), wrapped_lines(rule.source or "", widths[8]), wrapped_lines(note, widths[9])))
+        ws.set_row(r, 15 * max(wrapped_lines(label, widths[1]), wrapped_lines(rule.source or "", widths[8]),
+                               wrapped_lines(note, widths[9])))
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     for note in trust_notes(report, context, lang):  # what the figures cannot establish, under them
         r += 2 if r == head + len(report.targets) else 1
@@ -142,18 +164,44 @@ def _attention_sheet(book: Book, report: Report, rules: Rules, lang: str) -> Non
     from kuaidi_cli.write.text import reason_text
 
     ws = book.wb.add_worksheet(t("sheet.待整改村", lang))
-    headers = ["序号" if lang != "en" else "No.", t("county", lang), t("township", lang), t("village", lang),
-               "区划代码" if lang != "en" else "Code", t("reasons", lang), t("in_village", lang), t("reached", lang),
-               t("file", lang), t("row_no", lang)]
+    headers = [
+        "序号" if lang != "en" else "No.",
+        t("county", lang),
+        t("township", lang),
+        t("village", lang),
+        "区划代码" if lang != "en" else "Code",
+        t("reasons", lang),
+        t("in_village", lang),
+        t("reached", lang),
+        t("file", lang),
+        t("row_no", lang),
+    ]
     title = scope_heading(report, lang, "{scope}待整改村清单", "{scope}: villages needing attention")
     shown = report.attention[:MAX_DETAIL_ROWS]
     files = fitted_width((a.file or "" for a in shown), least=24, most=60)
     head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers,
                          [6, 10, 12, 14, 15, 36, 10, 8, files, 7])
     why = reason_text(rules, lang)
-    r = book.rows(ws, head + 1, [book.int, *([None] * 8), book.int], [
-        (n, a.county, a.township, a.village, a.code, why(a), yes_no(a.in_village, lang), yes_no(a.reached, lang),
-         a.file or "", a.row) for n, a in enumerate(shown, start=1)])
+    r = book.rows(
+        ws,
+        head + 1,
+        [book.int, *([None] * 8), book.int],
+        [
+            (
+                n,
+                a.county,
+                a.township,
+                a.village,
+                a.code,
+                why(a),
+                yes_no(a.in_village, lang),
+                yes_no(a.reached, lang),
+                a.file or "",
+                a.row,
+            )
+            for n, a in enumerate(shown, start=1)
+        ],
+    )
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     _cap_note(book, ws, r + 2, len(report.attention), lang, report, "attention")
 
@@ -163,16 +211,20 @@ def _cap_note(book: Book, ws: Any, row: int, total: int, lang: str, report: Repo
         from kuaidi_cli.write.marks import file_name
 
         name = file_name(report.as_of, "csv", part)
-        text = (f"共 {total} 行，本表只列前 {MAX_DETAIL_ROWS} 行；完整清单见 {name}（kuaidi export 的 csv 格式写出）"
+        text = (
+            f"共 {total} 行，本表只列前 {MAX_DETAIL_ROWS} 行；完整清单见 {name}（kuaidi export 的 "
+            "csv 格式写出）"
                 if lang != "en" else
-                f"{total} rows in all; this sheet keeps the first {MAX_DETAIL_ROWS}; {name} (kuaidi export, csv) has them all")
+                f"{total} rows in all; this sheet keeps the first {MAX_DETAIL_ROWS}; {name} (kuaidi export, "
+                "csv) has them all")
         ws.write_string(row, 0, text, book.note)
 
 
 def _findings_sheet(book: Book, report: Report, findings: list[Finding], lang: str) -> None:
     ws = book.wb.add_worksheet(t("sheet.数据问题", lang))
     # for people: what each finding is in words, not its code (codes are in the CSV and the JSON)
-    headers = (["File", "Sheet", "Row", "Column", "Value", "Finding", "Severity", "Message"] if lang == "en" else
+    headers = (["File", "Sheet", "Row", "Column", "Value", "Finding", "Severity", "Message"] if lang == "en"
+               else
                ["文件", "工作表", "行号", "列", "值", "问题", "级别", "说明"])
     title = scope_heading(report, lang, "{scope}台账数据问题清单", "{scope}: data findings")
     shown = findings[:MAX_DETAIL_ROWS]
@@ -209,7 +261,8 @@ def _about_sheet(book: Book, report: Report, context: ReportContext, rules: Rule
             ws.write_datetime(n, 1, dt.datetime.combine(value, dt.time()), book.date)
         else:
             book.put(ws, n, 1, value, book.wrap)
-            if (lines := wrapped_lines(str(value), 90)) > 1:  # a wrapped note is seen whole, over no other row
+            # a wrapped note is seen whole, over no other row
+            if (lines := wrapped_lines(str(value), 90)) > 1:
                 ws.set_row(n, 15 * lines)
 
 
@@ -220,8 +273,10 @@ def to_xlsx(report: Report, context: ReportContext, rules: Rules, lang: str = "z
     book = Book(wb)
     _targets_sheet(book, report, context, rules, lang)
     title = scope_heading(report, lang, "{scope}“快递进村”工作进展统计表", "{scope} 快递进村 progress")
-    if report.scope.level != "township":  # (one township's row named as its county would read as the county's)
-        _scope_sheet(book, "分县区", title, report, county_rows(report, lang), ["county"], lang, rate_marks(rules.targets))
+    # (one township's row named as its county would read as the county's)
+    if report.scope.level != "township":
+        _scope_sheet(book, "分县区", title, report, county_rows(report, lang), ["county"], lang, rate_marks(
+            rules.targets))
     _scope_sheet(book, "分乡镇", title, report, township_rows(report, lang), ["county", "township"], lang,
                  rate_marks(rules.targets))
     submissions_sheet(book, report, lang, _sheet_header, t("sheet.报送情况", lang))

@@ -28,7 +28,8 @@ class Book:
         self.safe = wb.add_format({**base, "quote_prefix": True})
         self.title = wb.add_format({**base, "bold": True, "font_size": 16, "align": "center"})
         self.subtitle = wb.add_format({**base, "align": "center", "font_color": "#595959"})
-        self.header = wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center",
+        self.header = wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "border": 1,
+                                     "align": "center",
                                      "text_wrap": True})
         self.int = wb.add_format({**base, "num_format": "0", "border": 1})
         self.pct = wb.add_format({**base, "num_format": PERCENT, "border": 1})
@@ -36,8 +37,10 @@ class Book:
         self.cell_safe = wb.add_format({**base, "border": 1, "quote_prefix": True})
         self.date = wb.add_format({**base, "num_format": "yyyy-mm-dd", "border": 1})
         self.total = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2"})
-        self.total_int = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2", "num_format": "0"})
-        self.total_pct = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2", "num_format": PERCENT})
+        self.total_int = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2",
+                                        "num_format": "0"})
+        self.total_pct = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2",
+                                        "num_format": PERCENT})
         self.note = wb.add_format({**base, "italic": True, "font_color": "#7F7F7F"})
         self.warn = wb.add_format({**base, "bold": True, "font_color": "#9C5700"})
         self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
@@ -57,9 +60,11 @@ class Book:
         if mark is None or mark >= 1:  # (PERCENT guards 100%)
             return x
         if (mark, total) not in self._near:
-            self._near[(mark, total)] = self.wb.add_format({"font_name": "等线", "font_size": 11, "valign": "vcenter",
+            self._near[(mark, total)] = self.wb.add_format({"font_name": "等线", "font_size": 11,
+                                                            "valign": "vcenter",
                                                             "border": 1, "num_format": near_format(mark),
-                                                            **({"bold": True, "bg_color": "#F2F2F2"} if total else {})})
+                                                            **({"bold": True, "bg_color": "#F2F2F2"} if total
+                                                               else {})})
         fmt = self._near[(mark, total)]
         return Styled(float(x), fmt)  # type: ignore[arg-type]  # (x is not None: a mark was crossed)
 
@@ -147,7 +152,9 @@ class Book:
                 else:
                     text = str(value)
                     space = ' xml:space="preserve"' if text != text.strip() else ""
-                    cells.append(f'<c r="{letters[c]}{n}"{styles[c]} t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>')
+                    cells.append(
+                        f'<c r="{letters[c]}{n}"{styles[c]} '
+                        f't="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>')
             yield f'<row r="{n}">{"".join(cells)}</row>'
 
     def finish(self, data: bytes) -> bytes:
@@ -165,7 +172,8 @@ class Book:
                 zout.writestr(info, body, compresslevel=1)
         return out.getvalue()
 
-    def _spliced_into(self, body: bytes, tables: list[tuple[list[Any], list[tuple[int, int, list[Sequence[object]]]]]]) -> bytes:
+    def _spliced_into(self, body: bytes, tables: list[tuple[list[Any], list[tuple[int, int, list[Sequence[
+        object]]]]]]) -> bytes:
         """A sheet's XML with each segment's rows after the row XlsxWriter wrote before them."""
         inserts = []
         for formats, segments in tables:

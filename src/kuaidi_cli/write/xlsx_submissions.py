@@ -12,7 +12,8 @@ from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.scope import scope_heading
 from kuaidi_cli.write.text import as_of_text, fitted_width
 
-_WIDTHS = {"county": 12, "township": 18, "sub.register": 8, "sub.files": 40, "sub.latest": 12, "sub.status": 16}
+_WIDTHS = {"county": 12, "township": 18, "sub.register": 8, "sub.files": 40, "sub.latest": 12,
+           "sub.status": 16}
 
 # (book, sheet, title, subtitle, headers, widths) → the header row: xlsx._sheet_header
 Header = Callable[[Any, Any, str, str, list[str], list[int]], int]
@@ -40,9 +41,11 @@ def submissions_sheet(book: Any, report: Report, lang: str, sheet_header: Header
 
     widths = [6, *(width(i, k) for i, k in enumerate(widest))]
     # (the township table may have a column more: the header row of the county table stays as long as it is)
-    head = sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers + [""] * (len(widths) - len(headers)),
-                        widths)
-    text = book.wb.add_format({"font_name": "等线", "font_size": 11, "border": 1, "text_wrap": True, "valign": "vcenter"})
+    head = sheet_header(
+        book, ws, title, as_of_text(report.as_of, lang), headers + [""] * (len(widths) - len(headers)), widths
+    )
+    text = book.wb.add_format({"font_name": "等线", "font_size": 11, "border": 1, "text_wrap": True,
+                               "valign": "vcenter"})
     r = _table(book, ws, head, rows, keys.index("sub.files") + 1, text)
     ws.autofilter(head, 0, max(r, head + 1), len(headers) - 1)
     note = submission_table.note(report, lang)
