@@ -24,21 +24,21 @@ except (ImportError, ValueError, OSError):
             import ctypes
             from ctypes import wintypes
             class Basic(ctypes.Structure):
-                _fields_ = [("user_time", ctypes.c_int64), ("job_user_time", ctypes.c_int64), ("flags",
-                wintypes.DWORD),
-                            ("min_ws", ctypes.c_size_t), ("max_ws", ctypes.c_size_t), ("processes",
-                            wintypes.DWORD), ("affinity", ctypes.c_size_t), ("priority", wintypes.DWORD),
-                            ("scheduling", wintypes.DWORD)]
+                _fields_ = [("user_time", ctypes.c_int64), ("job_user_time", ctypes.c_int64),
+                            ("flags", wintypes.DWORD), ("min_ws", ctypes.c_size_t),
+                            ("max_ws", ctypes.c_size_t), ("processes", wintypes.DWORD),
+                            ("affinity", ctypes.c_size_t),
+                            ("priority", wintypes.DWORD), ("scheduling", wintypes.DWORD)]
             class Extended(ctypes.Structure):
-                _fields_ = [("basic", Basic), ("io", ctypes.c_uint64 * 6), ("process_memory",
-                ctypes.c_size_t),
-                            ("job_memory", ctypes.c_size_t), ("peak_process", ctypes.c_size_t), ("peak_job",
-                            ctypes.c_size_t)]
+                _fields_ = [("basic", Basic), ("io", ctypes.c_uint64 * 6),
+                            ("process_memory", ctypes.c_size_t), ("job_memory", ctypes.c_size_t),
+                            ("peak_process", ctypes.c_size_t), ("peak_job", ctypes.c_size_t)]
             k = ctypes.WinDLL("kernel32")
             k.CreateJobObjectW.restype = k.GetCurrentProcess.restype = wintypes.HANDLE
             k.CreateJobObjectW.argtypes = [ctypes.c_void_p, ctypes.c_wchar_p]
             k.SetInformationJobObject.argtypes = [wintypes.HANDLE, ctypes.c_int, ctypes.c_void_p,
-            wintypes.DWORD] k.AssignProcessToJobObject.argtypes = [wintypes.HANDLE, wintypes.HANDLE]
+                                                  wintypes.DWORD]
+            k.AssignProcessToJobObject.argtypes = [wintypes.HANDLE, wintypes.HANDLE]
             info = Extended()
             info.basic.flags = 0x100  # JOB_OBJECT_LIMIT_PROCESS_MEMORY
             info.process_memory = budget

@@ -215,8 +215,8 @@ def series(path: Path, county: str | None = None) -> list[dict[str, Any]]:
                 """
                 SELECT r.as_of, r.run_at, m.metric, m.value FROM metrics m JOIN runs r ON r.id = m.run_id
                 WHERE m.scope = ? AND m.county = ? AND m.township = ''
-                  AND r.id = (SELECT id FROM runs r2 WHERE r2.as_of = r.as_of ORDER BY run_at DESC, id DESC
-                  LIMIT 1)
+                  AND r.id = (SELECT id FROM runs r2 WHERE r2.as_of = r.as_of
+                              ORDER BY run_at DESC, id DESC LIMIT 1)
                 ORDER BY r.as_of
                 """,
                 (scope, name),
@@ -259,8 +259,9 @@ def state_dates(path: Path) -> list[dt.date]:
         with closing(connect(path)) as conn:
             rows = conn.execute("""
                 SELECT DISTINCT r.as_of FROM runs r JOIN village_states s ON s.run_id = r.id
-                WHERE r.id = (SELECT id FROM runs r2 WHERE r2.as_of = r.as_of ORDER BY run_at DESC, id DESC
-                LIMIT 1) ORDER BY r.as_of""").fetchall()
+                WHERE r.id = (SELECT id FROM runs r2 WHERE r2.as_of = r.as_of
+                              ORDER BY run_at DESC, id DESC LIMIT 1)
+                ORDER BY r.as_of""").fetchall()
     except sqlite3.Error as e:
         raise _problem(path, e) from e
     return [dt.date.fromisoformat(r[0]) for r in rows]
@@ -273,7 +274,7 @@ def states_at(path: Path, as_of: dt.date) -> pd.DataFrame | None:
             row = conn.execute("""
                 SELECT s.format, s.data FROM runs r LEFT JOIN village_states s ON s.run_id = r.id
                 WHERE r.as_of = ? ORDER BY r.run_at DESC, r.id DESC LIMIT 1""",
-                (as_of.isoformat(),)).fetchone()
+                               (as_of.isoformat(),)).fetchone()
     except sqlite3.Error as e:
         raise _problem(path, e) from e
     if row is None or row[1] is None or row[0] != STATES_FORMAT:

@@ -29,18 +29,20 @@ from kuaidi_cli.write.scope import title as scope_title
 from kuaidi_cli.write.text import Marks, pct, rate_marks, reason_text
 
 _CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang
-SC",sans-serif;margin:24px;color:#222;max-width:1100px} h1{font-size:22px;margin:0 0
-4px}h2{font-size:17px;margin:28px 0 8px;border-left:4px solid #2f5597;padding-left:8px}
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#222;
+max-width:1100px}
+h1{font-size:22px;margin:0 0 4px}
+h2{font-size:17px;margin:28px 0 8px;border-left:4px solid #2f5597;padding-left:8px}
 .sub{color:#666;margin-bottom:16px}table{border-collapse:collapse;font-size:13px;margin:4px 0}
-th,td{border:1px solid #bbb;padding:4px 8px}th{background:#d9e1f2}td.n{text-align:right} tr.total
-td{font-weight:bold;background:#f2f2f2}.foot{color:#777;font-size:12px;margin-top:24px} STATUSES
-.warn{background:#fff4ce;border-left:4px solid #c98a00;padding:6px 10px;margin:6px
-0;font-weight:bold;color:#6b4a00} svg text{font-family:"Noto Sans CJK SC","Microsoft
-YaHei",sans-serif}.charts svg{max-width:100%;height:auto} @media print{@page{size:A4
-landscape;margin:12mm}body{margin:0;max-width:none} h2{break-after:avoid}tr,.charts
-svg{break-inside:avoid}thead{display:table-header-group} th,STATUS_CLASSES,tr.total
-td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+th,td{border:1px solid #bbb;padding:4px 8px}th{background:#d9e1f2}td.n{text-align:right}
+tr.total td{font-weight:bold;background:#f2f2f2}.foot{color:#777;font-size:12px;margin-top:24px}
+STATUSES
+.warn{background:#fff4ce;border-left:4px solid #c98a00;padding:6px 10px;margin:6px 0;font-weight:bold;
+color:#6b4a00}
+svg text{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}.charts svg{max-width:100%;height:auto}
+@media print{@page{size:A4 landscape;margin:12mm}body{margin:0;max-width:none}
+h2{break-after:avoid}tr,.charts svg{break-inside:avoid}thead{display:table-header-group}
+th,STATUS_CLASSES,tr.total td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """.replace("STATUS_CLASSES", ",".join(f".{s.value}" for s in Status)).replace("STATUSES", css())
 
 
@@ -240,8 +242,9 @@ def to_html(report: Report, context: ReportContext, rules: Rules, lang: str = "z
 {submissions}
 {changes}
 <h2>{escape(attention_title)}</h2>
-<table><tr><th>{t("county", lang)}</th><th>{t("township", lang)}</th><th>{t("village",
-lang)}</th><th>{t("reasons", lang)}</th><th>{t("file", lang)} : {t("row_no", lang)}</th></tr>
-{attention}</table> <div class="foot">{"<br>".join(escape(x) for x in foot)}</div>
+<table><tr><th>{t("county", lang)}</th><th>{t("township", lang)}</th><th>{t("village", lang)}</th>
+<th>{t("reasons", lang)}</th><th>{t("file", lang)} : {t("row_no", lang)}</th></tr>
+{attention}</table>
+<div class="foot">{"<br>".join(escape(x) for x in foot)}</div>
 </body></html>
 """
