@@ -6,6 +6,7 @@ keep the invariants of tests/invariants.py. `make test` runs a few dozen registe
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from fractions import Fraction
@@ -202,10 +203,10 @@ def test_seeded_messy_registers_as_dataframes_give_the_figures_of_their_files(tm
         problems, data = run_case(case, tmp_path / f"seed{seed}")
         assert not problems, f"{case.describe()}\n" + "\n".join(problems)
         args, _, _ = write(case, tmp_path / f"seed{seed}")
-        given = {flag: [a for f, a in zip(args, args[1:]) if f == flag] for flag in ("--villages", "--outlets")}
-        scope = {case.scope[0]: case.scope[1]} if case.scope else {}
+        given = {flag: [a for f, a in itertools.pairwise(args) if f == flag] for flag in ("--villages", "--outlets")}
+        county = case.scope[1] if case.scope and case.scope[0] == "county" else None
         made = kuaidi.report(frames(given["--villages"]), frames(given["--outlets"]) if given["--outlets"] else (),
-                             as_of=case.as_of, divisions="none" if case.divisions_none else None, **scope)
+                             as_of=case.as_of, divisions="none" if case.divisions_none else None, county=county)
         ours = json.loads(made.model_dump_json(by_alias=True))
         for key in ("summary", "counties", "townships", "targets", "counties_unassigned", "townships_unassigned"):
             assert ours[key] == data[key], f"{case.describe()}: {key} differs"
