@@ -191,7 +191,8 @@ def test_seeded_messy_registers_as_dataframes_give_the_figures_of_their_files(tm
         out = []
         for p in paths:
             if p.endswith(".xlsx"):  # one sheet a county: each sheet one more frame of the register
-                out += list(pd.read_excel(p, sheet_name=None, dtype=str, keep_default_na=False).values())
+                out += list(pd.read_excel(p, sheet_name=None, dtype=str, keep_default_na=False,
+                                          engine="calamine").values())
             else:
                 out.append(pd.read_csv(p, dtype=str, keep_default_na=False))
         return out
