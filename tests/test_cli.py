@@ -354,6 +354,17 @@ def test_at_80_columns_a_submission_keeps_its_county_figures_and_status_on_its_f
     assert re.search(r"│ *336 *│ *336 *│ *0 *│ *0 *│ *2021-12-31 *│ *" + status, first), first
 
 
+def test_at_120_columns_no_english_header_is_cut_inside_a_word():
+    # the headers wrap between their words, and the padding between the columns goes, before a word is cut
+    text = runner.invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "--lang", "en"],
+                         env={"COLUMNS": "120"}).stdout
+    table = re.search(r"^By county *\n(.*?)^┡", text, flags=re.M | re.S)
+    assert table
+    words = {w for line in table.group(1).splitlines() for w in re.split(r"[┃┏┳┓━\s]+", line) if w}
+    assert words <= {"County", "Villages", "Reached", "Reach", "rate", "Priority", "w/", "outlet", "in-village",
+                     "In-village", "Parks", "Stations", "Points"}, words
+
+
 def test_a_table_sent_to_a_file_is_not_wrapped_at_80_columns(tmp_path):
     """Redirected, the county table keeps each row on one line: 200 columns, or COLUMNS when it is set."""
     out = tmp_path / "report.txt"

@@ -89,9 +89,9 @@ def _fit(table: Table, names: list[int], width: int) -> None:
     """A table of columns of names (`names`: the widest of each), then of figures (no_wrap, `min_width` their
     widest), on a terminal `width` wide: as it is when it fits; else the widest headers of figures wrap, one
     cell at a time (as rich narrows the columns it may wrap), between their words first, then down to their
-    widest figure at most, the names' columns folding in what is left; and where the names would not fit
-    whole that way, the padding between the columns shrinks. Figures stay whole on one line down to ~70
-    columns."""
+    widest figure at most (the padding between the columns shrinking before a word is cut), the names'
+    columns folding in what is left; and where the names would not fit whole that way, the padding
+    shrinks too. Figures stay whole on one line down to ~70 columns."""
     figures = table.columns[len(names):]
     least = [c.min_width or 0 for c in figures]
     wide = [max(cell_len(str(c.header)), m) for c, m in zip(figures, least, strict=True)]
@@ -100,6 +100,9 @@ def _fit(table: Table, names: list[int], width: int) -> None:
     excess = fixed + sum(map(max, names, heads)) + sum(wide) - width
     words = [max(cell_len(w) for w in str(c.header).split(" ")) for c in figures]
     for floors in ([max(w, m) for w, m in zip(words, least, strict=True)], least):  # between words first
+        if floors is least and excess > 0:  # then the padding between the columns, before a word is cut
+            table.collapse_padding = True
+            excess -= len(table.columns) - 1
         while excess > 0:
             i = max(range(len(figures)), key=lambda k: (wide[k] > floors[k], wide[k]))
             if wide[i] <= floors[i]:
