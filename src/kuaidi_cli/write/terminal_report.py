@@ -99,7 +99,8 @@ def _fit(table: Table, names: list[int], width: int) -> None:
     heads = [cell_len(str(c.header)) for c in table.columns[:len(names)]]
     excess = fixed + sum(map(max, names, heads)) + sum(wide) - width
     # a header's narrowest: its longest word; Chinese breaks between any two characters (a word of one)
-    words = [max(2 if cell_len(w) > len(w) else cell_len(w) for w in str(c.header).split(" ")) for c in figures]
+    words = [max(2 if cell_len(w) > len(w) else cell_len(w) for w in str(c.header).split(" "))
+             for c in figures]
     for floors in ([max(w, m) for w, m in zip(words, least, strict=True)], least):  # between words first
         if floors is least and excess > 0:  # then the padding between the columns, before a word is cut
             table.collapse_padding = True
