@@ -12,7 +12,7 @@ from kuaidi_cli.core.findings import Finding
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report import Report
 from kuaidi_cli.report.columns import scope_columns, values
-from kuaidi_cli.write.labels import t, yes_no
+from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.safety import csv_cell
 from kuaidi_cli.write.scope import county_rows, township_rows
 from kuaidi_cli.write.text import pct, rate_marks
@@ -110,27 +110,11 @@ def _findings_header(lang: str) -> list[str]:
 
 def attention_csv(report: Report, rules: Rules, lang: str = "zh") -> bytes:
     """Every village needing attention (the 待整改村 sheet, uncapped)."""
-    from kuaidi_cli.write.text import reason_text
+    from kuaidi_cli.write.text import attention_cells, reason_text
 
     why = reason_text(rules, lang)
-    return _csv(
-        _attention_header(lang),
-        samples=lang if report.samples else None,
-        rows=(
-            (
-                a.county,
-                a.township,
-                a.village,
-                a.code,
-                why(a),
-                yes_no(a.in_village, lang),
-                yes_no(a.reached, lang),
-                a.file,
-                a.row,
-            )
-            for a in report.attention
-        ),
-    )
+    return _csv(_attention_header(lang), samples=lang if report.samples else None,
+                rows=(attention_cells(a, why, lang) for a in report.attention))
 
 
 def findings_csv(findings: list[Finding], lang: str = "zh", *, samples: bool = False) -> bytes:

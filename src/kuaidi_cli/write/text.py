@@ -12,7 +12,7 @@ from typing import Any
 
 from kuaidi_cli.core.rules import Rules
 from kuaidi_cli.report.model import AttentionVillage
-from kuaidi_cli.write.labels import t
+from kuaidi_cli.write.labels import t, yes_no
 
 Marks = tuple[float, ...]
 
@@ -107,3 +107,11 @@ def fitted_width(texts: Iterable[str], *, least: int, most: int) -> int:
     longest = max((sum(1.7 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
                    for text in heapq.nlargest(50, texts, key=len)), default=0)
     return max(least, min(most, math.ceil(longest) + 2))
+
+
+def attention_cells(a: AttentionVillage, why: Callable[[AttentionVillage], str],
+                    lang: str) -> tuple[object, ...]:
+    """A village needing attention as the CSV and the workbook list it: county, township, village, code,
+    the reasons (`why`: reason_text), in-village and reached in words, the file and the row."""
+    return (a.county, a.township, a.village, a.code, why(a), yes_no(a.in_village, lang),
+            yes_no(a.reached, lang), a.file or "", a.row)

@@ -24,7 +24,7 @@ from kuaidi_cli.report.columns import scope_columns, values
 from kuaidi_cli.write import changes as change_table
 from kuaidi_cli.write.about import about_rows
 from kuaidi_cli.write.finding_titles import finding_title
-from kuaidi_cli.write.labels import t, yes_no
+from kuaidi_cli.write.labels import t
 from kuaidi_cli.write.marks import XLSX_MARK
 from kuaidi_cli.write.scope import (
     county_rows,
@@ -35,7 +35,7 @@ from kuaidi_cli.write.scope import (
     township_rows,
     trust_notes,
 )
-from kuaidi_cli.write.text import Marks, as_of_text, fitted_width, rate_marks, wrapped_lines
+from kuaidi_cli.write.text import Marks, as_of_text, attention_cells, fitted_width, rate_marks, wrapped_lines
 from kuaidi_cli.write.xlsx_book import Book
 from kuaidi_cli.write.xlsx_submissions import submissions_sheet
 
@@ -182,26 +182,8 @@ def _attention_sheet(book: Book, report: Report, rules: Rules, lang: str) -> Non
     head = _sheet_header(book, ws, title, as_of_text(report.as_of, lang), headers,
                          [6, 10, 12, 14, 15, 36, 10, 8, files, 7])
     why = reason_text(rules, lang)
-    r = book.rows(
-        ws,
-        head + 1,
-        [book.int, *([None] * 8), book.int],
-        [
-            (
-                n,
-                a.county,
-                a.township,
-                a.village,
-                a.code,
-                why(a),
-                yes_no(a.in_village, lang),
-                yes_no(a.reached, lang),
-                a.file or "",
-                a.row,
-            )
-            for n, a in enumerate(shown, start=1)
-        ],
-    )
+    r = book.rows(ws, head + 1, [book.int, *([None] * 8), book.int],
+                  [(n, *attention_cells(a, why, lang)) for n, a in enumerate(shown, start=1)])
     ws.autofilter(head, 0, max(r, head), len(headers) - 1)
     _cap_note(book, ws, r + 2, len(report.attention), lang, report, "attention")
 
