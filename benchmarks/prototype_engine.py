@@ -9,9 +9,9 @@ benchmarks/generate.py writes it, and prints each step's wall time (median of --
 
 - read: both CSVs as text (kuaidi: read.csvfile.read_csv);
 - checks (kuaidi: check.validate, both registers):
-  - normalise and factorise every column: NFKC and whitespace removal on the distinct texts that may
-    change, placeholders (-, /, 无数据 …) as empty, every column's texts as integer codes
-    (kuaidi: check.rows.distincts and the normal forms of core.normalise.Distinct);
+  - normalise every column: NFKC and whitespace removal on the distinct texts that may change,
+    placeholders (-, /, 无数据 …) as empty (kuaidi: check.rows.distincts, which factorises every column,
+    and the normal forms of core.normalise.Distinct; polars hashes texts where it groups them);
   - the blank, total and note rows, then exact repeats of a row (kuaidi: check.rows.skip_masks,
     check.duplicates.repeats);
   - the per-row validations of check.units (missing and over-long names, numbers, dates, yes/no, codes,
