@@ -49,3 +49,18 @@ def test_a_findings_sheet_with_none_says_so(tmp_path):
     assert result.exit_code in (0, 1), result.output
     ws = openpyxl.load_workbook(out)["数据问题"]
     assert [c.value for c in ws[5] if c.value] == ["没有发现数据问题。"]  # (the samples are clean)
+
+
+def test_the_latest_date_of_a_submission_is_a_date_cell(tmp_path):
+    import datetime as dt
+
+    out = tmp_path / "city.xlsx"
+    result = CliRunner().invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    ws = openpyxl.load_workbook(out)["报送情况"]
+    header = [c.value for c in ws[4]]
+    column = header.index("最近日期") + 1
+    latest = [ws.cell(row=r, column=column).value for r in range(5, 7)]
+    # 祥符区's village and outlet rows of the samples, each up to the as-of date
+    assert all(isinstance(v, dt.datetime) and v.date() <= dt.date(2021, 12, 31) for v in latest), latest
+    assert ws.cell(row=5, column=column).number_format == "yyyy-mm-dd"

@@ -3,6 +3,7 @@ lists written as rows of XML spliced in after XlsxWriter has written the sheet (
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import zipfile
@@ -80,6 +81,8 @@ class Book:
             ws.write_boolean(row, col, value, fmt)
         elif isinstance(value, int | float):
             ws.write_number(row, col, value, fmt)
+        elif isinstance(value, dt.date):  # (a date cell in the book's date format, with the cell's border)
+            ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), self.date)
         else:
             text = str(value)
             if is_dangerous(text):

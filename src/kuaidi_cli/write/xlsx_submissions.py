@@ -4,6 +4,8 @@ under it."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +14,7 @@ from kuaidi_cli.write import submissions as submission_table
 from kuaidi_cli.write.scope import scope_heading
 from kuaidi_cli.write.text import as_of_text, fitted_width
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WIDTHS = {"county": 12, "township": 18, "sub.register": 8, "sub.files": 40, "sub.latest": 12,
            "sub.status": 16}
 
@@ -46,7 +49,7 @@ def submissions_sheet(book: Any, report: Report, lang: str, sheet_header: Header
     )
     text = book.wb.add_format({"font_name": "等线", "font_size": 11, "border": 1, "text_wrap": True,
                                "valign": "vcenter"})
-    r = _table(book, ws, head, rows, keys.index("sub.files") + 1, text)
+    r = _table(book, ws, head, rows, keys.index("sub.files") + 1, text, keys.index("sub.latest") + 1)
     ws.autofilter(head, 0, max(r, head + 1), len(headers) - 1)
     note = submission_table.note(report, lang)
     if note:
@@ -58,16 +61,21 @@ def submissions_sheet(book: Any, report: Report, lang: str, sheet_header: Header
         r += 1
         for col, label in enumerate([number, *submission_table.headers(report, lang, townships=True)]):
             ws.write_string(r, col, label, book.header)
-        _table(book, ws, r, township_rows, township_keys.index("sub.files") + 1, text)
+        _table(book, ws, r, township_rows, township_keys.index("sub.files") + 1, text,
+               township_keys.index("sub.latest") + 1)
 
 
-def _table(book: Any, ws: Any, head: int, rows: list[list[object]], files: int, text: Any) -> int:
-    """The rows under the header row `head`, numbered; returns the last row's index."""
+def _table(book: Any, ws: Any, head: int, rows: list[list[object]], files: int, text: Any,
+           latest: int) -> int:
+    """The rows under the header row `head`, numbered, the latest date (column `latest`) as a date cell, as
+    the targets' due dates are; returns the last row's index."""
     r = head
     for n, row in enumerate(rows, start=1):
         r = head + n
         ws.set_row(r, 15 * max(1, str(row[files - 1]).count("\n") + 1))  # a line for each file
         book.put(ws, r, 0, n, book.int)
         for c, value in enumerate(row, start=1):
+            if c == latest and isinstance(value, str) and _ISO_DATE.fullmatch(value):
+                value = dt.date.fromisoformat(value)
             book.put(ws, r, c, value, text if c == files else book.int if isinstance(value, int) else None)
     return r
