@@ -6,6 +6,7 @@ module."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
 from collections import Counter
@@ -86,7 +87,7 @@ def test_a_county_with_no_outlet_rows_reads_outlets_not_sent(tmp_path):
     assert "no outlet rows" in _line(en, "尉氏县")
     rows = [r for r in _sheet_rows(wb) if r[1] == "尉氏县"]
     assert [r[2:] for r in rows] == [
-        ("行政村", str(SAMPLES / "villages.csv"), 516, 516, 0, 0, "2021-12-31", "服务点未报送"),  # (up to as-of)
+        ("行政村", str(SAMPLES / "villages.csv"), 516, 516, 0, 0, dt.datetime(2021, 12, 31), "服务点未报送"),  # (a date cell, up to as-of)
         ("服务点", "—", 0, 0, 0, 0, "—", "服务点未报送"),
     ]
     assert "服务点未报送" in html
