@@ -365,6 +365,12 @@ def test_at_120_columns_no_english_header_is_cut_inside_a_word():
                      "In-village", "Parks", "Stations", "Points"}, words
 
 
+def test_the_check_command_under_a_report_is_one_line_to_copy_at_80_columns():
+    text = runner.invoke(app, ["report", "--samples", "--as-of", "2021-12-31"], env={"COLUMNS": "80"}).stdout
+    command = "kuaidi check data/samples/villages.csv --outlets data/samples/outlets.csv --as-of 2021-12-31"
+    assert any(command in line for line in text.splitlines()), [x for x in text.splitlines() if "check" in x]
+
+
 def test_a_table_sent_to_a_file_is_not_wrapped_at_80_columns(tmp_path):
     """Redirected, the county table keeps each row on one line: 200 columns, or COLUMNS when it is set."""
     out = tmp_path / "report.txt"

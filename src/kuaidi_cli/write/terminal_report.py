@@ -207,5 +207,7 @@ def _attention(report: Report, rules: Rules, console: Console, lang: str, contex
 
 def _footer(report: Report, context: ReportContext, console: Console, lang: str) -> None:
     lines = footer_lines(report, context, lang)
+    command = context.check_command
     for line in lines:
-        console.print(Text(line, style="dim"))
+        # the line naming the check command is never broken (the terminal folds it): it is copied whole
+        console.print(Text(line, style="dim"), soft_wrap=bool(command) and command in line)
