@@ -532,3 +532,14 @@ def test_no_help_is_cut_or_spaced_at_80_columns():
             assert "…" not in result.stdout, result.stdout
             for line in result.stdout.splitlines():
                 assert cell_len(line) <= 80 and not re.search(r"[，：。；、] ", line.strip(" │╭╮╰╯─")), (command, line)
+
+
+def test_at_80_columns_a_findings_message_has_the_room_to_be_read():
+    # under 100 columns the code goes under its message (in the JSON and at 100+ it has its column)
+    text = runner.invoke(app, ["check", str(SAMPLES / "villages_messy.csv"), "--lang", "en"],
+                         env={"COLUMNS": "80"}).stdout
+    assert "column '序号' is not recognised; ignored" in text  # one line, not four of 15 characters
+    assert "unmapped-column" in text
+    wide = runner.invoke(app, ["check", str(SAMPLES / "villages_messy.csv"), "--lang", "en"],
+                         env={"COLUMNS": "120"}).stdout
+    assert "┃ Code" in wide

@@ -83,21 +83,26 @@ def render(result: CheckResult, console: Console, *, lang: str = "zh", max_findi
     several = len({fr.table.name for fr in result.files}) > 1  # (a workbook's sheets are one file)
     all_lines = lines(findings)
     if findings:
+        # on a terminal under 100 columns the code goes under its message, which keeps the room to be read
+        narrow = console.width < 100
         table = Table(title=t("findings", lang), title_justify="left")
         table.add_column("", no_wrap=True)
-        table.add_column(t("where", lang), max_width=22, overflow="fold")
-        table.add_column(t("column", lang), max_width=16, overflow="fold")
-        table.add_column(t("code", lang), no_wrap=True)
+        table.add_column(t("where", lang), max_width=14 if narrow else 22, overflow="fold")
+        table.add_column(t("column", lang), max_width=12 if narrow else 16, overflow="fold")
+        if not narrow:
+            table.add_column(t("code", lang), no_wrap=True)
         table.add_column(t("message", lang), overflow="fold", ratio=1)
         shown = shown_lines(all_lines, max_findings)
         for line in shown:
             f = line.finding
             style = _STYLE[f.severity]
-            table.add_row(
-                Text(_MARK[f.severity], style=style), _where(line, lang, several), f.column or _field_label(
-                    f.field, lang),
-                Text(f.code, style=style), Text(f.message(lang)),
-            )
+            message = Text(f.message(lang))
+            if narrow:
+                message.append("\n" + f.code, style=f"{style} dim")
+            code = [] if narrow else [Text(f.code, style=style)]
+            column = f.column or _field_label(f.field, lang)
+            table.add_row(Text(_MARK[f.severity], style=style), _where(line, lang, several), column, *code,
+                          message)
         console.print(table)
         hidden = len(findings) - sum(max(1, len(x.rows)) for x in shown)
         if hidden:
