@@ -87,7 +87,7 @@ def render(result: CheckResult, console: Console, *, lang: str = "zh", max_findi
         narrow = console.width < 100
         table = Table(title=t("findings", lang), title_justify="left")
         table.add_column("", no_wrap=True)
-        table.add_column(t("where", lang), max_width=14 if narrow else 22, overflow="fold")
+        table.add_column(t("where", lang), max_width=14 if narrow else 24, overflow="fold")
         table.add_column(t("column", lang), max_width=12 if narrow else 16, overflow="fold")
         if not narrow:
             table.add_column(t("code", lang), no_wrap=True)
