@@ -99,12 +99,10 @@ def origin(report: Report) -> Origin:
     found = report._origin
     if not isinstance(found, Origin):
         raise KuaidiError(
-            "此报表不是本进程中 kuaidi.report() 生成的（如从 JSON 读入或经 pickle 传来），不知其台账"
-            "，无法写出："
-            "请用 kuaidi.report() 重新生成",
+            "此报表不是本进程中 kuaidi.report() 生成的（如从 JSON 读入或经 pickle 传来），"
+            "不知其台账，无法写出：请用 kuaidi.report() 重新生成",
             "this report was not made by kuaidi.report() in this process (read from JSON, or unpickled), "
-            "so its "
-            "registers are unknown: make it again with kuaidi.report()",
+            "so its registers are unknown: make it again with kuaidi.report()",
         )
     return found
 
