@@ -93,6 +93,8 @@ def _fit(table: Table, names: list[int], width: int) -> None:
     columns folding in what is left; and where the names would not fit whole that way, the padding
     shrinks too. Figures stay whole on one line down to ~70 columns."""
     figures = table.columns[len(names):]
+    if not figures:
+        return
     least = [c.min_width or 0 for c in figures]
     wide = [max(cell_len(str(c.header)), m) for c, m in zip(figures, least, strict=True)]
     fixed = len(table.columns) + 1 + 2 * len(table.columns)  # the borders and the padding
