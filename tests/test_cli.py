@@ -371,6 +371,25 @@ def test_the_check_command_under_a_report_is_one_line_to_copy_at_80_columns():
     assert any(command in line for line in text.splitlines()), [x for x in text.splitlines() if "check" in x]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_under_65_columns_the_county_table_is_lines_of_named_figures(lang):
+    """Too narrow for the figures whole beside the names, the county table is a block a county: its name,
+    then each figure with its label, never a figure broken nor a row without its name (a table there
+    squeezed the names to nothing)."""
+    from rich.cells import cell_len
+
+    text = runner.invoke(app, ["report", "--samples", "--as-of", "2021-12-31", "--lang", lang],
+                         env={"COLUMNS": "50"}).stdout
+    heading, end = ("分县区", "报送情况") if lang == "zh" else ("By county", "Submissions")
+    block = text[text.index(heading + "\n"):text.index(end)]
+    assert max(cell_len(line.rstrip()) for line in block.splitlines()) <= 50
+    for county in ("祥符区", "杞县", "通许县", "尉氏县", "兰考县"):
+        assert f"\n{county}\n" in block
+    # 祥符区 in the samples as of 2021-12-31: 336 villages, 281 reached (83.6%)
+    rate = "通达率 83.6%" if lang == "zh" else "Reach rate 83.6%"
+    assert rate in block and ("行政村 336" if lang == "zh" else "Villages 336") in block
+
+
 def test_a_table_sent_to_a_file_is_not_wrapped_at_80_columns(tmp_path):
     """Redirected, the county table keeps each row on one line: 200 columns, or COLUMNS when it is set."""
     out = tmp_path / "report.txt"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -65,24 +65,46 @@ def _cells(s: ScopeRow, columns: list[Column], marks: Marks) -> list[str]:
 
 
 def _scope_table(title: str, first: list[str], rows: Sequence[tuple[list[str], ScopeRow]], total: Summary,
-                 lang: str,
-                 columns: list[Column], marks: Marks, width: int) -> Table:
+                 lang: str, columns: list[Column], marks: Marks, width: int) -> Table | Group:
+    footer = _cells(total, columns, marks)
+    body = [(names, _cells(s, columns, marks)) for names, s in rows]
+    widths = [max(cell_len(cells[i]) for cells in [footer, *(b for _, b in body)])
+              for i in range(len(columns))]
+    # (the borders, a space a column, every figure whole and two characters of each name: else, lines)
+    if 2 * (len(first) + len(columns)) + 1 + sum(max(w, 2) for w in widths) + 4 * len(first) > width:
+        return _scope_lines(title, [*body, ([t("total_row", lang)], footer)], columns, lang, width)
     table = Table(title=title, title_justify="left", title_style="bold", show_footer=True)
     for i, key in enumerate(first):
         table.add_column(t(key, lang), footer=t("total_row", lang) if i == 0 else "", overflow="fold")
-    footer = _cells(total, columns, marks)
-    body = [(names, _cells(s, columns, marks)) for names, s in rows]
     for i, (column, cell) in enumerate(zip(columns, footer, strict=True)):
         # a figure is never broken over two lines ("84." over "2%"): its header wraps instead (to 2 at least:
         # a CJK character)
-        widest = max(cell_len(cells[i]) for cells in [footer, *(b for _, b in body)])
         head = Text(t(column.key, lang), no_wrap=False, overflow="fold")
-        table.add_column(head, justify="right", footer=cell, no_wrap=True, overflow="fold", min_width=max(
-            widest, 2))
+        table.add_column(head, justify="right", footer=cell, no_wrap=True, overflow="fold",
+                         min_width=max(widths[i], 2))
     for names, cells in body:
         table.add_row(*names, *cells)
     _fit(table, [max((cell_len(n[i]) for n, _ in body), default=0) for i in range(len(first))], width)
     return table
+
+
+def _scope_lines(title: str, rows: list[tuple[list[str], list[str]]], columns: list[Column],
+                 lang: str, width: int) -> Group:
+    """A scope table on a terminal too narrow for its figures whole beside the names (under ~65 columns):
+    a block a row, its names on a line, then each figure with its label (「通达率 83.6%」), the figures
+    wrapping between them — every figure whole and named."""
+    parts: list[Text] = [Text(title, style="bold")]
+    for names, cells in rows:
+        parts.append(Text(" ".join(n for n in names if n), style="bold"))
+        line = ""  # a label and its figure are one unit, never broken: the lines break between units
+        for c, cell in zip(columns, cells, strict=True):
+            unit = f"{t(c.key, lang)} {cell}"
+            if line and cell_len(line) + 2 + cell_len(unit) > width - 2:
+                parts.append(Text("  " + line, no_wrap=True, overflow="ignore"))
+                line = ""
+            line = f"{line}  {unit}" if line else unit
+        parts.append(Text("  " + line, no_wrap=True, overflow="ignore"))
+    return Group(*parts)
 
 
 def _fit(table: Table, names: list[int], width: int) -> None:
