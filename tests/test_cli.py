@@ -388,6 +388,11 @@ def test_under_65_columns_the_county_table_is_lines_of_named_figures(lang):
     # 祥符区 in the samples as of 2021-12-31: 336 villages, 281 reached (83.6%)
     rate = "通达率 83.6%" if lang == "zh" else "Reach rate 83.6%"
     assert rate in block and ("行政村 336" if lang == "zh" else "Villages 336") in block
+    # and 报送情况: each county named with its status, each register's figures labelled
+    sent = text[text.index(end + "\n"):]
+    assert ("祥符区  已报送" if lang == "zh" else "祥符区  submitted") in sent
+    assert ("行数 336" if lang == "zh" else "Rows 336") in sent
+    assert max(cell_len(line.rstrip()) for line in sent.splitlines()[:30]) <= 50
 
 
 def test_a_table_sent_to_a_file_is_not_wrapped_at_80_columns(tmp_path):

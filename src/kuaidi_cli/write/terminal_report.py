@@ -96,15 +96,21 @@ def _scope_lines(title: str, rows: list[tuple[list[str], list[str]]], columns: l
     parts: list[Text] = [Text(title, style="bold")]
     for names, cells in rows:
         parts.append(Text(" ".join(n for n in names if n), style="bold"))
-        line = ""  # a label and its figure are one unit, never broken: the lines break between units
-        for c, cell in zip(columns, cells, strict=True):
-            unit = f"{t(c.key, lang)} {cell}"
-            if line and cell_len(line) + 2 + cell_len(unit) > width - 2:
-                parts.append(Text("  " + line, no_wrap=True, overflow="ignore"))
-                line = ""
-            line = f"{line}  {unit}" if line else unit
-        parts.append(Text("  " + line, no_wrap=True, overflow="ignore"))
+        parts += _packed([f"{t(c.key, lang)} {cell}" for c, cell in zip(columns, cells, strict=True)], width)
     return Group(*parts)
+
+
+def _packed(units: list[str], width: int) -> list[Text]:
+    """Units ("通达率 83.6%") on lines indented by two, as many as fit `width`: a unit is never broken."""
+    lines: list[Text] = []
+    line = ""
+    for unit in units:
+        if line and cell_len(line) + 2 + cell_len(unit) > width - 2:
+            lines.append(Text("  " + line, no_wrap=True, overflow="ignore"))
+            line = ""
+        line = f"{line}  {unit}" if line else unit
+    lines.append(Text("  " + line, no_wrap=True, overflow="ignore"))
+    return lines
 
 
 def _fit(table: Table, names: list[int], width: int) -> None:
@@ -190,6 +196,10 @@ def _submissions(report: Report, console: Console, lang: str) -> None:
                 names.append(min(widest, 12))
         # the columns naming the place, said once a group
         place = sum(k in ("county", "township") for k in keys)
+        wholes = sum((c.min_width or 0) for c in table.columns if c.no_wrap)
+        if 3 * len(keys) + 1 + wholes + 4 * len(names) > console.width:  # too narrow for a table: lines
+            _submission_lines(report, lang, townships, groups, place, console)
+            continue
         for group in groups:
             for i, row in enumerate(group):
                 status = str(row[-1])
@@ -209,6 +219,25 @@ def _submissions(report: Report, console: Console, lang: str) -> None:
         note = submission_table.note(report, lang)
         if note and not townships:
             console.print(Text(note, style="dim"))
+
+
+def _submission_lines(report: Report, lang: str, townships: bool, groups: list[list[list[object]]],
+                      place: int,
+                      console: Console) -> None:
+    """报送情况 on a terminal too narrow for its table (under ~65 columns): a block a place — its name and
+    status, then each register's row as labelled figures, never broken — and its note."""
+    heads = submission_table.headers(report, lang, townships=townships)
+    console.print(Text(submission_table.title(report, lang, townships=townships), style="bold"))
+    for group in groups:
+        name = " ".join(str(x) for x in group[0][:place])
+        console.print(Text(f"{name}  {group[0][-1]}", style="bold"))
+        for row in group:
+            labelled = zip(heads[place + 1:-1], row[place + 1:-1], strict=True)
+            for line in _packed([str(row[place]), *(f"{h} {x}" for h, x in labelled)], console.width):
+                console.print(line)
+    note = submission_table.note(report, lang)
+    if note and not townships:
+        console.print(Text(note, style="dim"))
 
 
 def _attention(report: Report, rules: Rules, console: Console, lang: str, context: ReportContext) -> None:
