@@ -433,32 +433,46 @@ def report(villages_path: Path, outlets_path: Path, rules_path: Path, as_of: str
     cov = coverage(v, o, rules)
     if keep is not None:
         keep["villages"] = cov
-    act = o.filter("active")
-    # a county is the name its rows write; a township its name within its county
-    outlets_c = act.group_by("c", "level_id").len()
-    outlets_t = act.filter(pl.col("t") != "").group_by("c", "t", "level_id").len()
-    summary_s, summary_m = figures(cov, [])
-    counties_s, counties_m = figures(cov, ["c"])
-    towns_s, towns_m = figures(cov, ["c", "t"])
+    outlets_c, outlets_t, total = outlet_counts(o.filter("active"))
+    return assemble(figures(cov, []), figures(cov, ["c"]), figures(cov, ["c", "t"]), outlets_c, outlets_t, total,
+                    rules, [v_counts, o_counts])
 
-    def level_counts(frame: pl.DataFrame, keys: list[str]) -> dict[tuple[str, ...], dict[str, int]]:
-        out: dict[tuple[str, ...], dict[str, int]] = {}
-        for r in frame.iter_rows(named=True):
-            out.setdefault(tuple(r[k] for k in keys), dict.fromkeys(LEVELS, 0))[r["level_id"]] = r["len"]
-        return out
 
-    def mode_counts(frame: pl.DataFrame, keys: list[str]) -> dict[tuple[str, ...], dict[str, int]]:
-        out: dict[tuple[str, ...], dict[str, int]] = {}
-        for r in frame.iter_rows(named=True):
-            out.setdefault(tuple(r[k] for k in keys), {})[r["mode_r"]] = r["len"]
-        return out
+def outlet_counts(act: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+    """The active outlets by county and level, by township and level, and in all by level. A county is the
+    name its rows write; a township its name within its county."""
+    return (act.group_by("c", "level_id").len(), act.filter(pl.col("t") != "").group_by("c", "t", "level_id").len(),
+            {lvl: int(act.filter(pl.col("level_id") == lvl).height) for lvl in LEVELS})
 
-    oc, ot = level_counts(outlets_c, ["c"]), level_counts(outlets_t, ["c", "t"])
-    mc, mt = mode_counts(counties_m, ["c"]), mode_counts(towns_m, ["c", "t"])
+
+def _level_counts(frame: pl.DataFrame, keys: list[str]) -> dict[tuple[str, ...], dict[str, int]]:
+    out: dict[tuple[str, ...], dict[str, int]] = {}
+    for r in frame.iter_rows(named=True):
+        out.setdefault(tuple(r[k] for k in keys), dict.fromkeys(LEVELS, 0))[r["level_id"]] = r["len"]
+    return out
+
+
+def _mode_counts(frame: pl.DataFrame, keys: list[str]) -> dict[tuple[str, ...], dict[str, int]]:
+    out: dict[tuple[str, ...], dict[str, int]] = {}
+    for r in frame.iter_rows(named=True):
+        out.setdefault(tuple(r[k] for k in keys), {})[r["mode_r"]] = r["len"]
+    return out
+
+
+Figures = tuple[pl.DataFrame, pl.DataFrame]  # (the counts of each scope, its modes): `figures`
+
+
+def assemble(summary_f: Figures, counties_f: Figures, towns_f: Figures, outlets_c: pl.DataFrame,
+             outlets_t: pl.DataFrame, total: dict[str, int], rules: dict[str, Any],
+             inputs: list[dict[str, int]]) -> dict[str, Any]:
+    """The report (what benchmarks/figures.py compares) from the figures of each scope and the outlet counts
+    (also benchmarks/prototype_engine.py's, from its own checks and coverage)."""
+    (summary_s, summary_m), (counties_s, counties_m), (towns_s, towns_m) = summary_f, counties_f, towns_f
+    oc, ot = _level_counts(outlets_c, ["c"]), _level_counts(outlets_t, ["c", "t"])
+    mc, mt = _mode_counts(counties_m, ["c"]), _mode_counts(towns_m, ["c", "t"])
     s = summary_s.row(0, named=True)
-    total = {lvl: int(act.filter(pl.col("level_id") == lvl).height) for lvl in LEVELS}
     due = rules["targets"]
-    summary = scope_row(s, mode_counts(summary_m, []).get((), {}), total)
+    summary = scope_row(s, _mode_counts(summary_m, []).get((), {}), total)
     targets = [count_target(x, total) if x["metric"].startswith("outlets.") else rate_target(x, s) for x in due]
     counties = {}
     for r in counties_s.iter_rows(named=True):
@@ -468,7 +482,7 @@ def report(villages_path: Path, outlets_path: Path, rules_path: Path, as_of: str
     townships = {f"{r['c']}/{r['t']}": scope_row(r, mt.get((r["c"], r["t"]), {}),
                                                  ot.get((r["c"], r["t"]), dict.fromkeys(LEVELS, 0)))
                  for r in towns_s.iter_rows(named=True)}
-    return {"inputs": [v_counts, o_counts], "summary": summary, "targets": targets, "counties": counties,
+    return {"inputs": inputs, "summary": summary, "targets": targets, "counties": counties,
             "townships": townships}
 
 

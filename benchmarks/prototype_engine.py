@@ -346,47 +346,15 @@ def coverage(v: dict[str, Any], o: dict[str, Any], rules: dict[str, Any], as_of:
                                  & ~(pl.col("closed").is_not_null() & (pl.col("closed") <= t))
                                  & pl.col("level_id").is_not_null()))
     cov = ep.coverage(vv, oo, rules)
-    act = oo.filter("active")
-    out = {"counties": ep.figures(cov, ["c"]), "townships": ep.figures(cov, ["c", "t"]),
-           "summary": ep.figures(cov, []),
-           "outlets_c": act.group_by("c", "level_id").len(),
-           "outlets_t": act.filter(pl.col("t") != "").group_by("c", "t", "level_id").len(),
-           "total": {lvl: int(act.filter(pl.col("level_id") == lvl).height) for lvl in ep.LEVELS}}
-    return out
+    outlets_c, outlets_t, total = ep.outlet_counts(oo.filter("active"))
+    return {"counties": ep.figures(cov, ["c"]), "townships": ep.figures(cov, ["c", "t"]),
+            "summary": ep.figures(cov, []), "outlets_c": outlets_c, "outlets_t": outlets_t, "total": total}
 
 
 def as_report(cov: dict[str, Any], rules: dict[str, Any], inputs: list[dict[str, int]]) -> dict[str, Any]:
     """The figures in engine_polars' report shape (what benchmarks/figures.py compares); not timed."""
-    def level_counts(frame: pl.DataFrame, keys: list[str]) -> dict[tuple[str, ...], dict[str, int]]:
-        res: dict[tuple[str, ...], dict[str, int]] = {}
-        for r in frame.iter_rows(named=True):
-            res.setdefault(tuple(r[k] for k in keys), dict.fromkeys(ep.LEVELS, 0))[r["level_id"]] = r["len"]
-        return res
-
-    def mode_counts(frame: pl.DataFrame, keys: list[str]) -> dict[tuple[str, ...], dict[str, int]]:
-        res: dict[tuple[str, ...], dict[str, int]] = {}
-        for r in frame.iter_rows(named=True):
-            res.setdefault(tuple(r[k] for k in keys), {})[r["mode_r"]] = r["len"]
-        return res
-
-    (ss, sm), (cs, cm), (ts, tm) = cov["summary"], cov["counties"], cov["townships"]
-    oc, ot = level_counts(cov["outlets_c"], ["c"]), level_counts(cov["outlets_t"], ["c", "t"])
-    mc, mt = mode_counts(cm, ["c"]), mode_counts(tm, ["c", "t"])
-    s = ss.row(0, named=True)
-    due = rules["targets"]
-    summary = ep.scope_row(s, mode_counts(sm, []).get((), {}), cov["total"])
-    targets = [ep.count_target(x, cov["total"]) if x["metric"].startswith("outlets.") else ep.rate_target(x, s)
-               for x in due]
-    counties = {}
-    for r in cs.iter_rows(named=True):
-        row = ep.scope_row(r, mc.get((r["c"],), {}), oc.get((r["c"],), dict.fromkeys(ep.LEVELS, 0)))
-        row["targets"] = [ep.rate_target(x, r) for x in due if not x["metric"].startswith("outlets.")]
-        counties[r["c"]] = row
-    townships = {f"{r['c']}/{r['t']}": ep.scope_row(r, mt.get((r["c"], r["t"]), {}),
-                                                    ot.get((r["c"], r["t"]), dict.fromkeys(ep.LEVELS, 0)))
-                 for r in ts.iter_rows(named=True)}
-    return {"inputs": inputs, "summary": summary, "targets": targets, "counties": counties,
-            "townships": townships}
+    return ep.assemble(cov["summary"], cov["counties"], cov["townships"], cov["outlets_c"], cov["outlets_t"],
+                       cov["total"], rules, inputs)
 
 
 # ---- one run ---------------------------------------------------------------------------------------
