@@ -108,6 +108,8 @@ HistoryOpt = Annotated[Path | None, typer.Option("--history", metavar="PATH", en
                                                  show_envvar=False,
                                                  help="历史库（SQLite），默认在用户数据目录，或 "
                                                       "KUAIDI_HISTORY / the history")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
+                                             help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of this date")]
 SamplesOpt = Annotated[bool, typer.Option(
     "--samples", metavar="", help="用内置示例台账（合成数据）试运行 / run on the bundled example registers")]
 ForceOpt = Annotated[bool, typer.Option("--force", metavar="",

@@ -10,6 +10,7 @@ import typer
 
 from kuaidi_cli.cli.base import app, as_of_date, fail_on_failed, limits_of
 from kuaidi_cli.cli.params import (
+    AsOfOpt,
     Command,
     DebugOpt,
     DivisionsOpt,
@@ -106,9 +107,7 @@ def report(
         "--county", metavar="TEXT", help="只看这些县区（可重复，可用旧称如 开封县）/ counties")] = None,
     township: Annotated[str | None, typer.Option("--township", metavar="TEXT",
                                                  help="只看这个乡镇 / one township")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
-                                              help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of "
-                                                   "this date")] = None,
+    as_of: AsOfOpt = None,
     rules_file: RulesOpt = None,
     fmt: Annotated[ReportFormat | None, typer.Option("--format", case_sensitive=False,
                                                      help=format_help())] = None,
@@ -117,7 +116,8 @@ def report(
     divisions: DivisionsOpt = None,
     universe: Annotated[Universe | None, typer.Option("--universe", case_sensitive=False,
                                                       help="register：按台账计算比率；gazetteer：按官方名单（"
-                                                           "缺的村计为未通达）")] = None,
+                                                           "缺的村计为未通达）/ rates over the register, or "
+                                                           "over the official list")] = None,
     samples: SamplesOpt = False,
     force: ForceOpt = False,
     lang: LangOpt = None,
@@ -179,9 +179,7 @@ def export(
     outlets: OutletsOpt = None,
     sheet: SheetOpt = None,
     encoding: EncodingOpt = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
-                                              help="截至日期 YYYY-MM-DD，默认今天 / evaluate as of "
-                                                   "this date")] = None,
+    as_of: AsOfOpt = None,
     history_file: HistoryOpt = None,
     no_history: Annotated[bool, typer.Option("--no-history", metavar="",
                                              help="不记录历史 / do not record the run")] = False,
@@ -190,7 +188,8 @@ def export(
                                         help="成功时不输出 / print nothing on success")] = False,
     fail_on: FailOnOpt = None,
     wait: Annotated[float, typer.Option("--wait", metavar="N", min=0,
-                                        help="另一个 export 在写同一文件夹时最多等待的秒数")] = 60.0,
+                                        help="另一个 export 在写同一文件夹时最多等待的秒数 / seconds to wait "
+                                             "for another export of the folder")] = 60.0,
     divisions: DivisionsOpt = None,
     samples: SamplesOpt = False,
     lang: LangOpt = None,

@@ -29,7 +29,7 @@ else:  # one member per format of the registry, by its name
 
 def format_help() -> str:
     """`report --format`'s help: the formats of write.formats."""
-    return " | ".join(formats.names()) + "；默认按 -o 的扩展名，否则 table"
+    return " | ".join(formats.names()) + "；默认按 -o 的扩展名，否则 table / by -o's suffix, else table"
 
 
 def output_help() -> str:
