@@ -145,7 +145,20 @@ def run_case(case: Case, folder: Path) -> tuple[list[str], dict]:
     if "threshold" in case.kinds or sum(map(len, case.villages)) > 1000:  # rates at a target's edge
         shown = display_problems(runner.invoke(app, ["report", *args], env={"COLUMNS": "200"}).stdout)
     compared["registers"] += 1
-    return compare(r, data, case.scope) + report_problems(data) + shown, data
+    return compare(r, data, case.scope) + report_problems(data) + shown + _same_as_the_city(case, args, data), data
+
+
+def _same_as_the_city(case: Case, args: list[str], data: dict) -> list[str]:
+    """A county's report: its 报送情况 row is the city report's row of that county (the same rows, the same
+    errors, the same latest date): a part's report never counts its own county differently."""
+    if not case.scope or case.scope[0] != "county":
+        return []
+    city = runner.invoke(app, ["report", *args[:args.index("--county")], "--format", "json"])
+    if city.exit_code not in (0, 1):
+        return [f"the city report of a county's registers: exit {city.exit_code}"]
+    rows = {s["county"]: s for s in json.loads(city.stdout)["submissions"]}
+    return [f"报送情况 {s['county']}: county report {s}, city report {rows.get(s['county'])}"
+            for s in data["submissions"] if s != rows.get(s["county"])]
 
 
 def _check(case: Case, folder: Path) -> None:
